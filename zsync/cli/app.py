@@ -1,0 +1,92 @@
+"""Global options, error handling and command registration."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import __version__, logs
+from ..config import Config, ConfigError, load
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="zsync",
+    help="Keep a Zotero library in step with the bibliographic notes you keep elsewhere.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Globals:
+    config_path: Path | None
+    verbose: int
+    quiet: bool
+    log_format: str
+
+    def config(self, **overrides: Any) -> Config:
+        """Settings from file, environment and flags; a bad setting ends the run with exit 2."""
+        try:
+            config = load(self.config_path, overrides=overrides)
+        except ConfigError as exc:
+            fail(str(exc))
+        logs.register_secret(config["zotero.api_key"].reveal())
+        logs.register_secret(config["pubmed.api_key"].reveal())
+        return config
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"zsync: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zsync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Settings file (TOML).", exists=False)
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv: debug).")
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and a summary.")] = False,
+    log_format: Annotated[
+        str, typer.Option("--log-format", help="Log lines as 'text' or 'json'.")
+    ] = "text",
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Keep a Zotero library in step with the bibliographic notes you keep elsewhere."""
+    if log_format not in ("text", "json"):
+        fail("--log-format must be 'text' or 'json'")
+    logs.setup(verbose, quiet, log_format)
+    ctx.obj = Globals(config, verbose, quiet, log_format)
+
+
+def _register() -> None:
+    from . import parse as _parse  # noqa: F401  (commands register themselves)
+
+
+def main() -> None:
+    _register()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("zsync: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,45 @@
+"""`zsync parse`: show what zsync reads from notes and records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..adapters.files import parse_paths
+from ..core.records import FileResult
+from ..core.serialize import file_result_to_json
+from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .render import print_problems, print_records, print_warnings
+
+
+@app.command()
+def parse(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Read notes and records and show the bibliographic records found in them.
+
+    The format of each file is told from its content. Exit status: 0 all inputs parsed,
+    1 some inputs could not be used (each is named), 2 usage or config error.
+    """
+    options: Globals = ctx.obj
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}")
+    results = list(parse_paths(paths))
+    if as_json:
+        out = [entry for result in results for entry in file_result_to_json(result)]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print_records([r for result in results for r in result.records], quiet=options.quiet)
+    print_warnings([r for result in results for r in result.records])
+    print_problems([p for result in results for p in result.problems])
+    raise typer.Exit(_exit_code(results))
+
+
+def _exit_code(results: list[FileResult]) -> int:
+    return EXIT_PARTIAL if any(r.problems for r in results) else EXIT_OK

@@ -1,0 +1,64 @@
+"""Terminal rendering: tables and messages with rich; data in, text out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from ..core.records import InputProblem, Record
+
+stdout = Console(soft_wrap=False)
+stderr = Console(stderr=True)
+
+
+def print_records(records: Sequence[Record], quiet: bool = False) -> None:
+    if quiet:
+        stdout.print(f"{len(records)} record(s)")
+        return
+    table = Table(title=f"{len(records)} record(s)", show_lines=False, expand=False)
+    for column in ("source", "format", "identifiers", "title", "creators", "year", "status"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        table.add_row(
+            f"{record.origin.path}:{record.origin.line}",
+            record.origin.format,
+            _identifiers(record),
+            record.title or "",
+            _creators(record),
+            str(record.year or ""),
+            record.status or "",
+        )
+    stdout.print(table)
+
+
+def _identifiers(record: Record) -> str:
+    ids = record.ids
+    parts = [
+        f"doi:{ids.doi}" if ids.doi else "",
+        f"pmid:{ids.pmid}" if ids.pmid else "",
+        ids.pmcid or "",
+        f"arXiv:{ids.arxiv}" if ids.arxiv else "",
+        *(f"isbn:{i}" for i in ids.isbn),
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _creators(record: Record) -> str:
+    names = [c.display() for c in record.creators]
+    return "; ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+
+
+def print_problems(problems: Sequence[InputProblem]) -> None:
+    for problem in problems:
+        stderr.print("[bold red]error[/]: ", end="")
+        stderr.print(str(problem), markup=False, highlight=False)
+
+
+def print_warnings(records: Sequence[Record]) -> None:
+    for record in records:
+        for warning in record.warnings:
+            stderr.print("[yellow]warning[/]: ", end="")
+            where = f"{record.origin.path}:{record.origin.line}"
+            stderr.print(f"{where}: {warning}", markup=False, highlight=False)

@@ -1,0 +1,218 @@
+"""Settings: a TOML file, then environment variables, then command-line flags.
+
+Every setting is declared once in `SETTINGS` with its type, default and environment
+variable; `config.example.toml` documents each (a test keeps the two in step).
+API keys are held as `Secret`, whose text form never shows the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir, user_config_dir, user_data_dir
+
+APP = "zsync"
+
+
+class ConfigError(Exception):
+    """A setting that is missing, of the wrong type, or out of range."""
+
+
+class Secret(str):
+    """A string that does not show itself in logs, reprs or tracebacks."""
+
+    def __repr__(self) -> str:
+        return "Secret('****')" if self else "Secret('')"
+
+    def __str__(self) -> str:
+        return "****" if self else ""
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+DEFAULT_STATUS_MAP = {
+    "new": "New", "to read": "New", "to-read": "New", "toread": "New", "unread": "New",
+    "todo": "New", "inbox": "New", "queued": "New", "por leer": "New", "zu lesen": "New",
+    "reading": "Reading", "in progress": "Reading", "started": "Reading", "leyendo": "Reading",
+    "doing": "Reading", "now": "Reading", "next": "Reading",
+    "read": "Read", "done": "Read", "finished": "Read", "leído": "Read", "gelesen": "Read",
+    "archived": "Archived", "archive": "Archived", "archivado": "Archived", "dropped": "Archived",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    kind: type
+    default: Any
+    env: str | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+SETTINGS = (
+    Setting("zotero", "api_key", Secret, Secret(""), "ZOTERO_API_KEY"),
+    Setting("zotero", "library_id", str, "", "ZOTERO_LIBRARY_ID"),
+    Setting("zotero", "library_type", str, "user", "ZOTERO_LIBRARY_TYPE", ("user", "group")),
+    Setting("zotero", "api_url", str, "https://api.zotero.org", "ZOTERO_API_URL"),
+    Setting("zotero", "local", bool, False, "ZOTERO_LOCAL"),
+    Setting("crossref", "mailto", str, "", "CROSSREF_MAILTO"),
+    Setting("crossref", "api_url", str, "https://api.crossref.org", "CROSSREF_API_URL"),
+    Setting("crossref", "doi_url", str, "https://doi.org", "DOI_RESOLVER_URL"),
+    Setting("pubmed", "api_key", Secret, Secret(""), "NCBI_API_KEY"),
+    Setting("pubmed", "email", str, "", "NCBI_EMAIL"),
+    Setting("pubmed", "tool", str, "zsync", "NCBI_TOOL"),
+    Setting(
+        "pubmed", "eutils_url", str, "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
+        "NCBI_EUTILS_URL",
+    ),
+    Setting(
+        "pubmed", "idconv_url", str, "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/",
+        "NCBI_IDCONV_URL",
+    ),
+    Setting("network", "timeout", float, 30.0, "ZSYNC_TIMEOUT"),
+    Setting("network", "max_retries", int, 5, "ZSYNC_MAX_RETRIES"),
+    Setting("network", "offline", bool, False, "ZSYNC_OFFLINE"),
+    Setting("cache", "dir", str, "", "ZSYNC_CACHE_DIR"),
+    Setting("cache", "ttl_days", int, 30),
+    Setting("cache", "not_found_ttl_days", int, 7),
+    Setting("state", "path", str, "", "ZSYNC_STATE"),
+    Setting("sync", "status_parent", str, "Status"),
+    Setting("sync", "default_status", str, "New"),
+    Setting("sync", "status_map", dict, DEFAULT_STATUS_MAP),
+    Setting("sync", "child_note", bool, True),
+    Setting("sync", "merge_preprints", bool, False),
+    Setting("reports", "keep_days", int, 90),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings, read as `config["zotero.api_key"]` or `config.get(...)`."""
+
+    values: Mapping[str, Any]
+    source: Path | None = None
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def cache_dir(self) -> Path:
+        return Path(self["cache.dir"] or user_cache_dir(APP))
+
+    def state_path(self) -> Path:
+        return Path(self["state.path"] or Path(user_data_dir(APP)) / "state.sqlite")
+
+    def status_map(self) -> dict[str, str]:
+        return {str(k).strip().lower(): str(v) for k, v in self["sync.status_map"].items()}
+
+    def has_zotero_account(self) -> bool:
+        return bool(self["zotero.library_id"]) and (
+            bool(self["zotero.api_key"]) or bool(self["zotero.local"])
+        )
+
+
+def default_config_path() -> Path:
+    return Path(user_config_dir(APP)) / "config.toml"
+
+
+def load(
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Resolve settings: file (`path`, else the user config file if present), env, flags."""
+    env = os.environ if env is None else env
+    values = {s.name: s.default for s in SETTINGS}
+    origins = dict.fromkeys(values, "default")
+    source = path or (default_config_path() if default_config_path().exists() else None)
+    if source is not None:
+        for name, value in _read_file(source).items():
+            values[name] = value
+            origins[name] = str(source)
+    for setting in SETTINGS:
+        if setting.env and env.get(setting.env, "") != "":
+            values[setting.name] = _coerce(setting, env[setting.env], f"${setting.env}")
+            origins[setting.name] = f"${setting.env}"
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = _coerce(_BY_NAME[name], value, f"--{name}")
+            origins[name] = "flag"
+    return Config(values, source, origins)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such config file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    out: dict[str, Any] = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: '{section}' must be a [section], not a single value")
+        for key, value in table.items():
+            setting = _BY_NAME.get(f"{section}.{key}")
+            if setting is None:
+                raise ConfigError(f"{path}: unknown setting [{section}] {key}")
+            out[setting.name] = _coerce(setting, value, f"{path}: [{section}] {key}")
+    return out
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    kind = setting.kind
+    try:
+        result = _convert(kind, value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: expected {_describe(setting)}, got {value!r}") from None
+    if setting.choices and result not in setting.choices:
+        raise ConfigError(f"{where}: expected {_describe(setting)}, got {value!r}")
+    if kind in (int, float) and result < 0:
+        raise ConfigError(f"{where}: expected a number of zero or more, got {value!r}")
+    return result
+
+
+def _convert(kind: type, value: Any) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(value)
+    if kind is dict:
+        if not isinstance(value, dict):
+            raise TypeError(value)
+        return {str(k): str(v) for k, v in value.items()}
+    if kind in (int, float) and isinstance(value, bool):
+        raise TypeError(value)
+    if kind is int and isinstance(value, float):
+        raise TypeError(value)
+    if kind in (str, Secret) and not isinstance(value, str | int):
+        raise TypeError(value)
+    return kind(value)
+
+
+def _describe(setting: Setting) -> str:
+    if setting.choices:
+        return "one of " + ", ".join(repr(c) for c in setting.choices)
+    return {
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        dict: "a table of words to collection names",
+    }.get(setting.kind, "a string")

@@ -1,0 +1,240 @@
+"""Find and normalise the identifiers of a work: DOI, PMID, PMCID, ISBN and arXiv id.
+
+`normalize_*` take a value meant to be one identifier, in any of the wrappers people paste
+(URLs, labels, brackets, trailing punctuation, percent-encoding) and return its canonical
+form or None. `find_*` scan free text and return every identifier of that kind, in order.
+Normalising is idempotent: a canonical value normalises to itself.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+# --- DOI -----------------------------------------------------------------------------------
+
+# A DOI is "10." + registrant + "/" + suffix; the suffix may hold almost anything printable.
+_DOI_CORE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+", re.IGNORECASE)
+_DOI_PREFIXES = re.compile(
+    r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|info:doi/|doi\s*[:=]\s*|doi\s+)",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:'\"!?>*_"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _trim_unbalanced(value: str) -> str:
+    """Drop trailing punctuation and closing brackets that the DOI itself did not open."""
+    while value:
+        last = value[-1]
+        if last in _TRAILING or (last in _PAIRS and value.count(last) > value.count(_PAIRS[last])):
+            value = value[:-1]
+        else:
+            break
+    return value
+
+
+def _decode(value: str) -> str:
+    """Undo percent-encoding (once or twice) as long as it yields something new."""
+    for _ in range(2):
+        if "%" not in value:
+            break
+        decoded = unquote(value)
+        if decoded == value:
+            break
+        value = decoded
+    return value
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """Return the bare, lower-case DOI in `value`, or None if there is none.
+
+    >>> normalize_doi("https://doi.org/10.1186/S12913-021-06429-W.")
+    '10.1186/s12913-021-06429-w'
+    """
+    if not value:
+        return None
+    text = _decode(value.strip())
+    text = text.strip("<>()[]{}\"' \t")
+    text = _DOI_PREFIXES.sub("", text)
+    match = _DOI_CORE.search(text)
+    if not match:
+        return None
+    doi = _trim_unbalanced(match.group(0))
+    doi = _strip_url_tail(doi)
+    return doi.lower() if "/" in doi[3:] and len(doi.split("/", 1)[1]) > 0 else None
+
+
+def _strip_url_tail(doi: str) -> str:
+    """A DOI taken from a link may carry a fragment or a query that is not part of it."""
+    for marker in ("#", "?"):
+        head, sep, _ = doi.partition(marker)
+        if sep and head.count("/") >= 1:
+            doi = head
+    return _trim_unbalanced(doi)
+
+
+def find_dois(text: str) -> list[str]:
+    """Every distinct DOI in `text`, in order of first appearance."""
+    found: list[str] = []
+    for match in _DOI_CORE.finditer(_decode_urls(text)):
+        doi = normalize_doi(match.group(0))
+        if doi and doi not in found:
+            found.append(doi)
+    return found
+
+
+def _decode_urls(text: str) -> str:
+    return _decode(text) if "%2" in text or "%2" in text.upper() else text
+
+
+# --- PubMed and PMC ------------------------------------------------------------------------
+
+_PMID_PATTERNS = (
+    re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b", re.IGNORECASE),
+    re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b", re.IGNORECASE),
+    re.compile(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE),
+    re.compile(r"\bpubmed(?:\s*id)?\s*[:=]\s*(\d{1,9})\b", re.IGNORECASE),
+)
+_PMCID = re.compile(r"\bPMC\s*(\d{1,9})\b", re.IGNORECASE)
+_PMCID_LABEL = re.compile(r"\bPMCID\s*[:=]?\s*(?:PMC)?\s*(\d{1,9})\b", re.IGNORECASE)
+
+
+def normalize_pmid(value: str | int | None) -> str | None:
+    """PMID as a string of digits (no leading zeros), from a bare number, label or URL."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.isdigit():
+        return _digits(text)
+    pmids = find_pmids(text)
+    if pmids:
+        return pmids[0]
+    bare = re.fullmatch(r"[\[(]?\s*(\d{1,9})\s*[\])]?[.,;]?", text)
+    return _digits(bare.group(1)) if bare else None
+
+
+def _digits(text: str) -> str | None:
+    stripped = text.lstrip("0")
+    return stripped if stripped and len(stripped) <= 9 else None
+
+
+def find_pmids(text: str) -> list[str]:
+    """PMIDs that `text` marks as such: PubMed URLs and `PMID:` labels (never bare numbers)."""
+    hits: list[tuple[int, str]] = []
+    for pattern in _PMID_PATTERNS:
+        for match in pattern.finditer(text):
+            pmid = _digits(match.group(1))
+            if pmid:
+                hits.append((match.start(), pmid))
+    return _ordered_unique(hits)
+
+
+def normalize_pmcid(value: str | int | None) -> str | None:
+    """PMCID as `PMC` + digits, from `PMC123`, `pmc123`, `PMCID: 123`, or a PMC URL."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.isdigit():
+        digits = _digits(text)
+        return f"PMC{digits}" if digits else None
+    found = find_pmcids(text)
+    return found[0] if found else None
+
+
+def find_pmcids(text: str) -> list[str]:
+    """PMCIDs in `text`: `PMC123` tokens (also inside PMC URLs) and `PMCID:` labels."""
+    hits: list[tuple[int, str]] = []
+    for pattern in (_PMCID, _PMCID_LABEL):
+        for match in pattern.finditer(text):
+            digits = _digits(match.group(1))
+            if digits:
+                hits.append((match.start(), f"PMC{digits}"))
+    return _ordered_unique(hits)
+
+
+def _ordered_unique(hits: list[tuple[int, str]]) -> list[str]:
+    out: list[str] = []
+    for _, value in sorted(hits):
+        if value not in out:
+            out.append(value)
+    return out
+
+
+# --- ISBN ----------------------------------------------------------------------------------
+
+_ISBN_CANDIDATE = re.compile(r"(?<![\d-])(?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXx](?![\d-])")
+
+
+def _isbn10_ok(digits: str) -> bool:
+    total = sum((10 - i) * (10 if c in "Xx" else int(c)) for i, c in enumerate(digits))
+    return total % 11 == 0
+
+
+def _isbn13_check(first12: str) -> str:
+    total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def normalize_isbn(value: str | None) -> str | None:
+    """ISBN-13 digits for a valid ISBN-10 or ISBN-13 (checksum verified), else None."""
+    if not value:
+        return None
+    text = re.sub(r"^\s*ISBN(?:-1[03])?\s*[:=]?\s*", "", value.strip(), flags=re.IGNORECASE)
+    compact = re.sub(r"[\s-]", "", text)
+    if re.fullmatch(r"\d{9}[\dXx]", compact):
+        if not _isbn10_ok(compact):
+            return None
+        first12 = "978" + compact[:9]
+        return first12 + _isbn13_check(first12)
+    if re.fullmatch(r"97[89]\d{10}", compact):
+        return compact if _isbn13_check(compact[:12]) == compact[12] else None
+    return None
+
+
+def find_isbns(text: str) -> list[str]:
+    """Valid ISBNs in `text`, as ISBN-13."""
+    hits = []
+    for match in _ISBN_CANDIDATE.finditer(text):
+        isbn = normalize_isbn(match.group(0))
+        if isbn:
+            hits.append((match.start(), isbn))
+    return _ordered_unique(hits)
+
+
+# --- arXiv ---------------------------------------------------------------------------------
+
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_ID = rf"(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?"
+_ARXIV_IN_TEXT = (
+    re.compile(rf"arxiv\.org/(?:abs|pdf|html)/{_ARXIV_ID}", re.IGNORECASE),
+    re.compile(rf"\barxiv\s*[:.]\s*{_ARXIV_ID}", re.IGNORECASE),
+    re.compile(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE),
+)
+
+
+def normalize_arxiv(value: str | None) -> str | None:
+    """arXiv id without version (`1810.04805`, `hep-th/9901001`) from an id, label or URL."""
+    if not value:
+        return None
+    text = value.strip()
+    found = find_arxiv_ids(text)
+    if found:
+        return found[0]
+    bare = re.fullmatch(rf"[\[(]?{_ARXIV_ID}[\])]?[.,;]?", text, re.IGNORECASE)
+    return bare.group("id") if bare else None
+
+
+def find_arxiv_ids(text: str) -> list[str]:
+    """arXiv ids that `text` marks as such (arxiv.org URLs, `arXiv:` labels, arXiv DOIs)."""
+    hits = []
+    for pattern in _ARXIV_IN_TEXT:
+        for match in pattern.finditer(text):
+            hits.append((match.start(), match.group("id")))
+    return _ordered_unique(hits)
+
+
+def arxiv_doi(arxiv_id: str) -> str:
+    """The DOI arXiv registers (with DataCite) for an arXiv id."""
+    return f"10.48550/arxiv.{arxiv_id.lower()}"

@@ -1,0 +1,69 @@
+"""Tell an input's format from its content and parse it with the right parser.
+
+Each parser module offers `FORMAT` (its name), `sniff(text) -> bool` and
+`parse(text, path) -> list[Record]`, raising `ParseFailure` for input it cannot read.
+Formats are tried in `_ORDER`: the most distinctive first, Markdown (which accepts any
+text) last.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from ..core.itemtypes import with_item_type
+from ..core.records import FileResult, InputProblem, Record
+from .base import ParseFailure
+
+_ORDER = (
+    "pubmed_xml",
+    "csl_json",
+    "bibtex",
+    "ris",
+    "medline",
+    "vufind",
+    "org",
+    "markdown",
+)
+
+
+def _parsers() -> list[ModuleType]:
+    return [import_module(f"{__package__}.{name}") for name in _ORDER]
+
+
+def detect_format(text: str) -> ModuleType | None:
+    """The parser module for `text`, or None when the text is empty."""
+    if not text.strip():
+        return None
+    for parser in _parsers():
+        if parser.sniff(text):
+            return parser
+    return None
+
+
+def parse_text(text: str, path: str) -> FileResult:
+    """Parse one input's text; every problem is reported in the result, never raised."""
+    parser = detect_format(text)
+    if parser is None:
+        return FileResult(path, problems=(InputProblem(path, "empty input: nothing to read"),))
+    fmt: str = parser.FORMAT
+    try:
+        records: list[Record] = parser.parse(text, path)
+    except ParseFailure as exc:
+        return FileResult(
+            path, problems=(InputProblem(path, exc.message, exc.line, fmt),), format=fmt
+        )
+    usable = tuple(with_item_type(r) for r in records if r.is_usable())
+    problems = tuple(_unusable(r, fmt) for r in records if not r.is_usable())
+    if not records:
+        problems = (InputProblem(path, "no bibliographic record found", None, fmt),)
+    return FileResult(path, usable, problems, fmt)
+
+
+def _unusable(record: Record, fmt: str) -> InputProblem:
+    return InputProblem(
+        record.origin.path,
+        "no identifier (DOI, PMID, PMCID, ISBN, arXiv) and no title: nothing to match a work by",
+        record.origin.line,
+        fmt,
+    )
