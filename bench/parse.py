@@ -1,0 +1,116 @@
+"""Benchmark: parse 10,000 generated notes in the two seed forms.
+
+Writes the notes to a temporary folder (half Markdown bullet notes like
+seeds/markdown-bullets-*.txt, half VuFind records like seeds/vufind-*.txt, each with its
+own title, authors, year and identifiers), parses the folder the way `zsync parse` does,
+checks every note gave one record with its DOI, and prints a JSON summary as the last line.
+
+    python bench/parse.py [--notes 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from zsync.adapters.files import parse_paths  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+WORDS = (
+    "implementation digital health volunteers collaboration municipal care qualitative "
+    "evaluation knowledge sharing hospital programme adherence technology systematic review "
+    "behaviour change intervention normalisation process theory learning networks"
+).split()
+FAMILIES = "Fredriksen Thygesen Moe Martinez Hinder Cresswell Sheikh Franklin Lane Potts".split()
+GIVENS = "Erica Elin Carl Santiago Susan Kathrin Aziz Bryony Wendy Henry".split()
+
+
+def _title(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 14))).capitalize()
+
+
+def _people(rng: random.Random) -> list[tuple[str, str]]:
+    return [(rng.choice(FAMILIES), rng.choice(GIVENS)) for _ in range(rng.randint(1, 12))]
+
+
+def markdown_note(i: int, rng: random.Random, abstract: str) -> str:
+    people = ", ".join(f"[[{g} {f}]]" for f, g in _people(rng))
+    return (
+        f"- **Status**: [[{rng.choice(['New', 'Reading', 'Read'])}]]\n"
+        f"- **Title**: {_title(rng)}.\n- **By**: {people}\n"
+        f"- **In**: [[BMC Health Services Research]]\n- **Year**: [[{rng.randint(1990, 2025)}]]\n"
+        f"- **DOI**: https://doi.org/10.1186/bench-{i:06d}\n"
+        f"- **Keywords**: {', '.join(rng.sample(WORDS, 4))}\n- **Abstract**:\n{abstract}"
+    )
+
+
+def vufind_note(i: int, rng: random.Random, template: str) -> str:
+    authors = ", ".join(f"{f}, {g}" for f, g in _people(rng))
+    title = _title(rng)
+    return (
+        template.replace("__TITLE__", title)
+        .replace("__AUTHORS__", authors)
+        .replace("__DOI__", f"10.1371/bench.{i:07d}")
+        .replace("__PMID__", str(30000000 + i))
+        .replace("__PMC__", str(8000000 + i))
+    )
+
+
+def _vufind_template() -> str:
+    seed = next(SEEDS.glob("vufind-*.txt")).read_text(encoding="utf-8")
+    head, _, rest = seed.partition("\nDescripción completa")
+    lines = head.splitlines()
+    title_line = next(line for line in lines if line.strip() and "Cargando" not in line)
+    template = seed.replace(title_line, "__TITLE__")
+    template = template.replace("10.1371/journal.pone.0255220", "__DOI__")
+    template = template.replace("34339429", "__PMID__").replace("8328305", "__PMC__")
+    return template
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    md_seed = next(SEEDS.glob("markdown-*.txt")).read_text(encoding="utf-8")
+    abstract = md_seed.split("- **Abstract**:\n", 1)[1]
+    template = _vufind_template()
+    for i in range(count):
+        if i % 2 == 0:
+            text, suffix = markdown_note(i, rng, abstract), "md"
+        else:
+            text, suffix = vufind_note(i, rng, template), "txt"
+        (folder / f"note-{i:06d}.{suffix}").write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        generate(folder, args.notes)
+        start = time.perf_counter()
+        results = list(parse_paths([folder]))
+        elapsed = time.perf_counter() - start
+    records = [r for res in results for r in res.records]
+    with_doi = sum(1 for r in records if r.ids.doi and "bench" in r.ids.doi)
+    failed = sum(1 for res in results if res.problems)
+    print(f"parsed {len(results)} files: {len(records)} records, {with_doi} with their DOI, "
+          f"{failed} with problems, in {elapsed:.2f} s", file=sys.stderr)
+    print(json.dumps({
+        "notes": args.notes,
+        "records": len(records),
+        "records_with_doi": with_doi,
+        "files_with_problems": failed,
+        "wall_s": round(elapsed, 3),
+        "notes_per_s": round(args.notes / elapsed, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()
