@@ -1,16 +1,18 @@
 """Combine a note with what Crossref and PubMed say about the same work, field by field.
 
-Precedence (first source that has a value wins; the note is always the last resort):
+Precedence: the first source in a field's order that has a value wins.
 
-| fields | order | why |
-| --- | --- | --- |
-| title, creators, container, date, volume, issue, pages, publisher, place, ISSN, item type | crossref, pubmed, datacite, note | the publisher's deposit is the version of record; notes abbreviate and mistype |
-| abstract, language, journal abbreviation, MeSH, publication types | pubmed, crossref, datacite, note | PubMed keeps structured abstracts with their labels and the ISO abbreviation |
-| DOI | note, crossref, pubmed | the note's DOI is what was looked up |
-| PMID, PMCID | note, pubmed, crossref | |
-| ISBN, arXiv id, URLs, series, further fields | note, crossref, pubmed, datacite | |
-| tags, keywords, status, note text | note only | they are the user's own |
-| retraction and correction notices | union of all sources | a notice from any source matters |
+- Bibliographic fields (title, creators, container, date, volume, issue, pages,
+  publisher, place, ISSN, item type): Crossref, PubMed, DataCite, then the note. The
+  publisher's deposit is the version of record; notes abbreviate and mistype.
+- Descriptive fields (abstract, language, journal abbreviation, MeSH, publication types):
+  PubMed, Crossref, DataCite, then the note. PubMed keeps structured abstracts with their
+  section labels and the ISO journal abbreviation.
+- DOI: the note first (it is what was looked up), then Crossref, PubMed. PMID and PMCID:
+  the note, PubMed, Crossref. ISBN, arXiv id, URLs, series and further Zotero fields: the
+  note, Crossref, PubMed, DataCite.
+- Tags, keywords, status and the note's text: the note only; they are the user's own.
+- Retraction and correction notices: the union of all sources.
 
 Every field of the result records which source gave it and when that source was fetched;
 where the note and a source disagree, both values are kept for the report.
@@ -116,7 +118,9 @@ def _is_set(value: Any) -> bool:
     return value not in (None, "", (), [], {})
 
 
-def _pick(name: str, order: tuple[str, ...], by_source: dict[str, SourceRecord]) -> SourceRecord | None:
+def _pick(
+    name: str, order: tuple[str, ...], by_source: dict[str, SourceRecord]
+) -> SourceRecord | None:
     for source in order:
         candidate = by_source.get(source)
         if candidate is not None and _is_set(getattr(candidate.record, name)):
@@ -124,7 +128,9 @@ def _pick(name: str, order: tuple[str, ...], by_source: dict[str, SourceRecord])
     return None
 
 
-def _merge_identifiers(by_source: dict[str, SourceRecord]) -> tuple[Identifiers, dict[str, FieldSource]]:
+def _merge_identifiers(
+    by_source: dict[str, SourceRecord],
+) -> tuple[Identifiers, dict[str, FieldSource]]:
     chosen: dict[str, Any] = {}
     provenance: dict[str, FieldSource] = {}
     for name, order in _ID_ORDER.items():

@@ -1,0 +1,38 @@
+"""Text normalisation shared by matching and duplicate detection."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_TAGS = re.compile(r"<[^>]+>")
+_RETRACTED = re.compile(
+    r"^\s*(?:\[?\s*(?:retracted|withdrawn|retraction)\s*(?:article)?\s*\]?\s*[:.\-–]\s*)+",
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip accents: "Fernández" -> "fernandez"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalize_title(title: str | None) -> str:
+    """A title reduced to lower-case words: no markup, entities, accents, punctuation,
+    `RETRACTED:` prefix or trailing period. Idempotent."""
+    if not title:
+        return ""
+    text = html.unescape(_TAGS.sub(" ", title))
+    text = _RETRACTED.sub("", text)
+    text = fold(text).replace("ß", "ss")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def normalize_name(name: str | None) -> str:
+    """A family name reduced for comparison: "van Gemert-Pijnen" -> "vangemertpijnen"."""
+    if not name:
+        return ""
+    return _NON_WORD.sub("", fold(name))
