@@ -1,0 +1,130 @@
+"""A read-only view of the Zotero library mirror, indexed for finding a work's copy.
+
+Zotero keeps a DOI in the `DOI` field where the item type has one, else in `extra` as a
+`DOI: ...` line, and people paste DOIs into `url`; PMIDs and PMCIDs sit in their own
+fields on journal articles of newer schemas and in `extra` lines elsewhere. The index
+reads all of these, so a work is found wherever its identifier was stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import identifiers as ids
+
+_EXTRA_LINE = re.compile(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
+_NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    key: str
+    version: int
+    data: Mapping[str, Any]
+
+    @property
+    def item_type(self) -> str:
+        return str(self.data.get("itemType", ""))
+
+    @property
+    def parent(self) -> str | None:
+        parent = self.data.get("parentItem")
+        return str(parent) if parent else None
+
+    @property
+    def trashed(self) -> bool:
+        return bool(self.data.get("deleted"))
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryCollection:
+    key: str
+    version: int
+    name: str
+    parent: str | None
+
+
+def extra_fields(extra: str | None) -> dict[str, str]:
+    """`Field: value` lines of Zotero's `extra` field, by lower-case field name."""
+    out: dict[str, str] = {}
+    for name, value in _EXTRA_LINE.findall(extra or ""):
+        out.setdefault(name.strip().lower(), value.strip())
+    return out
+
+
+def item_identifiers(data: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Every identifier an item holds, wherever Zotero or the user put it."""
+    extra = extra_fields(data.get("extra"))
+    found: dict[str, set[str]] = {"doi": set(), "pmid": set(), "pmcid": set(), "isbn": set(),
+                                  "arxiv": set()}
+    for raw in (data.get("DOI"), extra.get("doi"), data.get("url")):
+        doi = ids.normalize_doi(str(raw)) if raw else None
+        if doi:
+            found["doi"].add(doi)
+    for raw in (data.get("PMID"), extra.get("pmid")):
+        pmid = ids.normalize_pmid(str(raw)) if raw else None
+        if pmid:
+            found["pmid"].add(pmid)
+    for raw in (data.get("PMCID"), extra.get("pmcid")):
+        pmcid = ids.normalize_pmcid(str(raw)) if raw else None
+        if pmcid:
+            found["pmcid"].add(pmcid)
+    found["isbn"].update(ids.find_isbns(str(data.get("ISBN") or "")))
+    for raw in (data.get("url"), extra.get("arxiv"), data.get("archiveID"), data.get("DOI")):
+        arxiv = ids.normalize_arxiv(str(raw)) if raw else None
+        if arxiv:
+            found["arxiv"].add(arxiv)
+    return found
+
+
+@dataclass
+class LibraryView:
+    """The mirror's items and collections, with identifier indexes over top-level items."""
+
+    items: dict[str, LibraryItem] = field(default_factory=dict)
+    collections: dict[str, LibraryCollection] = field(default_factory=dict)
+    _index: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, items: Iterable[LibraryItem], collections: Iterable[LibraryCollection] = ()
+    ) -> LibraryView:
+        view = cls({i.key: i for i in items}, {c.key: c for c in collections})
+        for item in view.items.values():
+            if item.item_type in _NON_WORK_TYPES or item.trashed:
+                continue
+            for kind, values in item_identifiers(item.data).items():
+                for value in values:
+                    view._index.setdefault((kind, value), []).append(item.key)
+        return view
+
+    def find(self, kind: str, value: str | None) -> list[str]:
+        """Keys of live top-level items holding identifier `value` of `kind`."""
+        return list(self._index.get((kind, value), [])) if value else []
+
+    def children(self, key: str, item_type: str = "note") -> list[LibraryItem]:
+        return [
+            i for i in self.items.values()
+            if i.parent == key and i.item_type == item_type and not i.trashed
+        ]
+
+    def collection_path(self, key: str) -> tuple[str, ...]:
+        """Names from the top collection down to `key`."""
+        path: list[str] = []
+        seen: set[str] = set()
+        current: str | None = key
+        while current and current in self.collections and current not in seen:
+            seen.add(current)
+            collection = self.collections[current]
+            path.append(collection.name)
+            current = collection.parent
+        return tuple(reversed(path))
+
+    def find_collection(self, path: tuple[str, ...]) -> str | None:
+        for key in self.collections:
+            if self.collection_path(key) == path:
+                return key
+        return None

@@ -1,0 +1,294 @@
+"""Plan a sync: for each work, what to create, update or leave in the Zotero library.
+
+Pure: takes the works to sync, a view of the library mirror and what zsync last wrote,
+and returns a `Plan`. A dry run renders the plan; a real run applies it. Both share this
+code, so what a dry run shows is what a real run does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .library import LibraryItem, LibraryView
+from .records import Origin
+from .threeway import Conflict, FieldChange, merge_fields, merge_tags, same
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Work:
+    """One work to sync, after parsing, enrichment and de-duplication."""
+
+    identity: str  # "doi:...", "pmid:...", or "path#position" when the work has no identifier
+    title: str | None
+    item: Mapping[str, Any]  # the Zotero item data zsync wants (no key, version, collections)
+    status: str  # the status collection's name, e.g. "New"
+    origins: tuple[Origin, ...]
+    note_html: str | None = None
+    identifiers: Mapping[str, str] = field(default_factory=dict)  # kind -> value
+    sources: Mapping[str, str] = field(default_factory=dict)  # Zotero field -> source name
+    duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What zsync last wrote to an item (from the state store)."""
+
+    item_key: str
+    fields: Mapping[str, Any]
+    tags: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
+    note_key: str | None = None
+    note_html: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteChange:
+    action: str  # "create", "update", "kept" (user edited it), "unchanged"
+    key: str
+    html: str
+    parent: str
+
+
+@dataclass(frozen=True)
+class CollectionCreate:
+    key: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class WorkPlan:
+    identity: str
+    action: Action
+    title: str | None
+    origins: tuple[Origin, ...]
+    item_key: str | None = None
+    version: int | None = None
+    matched_by: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    tags_added: tuple[str, ...] = ()
+    tags_removed: tuple[str, ...] = ()
+    collections_added: tuple[str, ...] = ()
+    collections_removed: tuple[str, ...] = ()
+    note: NoteChange | None = None
+    payload: Mapping[str, Any] | None = None  # the object a real run sends for the item
+    duplicate_of: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    collections: tuple[CollectionCreate, ...]
+    works: tuple[WorkPlan, ...]
+    library_empty_because: str | None = None  # e.g. "no Zotero account configured"
+
+    def count(self, action: Action) -> int:
+        return sum(1 for w in self.works if w.action == action)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.collections) or any(
+            w.action in (Action.CREATE, Action.UPDATE)
+            or (w.note is not None and w.note.action in ("create", "update"))
+            for w in self.works
+        )
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    library: LibraryView
+    written: Mapping[str, Written]  # item key -> what zsync last wrote there
+    links: Mapping[str, str]  # work identity -> item key zsync synced it to
+    status_parent: str = "Status"
+    new_key: Callable[[], str] = field(default=lambda: "")
+
+
+def plan(works: list[Work], inputs: PlanInputs) -> Plan:
+    """The changes that bring the library in step with `works`."""
+    statuses = sorted({w.status for w in works if not w.error})
+    collections, status_keys = _status_collections(statuses, inputs)
+    managed = set(status_keys.values()) | _existing_status_collections(inputs)
+    planned: list[WorkPlan] = []
+    for work in works:
+        planned.append(_plan_work(work, inputs, status_keys, managed))
+        planned.extend(_duplicate_rows(work, planned[-1]))
+    return Plan(tuple(collections), tuple(planned))
+
+
+def _status_collections(
+    statuses: list[str], inputs: PlanInputs
+) -> tuple[list[CollectionCreate], dict[str, str]]:
+    creates: list[CollectionCreate] = []
+    parent = inputs.library.find_collection((inputs.status_parent,))
+    if parent is None and statuses:
+        parent = inputs.new_key()
+        creates.append(CollectionCreate(parent, inputs.status_parent, None))
+    keys: dict[str, str] = {}
+    for status in statuses:
+        key = inputs.library.find_collection((inputs.status_parent, status))
+        if key is None:
+            key = inputs.new_key()
+            creates.append(CollectionCreate(key, status, parent))
+        keys[status] = key
+    return creates, keys
+
+
+def _existing_status_collections(inputs: PlanInputs) -> set[str]:
+    parent = inputs.library.find_collection((inputs.status_parent,))
+    return {c.key for c in inputs.library.collections.values() if parent and c.parent == parent}
+
+
+def _duplicate_rows(work: Work, main: WorkPlan) -> list[WorkPlan]:
+    return [
+        WorkPlan(
+            identity=work.identity, action=Action.DUPLICATE, title=work.title, origins=(origin,),
+            item_key=main.item_key, duplicate_of=f"{main.origins[0].path}:{main.origins[0].line}",
+            message="same work as another input; merged into one item",
+        )
+        for origin in work.duplicates
+    ]
+
+
+def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, str | None]:
+    linked = inputs.links.get(work.identity)
+    if linked and linked in inputs.library.items and not inputs.library.items[linked].trashed:
+        return inputs.library.items[linked], "synced earlier by zsync"
+    for kind in ("doi", "pmid", "pmcid", "isbn", "arxiv"):
+        value = work.identifiers.get(kind)
+        keys = inputs.library.find(kind, value)
+        if keys:
+            key = sorted(keys, key=lambda k: _date_added(inputs.library.items[k]))[0]
+            extra = f" ({len(keys)} copies in the library)" if len(keys) > 1 else ""
+            return inputs.library.items[key], f"{kind.upper()} {value}{extra}"
+    return None, None
+
+
+def _date_added(item: LibraryItem) -> str:
+    return str(item.data.get("dateAdded") or "")
+
+
+def _plan_work(
+    work: Work, inputs: PlanInputs, status_keys: Mapping[str, str], managed: set[str]
+) -> WorkPlan:
+    if work.error:
+        return WorkPlan(work.identity, Action.ERROR, work.title, work.origins, message=work.error)
+    existing, matched_by = _find_existing(work, inputs)
+    if existing is None:
+        return _plan_create(work, inputs, status_keys[work.status])
+    return _plan_update(work, existing, matched_by, inputs, status_keys[work.status], managed)
+
+
+def _plan_create(work: Work, inputs: PlanInputs, status_key: str) -> WorkPlan:
+    key = inputs.new_key()
+    payload = {**work.item, "key": key, "version": 0, "collections": [status_key]}
+    note = None
+    if work.note_html:
+        note = NoteChange("create", inputs.new_key(), work.note_html, key)
+    return WorkPlan(
+        identity=work.identity, action=Action.CREATE, title=work.title, origins=work.origins,
+        item_key=key, version=0, tags_added=tuple(t["tag"] for t in work.item.get("tags", [])),
+        collections_added=(status_key,), note=note, payload=payload,
+    )
+
+
+def _plan_update(
+    work: Work,
+    existing: LibraryItem,
+    matched_by: str | None,
+    inputs: PlanInputs,
+    status_key: str,
+    managed: set[str],
+) -> WorkPlan:
+    written = inputs.written.get(existing.key)
+    current = existing.data
+    base = written.fields if written else None
+    changes, conflicts = merge_fields(work.item, current, base, work.sources)
+    tags, added, removed = merge_tags(
+        list(work.item.get("tags", [])), list(current.get("tags", [])),
+        written.tags if written else None,
+    )
+    collections, coll_added, coll_removed = _merge_collections(
+        list(current.get("collections", [])), status_key, managed,
+        written.collections if written else (),
+    )
+    note = _plan_note(work, existing.key, written, inputs)
+    payload = _update_payload(existing, changes, tags, added or removed, collections,
+                              coll_added or coll_removed)
+    action = _update_action(payload, conflicts, note)
+    return WorkPlan(
+        identity=work.identity, action=action, title=work.title, origins=work.origins,
+        item_key=existing.key, version=existing.version, matched_by=matched_by,
+        changes=tuple(changes), conflicts=tuple(conflicts), tags_added=tuple(added),
+        tags_removed=tuple(removed), collections_added=tuple(coll_added),
+        collections_removed=tuple(coll_removed), note=note, payload=payload,
+    )
+
+
+def _update_action(
+    payload: Mapping[str, Any] | None, conflicts: list[Conflict], note: NoteChange | None
+) -> Action:
+    if any(c.kind == "edited" for c in conflicts) or (note is not None and note.action == "kept"):
+        return Action.CONFLICT
+    if payload is not None or (note is not None and note.action in ("create", "update")):
+        return Action.UPDATE
+    return Action.UNCHANGED
+
+
+def _merge_collections(
+    current: list[str], status_key: str, managed: set[str], filed_by_zsync: tuple[str, ...]
+) -> tuple[list[str], list[str], list[str]]:
+    """Move the item into its status collection; leave every other collection alone."""
+    removed = [k for k in current if k in managed and k in filed_by_zsync and k != status_key]
+    added = [] if status_key in current else [status_key]
+    return [k for k in current if k not in removed] + added, added, removed
+
+
+def _update_payload(
+    existing: LibraryItem,
+    changes: list[FieldChange],
+    tags: list[dict[str, Any]],
+    tags_changed: Any,
+    collections: list[str],
+    collections_changed: Any,
+) -> dict[str, Any] | None:
+    if not (changes or tags_changed or collections_changed):
+        return None
+    payload: dict[str, Any] = {"key": existing.key, "version": existing.version}
+    payload.update({c.field: c.new for c in changes})
+    if tags_changed:
+        payload["tags"] = tags
+    if collections_changed:
+        payload["collections"] = collections
+    return payload
+
+
+def _plan_note(
+    work: Work, parent: str, written: Written | None, inputs: PlanInputs
+) -> NoteChange | None:
+    if not work.note_html:
+        return None
+    if written is None or written.note_key is None:
+        return NoteChange("create", inputs.new_key(), work.note_html, parent)
+    current = inputs.library.items.get(written.note_key)
+    if current is None or current.trashed:
+        return None  # the user deleted zsync's note: respect that
+    have = str(current.data.get("note", ""))
+    if same(have, work.note_html):
+        return NoteChange("unchanged", written.note_key, work.note_html, parent)
+    if written.note_html is not None and same(have, written.note_html):
+        return NoteChange("update", written.note_key, work.note_html, parent)
+    return NoteChange("kept", written.note_key, have, parent)
