@@ -1,0 +1,69 @@
+"""Reports show what a person needs: each work's action, changes, conflicts, failures."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from zsync.core.plan import Action, CollectionCreate, NoteChange, Plan, WorkPlan
+from zsync.core.records import InputProblem, Origin
+from zsync.core.threeway import Conflict, FieldChange
+from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.report.render import to_html, to_json, to_markdown
+
+ORIGIN = Origin("notes/lecun.md", 3, 20, "markdown")
+PLAN = Plan(
+    collections=(CollectionCreate("COLL0001", "Status", None),),
+    works=(
+        WorkPlan("doi:10.1038/nature14539", Action.CREATE, "Deep learning", (ORIGIN,),
+                 item_key="ITEM0001", version=0, tags_added=("ml",),
+                 collections_added=("COLL0002",),
+                 note=NoteChange("create", "NOTE0001", "<p>x</p>", "ITEM0001"),
+                 payload={"key": "ITEM0001", "version": 0, "itemType": "journalArticle",
+                          "title": "Deep learning <script>alert(1)</script>"}),
+        WorkPlan("doi:10.1/b", Action.CONFLICT, "Another", (ORIGIN,), item_key="ITEM0002",
+                 changes=(FieldChange("volume", "1", "2", "crossref"),),
+                 conflicts=(Conflict("title", "Zsync title", "User title", "Old", "edited"),)),
+    ),
+)
+INFO = RunInfo("sync", "dry-run", "users/1", "2026-11-23T10:00:00Z",
+               notices=("no Zotero account configured: planned against an empty library",),
+               not_enriched={"doi:10.1/b": "crossref: rate limited"},
+               input_problems=(InputProblem("notes/empty.md", "empty input"),))
+
+
+def report():  # type: ignore[no-untyped-def]
+    return build_report(INFO, PLAN, [Outcome("doi:10.1/b", False, "412: modified since")])
+
+
+def test_json_report_has_a_schema_summary_and_every_work() -> None:
+    data = json.loads(to_json(report()))
+    assert data["schema"] == "zsync.report/1"
+    assert data["summary"]["create"] == 1 and data["summary"]["conflict"] == 1
+    assert data["summary"]["failed"] == 1 and data["summary"]["input_problems"] == 1
+    created = next(w for w in data["works"] if w["action"] == "create")
+    assert created["create"]["key"] == "ITEM0001"  # the full data that would be sent
+    conflict = next(w for w in data["works"] if w["action"] == "conflict")
+    assert conflict["conflicts"] == [
+        {"field": "title", "zsync": "Zsync title", "library": "User title", "kind": "edited"}
+    ]
+    assert conflict["not_enriched"] == "crossref: rate limited"
+
+
+def test_markdown_names_changes_conflicts_failures_and_bad_inputs() -> None:
+    text = to_markdown(report())
+    assert "would create 1" in text
+    assert "volume: 1 → 2 (crossref)" in text
+    assert "kept title = User title (zsync had Zsync title; edited)" in text
+    assert "FAILED: 412: modified since" in text
+    assert "notes/empty.md" in text and "empty input" in text
+    # errors and conflicts come before routine rows
+    assert text.index("CONFLICT: Another") < text.index("CREATE: Deep learning")
+
+
+def test_html_report_is_self_contained_and_escapes_input() -> None:
+    page = to_html(report())
+    assert page.startswith("<!doctype html>")
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert not re.search(r"(src|href)=['\"]?https?:", page)
