@@ -43,9 +43,11 @@ class _JsonFormatter(logging.Formatter):
 
 def setup(verbosity: int = 0, quiet: bool = False, fmt: str = "text") -> None:
     """verbosity 0: warnings; 1: info; 2+: debug. quiet: errors only."""
-    level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][
-        min(verbosity, 2)
-    ]
+    level = (
+        logging.ERROR
+        if quiet
+        else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbosity, 2)]
+    )
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(_JsonFormatter())

@@ -61,7 +61,9 @@ def _global(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv: debug).")
     ] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and a summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only errors and a summary.")
+    ] = False,
     log_format: Annotated[
         str, typer.Option("--log-format", help="Log lines as 'text' or 'json'.")
     ] = "text",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from ..core.records import InputProblem, Record
+from ..report.render import headline, sorted_works, work_lines
 
 stdout = Console(soft_wrap=False)
 stderr = Console(stderr=True)
@@ -62,3 +64,35 @@ def print_warnings(records: Sequence[Record]) -> None:
             stderr.print("[yellow]warning[/]: ", end="")
             where = f"{record.origin.path}:{record.origin.line}"
             stderr.print(f"{where}: {warning}", markup=False, highlight=False)
+
+
+_ACTION_STYLE = {
+    "create": "green",
+    "update": "blue",
+    "conflict": "yellow",
+    "error": "red",
+    "duplicate": "dim",
+    "unchanged": "dim",
+}
+
+
+def print_report(report: dict[str, Any], quiet: bool = False) -> None:
+    """The run report on the terminal: a headline, then one block per work that matters."""
+    if quiet:
+        stderr.print(headline(report), markup=False, highlight=False)
+        return
+    for notice in report["notices"]:
+        stdout.print(f"[yellow]note[/]: {notice}", highlight=False)
+    for retracted in report["retracted"]:
+        stdout.print(f"[bold red]retracted[/]: {retracted['identity']}: {retracted['notice']}")
+    for collection in report["collections_created"]:
+        stdout.print(f"[green]+ collection[/] {collection['name']}", highlight=False)
+    for work in sorted_works(report):
+        if work["action"] == "unchanged":
+            continue
+        style = _ACTION_STYLE[work["action"]]
+        stdout.print(f"[{style}]{work['action']:>9}[/] ", end="")
+        stdout.print(work["title"] or work["identity"], markup=False, highlight=False)
+        for line in work_lines(work):
+            stdout.print(f"           {line}", markup=False, highlight=False)
+    stdout.print(headline(report), markup=False, highlight=False)

@@ -13,7 +13,7 @@ def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2, default=str)
 
 
-def _headline(report: dict[str, Any]) -> str:
+def headline(report: dict[str, Any]) -> str:
     s = report["summary"]
     mode = "would" if report["mode"] == "dry-run" else "did"
     return (
@@ -23,7 +23,7 @@ def _headline(report: dict[str, Any]) -> str:
     )
 
 
-def _sorted_works(report: dict[str, Any]) -> list[dict[str, Any]]:
+def sorted_works(report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(report["works"], key=lambda w: ACTION_ORDER.index(w["action"]))
 
 
@@ -32,7 +32,7 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _work_lines(work: dict[str, Any]) -> list[str]:
+def work_lines(work: dict[str, Any]) -> list[str]:
     """Plain-text detail lines of one work, shared by the Markdown and HTML renderers."""
     lines = []
     if work["matched_by"]:
@@ -72,7 +72,7 @@ def _source(work: dict[str, Any]) -> str:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
-    out = [f"# zsync {report['command']} report", "", _headline(report), ""]
+    out = [f"# zsync {report['command']} report", "", headline(report), ""]
     out += [f"- {n}" for n in report["notices"]]
     if report["retracted"]:
         out += ["", "## Retracted or corrected", ""]
@@ -81,14 +81,14 @@ def to_markdown(report: dict[str, Any]) -> str:
         out += ["", "## Collections to create", ""]
         out += [f"- {c['name']} (`{c['key']}`)" for c in report["collections_created"]]
     out += ["", "## Works", ""]
-    for work in _sorted_works(report):
+    for work in sorted_works(report):
         title = work["title"] or work["identity"]
         out.append(f"### {work['action'].upper()}: {title}")
         out.append(
             f"`{work['identity']}` from {_source(work)}"
             + (f" → item `{work['item_key']}`" if work["item_key"] else "")
         )
-        out += [f"- {line}" for line in _work_lines(work)]
+        out += [f"- {line}" for line in work_lines(work)]
         if work["create"]:
             out += ["", "```json", json.dumps(work["create"], ensure_ascii=False, indent=2), "```"]
         out.append("")
@@ -114,7 +114,7 @@ def to_html(report: dict[str, Any]) -> str:
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>zsync {esc(report['command'])} report</title><style>{_CSS}</style></head><body>",
-        f"<h1>zsync {esc(report['command'])} report</h1><p>{esc(_headline(report))}</p>",
+        f"<h1>zsync {esc(report['command'])} report</h1><p>{esc(headline(report))}</p>",
         f"<p><small>library {esc(str(report['library']))} · "
         f"started {esc(report['started'])}</small></p>",
     ]
@@ -125,12 +125,12 @@ def to_html(report: dict[str, Any]) -> str:
             f"<li><b>{esc(r['identity'])}</b>: {esc(r['notice'])}</li>" for r in report["retracted"]
         ]
         parts.append("</ul>")
-    for work in _sorted_works(report):
+    for work in sorted_works(report):
         action = work["action"]
         parts.append(f"<div class='w'><span class='a {action}'>{action}</span> ")
         parts.append(f"<b>{esc(work['title'] or work['identity'])}</b><br>")
         parts.append(f"<small>{esc(work['identity'])} · {esc(_source(work))}</small><ul>")
-        parts += [f"<li>{esc(line)}</li>" for line in _work_lines(work)]
+        parts += [f"<li>{esc(line)}</li>" for line in work_lines(work)]
         parts.append("</ul>")
         if work["create"]:
             data = esc(json.dumps(work["create"], ensure_ascii=False, indent=2))
