@@ -1,0 +1,168 @@
+"""The state database's schema, as an ordered list of recorded migrations.
+
+Each migration is a list of SQL statements applied in one transaction together with its row
+in `schema_migrations`; a database is brought up to date by applying, in order, every
+migration whose number is not recorded yet. Migrations are never edited once released: a
+change to the schema is a new entry at the end of `MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+
+
+class StateSchemaError(Exception):
+    """The state database was written by a newer zsync, or a migration failed."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    steps: tuple[str, ...]
+
+
+_V1 = (
+    """CREATE TABLE libraries (
+        id INTEGER PRIMARY KEY,
+        library TEXT NOT NULL,            -- "users/123" or "groups/9"
+        server_id TEXT NOT NULL DEFAULT '',  -- Zotero-Server-ID of the local API; '' = web
+        version INTEGER NOT NULL DEFAULT 0,  -- library version the mirror is complete up to
+        refreshed_at TEXT,
+        UNIQUE (library, server_id))""",
+    """CREATE TABLE items (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        item_type TEXT NOT NULL,
+        parent_key TEXT,
+        trashed INTEGER NOT NULL DEFAULT 0,   -- in the Zotero trash (data.deleted)
+        deleted INTEGER NOT NULL DEFAULT 0,   -- gone from the server (tombstone)
+        data TEXT NOT NULL,                   -- editable JSON as last seen
+        PRIMARY KEY (library_id, key))""",
+    "CREATE INDEX items_parent ON items (library_id, parent_key)",
+    """CREATE TABLE collections (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        parent_key TEXT,
+        trashed INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL,
+        PRIMARY KEY (library_id, key))""",
+    """CREATE TABLE written (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        data TEXT NOT NULL,           -- fields/tags/collections/note zsync last wrote
+        fingerprint TEXT NOT NULL DEFAULT '',  -- of the input those values came from
+        run_id INTEGER,
+        written_at TEXT NOT NULL,
+        PRIMARY KEY (library_id, item_key))""",
+    """CREATE TABLE origins (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        path TEXT NOT NULL,
+        line INTEGER NOT NULL DEFAULT 0,
+        format TEXT NOT NULL DEFAULT '',
+        identifiers TEXT NOT NULL DEFAULT '{}',
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (library_id, item_key, path, line))""",
+    """CREATE TABLE pending_writes (
+        batch_id TEXT PRIMARY KEY,
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('create', 'update')),
+        object_type TEXT NOT NULL CHECK (object_type IN ('items', 'collections')),
+        objects TEXT NOT NULL,        -- JSON list of {data, fingerprint, ref}
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+        run_id INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started TEXT NOT NULL,
+        ended TEXT,
+        outcome TEXT,
+        counts TEXT NOT NULL DEFAULT '{}',
+        report_path TEXT)""",
+    """CREATE TABLE not_duplicates (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        key_a TEXT NOT NULL,
+        key_b TEXT NOT NULL,          -- key_a < key_b
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (library_id, key_a, key_b))""",
+    """CREATE TABLE conflicts (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        field TEXT NOT NULL,
+        zsync_value TEXT NOT NULL,    -- JSON
+        user_value TEXT NOT NULL,     -- JSON
+        run_id INTEGER,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (library_id, item_key, field))""",
+)
+
+_V2 = (
+    "CREATE INDEX origins_path ON origins (library_id, path)",
+    "CREATE INDEX pending_state ON pending_writes (library_id, state, created_at)",
+    "ALTER TABLE pending_writes ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    # The mirror's library version when the batch was planned: on resume, deletions since
+    # then tell "the user deleted what an earlier attempt created" from "never arrived".
+    "ALTER TABLE pending_writes ADD COLUMN base_version INTEGER NOT NULL DEFAULT 0",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial tables", _V1),
+    Migration(2, "indexes on origins and pending writes; attempts, base version", _V2),
+)
+LATEST = MIGRATIONS[-1].number
+
+
+def now() -> str:
+    """UTC time as ISO 8601 text, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT MAX(number) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, upto: int = LATEST) -> list[int]:
+    """Apply every missing migration up to `upto`; returns the numbers applied.
+
+    `conn` must be in autocommit mode (isolation_level=None): each migration runs in its own
+    BEGIN IMMEDIATE transaction, so a failure leaves the database at the previous version.
+    """
+    done = current_version(conn)
+    if done > LATEST:
+        raise StateSchemaError(
+            f"the state database is at schema version {done}, newer than this zsync knows "
+            f"({LATEST}); upgrade zsync or point state.path elsewhere"
+        )
+    applied: list[int] = []
+    for migration in MIGRATIONS:
+        if migration.number <= done or migration.number > upto:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for step in migration.steps:
+                conn.execute(step)
+            conn.execute(
+                "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+                (migration.number, migration.name, now()),
+            )
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StateSchemaError(
+                f"migration {migration.number} ({migration.name}) failed: {exc}"
+            ) from exc
+        conn.execute("COMMIT")
+        applied.append(migration.number)
+    return applied
