@@ -60,6 +60,11 @@ class WrittenLog:
         return Written(row["item_key"], loads(row["data"]), row["fingerprint"], row["run_id"],
                        row["written_at"])
 
+    def all(self) -> list[Written]:
+        rows = self.db.execute("SELECT * FROM written WHERE library_id = ?", (self.db.library_id,))
+        return [Written(r["item_key"], loads(r["data"]), r["fingerprint"], r["run_id"],
+                        r["written_at"]) for r in rows]
+
     def record(self, item_key: str, payload: Mapping[str, Any], fingerprint: str = "",
                run_id: int | None = None) -> Written:
         """Merge the values of `payload` into what zsync wrote to `item_key`.
@@ -91,6 +96,13 @@ class Origins:
                 " identifiers, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (self.db.library_id, origin.item_key, origin.path, origin.line, origin.format,
                  dumps(origin.identifiers), self.db.stamp()))
+
+    def all(self) -> list[Origin]:
+        rows = self.db.execute(
+            "SELECT * FROM origins WHERE library_id = ? ORDER BY path, line", (self.db.library_id,)
+        )
+        return [Origin(r["item_key"], r["path"], r["line"], r["format"],
+                       loads(r["identifiers"])) for r in rows]
 
     def for_item(self, item_key: str) -> list[Origin]:
         return self._select("item_key = ?", item_key)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from ..core.records import InputProblem, Record
 from ..report.render import headline, sorted_works, work_lines
@@ -16,23 +15,27 @@ stderr = Console(stderr=True)
 
 
 def print_records(records: Sequence[Record], quiet: bool = False) -> None:
-    if quiet:
-        stdout.print(f"{len(records)} record(s)")
-        return
-    table = Table(title=f"{len(records)} record(s)", show_lines=False, expand=False)
-    for column in ("source", "format", "identifiers", "title", "creators", "year", "status"):
-        table.add_column(column, overflow="fold")
-    for record in records:
-        table.add_row(
-            f"{record.origin.path}:{record.origin.line}",
-            record.origin.format,
-            _identifiers(record),
-            record.title or "",
-            _creators(record),
-            str(record.year or ""),
-            record.status or "",
-        )
-    stdout.print(table)
+    """One short block per record: where it came from, title, creators, identifiers."""
+    if not quiet:
+        for record in records:
+            _print_record(record)
+    stdout.print(f"{len(records)} record(s)", highlight=False)
+
+
+def _print_record(record: Record) -> None:
+    origin = record.origin
+    stdout.print(f"[bold]{origin.path}:{origin.line}[/] [dim]({origin.format})[/]", highlight=False)
+    stdout.print(f"  {record.title or '(no title)'}", markup=False, highlight=False)
+    facts = [
+        _creators(record),
+        str(record.year or ""),
+        f"status {record.status}" if record.status else "",
+        record.item_type or "",
+    ]
+    stdout.print("  " + " · ".join(f for f in facts if f), markup=False, highlight=False)
+    ids = _identifiers(record).replace("\n", "  ")
+    if ids:
+        stdout.print(f"  {ids}", markup=False, highlight=False)
 
 
 def _identifiers(record: Record) -> str:

@@ -1,0 +1,92 @@
+"""The record-level cache: per-id rows, TTLs, offline reads, info/clear, no secrets on disk.
+
+The end-to-end cache checks (a rerun asks nothing; one new DOI costs one request per
+service; offline answers from the cache only) are in test_crossref_client.py and
+test_pubmed_client.py, against the emulators.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zsync.adapters.cache import DAY, RECORDS_FILE, RecordCache
+from zsync.adapters.http_stacks import HTTP_CACHE_FILE
+from zsync.logs import register_secret
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, clock: Clock) -> RecordCache:
+    return RecordCache(tmp_path, ttl_days=30, not_found_ttl_days=7, clock=clock)
+
+
+def test_rows_are_per_id_and_survive_a_reopen(
+    tmp_path: Path, cache: RecordCache, clock: Clock
+) -> None:
+    cache.put_many("crossref", "doi", {"10.1/a": '{"DOI": "10.1/a"}', "10.1/b": None})
+    cache.close()
+    again = RecordCache(tmp_path, clock=clock)
+    got = again.get_many("crossref", "doi", ["10.1/a", "10.1/b", "10.1/c"])
+    assert set(got) == {"10.1/a", "10.1/b"}
+    assert got["10.1/a"].payload == '{"DOI": "10.1/a"}' and not got["10.1/a"].not_found
+    assert got["10.1/b"].not_found and got["10.1/b"].payload is None
+    assert again.get_many("pubmed", "doi", ["10.1/a"]) == {}  # the source is part of the key
+    assert (tmp_path / RECORDS_FILE).exists()
+
+
+def test_found_rows_expire_after_ttl_and_not_found_rows_sooner(
+    cache: RecordCache, clock: Clock
+) -> None:
+    cache.put_many("crossref", "doi", {"found": "{}", "missing": None})
+    clock.now += 8 * DAY
+    assert set(cache.get_many("crossref", "doi", ["found", "missing"])) == {"found"}
+    clock.now += 23 * DAY
+    assert cache.get_many("crossref", "doi", ["found", "missing"]) == {}
+    stale = cache.get_many("crossref", "doi", ["found", "missing"], allow_stale=True)
+    assert set(stale) == {"found", "missing"}  # what an offline run may still use
+
+
+def test_many_ids_in_one_lookup(cache: RecordCache) -> None:
+    cache.put_many("pubmed", "pmid", {str(n): f"<a>{n}</a>" for n in range(1500)})
+    got = cache.get_many("pubmed", "pmid", [str(n) for n in range(0, 3000, 2)])
+    assert len(got) == 750
+
+
+def test_info_counts_per_source_and_clear(tmp_path: Path, cache: RecordCache) -> None:
+    cache.put_many("crossref", "doi", {"a": "{}", "b": "{}", "c": None})
+    cache.put_many("pubmed", "pmid", {"1": "<x/>"})
+    (tmp_path / HTTP_CACHE_FILE).write_bytes(b"x" * 10)
+    info = cache.info()
+    assert info.counts == {"crossref": {"found": 2, "not_found": 1},
+                           "pubmed": {"found": 1, "not_found": 0}}
+    assert info.path == tmp_path / RECORDS_FILE and info.size_bytes > 0
+    assert info.http_cache_bytes == 10
+    assert cache.clear("pubmed") == 1
+    assert set(cache.info().counts) == {"crossref"}
+    assert cache.clear() == 3
+    assert cache.info().counts == {}
+    assert not (tmp_path / HTTP_CACHE_FILE).exists()
+
+
+def test_a_registered_secret_never_reaches_the_file(tmp_path: Path, cache: RecordCache) -> None:
+    secret = "cache-secret-9f8e7d6c5b4a"
+    register_secret(secret)
+    cache.put("pubmed", "pmid", "1", f"<x>echoed {secret}</x>")
+    cache.close()
+    assert secret.encode() not in (tmp_path / RECORDS_FILE).read_bytes()
+    for extra in tmp_path.glob(RECORDS_FILE + "-*"):
+        assert secret.encode() not in extra.read_bytes()

@@ -1,0 +1,238 @@
+"""PubMed through the E-utilities (ESearch, EFetch) and PMC's ID Converter.
+
+- `pmids_for_dois`: `"doi1"[doi] OR "doi2"[doi] ...` ESearch batches (retmax = batch size),
+  then EFetch of the PMIDs found: ESearch does not say which PMID answers which DOI, so
+  each article's own `PubmedData/ArticleIdList` DOI decides. The articles are cached, so
+  a later `fetch` of those PMIDs costs nothing.
+- `fetch`: EFetch in batches of up to 200 PMIDs; absent PMIDs are `NotFound`.
+- `convert_pmcids`: idconv, 200 ids per request, JSON decoded as UTF-8 whatever the header.
+A request line over `max_get_line` bytes goes as POST (marked as a repeatable query).
+Every request carries `tool` and `email`, and `api_key` when set: the HTTP layer keeps it
+out of logs, errors and the HTTP cache. Failures degrade to `NotEnriched` per id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import unquote_plus
+
+import requests
+
+from ..config import Config
+from .batching import MAX_REQUEST_LINE, measured_batches, request_line
+from .cache import RecordCache
+from .http import HttpLayer, ServiceUnavailable
+from .lookup import cached_answers, unique_keys
+from .outcomes import OFFLINE, NotEnriched, NotFound
+from .pubmed_xml import BadXml, article_ids, error_text, parse_esearch, split_articles
+
+log = logging.getLogger("zsync.pubmed")
+
+SOURCE = "pubmed"
+IDCONV_SOURCE = "pmc-idconv"
+EFETCH_GET_MAX = 200
+_ALL_INVALID = ("ID list is empty", "no correct IDs", "Supplied id parameter is empty")
+T = TypeVar("T")
+Params = list[tuple[str, str]]
+
+
+class PubMedClient:
+    def __init__(
+        self, config: Config, http: HttpLayer, cache: RecordCache, *,
+        max_get_line: int = MAX_REQUEST_LINE, esearch_batch: int = 100, efetch_batch: int = 200,
+        idconv_batch: int = 200,
+    ) -> None:
+        self.http = http
+        self.cache = cache
+        self.offline = bool(config["network.offline"])
+        self.eutils = str(config["pubmed.eutils_url"]).rstrip("/")
+        self.idconv_url = str(config["pubmed.idconv_url"])
+        self.identity: Params = [("tool", str(config["pubmed.tool"] or "zsync"))]
+        if config["pubmed.email"]:
+            self.identity.append(("email", str(config["pubmed.email"])))
+        key = config["pubmed.api_key"]
+        self.key: Params = [("api_key", key.reveal())] if key else []
+        self.max_get_line = max_get_line
+        self.esearch_batch = esearch_batch
+        self.efetch_batch = efetch_batch
+        self.idconv_batch = idconv_batch
+
+    # --- DOI -> PMID ------------------------------------------------------------------------
+
+    def pmids_for_dois(self, dois: Iterable[str]) -> dict[str, str | NotFound | NotEnriched]:
+        keys = unique_keys(dois, str.lower)
+        answers: dict[str, str | NotFound | NotEnriched] = dict(
+            cached_answers(self.cache, SOURCE, "doi", keys.values(), self.offline, _text)
+        )
+        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        if todo and self.offline:
+            answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
+        elif todo:
+            answers.update(self._pmids_for(todo))
+        return {doi: answers[key] for doi, key in keys.items()}
+
+    def _search_batches(self, keys: list[str]) -> list[list[str]]:
+        url = f"{self.eutils}/esearch.fcgi"
+        return measured_batches(
+            keys, lambda batch: request_line("GET", url, self._search_params(batch)),
+            max_line=4 * self.max_get_line, max_count=self.esearch_batch,
+        )
+
+    def _search_params(self, batch: list[str]) -> Params:
+        term = " OR ".join(f'"{doi.replace(chr(34), "")}"[doi]' for doi in batch)
+        return [("db", "pubmed"), ("term", term), ("retmax", str(len(batch))),
+                *self.identity, *self.key]
+
+    def _pmids_for(self, keys: list[str]) -> dict[str, str | NotFound | NotEnriched]:
+        """All ESearch batches first, then one EFetch pass over every PMID they found."""
+        searches = [(batch, _guard(partial(self._esearch, batch)))
+                    for batch in self._search_batches(keys)]
+        pmids = [p for _, found in searches if isinstance(found, list) for p in found]
+        articles = self.fetch(dict.fromkeys(pmids)) if pmids else {}
+        by_doi: dict[str, str] = {}
+        for pmid, xml in articles.items():
+            for doi in article_ids(xml, "doi") if isinstance(xml, str) else []:
+                by_doi.setdefault(doi.lower(), pmid)
+        failed = next((a for a in articles.values() if isinstance(a, NotEnriched)), None)
+        answers: dict[str, str | NotFound | NotEnriched] = {}
+        for batch, found in searches:
+            for key in batch:
+                if isinstance(found, NotEnriched):
+                    answers[key] = found
+                elif key in by_doi:
+                    answers[key] = by_doi[key]
+                else:
+                    answers[key] = failed or NotFound(SOURCE, "no PubMed record with this DOI")
+        self.cache.put_many(SOURCE, "doi", {
+            k: v if isinstance(v, str) else None
+            for k, v in answers.items() if not isinstance(v, NotEnriched)
+        })
+        return answers
+
+    def _esearch(self, batch: list[str]) -> list[str]:
+        response = self._eutil("esearch", self._search_params(batch))
+        if response.status_code != 200:
+            raise ServiceUnavailable(SOURCE, f"esearch: HTTP {response.status_code}")
+        result = parse_esearch(response.content)
+        if result.count > len(result.ids):
+            log.warning("esearch matched %d records for %d DOIs; extra ones not fetched",
+                        result.count, len(batch))
+        return result.ids
+
+    # --- PMID -> article XML ----------------------------------------------------------------
+
+    def fetch(self, pmids: Iterable[str]) -> dict[str, str | NotFound | NotEnriched]:
+        """Each PMID -> its PubmedArticle (or PubmedBookArticle) as an XML string."""
+        keys = unique_keys((str(p) for p in pmids), str)
+        answers: dict[str, str | NotFound | NotEnriched] = dict(
+            cached_answers(self.cache, SOURCE, "pmid", keys.values(), self.offline, _text)
+        )
+        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        if todo and self.offline:
+            answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
+        for start in range(0, 0 if self.offline else len(todo), self.efetch_batch):
+            batch = todo[start:start + self.efetch_batch]
+            got = _guard(partial(self._efetch, batch))
+            if isinstance(got, NotEnriched):
+                answers.update(dict.fromkeys(batch, got))
+                continue
+            self.cache.put_many(SOURCE, "pmid", {p: got.get(p) for p in batch})
+            for pmid in batch:
+                answers[pmid] = got.get(pmid) or NotFound(SOURCE, "no such PMID")
+        return {raw: answers[key] for raw, key in keys.items()}
+
+    def _efetch(self, batch: list[str]) -> dict[str, str]:
+        params = [("db", "pubmed"), ("id", ",".join(batch)), ("retmode", "xml"),
+                  *self.identity, *self.key]
+        response = self._eutil("efetch", params, force_post=len(batch) > EFETCH_GET_MAX)
+        if response.status_code == 400:
+            error = error_text(response.content) or ""
+            if any(marker.lower() in error.lower() for marker in _ALL_INVALID):
+                return {}
+        if response.status_code != 200:
+            raise ServiceUnavailable(SOURCE, f"efetch: HTTP {response.status_code}")
+        return split_articles(response.content)
+
+    def _eutil(self, name: str, params: Params, force_post: bool = False) -> requests.Response:
+        url = f"{self.eutils}/{name}.fcgi"
+        too_long = len(request_line("GET", url, params)) > self.max_get_line
+        if force_post or too_long:
+            return self.http.post("ncbi", url, data=params, idempotent=True)
+        return self.http.get("ncbi", url, params=params)
+
+    # --- PMCID -> PMID, DOI -----------------------------------------------------------------
+
+    def convert_pmcids(
+        self, pmcids: Iterable[str]
+    ) -> dict[str, dict[str, str | None] | NotFound | NotEnriched]:
+        keys = unique_keys(pmcids, _pmcid)
+        answers: dict[str, dict[str, str | None] | NotFound | NotEnriched] = dict(
+            cached_answers(self.cache, IDCONV_SOURCE, "pmcid", keys.values(), self.offline,
+                           lambda _k, payload: dict(json.loads(payload)))
+        )
+        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        if todo and self.offline:
+            answers.update(dict.fromkeys(todo, NotEnriched(IDCONV_SOURCE, OFFLINE)))
+        for start in range(0, 0 if self.offline else len(todo), self.idconv_batch):
+            batch = todo[start:start + self.idconv_batch]
+            got = _guard(partial(self._idconv, batch), IDCONV_SOURCE)
+            if isinstance(got, NotEnriched):
+                answers.update(dict.fromkeys(batch, got))
+                continue
+            self.cache.put_many(IDCONV_SOURCE, "pmcid",
+                                {k: json.dumps(got[k]) if k in got else None for k in batch})
+            for key in batch:
+                answers[key] = got.get(key) or NotFound(IDCONV_SOURCE, "not in PMC")
+        return {raw: answers[key] for raw, key in keys.items()}
+
+    def _idconv(self, batch: list[str]) -> dict[str, dict[str, str | None]]:
+        params = [("ids", ",".join(batch)), ("idtype", "pmcid"), ("format", "json"),
+                  ("versions", "no"), *self.identity]
+        response = self.http.get("ncbi", self.idconv_url, params=params)
+        data = _json_utf8(response.content)
+        if response.status_code != 200 or data.get("status") == "error":
+            message = unquote_plus(str(data.get("message", "")))[:200]
+            raise ServiceUnavailable(IDCONV_SOURCE, f"HTTP {response.status_code} {message}")
+        out: dict[str, dict[str, str | None]] = {}
+        for record in data.get("records", []):
+            pmcid = _pmcid(str(record.get("pmcid") or record.get("requested-id") or ""))
+            if record.get("status") == "error" or not record.get("pmcid"):
+                continue
+            out[pmcid] = {"pmid": _opt(record.get("pmid")), "doi": _opt(record.get("doi"))}
+        return out
+
+
+def _guard(call: Callable[[], T], source: str = SOURCE) -> T | NotEnriched:
+    """Failures become `NotEnriched`, named after the source the user knows."""
+    try:
+        return call()
+    except ServiceUnavailable as exc:
+        return NotEnriched(source, exc.reason)
+    except BadXml as exc:
+        return NotEnriched(source, f"unexpected answer: {exc}")
+
+
+def _text(_key: str, payload: str) -> str:
+    return payload
+
+
+def _pmcid(value: str) -> str:
+    value = value.strip().upper()
+    return value if value.startswith("PMC") else f"PMC{value}"
+
+
+def _opt(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _json_utf8(data: bytes) -> dict[str, Any]:
+    """idconv labels its JSON ISO-8859-1 but sends UTF-8: decode the bytes as UTF-8."""
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ServiceUnavailable(IDCONV_SOURCE, "answer is not JSON") from None
+    return parsed if isinstance(parsed, dict) else {}

@@ -1,0 +1,62 @@
+"""`zsync sync`: bring the Zotero library in step with the notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..adapters.state import LockHeld
+from ..adapters.zotero import ZoteroSetupError
+from ..runtime import enricher
+from ..sync import SyncSetupError, sync
+from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .output import ReportFormat, emit_report
+
+
+@app.command("sync")
+def sync_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Note files or folders to sync.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the report to this file.")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="Format of --report.")
+    ] = ReportFormat.md,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
+    ] = False,
+    detailed_exitcode: Annotated[
+        bool,
+        typer.Option("--detailed-exitcode", help="Exit 3 when a dry run found changes."),
+    ] = False,
+) -> None:
+    """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
+
+    Items get the note's tags, a status collection (Status/New, Status/Reading ...) and
+    the note as a child note. Safe to run again: what you edited in Zotero is kept.
+    Exit status: 0 done (or nothing to do), 1 some items failed, 2 usage or config error,
+    3 with --detailed-exitcode when a dry run found changes.
+    """
+    options: Globals = ctx.obj
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}")
+    config = options.config(**{"network.offline": True if offline else None})
+    try:
+        with enricher(config) as source:
+            result = sync(config, paths, source, dry_run=dry_run)
+    except (SyncSetupError, ZoteroSetupError, LockHeld) as exc:
+        fail(str(exc))
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+    if result.failed or result.report["summary"]["input_problems"]:
+        raise typer.Exit(EXIT_PARTIAL)
+    if detailed_exitcode and dry_run and result.plan.has_changes:
+        raise typer.Exit(EXIT_CHANGES)
+    raise typer.Exit(EXIT_OK)

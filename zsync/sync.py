@@ -1,0 +1,247 @@
+"""`zsync sync`: parse, enrich, de-duplicate, plan, and (unless a dry run) apply.
+
+The dry run and the real run go through the same steps up to and including the plan; a
+real run then hands the plan to the Zotero writer. Without a Zotero account a dry run plans
+against an empty library and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .adapters.files import parse_paths
+from .adapters.state import RunLock, StateStore
+from .adapters.zotero import (
+    KEY_ALPHABET,
+    ObjectOutcome,
+    PlannedWrite,
+    WriteExecutor,
+    make_api,
+    refresh_mirror,
+)
+from .config import Config
+from .core.library import LibraryView
+from .core.merge import Enriched
+from .core.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from .core.records import InputProblem, Record
+from .core.works import WorkSettings, build_works
+from .enrich import Enricher, utc_now
+from .library_state import plan_inputs, remember_all
+from .mapping.schema import ZoteroSchema
+from .report.model import Outcome, RunInfo, build_report
+
+log = logging.getLogger("zsync.sync")
+NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
+
+
+@dataclass
+class SyncResult:
+    report: dict[str, Any]
+    plan: Plan
+    failed: int = 0
+    works: list[Work] = field(default_factory=list)
+
+
+def read_inputs(paths: Sequence[Path]) -> tuple[list[Record], list[InputProblem]]:
+    records: list[Record] = []
+    problems: list[InputProblem] = []
+    for result in parse_paths(paths):
+        records.extend(result.records)
+        problems.extend(result.problems)
+    return records, problems
+
+
+def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSettings:
+    return WorkSettings(
+        schema=schema or ZoteroSchema.load_default(),
+        status_map=config.status_map(),
+        default_status=str(config["sync.default_status"]),
+        child_note=bool(config["sync.child_note"]),
+    )
+
+
+def random_key() -> str:
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+def prepare(
+    config: Config, paths: Sequence[Path], enricher: Enricher
+) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
+    """Everything before the library: parse, enrich, fold duplicates into works."""
+    records, problems = read_inputs(paths)
+    enriched = enricher.enrich(records)
+    works = build_works(enriched, settings_for(config))
+    return works, enriched, problems
+
+
+def _info(
+    config: Config, mode: str, library: str | None, enriched: list[Enriched],
+    works: list[Work], problems: list[InputProblem], started: str, notices: tuple[str, ...],
+) -> RunInfo:
+    by_origin = {(e.record.origin.path, e.record.origin.position): e for e in enriched}
+    not_enriched: dict[str, str] = {}
+    retracted: dict[str, str] = {}
+    for work in works:
+        lead = by_origin.get((work.origins[0].path, work.origins[0].position))
+        if lead is None:
+            continue
+        if lead.not_enriched:
+            reasons = (p.removeprefix("not enriched: ") for p in lead.not_enriched)
+            not_enriched[work.identity] = "; ".join(dict.fromkeys(reasons))
+        notices_text = [n for n in lead.record.notices if n.kind in ("retraction", "correction",
+                                                                      "expression_of_concern")]
+        if notices_text:
+            retracted[work.identity] = "; ".join(
+                f"{n.kind.replace('_', ' ')} {n.doi or n.pmid or ''} {n.date or ''}".strip()
+                for n in notices_text
+            )
+    return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
+                   tuple(problems), retracted)
+
+
+def sync(
+    config: Config,
+    paths: Sequence[Path],
+    enricher: Enricher,
+    *,
+    dry_run: bool,
+    api_factory: Callable[[Config], Any] = make_api,
+) -> SyncResult:
+    started = utc_now()
+    works, enriched, problems = prepare(config, paths, enricher)
+    status_parent = str(config["sync.status_parent"])
+    if not config.has_zotero_account():
+        if not dry_run:
+            raise SyncSetupError(
+                "no Zotero account configured: set zotero.library_id and zotero.api_key "
+                "(or ZOTERO_LIBRARY_ID / ZOTERO_API_KEY), or use --dry-run"
+            )
+        inputs = PlanInputs(LibraryView.build([]), {}, {}, status_parent, random_key)
+        result = plan(works, inputs)
+        info = _info(config, "dry-run", None, enriched, works, problems, started, (NO_ACCOUNT,))
+        return SyncResult(build_report(info, result), result, works=works)
+    with RunLock(config.state_path()), StateStore.from_config(config) as store:
+        api = api_factory(config)
+        library = api.library
+        run_id = store.runs.start()
+        executor = WriteExecutor(api, store, run_id)
+        if not dry_run:
+            executor.resume_pending()
+        refresh_mirror(api, store)
+        planned = plan(works, plan_inputs(store, status_parent, executor.new_key))
+        outcomes: list[Outcome] = []
+        if not dry_run:
+            planned, outcomes = apply_plan(executor, store, works, planned, status_parent)
+        mode = "dry-run" if dry_run else "apply"
+        info = _info(config, mode, library, enriched, works, problems, started, ())
+        report = build_report(info, planned, outcomes)
+        failed = sum(1 for o in outcomes if not o.applied)
+        store.runs.finish(run_id, "failed" if failed else "ok", report["summary"])
+        return SyncResult(report, planned, failed, works)
+
+
+class SyncSetupError(Exception):
+    """The sync cannot start: settings are missing."""
+
+
+# --- applying a plan ---------------------------------------------------------------------
+
+
+def _item_writes(planned: Plan) -> tuple[list[PlannedWrite], list[PlannedWrite]]:
+    creates: list[PlannedWrite] = []
+    updates: list[PlannedWrite] = []
+    for work in planned.works:
+        if work.payload is not None and work.action == Action.CREATE:
+            creates.append(PlannedWrite(dict(work.payload), ref=work.identity))
+        elif work.payload is not None:
+            updates.append(PlannedWrite(dict(work.payload), ref=work.identity))
+        note = work.note
+        if note is None or note.action not in ("create", "update"):
+            continue
+        data: dict[str, Any] = {"key": note.key, "note": note.html}
+        if note.action == "create":
+            data.update({"itemType": "note", "parentItem": note.parent, "tags": [],
+                         "collections": [], "relations": {}})
+            creates.append(PlannedWrite(data, ref=work.identity))
+        else:
+            updates.append(PlannedWrite(data, ref=work.identity))
+    return creates, updates
+
+
+def _collection_writes(planned: Plan) -> list[PlannedWrite]:
+    return [
+        PlannedWrite({"key": c.key, "name": c.name, "parentCollection": c.parent or False},
+                     ref=f"collection:{c.name}")
+        for c in planned.collections
+    ]
+
+
+def apply_plan(
+    executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
+    status_parent: str, replans: int = 2,
+) -> tuple[Plan, list[Outcome]]:
+    """Write the plan; objects another client changed meanwhile are re-planned and retried."""
+    results: list[ObjectOutcome] = []
+    collections = _collection_writes(planned)
+    if collections:
+        results += executor.apply(collections, "create", "collections").outcomes
+    creates, updates = _item_writes(planned)
+    if creates:
+        results += executor.apply(creates, "create").outcomes
+    if updates:
+        results += executor.apply(updates, "update").outcomes
+    stale = {o.ref for o in results if o.status == "needs_replan"}
+    settled = [w for w in works if w.identity not in stale]
+    remember_all(store, _applied_pairs(settled, planned, results))
+    if stale and replans > 0:
+        again = [w for w in works if w.identity in stale]
+        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key))
+        replanned, retried = apply_plan(executor, store, again, replanned, status_parent,
+                                        replans - 1)
+        planned = _replace_works(planned, replanned)
+        results = [o for o in results if o.ref not in stale]
+        return planned, _outcomes(planned, results) + retried
+    return planned, _outcomes(planned, results)
+
+
+def _replace_works(planned: Plan, replanned: Plan) -> Plan:
+    newer = {w.identity: w for w in replanned.works if w.action != Action.DUPLICATE}
+    works = tuple(newer.get(w.identity, w) if w.action != Action.DUPLICATE else w
+                  for w in planned.works)
+    return Plan(planned.collections, works, planned.library_empty_because)
+
+
+def _failures(results: list[ObjectOutcome]) -> dict[str, str]:
+    failures: dict[str, str] = {}
+    for o in results:
+        if o.status in ("failed", "needs_replan"):
+            message = f"{o.code or ''} {o.message or o.status}".strip()
+            failures[o.ref] = f"{failures[o.ref]}; {message}" if o.ref in failures else message
+    return failures
+
+
+def _outcomes(planned: Plan, results: list[ObjectOutcome]) -> list[Outcome]:
+    failures = _failures(results)
+    touched = {o.ref for o in results}
+    return [
+        Outcome(w.identity, w.identity not in failures, failures.get(w.identity), w.item_key)
+        for w in planned.works
+        if w.action != Action.DUPLICATE and (w.identity in touched or w.identity in failures)
+    ]
+
+
+def _applied_pairs(
+    works: list[Work], planned: Plan, results: list[ObjectOutcome]
+) -> list[tuple[Work, WorkPlan]]:
+    failures = _failures(results)
+    by_identity = {w.identity: w for w in planned.works if w.action != Action.DUPLICATE}
+    return [
+        (work, by_identity[work.identity]) for work in works
+        if work.identity in by_identity and work.identity not in failures
+        and by_identity[work.identity].action != Action.ERROR
+    ]
