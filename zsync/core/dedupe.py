@@ -74,7 +74,7 @@ class _Groups:
         self.parent[b] = a
         for kind, values in self.ids[b].items():
             self.ids[a][kind] |= values
-        self.matches[a].extend(self.matches.pop(b) + [match])
+        self.matches[a].extend([*self.matches.pop(b), match])
         return True
 
 
