@@ -73,7 +73,17 @@ _LABELS = {
 }
 
 
-_ZOTERO_TYPES = {v.lower(): v for v in set(_LABELS.values())}
+# Every item type of Zotero's schema (version 41), by lower-case name.
+_ZOTERO_TYPES = {
+    t.lower(): t
+    for t in (
+        "artwork audioRecording bill blogPost book bookSection case computerProgram "
+        "conferencePaper dataset dictionaryEntry document email encyclopediaArticle film "
+        "forumPost hearing instantMessage interview journalArticle letter magazineArticle "
+        "manuscript map newspaperArticle patent podcast preprint presentation radioBroadcast "
+        "report standard statute thesis tvBroadcast videoRecording webpage"
+    ).split()
+}
 
 
 def from_label(label: str | None) -> str | None:

@@ -61,9 +61,9 @@ def parse_text(text: str, path: str) -> FileResult:
 
 
 def _unusable(record: Record, fmt: str) -> InputProblem:
-    return InputProblem(
-        record.origin.path,
-        "no identifier (DOI, PMID, PMCID, ISBN, arXiv) and no title: nothing to match a work by",
-        record.origin.line,
-        fmt,
+    message = (
+        "no identifier (DOI, PMID, PMCID, ISBN, arXiv) and no title: nothing to match a work by"
     )
+    if record.warnings:
+        message += f" ({'; '.join(record.warnings)})"
+    return InputProblem(record.origin.path, message, record.origin.line, fmt)

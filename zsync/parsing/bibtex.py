@@ -1,0 +1,158 @@
+"""BibTeX and BibLaTeX files (Zotero, Better BibTeX, JabRef, Mendeley, Google Scholar exports).
+
+The file is first cut into `@...{...}` blocks (see `bibtex_blocks`); `@string` macros are
+read, then every entry is parsed on its own with bibtexparser, so a broken entry costs only
+itself: it becomes a record carrying a warning (with whatever could still be read from it)
+while the other entries parse normally. Only when no entry at all can be read does the file
+fail, with the line of the first broken entry.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings as pywarnings
+from typing import Any
+
+from bibtexparser.bibdatabase import UndefinedString
+from bibtexparser.bparser import BibTexParser
+
+from ..core.records import Origin, Record
+from .base import ParseFailure
+from .bibtex_blocks import SPECIAL, Block, split_blocks
+from .bibtex_fields import entry_to_record
+
+FORMAT = "bibtex"
+
+_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+_ENTRY_HEAD = re.compile(r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*[^\s,={}()\"#%]*\s*,")
+_SALVAGED = r"(title|doi|pmid|pmcid|eprint|archiveprefix|year|date|url|journal|booktitle|author)"
+# `name = {value}` (one level of inner braces), `name = "value"` or `name = 2020`, anywhere ...
+_SALVAGE = re.compile(
+    rf"(?<![\w-]){_SALVAGED}\s*=\s*(?:\{{((?:[^{{}}]|\{{[^{{}}]*\}})*)\}}|\"([^\"]*)\"|(\w+))",
+    re.IGNORECASE,
+)
+# ... or, for a value left open, the rest of its line.
+_SALVAGE_LINE = re.compile(
+    rf"^\s*{_SALVAGED}\s*=\s*[{{\"]?(.*?)[}}\"]?\s*,?\s*$", re.IGNORECASE | re.MULTILINE
+)
+_SWALLOWED = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
+_MAX_MACRO_RETRIES = 10
+
+
+def sniff(text: str) -> bool:
+    """True when the first content (after `%` comment lines) opens a BibTeX block."""
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        match = _FIRST_LINE.match(stripped)
+        if not match:
+            return False
+        if match.group(1).lower() in SPECIAL:
+            return True
+        start = text.find(stripped)
+        return bool(_ENTRY_HEAD.match(text, start))
+    return False
+
+
+def parse(text: str, path: str) -> list[Record]:
+    """Every entry in the file, in order; a broken entry gives a record with a warning."""
+    blocks = split_blocks(text.lstrip("\ufeff"))
+    parser = _new_parser()
+    for block in blocks:
+        if block.kind == "string":
+            _parse_block(parser, block.text, [])
+    read = [(block, *_read_entry(parser, block)) for block in blocks if block.kind not in SPECIAL]
+    _inherit_crossrefs([entry for _, entry, _, _ in read])
+    records: list[Record] = []
+    for block, entry, notes, _ in read:
+        origin = Origin(path, block.line, block.end_line, FORMAT, len(records) + 1)
+        records.append(entry_to_record(entry, origin, notes))
+    failures = [(problem, block.line) for block, _, _, problem in read if problem]
+    if failures and len(failures) == len(read) and not any(r.is_usable() for r in records):
+        message, line = failures[0]
+        raise ParseFailure(message, line)
+    return records
+
+
+def _new_parser() -> BibTexParser:
+    parser = BibTexParser(
+        common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
+    )
+    parser.expect_multiple_parse = True
+    return parser
+
+
+def _read_entry(parser: BibTexParser, block: Block) -> tuple[dict[str, Any], list[str], str | None]:
+    """The block's fields, notes on them, and a message when the entry is broken."""
+    notes: list[str] = []
+    label = f"@{block.kind}{{{block.key}}}" if block.key else f"@{block.kind}"
+    entry = _parse_block(parser, block.text, notes) if block.complete else None
+    if entry is not None:
+        return entry, notes, None
+    problem = (
+        f"BibTeX entry {label} is not closed (unbalanced braces or truncated file)"
+        if not block.complete
+        else f"BibTeX entry {label} could not be read (syntax error)"
+    )
+    repaired = _parse_block(parser, _balanced(block.text), notes) or {}
+    # A value that swallowed the next field (`author = {A` + newline + `title = ...`) is wrong.
+    entry = {k: v for k, v in repaired.items() if not _SWALLOWED.search(str(v))}
+    salvaged = [(n, next((v for v in vs if v), "")) for n, *vs in _SALVAGE.findall(block.text)]
+    for name, value in [*salvaged, *_SALVAGE_LINE.findall(block.text)]:
+        value = value.strip().rstrip(",").strip()
+        if value and not _SWALLOWED.search(value):
+            entry.setdefault(name.lower(), value)
+    entry.setdefault("ENTRYTYPE", block.kind)
+    entry.setdefault("ID", block.key)
+    notes.insert(0, f"{problem}; fields read from it may be incomplete")
+    return entry, notes, problem
+
+
+def _inherit_crossrefs(entries: list[dict[str, Any]]) -> None:
+    """Fields a `crossref`ed entry (a proceedings, a book) gives the entries citing it."""
+    by_key = {str(e.get("ID", "")).lower(): e for e in entries if e.get("ID")}
+    for entry in entries:
+        parent = by_key.get(str(entry.get("crossref", "")).strip().lower())
+        if parent is None or parent is entry:
+            continue
+        for name, value in parent.items():
+            if name in ("ID", "ENTRYTYPE", "crossref"):
+                continue
+            target = "booktitle" if name == "title" else name
+            entry.setdefault(target, value)
+
+
+def _parse_block(parser: BibTexParser, text: str, notes: list[str]) -> dict[str, Any] | None:
+    """The one entry `text` holds, parsed; None when bibtexparser cannot read it."""
+    entries = parser.bib_database.entries
+    for _ in range(_MAX_MACRO_RETRIES):
+        before = len(entries)
+        try:
+            with pywarnings.catch_warnings():
+                pywarnings.simplefilter("ignore")
+                parser.parse(text)
+        except UndefinedString as exc:
+            # A macro defined in another file (`journal = pami`): keep its name as its value.
+            name = str(exc.args[0]) if exc.args else ""
+            if not name or name in parser.bib_database.strings:
+                return None
+            parser.bib_database.strings[name] = name
+            notes.append(f"undefined @string macro '{name}' kept as written")
+            continue
+        except Exception:  # pyparsing and bibtexparser raise many kinds; the entry is broken
+            return None
+        added = entries[before:]
+        return dict(added[0]) if added else None
+    return None
+
+
+def _balanced(text: str) -> str:
+    """`text` with the braces it leaves open closed at its end."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    return text + "}" * depth

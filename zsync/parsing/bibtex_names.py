@@ -1,0 +1,75 @@
+"""BibTeX name lists (`author = {A and B and {World Health Organization}}`) as Creators.
+
+Names are split on top-level ` and ` before any TeX is converted, so a braced corporate
+name stays one organisation; each person is split into von/Last/Jr/First parts by
+bibtexparser's `splitname`, which knows all three BibTeX name forms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bibtexparser.customization import InvalidName, splitname
+
+from ..core.names import looks_like_organisation, parse_name
+from ..core.records import Creator
+from .latex import is_braced_whole, latex_to_text
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def split_and(value: str) -> list[str]:
+    """The names in a BibTeX name list, split on ` and ` outside braces."""
+    depth_at = []
+    depth = 0
+    for char in value:
+        depth_at.append(depth)
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    parts: list[str] = []
+    start = 0
+    for match in _AND.finditer(value):
+        if depth_at[match.start()] == 0:
+            parts.append(value[start : match.start()])
+            start = match.end()
+    parts.append(value[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_bibtex_names(value: str, role: str) -> list[Creator]:
+    """Every creator in a BibTeX name list; `and others` is dropped."""
+    creators = []
+    for raw in split_and(value.strip()):
+        if raw.strip("{}").strip().lower() in ("others", "et al.", "et al"):
+            continue
+        creator = parse_bibtex_name(raw, role)
+        if creator is not None:
+            creators.append(creator)
+    return creators
+
+
+def parse_bibtex_name(raw: str, role: str) -> Creator | None:
+    """One name: `{Corporate}`, `von Last, Jr, First`, `von Last, First` or `First von Last`."""
+    raw = " ".join(raw.split()).rstrip(",").strip()
+    if not raw:
+        return None
+    if is_braced_whole(raw):
+        name = latex_to_text(raw[1:-1])
+        return Creator(name=name, role=role) if name else None
+    plain = latex_to_text(raw)
+    if "," not in raw and looks_like_organisation(plain):
+        return Creator(name=plain, role=role)
+    try:
+        parts = splitname(raw, strict_mode=False)
+    except (InvalidName, StopIteration, ValueError, IndexError):  # StopIteration: a trailing "\\"
+        return parse_name(plain, role)
+    family = latex_to_text(" ".join(parts.get("von", []) + parts.get("last", [])))
+    given = latex_to_text(" ".join(parts.get("first", [])))
+    suffix = latex_to_text(" ".join(parts.get("jr", [])))
+    if suffix:
+        given = f"{given}, {suffix}" if given else suffix
+    if not family:
+        return parse_name(plain, role)
+    return Creator(family=family, given=given or None, role=role)
