@@ -81,6 +81,7 @@ def _global(
 
 def _register() -> None:
     from . import parse as _parse  # noqa: F401  (commands register themselves)
+    from . import schedule as _schedule  # noqa: F401
     from . import status as _status  # noqa: F401
     from . import sync as _sync  # noqa: F401
 

@@ -1,0 +1,84 @@
+"""`zsync schedule --print` and `zsync runs`: unattended runs and their history."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..schedule import RENDERERS, Job
+from .app import EXIT_OK, Globals, app, fail
+from .render import stdout
+from .status import status_data
+
+
+class Scheduler(StrEnum):
+    systemd = "systemd"
+    cron = "cron"
+    launchd = "launchd"
+
+
+class Every(StrEnum):
+    hourly = "hourly"
+    daily = "daily"
+
+
+def _executable() -> Path:
+    found = shutil.which("zsync")
+    return Path(found) if found else Path(sys.executable).with_name("zsync")
+
+
+@app.command()
+def schedule(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Note folders the scheduled sync reads.")
+    ] = None,
+    print_for: Annotated[
+        Scheduler, typer.Option("--print", help="Print the unit or line for this scheduler.")
+    ] = Scheduler.systemd,
+    command: Annotated[str, typer.Option(help="What to run: 'sync' or 'refresh'.")] = "sync",
+    every: Annotated[Every, typer.Option(help="How often.")] = Every.daily,
+    report_dir: Annotated[
+        Path | None, typer.Option(help="Keep each run's HTML report in this folder.")
+    ] = None,
+) -> None:
+    """Print a systemd service and timer, a crontab line, or a launchd agent for zsync.
+
+    Nothing is installed: copy the text where the comment says. See docs/scheduling.md.
+    """
+    options: Globals = ctx.obj
+    if command not in ("sync", "refresh"):
+        fail("--command must be 'sync' or 'refresh'")
+    if command == "sync" and not paths:
+        fail("name the note folders the scheduled sync reads")
+    resolved = tuple(p.expanduser().resolve() for p in paths or ())
+    config = options.config_path.expanduser().resolve() if options.config_path else None
+    job = Job(_executable(), command, resolved, config, every.value, report_dir)
+    typer.echo(RENDERERS[print_for.value](job), nl=False)
+
+
+@app.command()
+def runs(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List past runs: start, end, outcome, counts and report."""
+    data = status_data(ctx.obj.config())["runs"]
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_OK)
+    if not data:
+        stdout.print("no runs yet")
+    for run in data:
+        counts = ", ".join(f"{k} {v}" for k, v in (run["counts"] or {}).items() if v)
+        stdout.print(
+            f"{run['id']:>5}  {run['started']}  {run['ended'] or '-':20}  "
+            f"{run['outcome'] or 'running':8}  {counts}  {run['report'] or ''}",
+            markup=False, highlight=False,
+        )
