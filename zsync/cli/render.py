@@ -10,8 +10,8 @@ from rich.console import Console
 from ..core.records import InputProblem, Record
 from ..report.render import headline, sorted_works, work_lines
 
-stdout = Console(soft_wrap=False)
-stderr = Console(stderr=True)
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
 
 
 def print_records(records: Sequence[Record], quiet: bool = False) -> None:

@@ -26,6 +26,7 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DAY = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)")
 
 
 def month_from_word(word: str) -> int | None:
@@ -42,7 +43,7 @@ def parse_date(raw: str | None) -> PartialDate | None:
     """Read a date in any common form; None when `raw` holds no year."""
     if raw is None:
         return None
-    text = re.sub(r"\[\[|\]\]", "", str(raw)).strip()
+    text = str(raw).replace("[[", "").replace("]]", "").strip()
     if not text:
         return None
     iso = _ISO.search(text)
@@ -51,7 +52,8 @@ def parse_date(raw: str | None) -> PartialDate | None:
         return PartialDate(text, int(iso.group(1)), int(iso.group(2)), _valid_day(day))
     dmy = _DMY.search(text)
     if dmy and 1 <= int(dmy.group(2)) <= 12:
-        return PartialDate(text, int(dmy.group(3)), int(dmy.group(2)), _valid_day(int(dmy.group(1))))
+        day = _valid_day(int(dmy.group(1)))
+        return PartialDate(text, int(dmy.group(3)), int(dmy.group(2)), day)
     year = _YEAR.search(text)
     if not year:
         return None
@@ -67,7 +69,7 @@ def _month_and_day(text: str, year_span: tuple[int, int]) -> tuple[int | None, i
     if month is None:
         return None, None
     rest = text[: year_span[0]] + " " + text[year_span[1] :]
-    day = re.search(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)", rest)
+    day = _DAY.search(rest)
     return month, _valid_day(int(day.group(1))) if day else None
 
 

@@ -12,7 +12,11 @@ import re
 from .records import AUTHOR, Creator
 
 PARTICLES = frozenset(
-    ["van", "von", "der", "den", "de", "del", "della", "dei", "degli", "da", "das", "dos", "du", "la", "le", "lo", "ten", "ter", "te", "al", "el", "bin", "ibn", "zu", "vom", "zur", "op", "het", "'t"]
+    [
+        "van", "von", "der", "den", "de", "del", "della", "dei", "degli", "da", "das", "dos",
+        "du", "la", "le", "lo", "ten", "ter", "te", "al", "el", "bin", "ibn", "zu", "vom",
+        "zur", "op", "het", "'t",
+    ]
 )
 SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"])
 _ORG_WORDS = re.compile(
@@ -23,6 +27,11 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
+_LINK = re.compile(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]")
+_LINK_TARGETS = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
+_ET_AL = re.compile(r"[,;]?\s*(?:\bet\.?\s*al\b\.?|\band others\b|\bu\.\s?a\.)\s*$", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:and|&|und|et(?!\s+al\b))\s+")
+_AND_SPLIT = re.compile(r",?\s+(?:and|&|und|et(?!\s+al\b))\s+")
 
 
 def looks_like_organisation(text: str) -> bool:
@@ -44,8 +53,9 @@ def parse_name(text: str, role: str = AUTHOR) -> Creator | None:
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip().strip(";").strip()
+    if "[[" in text:
+        text = _LINK.sub(r"\1", text)
+    return " ".join(text.split()).strip(";").strip()
 
 
 def _family_first(text: str, role: str) -> Creator:
@@ -86,14 +96,16 @@ def _spaced_initials(initials: str) -> str:
 
 def split_names(text: str) -> list[str]:
     """Split a list of names into single names, keeping "Family, Given" pairs together."""
-    text = text.strip()
-    links = re.findall(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", text)
+    text = _ET_AL.sub("", text.strip())
+    links = _LINK_TARGETS.findall(text) if "[[" in text else []
     if links:
         return [link.strip() for link in links if link.strip()]
     if ";" in text:
         return [p.strip() for p in text.split(";") if p.strip()]
-    if re.search(r"\s+(?:and|&)\s+", text):
-        pieces = re.split(r",?\s+(?:and|&)\s+", text)
+    if _AND.search(text):
+        pieces = _AND_SPLIT.split(text)
+        if all(p.count(",") == 1 for p in pieces):
+            return [p.strip() for p in pieces if p.strip()]  # BibTeX: "Family, Given and ..."
         if all("," not in p for p in pieces) or len(pieces) > 2:
             out: list[str] = []
             for piece in pieces:

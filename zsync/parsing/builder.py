@@ -8,12 +8,13 @@ parsing to `RecordBuilder.build`, so every format reads values the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..core import identifiers as ids
 from ..core.dates import parse_date
 from ..core.names import parse_names
-from ..core.records import AUTHOR, EDITOR, Identifiers, Origin, Record
+from ..core.records import AUTHOR, EDITOR, Creator, Identifiers, Origin, Record
 
 KEYS = (
     "title", "authors", "editors", "container", "date", "doi", "pmid", "pmcid", "isbn",
@@ -21,6 +22,7 @@ KEYS = (
     "publisher", "place", "series", "issn", "keywords", "tags", "status",
     "journal_abbreviation",
 )
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\bet al|\betc|\bvs|\bInc|\bLtd|\bCo)\.$")
 _WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 
 
@@ -43,18 +45,27 @@ def split_list(text: str) -> list[str]:
 
 @dataclass
 class RecordBuilder:
-    """Collects raw values for one record; `build` cleans and normalises them."""
+    """Collects raw values for one record; `build` cleans and normalises them.
+
+    Names can be given raw (`add("authors", "A and B")`, parsed at build time) or already
+    parsed (`add_creator`, for sources that keep one name per value); parsed creators
+    come first in the record.
+    """
 
     origin: Origin
     values: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     note: str = ""
+    creators: list[Creator] = field(default_factory=list)
 
     def add(self, key: str, value: str | None) -> None:
         if key not in KEYS:
             raise ValueError(f"unknown record key {key!r}")
         if value is not None and str(value).strip():
             self.values.setdefault(key, []).append(str(value).strip())
+
+    def add_creator(self, creator: Creator) -> None:
+        self.creators.append(creator)
 
     def extend(self, key: str, values: list[str]) -> None:
         for value in values:
@@ -103,10 +114,10 @@ class RecordBuilder:
             out.extend(split_list(value))
         return _unique(v for v in out if v)
 
-    def _creators(self) -> tuple:
+    def _creators(self) -> tuple[Creator, ...]:
         authors = [c for v in self.values.get("authors", []) for c in parse_names(v, AUTHOR)]
         editors = [c for v in self.values.get("editors", []) for c in parse_names(v, EDITOR)]
-        return tuple(authors + editors)
+        return tuple(self.creators + authors + editors)
 
     def _identifiers(self) -> Identifiers:
         urls = " ".join(self.values.get("url", []))
@@ -128,7 +139,7 @@ def _isbns(value: str) -> list[str]:
     return [single] if single else ids.find_isbns(value)
 
 
-def _first_of(normalise, values: list[str]) -> str | None:  # type: ignore[no-untyped-def]
+def _first_of(normalise: Callable[[str], str | None], values: list[str]) -> str | None:
     for value in values:
         result = normalise(unwrap_wikilinks(value))
         if result:
@@ -140,7 +151,7 @@ def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def _unique(values) -> list[str]:  # type: ignore[no-untyped-def]
+def _unique(values: Iterable[str]) -> list[str]:
     out: list[str] = []
     for v in values:
         if v and v not in out:
@@ -151,14 +162,12 @@ def _unique(values) -> list[str]:  # type: ignore[no-untyped-def]
 def _clean_title(title: str | None) -> str | None:
     if not title:
         return None
-    title = re.sub(r"\s+", " ", title).strip().strip('"“”').strip()
+    title = " ".join(title.split()).strip('"“”').strip()
     return strip_final_period(title) or None
 
 
 def strip_final_period(title: str) -> str:
     """Drop the one full stop catalogues add after a title, but not an abbreviation's."""
-    if title.endswith(".") and not title.endswith("..") and not re.search(
-        r"(?:\b[A-Z]|\bet al|\betc|\bvs|\bInc|\bLtd|\bCo)\.$", title
-    ):
+    if title.endswith(".") and not title.endswith("..") and not _ABBREVIATION_END.search(title):
         return title[:-1].rstrip()
     return title
