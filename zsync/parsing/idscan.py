@@ -33,25 +33,21 @@ def points_elsewhere(text: str) -> bool:
 
 
 def ids_in(text: str) -> dict[str, str]:
-    """The first identifier of each kind marked as such in `text` (no bare numbers)."""
+    """The identifier of each kind marked as such in `text` (no bare numbers). A kind with
+    two different values in one line (a list of works) is left out: neither is surely the
+    note's own."""
     found: dict[str, str] = {}
     lower = text.lower()
-    if "10." in text:
-        dois = ids.find_dois(text)
-        if dois:
-            found["doi"] = dois[0]
-    if "pmid" in lower or "pubmed" in lower:
-        pmids = ids.find_pmids(text)
-        if pmids:
-            found["pmid"] = pmids[0]
-    if "pmc" in lower:
-        pmcids = ids.find_pmcids(text)
-        if pmcids:
-            found["pmcid"] = pmcids[0]
-    if "arxiv" in lower:
-        arxiv = ids.find_arxiv_ids(text)
-        if arxiv:
-            found["arxiv"] = arxiv[0]
+    candidates = (
+        ("doi", "10." in text, ids.find_dois),
+        ("pmid", "pmid" in lower or "pubmed" in lower, ids.find_pmids),
+        ("pmcid", "pmc" in lower, ids.find_pmcids),
+        ("arxiv", "arxiv" in lower, ids.find_arxiv_ids),
+    )
+    for kind, worth_looking, find in candidates:
+        values = find(text) if worth_looking else []
+        if len(values) == 1:
+            found[kind] = values[0]
     return found
 
 
@@ -60,11 +56,14 @@ def has_identifier(text: str) -> bool:
 
 
 def scan_lines(lines: Iterable[str]) -> dict[str, str]:
-    """First identifier of each kind in lines that do not point to another work."""
+    """The identifier of each kind in lines that do not point to another work; a kind whose
+    lines disagree is left out rather than guessed."""
     found: dict[str, str] = {}
+    conflicting: set[str] = set()
     for line in lines:
         in_line = ids_in(line) if line else {}
         if in_line and not points_elsewhere(line):
             for kind, value in in_line.items():
-                found.setdefault(kind, value)
-    return found
+                if found.setdefault(kind, value) != value:
+                    conflicting.add(kind)
+    return {k: v for k, v in found.items() if k not in conflicting}

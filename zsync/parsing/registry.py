@@ -47,6 +47,9 @@ def parse_text(text: str, path: str) -> FileResult:
     if parser is None:
         return FileResult(path, problems=(InputProblem(path, "empty input: nothing to read"),))
     fmt: str = parser.FORMAT
+    if fmt == "markdown" and _looks_like_json(text):
+        message = "JSON that is not CSL-JSON or Zotero item JSON: not a format zsync reads"
+        return FileResult(path, problems=(InputProblem(path, message, 1, "json"),))
     try:
         records: list[Record] = parser.parse(text, path)
     except ParseFailure as exc:
@@ -58,6 +61,12 @@ def parse_text(text: str, path: str) -> FileResult:
     if not records:
         problems = (InputProblem(path, "no bibliographic record found", None, fmt),)
     return FileResult(path, usable, problems, fmt)
+
+
+def _looks_like_json(text: str) -> bool:
+    """Data, not a note: the text opens as a JSON object or array."""
+    head = text.lstrip("\ufeff \t\n")[:2]
+    return head[:1] == "{" or head in ("[{", '["', "[\n", "[]")
 
 
 def _unusable(record: Record, fmt: str) -> InputProblem:
