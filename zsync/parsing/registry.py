@@ -8,6 +8,7 @@ text) last.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 from types import ModuleType
 
@@ -27,8 +28,9 @@ _ORDER = (
 )
 
 
-def _parsers() -> list[ModuleType]:
-    return [import_module(f"{__package__}.{name}") for name in _ORDER]
+@cache
+def _parsers() -> tuple[ModuleType, ...]:
+    return tuple(import_module(f"{__package__}.{name}") for name in _ORDER)
 
 
 def detect_format(text: str) -> ModuleType | None:
