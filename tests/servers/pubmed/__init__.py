@@ -1,0 +1,137 @@
+"""A local stand-in for NCBI E-utilities (ESearch/EFetch, db=pubmed) and the PMC ID Converter.
+
+    with pubmed_server(enforce_limits=False) as server:
+        httpx2.get(f"{server.url}/esearch.fcgi", params={"db": "pubmed",
+                   "term": "10.1186/s12891-022-05070-w[doi]"})
+        server.app.add_article(xml)          # more records at run time
+        server.counts["efetch"]              # requests per endpoint
+
+Records come from ../shared/fixtures/pubmed/efetch/*.xml (when that folder exists), an
+optional folder of EFetch XML files, `generate_articles` and `PubMedApp.add_article`.
+See tests/servers/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.servers.base import LocalServer
+from tests.servers.generate import iter_generate, pubmed_article, works_for_dois
+from tests.servers.pubmed.app import PubMedApp
+from tests.servers.pubmed.store import (
+    ArticleStore,
+    fixtures_dir,
+    load_recorded_articles,
+    recorded_fixtures,
+    shared_dir,
+)
+
+__all__ = [
+    "ArticleStore",
+    "PubMedApp",
+    "cli",
+    "fixtures_dir",
+    "generate_articles",
+    "make_app",
+    "pubmed_server",
+    "recorded_fixtures",
+    "shared_dir",
+]
+
+
+def generate_articles(
+    n: int, seed: int = 0, dois: Sequence[str] | None = None
+) -> list[str]:
+    """`n` plausible <PubmedArticle> elements (XML text) with MeSH, structured abstracts
+    (most), a DOI (ArticleIdList and ELocationID), PMCIDs (about 40%) and a few retractions.
+
+    Without `dois` they are the PubMed records of crossref.generate_works(n, seed): same DOI,
+    title, authors, journal and year. With `dois`, one record per DOI in `dois[:n]`
+    (`n` <= 0 means all); DOIs from generate_works(..., seed) give that work's record,
+    other DOIs a new deterministic one.
+    """
+    if dois is None:
+        return [pubmed_article(work) for work in iter_generate(n, seed)]
+    chosen = list(dois) if n <= 0 else list(dois)[:n]
+    return [pubmed_article(work) for work in works_for_dois(chosen, seed)]
+
+
+def make_app(
+    articles_dir: str | Path | None = None,
+    *,
+    recorded: bool = True,
+    generate: int = 0,
+    seed: int = 0,
+    enforce_limits: bool = True,
+    limit_without_key: int = 3,
+    limit_with_key: int = 10,
+    max_get_ids: int = 200,
+    all_unknown: str = "empty",
+) -> PubMedApp:
+    """A PubMed emulator app.
+
+    recorded: load the recorded EFetch records from ../shared (skipped when absent).
+    articles_dir: a folder of extra EFetch XML files (*.xml).
+    generate/seed: add `generate_articles(generate, seed)`.
+    enforce_limits: answer 429 past 3 requests/s (10 with an api_key).
+    max_get_ids: EFetch by GET with more ids than this is refused with 414 (use POST).
+    all_unknown: "empty" or "error", see PubMedApp.
+    """
+    store = ArticleStore()
+    if recorded:
+        load_recorded_articles(store)
+    if articles_dir is not None:
+        store.load_dir(articles_dir)
+    if generate:
+        store.add_many(generate_articles(generate, seed))
+    return PubMedApp(
+        store, enforce_limits=enforce_limits, limit_without_key=limit_without_key,
+        limit_with_key=limit_with_key, max_get_ids=max_get_ids, all_unknown=all_unknown,
+    )
+
+
+@contextmanager
+def pubmed_server(
+    articles_dir: str | Path | None = None,
+    *,
+    latency: float = 0.0,
+    port: int = 0,
+    **options: Any,
+) -> Iterator[LocalServer]:
+    """Run `make_app(articles_dir, **options)` on 127.0.0.1 for the length of a `with`."""
+    server = LocalServer(make_app(articles_dir, **options), port=port, latency=latency).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def cli(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.servers pubmed",
+                                     description="Serve the E-utilities / idconv emulator.")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument("--enforce-limits", action=argparse.BooleanOptionalAction, default=True,
+                        help="429 past 3/s (10/s with api_key) (default on)")
+    parser.add_argument("--articles-dir", type=Path, help="folder of extra EFetch XML files")
+    parser.add_argument("--no-recorded", action="store_true",
+                        help="do not load the recorded records from ../shared")
+    parser.add_argument("--generate", type=int, default=0, help="add N synthetic articles")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    app = make_app(args.articles_dir, recorded=not args.no_recorded, generate=args.generate,
+                   seed=args.seed, enforce_limits=args.enforce_limits)
+    server = LocalServer(app, port=args.port, latency=args.latency)
+    state = "on" if args.enforce_limits else "off"
+    print(f"pubmed emulator on {server.url} ({len(app.store)} records, limits {state})",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
