@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zsync.adapters.files import parse_paths  # noqa: E402
+from zsync.adapters.files import parse_paths
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 WORDS = (
@@ -65,7 +65,7 @@ def vufind_note(i: int, rng: random.Random, template: str) -> str:
 
 def _vufind_template() -> str:
     seed = next(SEEDS.glob("vufind-*.txt")).read_text(encoding="utf-8")
-    head, _, rest = seed.partition("\nDescripción completa")
+    head, _, _rest = seed.partition("\nDescripción completa")
     lines = head.splitlines()
     title_line = next(line for line in lines if line.strip() and "Cargando" not in line)
     template = seed.replace(title_line, "__TITLE__")
