@@ -25,12 +25,14 @@ class Match:
     b: int
     rule: str  # e.g. "same DOI"
     evidence: str  # e.g. "10.1038/nature14539"
+    kind: str = "duplicate"  # or "related": a preprint and its published version
 
 
 @dataclass
 class Group:
     members: list[int]
     matches: list[Match] = field(default_factory=list)
+    related: list[Match] = field(default_factory=list)  # versions of the work kept apart
 
 
 def identifier_values(record: Record) -> dict[str, set[str]]:
