@@ -160,10 +160,11 @@ def test_rate_headers_lower_the_throttle_never_raise_it(
     started = time.monotonic()
     for name in ("c", "d", "e"):
         http.get("doi", f"{server.url}/doi/{name}")
-    assert time.monotonic() - started >= 0.5  # 3 requests at 4/s: at least 2 gaps of 0.25 s
+    # 4/s is 4 in any second: "e", the fifth, waits until "a" is a second old
+    assert time.monotonic() - started >= 0.5
 
 
-def test_throttle_spaces_requests_by_the_rate() -> None:
+def test_throttle_keeps_to_the_rate_window() -> None:
     now = [0.0]
     slept: list[float] = []
 
@@ -172,10 +173,19 @@ def test_throttle_spaces_requests_by_the_rate() -> None:
         now[0] += seconds
 
     throttle = Throttle(ServicePolicy("x", 4.0, 2), clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
+    spans = []
+    for _ in range(9):
         with throttle.slot():
-            pass
-    assert len(slept) == 2 and all(0.25 <= s <= 0.27 for s in slept)
+            start = now[0]
+            now[0] += 0.1  # each request takes 100 ms
+        spans.append((start, now[0]))
+    assert slept  # 4/s: four go at once, then each waits for the window
+    # The server sees a request between its start and its answer: the fifth request
+    # after one starts a full window after that one's answer.
+    assert all(spans[i + 4][0] - spans[i][1] >= 1.0 for i in range(len(spans) - 4))
+    assert spans[-1][1] < 2.5  # ... and no slower than that (9 requests in ~2.4 s)
+    half = Throttle(ServicePolicy("y", 0.5, 2), clock=lambda: now[0], sleep=sleep)
+    assert half.window() == (1, 2.04)
     throttle.pause(5.0)
     with throttle.slot():
         pass

@@ -101,6 +101,19 @@ class RecordCache:
                     found[key] = entry
         return found
 
+    def fetched_times(self, source: str, id_kind: str, ids: Iterable[str]) -> dict[str, float]:
+        """When each cached answer among `ids` was fetched (epoch seconds), payloads unread."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, float] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = (f"SELECT id, fetched_at FROM records "
+                   f"WHERE source = ? AND id_kind = ? AND id IN ({marks})")
+            with self._lock:
+                found.update(self._db.execute(sql, (source, id_kind, *chunk)).fetchall())
+        return found
+
     def get(
         self, source: str, id_kind: str, key: str, *, allow_stale: bool = False
     ) -> Entry | None:
@@ -148,9 +161,13 @@ class RecordCache:
                 ).rowcount
             self._db.execute("VACUUM")
         if source is None:
-            for suffix in ("", "-wal", "-shm"):
-                (self.directory / (HTTP_CACHE_FILE + suffix)).unlink(missing_ok=True)
+            self.clear_http()
         return int(deleted)
+
+    def clear_http(self) -> None:
+        """Delete the requests-cache HTTP cache file (responses behind the record cache)."""
+        for suffix in ("", "-wal", "-shm"):
+            (self.directory / (HTTP_CACHE_FILE + suffix)).unlink(missing_ok=True)
 
     def close(self) -> None:
         with self._lock:

@@ -29,7 +29,7 @@ import httpx2
 from habanero import Crossref, RequestError
 
 from ..config import Config
-from .batching import MAX_REQUEST_LINE, measured_batches, request_line
+from .batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from .cache import RecordCache
 from .http import HttpLayer, ServiceUnavailable
 from .http_stacks import scrub
@@ -72,16 +72,29 @@ class CrossrefClient:
 
     # --- by DOI ------------------------------------------------------------------------------
 
-    def works_by_doi(self, dois: Iterable[str]) -> dict[str, Answer]:
-        """Each DOI (as given) -> Crossref work, `CslWork`, `NotFound` or `NotEnriched`."""
+    def works_by_doi(
+        self, dois: Iterable[str], *, progress: Progress | None = None
+    ) -> dict[str, Answer]:
+        """Each DOI (as given) -> Crossref work, `CslWork`, `NotFound` or `NotEnriched`.
+
+        `progress(done, total)` hears of the DOIs answered, batch by batch.
+        """
         keys = unique_keys(dois, str.lower)
         answers = self._from_cache(set(keys.values()))
         todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
         if todo and self.offline:
             answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
+            tick(progress, len(todo))
         elif todo:
-            answers.update(self._fetch(todo))
+            answers.update(self._fetch(todo, progress))
         return {doi: answers[key] for doi, key in keys.items()}
+
+    def fetched_times(self, dois: Iterable[str]) -> dict[str, float]:
+        """When the cached answer for each DOI (as given) was fetched, in epoch seconds."""
+        keys = unique_keys(dois, str.lower)
+        times = self.cache.fetched_times(SOURCE, "doi", keys.values())
+        return {doi: times[key] for doi, key in keys.items() if key in times}
 
     def _from_cache(self, keys: set[str]) -> dict[str, Answer]:
         found = cached_answers(self.cache, SOURCE, "doi", keys, self.offline, _work_from_cache)
@@ -96,7 +109,7 @@ class CrossrefClient:
                 else value
         return answers
 
-    def _fetch(self, keys: list[str]) -> dict[str, Answer]:
+    def _fetch(self, keys: list[str], progress: Progress | None) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}
         unresolved = [key for key in keys if "," in key]  # a comma would split the filter
         batchable = [key for key in keys if "," not in key]
@@ -105,12 +118,15 @@ class CrossrefClient:
             got = self._guard(partial(self._batch, batch))
             if isinstance(got, NotEnriched):
                 answers.update(dict.fromkeys(batch, got))
+                tick(progress, len(batch))
                 continue
             self.cache.put_many(SOURCE, "doi", {k: json.dumps(w) for k, w in got.items()})
             answers.update(got)
             unresolved += [key for key in batch if key not in got]
+            tick(progress, len(got))
         for key in unresolved:
             answers[key] = self._guard(partial(self._resolve, key))
+            tick(progress, 1)
         return answers
 
     def _batch_line(self, batch: list[str]) -> str:
@@ -198,6 +214,10 @@ class CrossrefClient:
         found = self._guard(search)
         if not isinstance(found, NotEnriched):
             self.cache.put(SEARCH_SOURCE, "query", key, json.dumps(found))
+            # Each hit is a whole work: a later lookup of its DOI needs no request.
+            self.cache.put_many(SOURCE, "doi", {
+                str(w["DOI"]).lower(): json.dumps(w) for w in found if w.get("DOI")
+            })
         return found
 
     # --- habanero's error quirks ----------------------------------------------------------------

@@ -1,6 +1,6 @@
 """One HTTP layer for every service zsync enriches from: Crossref, doi.org, NCBI.
 
-Per service pool there is one `Throttle` (interval limiter + concurrency cap, from the
+Per service pool there is one `Throttle` (sliding-window limiter + concurrency cap, from the
 documented defaults, lowered by the rate headers servers send), one retry policy (tenacity:
 exponential backoff with jitter, honouring Retry-After/Backoff; only for requests safe to
 repeat), one timeout and one User-Agent naming zsync, its version and the mailto address.
@@ -30,6 +30,7 @@ no library exception carrying a URL with the key is chained to them.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -131,6 +132,7 @@ class HttpLayer:
         days = min(int(config["cache.ttl_days"]), int(config["cache.not_found_ttl_days"]))
         self.session = requests_session(cache_dir, days, self.user_agent)
         self._client: httpx2.Client | None = None
+        self._client_lock = threading.Lock()
 
     # --- requests: E-utilities, idconv, doi.org ---------------------------------------------
 
@@ -192,9 +194,10 @@ class HttpLayer:
 
     @property
     def client(self) -> httpx2.Client:
-        if self._client is None:
-            self._client = httpx_client(self._observe_httpx)
-        return self._client
+        with self._client_lock:  # Crossref and PubMed lookups run in two threads
+            if self._client is None:
+                self._client = httpx_client(self._observe_httpx)
+            return self._client
 
     def _observe_httpx(self, response: httpx2.Response) -> None:
         self.throttles[crossref_pool(str(response.request.url))].observe(response.headers)

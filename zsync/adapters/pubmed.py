@@ -2,9 +2,11 @@
 
 - `pmids_for_dois`: `"doi1"[doi] OR "doi2"[doi] ...` ESearch batches (retmax = batch size),
   then EFetch of the PMIDs found: ESearch does not say which PMID answers which DOI, so
-  each article's own `PubmedData/ArticleIdList` DOI decides. The articles are cached, so
-  a later `fetch` of those PMIDs costs nothing.
-- `fetch`: EFetch in batches of up to 200 PMIDs; absent PMIDs are `NotFound`.
+  each article's own `PubmedData/ArticleIdList` DOI decides. PMIDs the caller already
+  has (`also_fetch`) join that one EFetch pass. The articles are cached, so a later
+  `fetch` of those PMIDs costs nothing.
+- `fetch`: EFetch in batches of up to 200 PMIDs; absent PMIDs are `NotFound`. Articles are
+  handed to `on_articles` batch by batch, so they can be mapped while the next one waits.
 - `convert_pmcids`: idconv, 200 ids per request, JSON decoded as UTF-8 whatever the header.
 A request line over `max_get_line` bytes goes as POST (marked as a repeatable query).
 Every request carries `tool` and `email`, and `api_key` when set: the HTTP layer keeps it
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import unquote_plus
@@ -23,7 +25,7 @@ from urllib.parse import unquote_plus
 import requests
 
 from ..config import Config
-from .batching import MAX_REQUEST_LINE, measured_batches, request_line
+from .batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from .cache import RecordCache
 from .http import HttpLayer, ServiceUnavailable
 from .lookup import cached_answers, unique_keys
@@ -38,6 +40,7 @@ EFETCH_GET_MAX = 200
 _ALL_INVALID = ("ID list is empty", "no correct IDs", "Supplied id parameter is empty")
 T = TypeVar("T")
 Params = list[tuple[str, str]]
+ArticleSink = Callable[[dict[str, str]], None]  # {pmid: article XML}, batch by batch
 
 
 class PubMedClient:
@@ -63,16 +66,24 @@ class PubMedClient:
 
     # --- DOI -> PMID ------------------------------------------------------------------------
 
-    def pmids_for_dois(self, dois: Iterable[str]) -> dict[str, str | NotFound | NotEnriched]:
+    def pmids_for_dois(
+        self, dois: Iterable[str], *, also_fetch: Iterable[str] = (),
+        progress: Progress | None = None, on_articles: ArticleSink | None = None,
+    ) -> dict[str, str | NotFound | NotEnriched]:
+        """Each DOI -> its PMID. The articles found are fetched (and cached) on the way,
+        together with the PMIDs in `also_fetch`, in one EFetch pass (see `fetch`)."""
         keys = unique_keys(dois, str.lower)
         answers: dict[str, str | NotFound | NotEnriched] = dict(
             cached_answers(self.cache, SOURCE, "doi", keys.values(), self.offline, _text)
         )
         todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
         if todo and self.offline:
             answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
+            tick(progress, len(todo))
         elif todo:
-            answers.update(self._pmids_for(todo))
+            answers.update(self._pmids_for(todo, [str(p) for p in also_fetch], progress,
+                                           on_articles))
         return {doi: answers[key] for doi, key in keys.items()}
 
     def _search_batches(self, keys: list[str]) -> list[list[str]]:
@@ -87,12 +98,18 @@ class PubMedClient:
         return [("db", "pubmed"), ("term", term), ("retmax", str(len(batch))),
                 *self.identity, *self.key]
 
-    def _pmids_for(self, keys: list[str]) -> dict[str, str | NotFound | NotEnriched]:
+    def _pmids_for(
+        self, keys: list[str], also_fetch: list[str], progress: Progress | None,
+        on_articles: ArticleSink | None,
+    ) -> dict[str, str | NotFound | NotEnriched]:
         """All ESearch batches first, then one EFetch pass over every PMID they found."""
-        searches = [(batch, _guard(partial(self._esearch, batch)))
-                    for batch in self._search_batches(keys)]
+        searches = []
+        for batch in self._search_batches(keys):
+            searches.append((batch, _guard(partial(self._esearch, batch))))
+            tick(progress, len(batch))
         pmids = [p for _, found in searches if isinstance(found, list) for p in found]
-        articles = self.fetch(dict.fromkeys(pmids)) if pmids else {}
+        articles = self.fetch(dict.fromkeys([*pmids, *also_fetch]), progress=progress,
+                              on_articles=on_articles) if pmids else {}
         by_doi: dict[str, str] = {}
         for pmid, xml in articles.items():
             for doi in article_ids(xml, "doi") if isinstance(xml, str) else []:
@@ -125,25 +142,49 @@ class PubMedClient:
 
     # --- PMID -> article XML ----------------------------------------------------------------
 
-    def fetch(self, pmids: Iterable[str]) -> dict[str, str | NotFound | NotEnriched]:
-        """Each PMID -> its PubmedArticle (or PubmedBookArticle) as an XML string."""
+    def fetch(
+        self, pmids: Iterable[str], *, progress: Progress | None = None,
+        on_articles: ArticleSink | None = None,
+    ) -> dict[str, str | NotFound | NotEnriched]:
+        """Each PMID -> its PubmedArticle (or PubmedBookArticle) as an XML string.
+
+        `on_articles` is handed the articles as they come (the cached ones, then each
+        EFetch batch), so a caller can map them while the next batch waits for its turn.
+        """
         keys = unique_keys((str(p) for p in pmids), str)
         answers: dict[str, str | NotFound | NotEnriched] = dict(
             cached_answers(self.cache, SOURCE, "pmid", keys.values(), self.offline, _text)
         )
+        _hand_over(on_articles, answers)
         todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
         if todo and self.offline:
             answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
+            tick(progress, len(todo))
         for start in range(0, 0 if self.offline else len(todo), self.efetch_batch):
             batch = todo[start:start + self.efetch_batch]
             got = _guard(partial(self._efetch, batch))
+            tick(progress, len(batch))
             if isinstance(got, NotEnriched):
                 answers.update(dict.fromkeys(batch, got))
                 continue
             self.cache.put_many(SOURCE, "pmid", {p: got.get(p) for p in batch})
+            _hand_over(on_articles, got)
             for pmid in batch:
                 answers[pmid] = got.get(pmid) or NotFound(SOURCE, "no such PMID")
         return {raw: answers[key] for raw, key in keys.items()}
+
+    def fetched_times(self, pmids: Iterable[str]) -> dict[str, float]:
+        """When the cached article for each PMID was fetched, in epoch seconds."""
+        keys = unique_keys((str(p) for p in pmids), str)
+        times = self.cache.fetched_times(SOURCE, "pmid", keys.values())
+        return {pmid: times[key] for pmid, key in keys.items() if key in times}
+
+    def idconv_fetched_times(self, pmcids: Iterable[str]) -> dict[str, float]:
+        """When the cached ID Converter answer for each PMCID was fetched, epoch seconds."""
+        keys = unique_keys(pmcids, _pmcid)
+        times = self.cache.fetched_times(IDCONV_SOURCE, "pmcid", keys.values())
+        return {pmcid: times[key] for pmcid, key in keys.items() if key in times}
 
     def _efetch(self, batch: list[str]) -> dict[str, str]:
         params = [("db", "pubmed"), ("id", ",".join(batch)), ("retmode", "xml"),
@@ -167,7 +208,7 @@ class PubMedClient:
     # --- PMCID -> PMID, DOI -----------------------------------------------------------------
 
     def convert_pmcids(
-        self, pmcids: Iterable[str]
+        self, pmcids: Iterable[str], *, progress: Progress | None = None
     ) -> dict[str, dict[str, str | None] | NotFound | NotEnriched]:
         keys = unique_keys(pmcids, _pmcid)
         answers: dict[str, dict[str, str | None] | NotFound | NotEnriched] = dict(
@@ -175,11 +216,14 @@ class PubMedClient:
                            lambda _k, payload: dict(json.loads(payload)))
         )
         todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
         if todo and self.offline:
             answers.update(dict.fromkeys(todo, NotEnriched(IDCONV_SOURCE, OFFLINE)))
+            tick(progress, len(todo))
         for start in range(0, 0 if self.offline else len(todo), self.idconv_batch):
             batch = todo[start:start + self.idconv_batch]
             got = _guard(partial(self._idconv, batch), IDCONV_SOURCE)
+            tick(progress, len(batch))
             if isinstance(got, NotEnriched):
                 answers.update(dict.fromkeys(batch, got))
                 continue
@@ -214,6 +258,12 @@ def _guard(call: Callable[[], T], source: str = SOURCE) -> T | NotEnriched:
         return NotEnriched(source, exc.reason)
     except BadXml as exc:
         return NotEnriched(source, f"unexpected answer: {exc}")
+
+
+def _hand_over(sink: ArticleSink | None, answers: Mapping[str, object]) -> None:
+    articles = {k: v for k, v in answers.items() if isinstance(v, str)}
+    if sink is not None and articles:
+        sink(articles)
 
 
 def _text(_key: str, payload: str) -> str:

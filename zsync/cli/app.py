@@ -80,6 +80,7 @@ def _global(
 
 
 def _register() -> None:
+    from . import enrich as _enrich  # noqa: F401  (also registers `zsync cache`)
     from . import parse as _parse  # noqa: F401  (commands register themselves)
     from . import schedule as _schedule  # noqa: F401
     from . import status as _status  # noqa: F401

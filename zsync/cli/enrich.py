@@ -1,0 +1,64 @@
+"""`zsync enrich`: show what Crossref and PubMed add to the records in notes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..adapters.files import parse_paths
+from ..core.enriched_json import enriched_to_json, has_temporary_problem
+from ..core.serialize import problem_to_json
+from ..runtime import enricher
+from . import cache as _cache  # noqa: F401  (registers `zsync cache`)
+from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .enrich_view import print_enriched, progress_for
+from .render import print_problems, print_warnings, stderr
+
+
+@app.command()
+def enrich(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON array with per-field provenance.")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
+    ] = False,
+) -> None:
+    """Read notes, complete their records from Crossref and PubMed, and show the result.
+
+    For each record: the fields each source filled, retractions and corrections, where a
+    source disagrees with the note, and what could not be enriched and why. Answers are
+    cached, so running it again asks the services nothing. Exit status: 0 done, 1 some
+    inputs could not be used or some records could not be enriched because a source was
+    down, rate limiting or (with --offline) not cached, 2 usage or config error.
+    """
+    options: Globals = ctx.obj
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}")
+    config = options.config(**{"network.offline": True if offline else None})
+    results = list(parse_paths(paths))
+    notes = [r for result in results for r in result.records]
+    problems = [p for result in results for p in result.problems]
+    with enricher(config) as source:
+        bar = progress_for(stderr, len(notes), options.quiet)
+        source.progress = bar
+        if bar is None:
+            enriched = source.enrich(notes)
+        else:
+            with bar:
+                enriched = source.enrich(notes)
+    if as_json:
+        out = [enriched_to_json(e) for e in enriched] + [problem_to_json(p) for p in problems]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print_enriched(notes, enriched, quiet=options.quiet)
+    print_warnings(notes)
+    print_problems(problems)
+    partial = problems or any(has_temporary_problem(e) for e in enriched)
+    raise typer.Exit(EXIT_PARTIAL if partial else EXIT_OK)
