@@ -8,6 +8,7 @@ from typing import Any
 from .adapters.state import StateStore
 from .adapters.state_records import Conflict as StoredConflict
 from .adapters.state_records import Origin as StoredOrigin
+from .core import retraction
 from .core.library import LibraryCollection, LibraryItem, LibraryView
 from .core.plan import PlanInputs, Work, WorkPlan, Written
 
@@ -32,6 +33,7 @@ def written_by_item(store: StateStore) -> dict[str, Written]:
     notes = {
         str(r.data["parentItem"]): r for r in rows
         if r.data.get("itemType") == "note" and r.data.get("parentItem")
+        and not retraction.is_notice_note(r.data.get("note"))
     }
     out: dict[str, Written] = {}
     for row in rows:
@@ -49,6 +51,18 @@ def written_by_item(store: StateStore) -> dict[str, Written]:
     return out
 
 
+def noticed(store: StateStore) -> dict[str, frozenset[str]]:
+    """Item key -> the notice kinds of the retraction/correction notes zsync wrote there."""
+    out: dict[str, frozenset[str]] = {}
+    for row in store.written.all():
+        parent = row.data.get("parentItem")
+        if row.data.get("itemType") == "note" and parent:
+            kinds = retraction.noted_slugs(row.data.get("note"))
+            if kinds:
+                out[str(parent)] = out.get(str(parent), frozenset()) | kinds
+    return out
+
+
 def links(store: StateStore) -> dict[str, str]:
     """Work identity -> item key, for every input zsync synced before."""
     out: dict[str, str] = {}
@@ -63,7 +77,7 @@ def plan_inputs(
     store: StateStore, status_parent: str, new_key: Callable[[], str]
 ) -> PlanInputs:
     return PlanInputs(library_view(store), written_by_item(store), links(store), status_parent,
-                      new_key)
+                      new_key, noticed(store))
 
 
 def remember(store: StateStore, work: Work, planned: WorkPlan) -> None:
@@ -81,8 +95,12 @@ def remember(store: StateStore, work: Work, planned: WorkPlan) -> None:
             store.conflicts.add(
                 StoredConflict(planned.item_key, conflict.field, conflict.ours, conflict.theirs)
             )
+    if planned.note is not None and planned.note.action == "kept":  # the user edited it
+        store.conflicts.add(
+            StoredConflict(planned.item_key, "note", work.note_html, planned.note.html))
 
 
 def remember_all(store: StateStore, pairs: Iterable[tuple[Work, WorkPlan]]) -> None:
-    for work, planned in pairs:
-        remember(store, work, planned)
+    with store.transaction():  # one commit (one fsync) for the whole run, not one per work
+        for work, planned in pairs:
+            remember(store, work, planned)

@@ -32,6 +32,7 @@ from .core.records import InputProblem, Record
 from .core.works import WorkSettings, build_works
 from .enrich import Enricher, utc_now
 from .library_state import plan_inputs, remember_all
+from .logs import redact
 from .mapping.schema import ZoteroSchema
 from .report.model import Outcome, RunInfo, build_report
 
@@ -129,14 +130,19 @@ def sync(
         api = api_factory(config)
         library = api.library
         run_id = store.runs.start()
-        executor = WriteExecutor(api, store, run_id)
-        if not dry_run:
-            executor.resume_pending()
-        refresh_mirror(api, store)
-        planned = plan(works, plan_inputs(store, status_parent, executor.new_key))
-        outcomes: list[Outcome] = []
-        if not dry_run:
-            planned, outcomes = apply_plan(executor, store, works, planned, status_parent)
+        try:
+            executor = WriteExecutor(api, store, run_id)
+            if not dry_run:
+                executor.resume_pending()
+            refresh_mirror(api, store)
+            planned = plan(works, plan_inputs(store, status_parent, executor.new_key))
+            outcomes: list[Outcome] = []
+            if not dry_run:
+                planned, outcomes = apply_plan(executor, store, works, planned, status_parent)
+        except BaseException as exc:  # the run history says why the run stopped
+            stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            store.runs.finish(run_id, stopped, {"error": redact(f"{type(exc).__name__}: {exc}")})
+            raise
         mode = "dry-run" if dry_run else "apply"
         info = _info(config, mode, library, enriched, works, problems, started, ())
         report = build_report(info, planned, outcomes)
@@ -159,17 +165,18 @@ def _item_writes(planned: Plan) -> tuple[list[PlannedWrite], list[PlannedWrite]]
         if work.payload is not None and work.action == Action.CREATE:
             creates.append(PlannedWrite(dict(work.payload), ref=work.identity))
         elif work.payload is not None:
-            updates.append(PlannedWrite(dict(work.payload), ref=work.identity))
-        note = work.note
-        if note is None or note.action not in ("create", "update"):
-            continue
-        data: dict[str, Any] = {"key": note.key, "note": note.html}
-        if note.action == "create":
-            data.update({"itemType": "note", "parentItem": note.parent, "tags": [],
-                         "collections": [], "relations": {}})
-            creates.append(PlannedWrite(data, ref=work.identity))
-        else:
-            updates.append(PlannedWrite(data, ref=work.identity))
+            owned = dict(work.owned) if work.owned else None
+            updates.append(PlannedWrite(dict(work.payload), ref=work.identity, remember=owned))
+        for note in (work.note, work.notice):
+            if note is None or note.action not in ("create", "update"):
+                continue
+            data: dict[str, Any] = {"key": note.key, "note": note.html}
+            if note.action == "create":
+                data.update({"itemType": "note", "parentItem": note.parent, "tags": [],
+                             "collections": [], "relations": {}})
+                creates.append(PlannedWrite(data, ref=work.identity))
+            else:
+                updates.append(PlannedWrite(data, ref=work.identity))
     return creates, updates
 
 

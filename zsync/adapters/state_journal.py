@@ -24,18 +24,34 @@ IntentState = Literal["pending", "done", "failed"]
 
 @dataclass(frozen=True)
 class IntentObject:
-    """One object of a batch: the payload sent, and what the caller attached to it."""
+    """One object of a batch: the payload sent, and what the caller attached to it.
+
+    `remember` replaces payload values in what is recorded as written by zsync: Zotero
+    replaces whole tag and collection lists, so an update sends the user's own tags and
+    collections along, but they must not count as zsync's (it would remove them later).
+    """
 
     data: dict[str, Any]
     fingerprint: str = ""
     ref: str = ""
+    remember: dict[str, Any] | None = None
+
+    @property
+    def written(self) -> dict[str, Any]:
+        """The values zsync counts as its own once this object is written."""
+        return {**self.data, **(self.remember or {})}
 
     def to_json(self) -> dict[str, Any]:
-        return {"data": self.data, "fingerprint": self.fingerprint, "ref": self.ref}
+        out = {"data": self.data, "fingerprint": self.fingerprint, "ref": self.ref}
+        if self.remember is not None:
+            out["remember"] = self.remember
+        return out
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> IntentObject:
-        return cls(dict(raw["data"]), str(raw.get("fingerprint", "")), str(raw.get("ref", "")))
+        remember = raw.get("remember")
+        return cls(dict(raw["data"]), str(raw.get("fingerprint", "")), str(raw.get("ref", "")),
+                   dict(remember) if isinstance(remember, Mapping) else None)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,14 @@ class Origins:
         return [Origin(r["item_key"], r["path"], r["line"], r["format"],
                        loads(r["identifiers"])) for r in rows]
 
+    def move(self, old_key: str, new_key: str) -> int:
+        """Point the origins of item `old_key` at `new_key` (after a merge); returns how
+        many moved. A place already recorded for `new_key` is kept once."""
+        with self.db.tx():
+            return self.db.execute(
+                "UPDATE OR REPLACE origins SET item_key = ? WHERE library_id = ? AND"
+                " item_key = ?", (new_key, self.db.library_id, old_key)).rowcount
+
     def for_item(self, item_key: str) -> list[Origin]:
         return self._select("item_key = ?", item_key)
 
@@ -137,6 +145,14 @@ class NotDuplicates:
             "SELECT 1 FROM not_duplicates WHERE library_id = ? AND key_a = ? AND key_b = ?",
             (self.db.library_id, a, b)).fetchone()
         return row is not None
+
+    def remove(self, key_a: str, key_b: str) -> bool:
+        """Take a pair off the list; False when it was not on it."""
+        a, b = sorted((key_a, key_b))
+        with self.db.tx():
+            return self.db.execute(
+                "DELETE FROM not_duplicates WHERE library_id = ? AND key_a = ? AND key_b = ?",
+                (self.db.library_id, a, b)).rowcount > 0
 
     def pairs(self) -> set[frozenset[str]]:
         rows = self.db.execute("SELECT key_a, key_b FROM not_duplicates WHERE library_id = ?",

@@ -113,9 +113,27 @@ _V2 = (
     "ALTER TABLE pending_writes ADD COLUMN base_version INTEGER NOT NULL DEFAULT 0",
 )
 
+_V3 = (
+    # `zsync refresh`: the version each item had when refresh last looked at it (after its
+    # own write), and per library the watermark below which every item has been looked at.
+    """CREATE TABLE refreshed (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        run_id INTEGER,
+        refreshed_at TEXT NOT NULL,
+        PRIMARY KEY (library_id, item_key))""",
+    """CREATE TABLE refresh_marks (
+        library_id INTEGER PRIMARY KEY REFERENCES libraries(id) ON DELETE CASCADE,
+        watermark INTEGER NOT NULL DEFAULT 0,  -- items at or below it were all refreshed
+        full_pass INTEGER,            -- run that started an unfinished `refresh --all`
+        updated_at TEXT NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _V1),
     Migration(2, "indexes on origins and pending writes; attempts, base version", _V2),
+    Migration(3, "refresh: per-item refreshed versions and the library watermark", _V3),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -170,7 +170,7 @@ def store_results(store: StateStore, intent: Intent, settled: dict[int, Settled]
                 else:
                     store.mirror.upsert_collections([result.stored])
             if result.wrote and intent.object_type == "items":
-                store.written.record(obj.data["key"], obj.data, obj.fingerprint, run_id)
+                store.written.record(obj.data["key"], obj.written, obj.fingerprint, run_id)
         if finish:
             store.intents.mark(intent.batch_id, "done")
 

@@ -66,6 +66,7 @@ class PlannedWrite:
     data: dict[str, Any]
     fingerprint: str = ""
     ref: str = ""
+    remember: dict[str, Any] | None = None  # see `IntentObject.remember`
 
 
 @dataclass
@@ -155,7 +156,7 @@ class WriteExecutor:
         if kind == "create":
             data["key"] = data.get("key") or self.new_key()
             data["version"] = 0
-            return IntentObject(data, planned.fingerprint, planned.ref)
+            return IntentObject(data, planned.fingerprint, planned.ref, planned.remember)
         key = data.get("key")
         if not key:
             raise ValueError("an update needs the item's key")
@@ -167,7 +168,7 @@ class WriteExecutor:
             data["version"] = mirrored.version
         for name in _NOT_ON_UPDATE:
             data.pop(name, None)
-        return IntentObject(data, planned.fingerprint, planned.ref)
+        return IntentObject(data, planned.fingerprint, planned.ref, planned.remember)
 
     def _drop_orphans(self, batch: list[IntentObject], object_type: ObjectType,
                       not_created: set[str], result: WriteResult) -> list[IntentObject]:
@@ -197,10 +198,13 @@ class WriteExecutor:
             raise WriteUnconfirmed(intent.batch_id, "the answer was not readable") from None
         if not isinstance(report, Mapping):
             raise WriteUnconfirmed(intent.batch_id, "the answer was not a write report")
+        response = self.api.zot.request  # before settle() reads objects back
         try:
-            return settle(self.api, self.store, intent, report, self.run_id)
+            outcomes = settle(self.api, self.store, intent, report, self.run_id)
         except Exhausted as exc:  # reading objects back failed; resending is still safe
             raise WriteUnconfirmed(intent.batch_id, exc.reason) from None
+        advance_mirror(self.store, outcomes, response)
+        return outcomes
 
     def _rejected(self, intent: Intent, exc: ze.PyZoteroError) -> Exception:
         status = self.api.last_status()
@@ -210,6 +214,34 @@ class WriteExecutor:
             return WriteUnconfirmed(intent.batch_id, f"library locked: {detail}")
         self.store.intents.mark(intent.batch_id, "failed")
         return WriteRejected(status, detail)
+
+
+_OWN_WRITES = frozenset({"created", "updated", "existed"})
+
+
+def advance_mirror(store: StateStore, outcomes: Iterable[ObjectOutcome], response: Any) -> bool:
+    """Move the mirror's library version up to the write's `Last-Modified-Version` when
+    every version in between is that of an object this batch wrote (now in the mirror at
+    that version; an earlier attempt of the same batch counts), so the next run's refresh
+    costs one request instead of listing zsync's own changes again.
+
+    Anything else in between (another client's write, a deletion, an unchanged object that
+    still took a version) leaves the version alone: the next refresh fetches it.
+    """
+    headers = getattr(response, "headers", None) or {}
+    try:
+        last = int(headers.get("Last-Modified-Version", ""))
+    except ValueError:
+        return False
+    mirror = store.mirror
+    stored = mirror.library_version()
+    if not mirror.has_refreshed() or last <= stored:
+        return False
+    versions = {o.version for o in outcomes if o.status in _OWN_WRITES and o.version is not None}
+    if not set(range(stored + 1, last + 1)) <= versions:
+        return False
+    mirror.set_library_version(last)
+    return True
 
 
 def resume_pending(api: ZoteroApi, store: StateStore, run_id: int | None = None

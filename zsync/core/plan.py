@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from . import retraction
 from .library import LibraryItem, LibraryView
 from .records import Origin
 from .threeway import Conflict, FieldChange, merge_fields, merge_tags, same
@@ -33,13 +34,14 @@ class Work:
     identity: str  # "doi:...", "pmid:...", or "path#position" when the work has no identifier
     title: str | None
     item: Mapping[str, Any]  # the Zotero item data zsync wants (no key, version, collections)
-    status: str  # the status collection's name, e.g. "New"
+    status: str  # the status collection's name, e.g. "New"; "" files it nowhere
     origins: tuple[Origin, ...]
     note_html: str | None = None
     identifiers: Mapping[str, str] = field(default_factory=dict)  # kind -> value
     sources: Mapping[str, str] = field(default_factory=dict)  # Zotero field -> source name
     duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
     error: str | None = None
+    notice_html: str | None = None  # retraction/correction note to add once (core.retraction)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,12 @@ class WorkPlan:
     collections_removed: tuple[str, ...] = ()
     note: NoteChange | None = None
     payload: Mapping[str, Any] | None = None  # the object a real run sends for the item
+    # Of the payload's tags and collections, those zsync counts as its own (recorded as
+    # written); the rest are the user's, sent along because Zotero replaces whole lists.
+    owned: Mapping[str, Any] | None = None
     duplicate_of: str | None = None
     message: str | None = None
+    notice: NoteChange | None = None  # the retraction/correction note, only ever created
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class Plan:
         return bool(self.collections) or any(
             w.action in (Action.CREATE, Action.UPDATE)
             or (w.note is not None and w.note.action in ("create", "update"))
+            or w.notice is not None
             for w in self.works
         )
 
@@ -115,11 +122,13 @@ class PlanInputs:
     links: Mapping[str, str]  # work identity -> item key zsync synced it to
     status_parent: str = "Status"
     new_key: Callable[[], str] = field(default=lambda: "")
+    # item key -> notice kinds (core.retraction slugs) zsync already wrote a note about
+    noticed: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def plan(works: list[Work], inputs: PlanInputs) -> Plan:
     """The changes that bring the library in step with `works`."""
-    statuses = sorted({w.status for w in works if not w.error})
+    statuses = sorted({w.status for w in works if not w.error and w.status})
     collections, status_keys = _status_collections(statuses, inputs)
     managed = set(status_keys.values()) | _existing_status_collections(inputs)
     planned: list[WorkPlan] = []
@@ -177,6 +186,20 @@ def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, 
     return None, None
 
 
+REMOVED_IN_ZOTERO = ("the item synced earlier was deleted or moved to the trash in Zotero; "
+                     "not created again (restore it from the trash to sync it again)")
+
+
+def _removed_in_zotero(work: Work, inputs: PlanInputs) -> str | None:
+    """The key of the item zsync synced this work to, if the user has since deleted or
+    trashed it (and the library holds no other copy): a decision zsync respects."""
+    linked = inputs.links.get(work.identity)
+    if linked is None:
+        return None
+    item = inputs.library.items.get(linked)
+    return linked if item is None or item.trashed else None
+
+
 def _date_added(item: LibraryItem) -> str:
     return str(item.data.get("dateAdded") or "")
 
@@ -187,21 +210,30 @@ def _plan_work(
     if work.error:
         return WorkPlan(work.identity, Action.ERROR, work.title, work.origins, message=work.error)
     existing, matched_by = _find_existing(work, inputs)
+    status_key = status_keys.get(work.status)
+    removed = _removed_in_zotero(work, inputs)
+    if existing is None and removed is not None:
+        return WorkPlan(work.identity, Action.UNCHANGED, work.title, work.origins,
+                        item_key=removed, message=REMOVED_IN_ZOTERO)
     if existing is None:
-        return _plan_create(work, inputs, status_keys[work.status])
-    return _plan_update(work, existing, matched_by, inputs, status_keys[work.status], managed)
+        return _plan_create(work, inputs, status_key)
+    return _plan_update(work, existing, matched_by, inputs, status_key, managed)
 
 
-def _plan_create(work: Work, inputs: PlanInputs, status_key: str) -> WorkPlan:
+def _plan_create(work: Work, inputs: PlanInputs, status_key: str | None) -> WorkPlan:
     key = inputs.new_key()
-    payload = {**work.item, "key": key, "version": 0, "collections": [status_key]}
+    filed = [status_key] if status_key else []
+    payload = {**work.item, "key": key, "version": 0, "collections": filed}
     note = None
     if work.note_html:
         note = NoteChange("create", inputs.new_key(), work.note_html, key)
+    notice = None
+    if work.notice_html:
+        notice = NoteChange("create", inputs.new_key(), work.notice_html, key)
     return WorkPlan(
         identity=work.identity, action=Action.CREATE, title=work.title, origins=work.origins,
         item_key=key, version=0, tags_added=tuple(t["tag"] for t in work.item.get("tags", [])),
-        collections_added=(status_key,), note=note, payload=payload,
+        collections_added=tuple(filed), note=note, payload=payload, notice=notice,
     )
 
 
@@ -210,7 +242,7 @@ def _plan_update(
     existing: LibraryItem,
     matched_by: str | None,
     inputs: PlanInputs,
-    status_key: str,
+    status_key: str | None,
     managed: set[str],
 ) -> WorkPlan:
     written = inputs.written.get(existing.key)
@@ -226,32 +258,61 @@ def _plan_update(
         written.collections if written else (),
     )
     note = _plan_note(work, existing.key, written, inputs)
+    notice = _plan_notice(work, existing.key, inputs)
     payload = _update_payload(existing, changes, tags, added or removed, collections,
                               coll_added or coll_removed)
-    action = _update_action(payload, conflicts, note)
+    action = _update_action(payload, conflicts, note, notice)
     return WorkPlan(
         identity=work.identity, action=action, title=work.title, origins=work.origins,
         item_key=existing.key, version=existing.version, matched_by=matched_by,
         changes=tuple(changes), conflicts=tuple(conflicts), tags_added=tuple(added),
         tags_removed=tuple(removed), collections_added=tuple(coll_added),
-        collections_removed=tuple(coll_removed), note=note, payload=payload,
+        collections_removed=tuple(coll_removed), note=note, payload=payload, notice=notice,
+        owned=_owned(payload, written, added, coll_added),
     )
 
 
+def _owned(
+    payload: Mapping[str, Any] | None, written: Written | None, tags_added: list[str],
+    collections_added: list[str],
+) -> dict[str, Any] | None:
+    """What zsync owns of an update's tags and collections: what it adds now, and what it
+    owned before and still holds. Never the user's own, which the payload only carries."""
+    if payload is None:
+        return None
+    owned: dict[str, Any] = {}
+    if "tags" in payload:
+        before = set(written.tags) if written else set()
+        owned["tags"] = [t for t in payload["tags"]
+                         if t["tag"] in before or t["tag"] in tags_added]
+    if "collections" in payload:
+        filed = set(written.collections) if written else set()
+        owned["collections"] = [k for k in payload["collections"]
+                                if k in filed or k in collections_added]
+    return owned or None
+
+
 def _update_action(
-    payload: Mapping[str, Any] | None, conflicts: list[Conflict], note: NoteChange | None
+    payload: Mapping[str, Any] | None, conflicts: list[Conflict], note: NoteChange | None,
+    notice: NoteChange | None = None,
 ) -> Action:
     if any(c.kind == "edited" for c in conflicts) or (note is not None and note.action == "kept"):
         return Action.CONFLICT
     if payload is not None or (note is not None and note.action in ("create", "update")):
         return Action.UPDATE
-    return Action.UNCHANGED
+    return Action.UPDATE if notice is not None else Action.UNCHANGED
 
 
 def _merge_collections(
-    current: list[str], status_key: str, managed: set[str], filed_by_zsync: tuple[str, ...]
+    current: list[str], status_key: str | None, managed: set[str],
+    filed_by_zsync: tuple[str, ...],
 ) -> tuple[list[str], list[str], list[str]]:
-    """Move the item into its status collection; leave every other collection alone."""
+    """Move the item into its status collection; leave every other collection alone.
+
+    Without a status collection (`status_key` None) the collections are left as they are.
+    """
+    if status_key is None:
+        return current, [], []
     removed = [k for k in current if k in managed and k in filed_by_zsync and k != status_key]
     added = [] if status_key in current else [status_key]
     return [k for k in current if k not in removed] + added, added, removed
@@ -292,3 +353,13 @@ def _plan_note(
     if written.note_html is not None and same(have, written.note_html):
         return NoteChange("update", written.note_key, work.note_html, parent)
     return NoteChange("kept", written.note_key, have, parent)
+
+
+def _plan_notice(work: Work, parent: str, inputs: PlanInputs) -> NoteChange | None:
+    """A retraction/correction note, unless zsync noted those kinds on the item before."""
+    if not work.notice_html:
+        return None
+    noted = retraction.noted_on(parent, inputs.library, inputs.noticed.get(parent, ()))
+    if not retraction.missing(work.notice_html, noted):
+        return None
+    return NoteChange("create", inputs.new_key(), work.notice_html, parent)

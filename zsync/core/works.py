@@ -17,6 +17,8 @@ from .merge import Enriched
 from .notehtml import render_note
 from .plan import Work
 from .records import Record
+from .retraction import note_html as notice_note
+from .retraction import tags_for as notice_tags
 
 # Record fields and the Zotero field each lands in, for showing where a value came from.
 _ZOTERO_FIELD = {
@@ -96,7 +98,7 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
     return Work(
         identity=identity(record),
         title=record.title,
-        item=record_to_item(record, settings.schema),
+        item=record_to_item(record, settings.schema, tags_manual=notice_tags(record.notices)),
         status=status_collection(record.status, settings),
         origins=(lead_origin, *(o for o in origins if o != lead_origin)),
         note_html=note_html,
@@ -106,6 +108,7 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
             for name, source in combined.provenance.items() if name in _ZOTERO_FIELD
         },
         duplicates=tuple(o for o in origins if o != lead_origin),
+        notice_html=notice_note(record.notices),
     )
 
 
