@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +21,13 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result
     monkeypatch.setenv("ZSYNC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ZSYNC_STATE", str(tmp_path / "state.sqlite"))
     runner = CliRunner()
+    logger = logging.getLogger("zsync")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
 
     def invoke(*args: str) -> Result:
-        return runner.invoke(app, list(args), catch_exceptions=False)
+        try:
+            return runner.invoke(app, list(args), catch_exceptions=False)
+        finally:  # the CLI sets up its own log handler; give pytest's capture back
+            logger.handlers[:], logger.level, logger.propagate = saved
 
     return invoke

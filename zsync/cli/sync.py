@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
+from ..adapters.retry import Exhausted
 from ..adapters.state import LockHeld
-from ..adapters.zotero import ZoteroSetupError
+from ..adapters.zotero import (
+    PendingWritesError,
+    WriteRejected,
+    WriteUnconfirmed,
+    ZoteroSetupError,
+)
+from ..logs import redact
 from ..runtime import enricher
 from ..sync import SyncSetupError, sync
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
@@ -54,6 +61,11 @@ def sync_command(
             result = sync(config, paths, source, dry_run=dry_run)
     except (SyncSetupError, ZoteroSetupError, LockHeld) as exc:
         fail(str(exc))
+    except (WriteUnconfirmed, PendingWritesError) as exc:
+        # Nothing is lost: the journalled writes are finished by the next run.
+        fail(redact(str(exc)), EXIT_PARTIAL)
+    except (WriteRejected, Exhausted) as exc:
+        fail(f"Zotero: {redact(str(exc))}", EXIT_PARTIAL)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)
