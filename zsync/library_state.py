@@ -9,6 +9,8 @@ from .adapters.state import StateStore
 from .adapters.state_records import Conflict as StoredConflict
 from .adapters.state_records import Origin as StoredOrigin
 from .core import retraction
+from .core.fuzzy import Settings
+from .core.libmatch import LibraryIndex, existing_finder
 from .core.library import LibraryCollection, LibraryItem, LibraryView
 from .core.plan import PlanInputs, Work, WorkPlan, Written
 
@@ -74,10 +76,19 @@ def links(store: StateStore) -> dict[str, str]:
 
 
 def plan_inputs(
-    store: StateStore, status_parent: str, new_key: Callable[[], str]
+    store: StateStore, status_parent: str, new_key: Callable[[], str],
+    duplicates: Settings | None = None,
 ) -> PlanInputs:
-    return PlanInputs(library_view(store), written_by_item(store), links(store), status_parent,
-                      new_key, noticed(store))
+    """The planner's view of the library; `duplicates` turns on the fuzzy matching rules,
+    with the user's "not duplicates" pairs added."""
+    view = library_view(store)
+    fuzzy = None
+    if duplicates is not None:
+        pairs = [tuple(p) for p in store.not_duplicates.pairs()]
+        settings = Settings.of(duplicates.merge_preprints, [*duplicates.not_duplicates, *pairs])
+        fuzzy = existing_finder(LibraryIndex.build(view, settings))
+    return PlanInputs(view, written_by_item(store), links(store), status_parent,
+                      new_key, noticed(store), fuzzy)
 
 
 def remember(store: StateStore, work: Work, planned: WorkPlan) -> None:

@@ -25,6 +25,7 @@ from .adapters.zotero import (
     refresh_mirror,
 )
 from .config import Config
+from .core.fuzzy import Settings
 from .core.library import LibraryView
 from .core.merge import Enriched
 from .core.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
@@ -57,12 +58,17 @@ def read_inputs(paths: Sequence[Path]) -> tuple[list[Record], list[InputProblem]
     return records, problems
 
 
+def duplicate_rules(config: Config) -> Settings:
+    return Settings.of(bool(config["sync.merge_preprints"]))
+
+
 def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSettings:
     return WorkSettings(
         schema=schema or ZoteroSchema.load_default(),
         status_map=config.status_map(),
         default_status=str(config["sync.default_status"]),
         child_note=bool(config["sync.child_note"]),
+        duplicates=duplicate_rules(config),
     )
 
 
@@ -135,10 +141,13 @@ def sync(
             if not dry_run:
                 executor.resume_pending()
             refresh_mirror(api, store)
-            planned = plan(works, plan_inputs(store, status_parent, executor.new_key))
+            rules = duplicate_rules(config)
+            planned = plan(works, plan_inputs(store, status_parent, executor.new_key, rules))
             outcomes: list[Outcome] = []
             if not dry_run:
-                planned, outcomes = apply_plan(executor, store, works, planned, status_parent)
+                planned, outcomes = apply_plan(
+                    executor, store, works, planned, status_parent, rules=rules
+                )
         except BaseException as exc:  # the run history says why the run stopped
             stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             store.runs.finish(run_id, stopped, {"error": redact(f"{type(exc).__name__}: {exc}")})
@@ -190,7 +199,7 @@ def _collection_writes(planned: Plan) -> list[PlannedWrite]:
 
 def apply_plan(
     executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
-    status_parent: str, replans: int = 2,
+    status_parent: str, replans: int = 2, rules: Settings | None = None,
 ) -> tuple[Plan, list[Outcome]]:
     """Write the plan; objects another client changed meanwhile are re-planned and retried."""
     results: list[ObjectOutcome] = []
@@ -207,9 +216,10 @@ def apply_plan(
     remember_all(store, _applied_pairs(settled, planned, results))
     if stale and replans > 0:
         again = [w for w in works if w.identity in stale]
-        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key))
-        replanned, retried = apply_plan(executor, store, again, replanned, status_parent,
-                                        replans - 1)
+        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key, rules))
+        replanned, retried = apply_plan(
+            executor, store, again, replanned, status_parent, replans - 1, rules
+        )
         planned = _replace_works(planned, replanned)
         results = [o for o in results if o.ref not in stale]
         return planned, _outcomes(planned, results) + retried

@@ -168,3 +168,26 @@ def test_an_input_that_failed_is_an_error_row_and_creates_nothing() -> None:
     result = run([bad])
     assert [w.action for w in result.works] == [Action.ERROR]
     assert result.collections == ()
+
+
+def test_a_copy_without_identifiers_is_found_by_title_author_and_year() -> None:
+    from zsync.core.fuzzy import Settings
+    from zsync.core.libmatch import LibraryIndex, existing_finder
+
+    own = LibraryItem("USERITEM", 5, {
+        "itemType": "journalArticle", "title": "Deep Learning.", "date": "2015",
+        "creators": [{"creatorType": "author", "firstName": "Y.", "lastName": "LeCun"}],
+        "publicationTitle": "Nature", "volume": "", "DOI": "", "extra": "", "tags": [],
+        "collections": [],
+    })
+    view = LibraryView.build([own], STATUS)
+    finder = existing_finder(LibraryIndex.build(view, Settings()))
+    inputs = PlanInputs(view, {}, {}, "Status", keys(), fuzzy=finder)
+    (planned,) = plan([work()], inputs).works
+    assert planned.action is Action.UPDATE
+    assert planned.item_key == "USERITEM"
+    assert planned.matched_by and "title" in planned.matched_by
+    # Kept apart when the user said these are different works.
+    apart = existing_finder(LibraryIndex.build(view, Settings.of(False, [(f"doi:{DOI}", "USERITEM")])))
+    inputs = PlanInputs(view, {}, {}, "Status", keys(), fuzzy=apart)
+    assert plan([work()], inputs).works[0].action is Action.CREATE

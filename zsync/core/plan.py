@@ -124,6 +124,8 @@ class PlanInputs:
     new_key: Callable[[], str] = field(default=lambda: "")
     # item key -> notice kinds (core.retraction slugs) zsync already wrote a note about
     noticed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The fuzzy rules (core.libmatch.existing_finder), tried when no identifier matches.
+    fuzzy: Callable[[Work], tuple[LibraryItem | None, str | None]] | None = None
 
 
 def plan(works: list[Work], inputs: PlanInputs) -> Plan:
@@ -183,6 +185,8 @@ def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, 
             key = sorted(keys, key=lambda k: _date_added(inputs.library.items[k]))[0]
             extra = f" ({len(keys)} copies in the library)" if len(keys) > 1 else ""
             return inputs.library.items[key], f"{kind.upper()} {value}{extra}"
+    if inputs.fuzzy is not None:
+        return inputs.fuzzy(work)
     return None, None
 
 

@@ -8,11 +8,12 @@ reading status counts, and every appearance is kept as a source.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..mapping.schema import ZoteroSchema
 from ..mapping.zotero import record_to_item
-from .dedupe import Group, group_records
+from .duplicates import find_duplicates
+from .fuzzy import Settings
 from .merge import Enriched
 from .notehtml import render_note
 from .plan import Work
@@ -36,6 +37,7 @@ class WorkSettings:
     status_map: Mapping[str, str]  # lower-case word -> status collection name
     default_status: str = "New"
     child_note: bool = True
+    duplicates: Settings = field(default_factory=Settings)  # fuzzy rules' settings
 
 
 def identity(record: Record) -> str:
@@ -83,7 +85,7 @@ def combine(group: Sequence[Enriched]) -> Enriched:
 
 def build_works(enriched: Sequence[Enriched], settings: WorkSettings) -> list[Work]:
     """The works to sync, in input order, duplicates folded into the first appearance."""
-    groups: list[Group] = group_records([e.record for e in enriched])
+    groups = find_duplicates([e.record for e in enriched], settings.duplicates, identity)
     return [_work([enriched[i] for i in g.members], settings) for g in groups]
 
 
