@@ -35,6 +35,7 @@ from .enrich import Enricher, utc_now
 from .library_state import plan_inputs, remember_all
 from .logs import redact
 from .mapping.schema import ZoteroSchema
+from .report.archive import archive_report
 from .report.model import Outcome, RunInfo, build_report
 
 log = logging.getLogger("zsync.sync")
@@ -156,7 +157,9 @@ def sync(
         info = _info(config, mode, library, enriched, works, problems, started, ())
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
-        store.runs.finish(run_id, "failed" if failed else "ok", report["summary"])
+        kept = archive_report(report, config.state_path().parent / "reports", run_id,
+                              float(config["reports.keep_days"]))
+        store.runs.finish(run_id, "failed" if failed else "ok", report["summary"], str(kept))
         return SyncResult(report, planned, failed, works)
 
 
