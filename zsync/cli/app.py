@@ -80,6 +80,7 @@ def _global(
 
 
 def _register() -> None:
+    from . import dedupe as _dedupe  # noqa: F401
     from . import enrich as _enrich  # noqa: F401  (also registers `zsync cache`)
     from . import parse as _parse  # noqa: F401  (commands register themselves)
     from . import schedule as _schedule  # noqa: F401
