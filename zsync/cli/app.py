@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -79,13 +80,14 @@ def _global(
     ctx.obj = Globals(config, verbose, quiet, log_format)
 
 
+# Command modules, in the order `zsync --help` lists their commands.
+COMMAND_MODULES = ("parse", "enrich", "sync", "refresh", "dedupe", "status", "schedule")
+
+
 def _register() -> None:
-    from . import dedupe as _dedupe  # noqa: F401
-    from . import enrich as _enrich  # noqa: F401  (also registers `zsync cache`)
-    from . import parse as _parse  # noqa: F401  (commands register themselves)
-    from . import schedule as _schedule  # noqa: F401
-    from . import status as _status  # noqa: F401
-    from . import sync as _sync  # noqa: F401
+    """Import the command modules: each registers its commands on `app`."""
+    for name in COMMAND_MODULES:
+        import_module(f"{__package__}.{name}")
 
 
 def main() -> None:

@@ -1,0 +1,92 @@
+"""`zsync refresh`: bring the items already in the library up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..adapters.retry import Exhausted
+from ..adapters.state import LockHeld
+from ..adapters.zotero import (
+    PendingWritesError,
+    WriteRejected,
+    WriteUnconfirmed,
+    ZoteroSetupError,
+)
+from ..logs import redact
+from ..refresh import RefreshOptions, RefreshSetupError, refresh
+from ..refresh_select import CHUNK
+from ..runtime import enricher
+from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .output import ReportFormat, emit_report
+
+
+@app.command("refresh")
+def refresh_command(
+    ctx: typer.Context,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Look at every item, not only those changed since "
+                                         "the last refresh.")
+    ] = False,
+    collection: Annotated[
+        str | None, typer.Option("--collection", help="Only items in this collection "
+                                                      "(name, Parent/Child path, or key).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only items with this tag.")] = None,
+    item_type: Annotated[
+        str | None, typer.Option("--item-type", help="Only items of this Zotero item type, "
+                                                     "e.g. journalArticle.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="At most this many items; the next "
+                                                        "run continues with the rest.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the report to this file.")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="Format of --report.")
+    ] = ReportFormat.md,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
+    ] = False,
+    detailed_exitcode: Annotated[
+        bool,
+        typer.Option("--detailed-exitcode", help="Exit 3 when a dry run found changes."),
+    ] = False,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, hidden=True)] = CHUNK,
+) -> None:
+    """Complete the library's items from Crossref and PubMed, and watch for retractions.
+
+    Fills empty fields (DOI found by title, abstract, PMID/PMCID, journal abbreviation,
+    ISSN, volume/issue/pages, language), adds MeSH terms as automatic tags, and tags a
+    retracted or corrected work (with one note saying what, when and where). Values you
+    entered are never overwritten: differences are reported. Only items changed since the
+    last refresh are looked at; an interrupted run continues where it stopped.
+    Exit status: 0 done, 1 some items failed or a source was unavailable, 2 usage or
+    config error, 3 with --detailed-exitcode when a dry run found changes.
+    """
+    options: Globals = ctx.obj
+    config = options.config(**{"network.offline": True if offline else None})
+    wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
+    try:
+        with enricher(config) as source:
+            result = refresh(config, source, dry_run=dry_run, options=wanted)
+    except (RefreshSetupError, ZoteroSetupError, LockHeld) as exc:
+        fail(str(exc))
+    except (WriteUnconfirmed, PendingWritesError) as exc:
+        fail(redact(str(exc)), EXIT_PARTIAL)
+    except (WriteRejected, Exhausted) as exc:
+        fail(f"Zotero: {redact(str(exc))}", EXIT_PARTIAL)
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+    if result.failed or result.unavailable:
+        raise typer.Exit(EXIT_PARTIAL)
+    if detailed_exitcode and dry_run and result.plan.has_changes:
+        raise typer.Exit(EXIT_CHANGES)
+    raise typer.Exit(EXIT_OK)
