@@ -233,7 +233,8 @@ def _replace_works(planned: Plan, replanned: Plan) -> Plan:
     newer = {w.identity: w for w in replanned.works if w.action != Action.DUPLICATE}
     works = tuple(newer.get(w.identity, w) if w.action != Action.DUPLICATE else w
                   for w in planned.works)
-    return Plan(planned.collections, works, planned.library_empty_because)
+    return Plan(planned.collections, works, planned.library_empty_because,
+                planned.collection_names)
 
 
 def _failures(results: list[ObjectOutcome]) -> dict[str, str]:

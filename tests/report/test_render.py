@@ -25,6 +25,7 @@ PLAN = Plan(
                  changes=(FieldChange("volume", "1", "2", "crossref"),),
                  conflicts=(Conflict("title", "Zsync title", "User title", "Old", "edited"),)),
     ),
+    collection_names={"COLL0002": "Status/New"},
 )
 INFO = RunInfo("sync", "dry-run", "users/1", "2026-11-23T10:00:00Z",
                notices=("no Zotero account configured: planned against an empty library",),
@@ -56,6 +57,7 @@ def test_markdown_names_changes_conflicts_failures_and_bad_inputs() -> None:
     assert "volume: 1 → 2 (crossref)" in text
     assert "kept title = User title (zsync had Zsync title; edited)" in text
     assert "FAILED: 412: modified since" in text
+    assert "collections + Status/New" in text  # a person sees names, not keys
     assert "notes/empty.md" in text and "empty input" in text
     # errors and conflicts come before routine rows
     assert text.index("CONFLICT: Another") < text.index("CREATE: Deep learning")

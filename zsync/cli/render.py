@@ -96,6 +96,6 @@ def print_report(report: dict[str, Any], quiet: bool = False) -> None:
         style = _ACTION_STYLE[work["action"]]
         stdout.print(f"[{style}]{work['action']:>9}[/] ", end="")
         stdout.print(work["title"] or work["identity"], markup=False, highlight=False)
-        for line in work_lines(work):
+        for line in work_lines(work, report.get("collection_names")):
             stdout.print(f"           {line}", markup=False, highlight=False)
     stdout.print(headline(report), markup=False, highlight=False)

@@ -101,6 +101,7 @@ class Plan:
     collections: tuple[CollectionCreate, ...]
     works: tuple[WorkPlan, ...]
     library_empty_because: str | None = None  # e.g. "no Zotero account configured"
+    collection_names: Mapping[str, str] = field(default_factory=dict)  # key -> "Status/New"
 
     def count(self, action: Action) -> int:
         return sum(1 for w in self.works if w.action == action)
@@ -137,7 +138,10 @@ def plan(works: list[Work], inputs: PlanInputs) -> Plan:
     for work in works:
         planned.append(_plan_work(work, inputs, status_keys, managed))
         planned.extend(_duplicate_rows(work, planned[-1]))
-    return Plan(tuple(collections), tuple(planned))
+    names = {key: f"{inputs.status_parent}/{status}" for status, key in status_keys.items()}
+    for key in managed - set(names.values()):
+        names.setdefault(key, "/".join(inputs.library.collection_path(key)))
+    return Plan(tuple(collections), tuple(planned), collection_names=names)
 
 
 def _status_collections(

@@ -52,6 +52,7 @@ def build_report(info: RunInfo, plan: Plan, outcomes: Sequence[Outcome] = ()) ->
         "finished": info.finished,
         "notices": list(info.notices),
         "summary": _summary(plan, outcomes, info),
+        "collection_names": dict(plan.collection_names),
         "collections_created": [
             {"key": c.key, "name": c.name, "parent": c.parent} for c in plan.collections
         ],

@@ -32,8 +32,10 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def work_lines(work: dict[str, Any]) -> list[str]:
-    """Plain-text detail lines of one work, shared by the Markdown and HTML renderers."""
+def work_lines(work: dict[str, Any], names: dict[str, str] | None = None) -> list[str]:
+    """Plain-text detail lines of one work, shared by the renderers; `names` turns
+    collection keys into their paths ("Status/Reading")."""
+    names = names or {}
     lines = []
     if work["matched_by"]:
         lines.append(f"matched by {work['matched_by']}")
@@ -55,7 +57,8 @@ def work_lines(work: dict[str, Any]) -> list[str]:
         ("collections_removed", "collections −"),
     ):
         if work[key]:
-            lines.append(f"{label} {', '.join(work[key])}")
+            shown = [names.get(k, k) for k in work[key]] if "collections" in key else work[key]
+            lines.append(f"{label} {', '.join(shown)}")
     if work["note"] and work["note"]["action"] != "unchanged":
         lines.append(f"note: {work['note']['action']}")
     for key in ("not_enriched", "message"):
@@ -88,7 +91,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             f"`{work['identity']}` from {_source(work)}"
             + (f" → item `{work['item_key']}`" if work["item_key"] else "")
         )
-        out += [f"- {line}" for line in work_lines(work)]
+        out += [f"- {line}" for line in work_lines(work, report.get("collection_names"))]
         if work["create"]:
             out += ["", "```json", json.dumps(work["create"], ensure_ascii=False, indent=2), "```"]
         out.append("")
@@ -130,7 +133,8 @@ def to_html(report: dict[str, Any]) -> str:
         parts.append(f"<div class='w'><span class='a {action}'>{action}</span> ")
         parts.append(f"<b>{esc(work['title'] or work['identity'])}</b><br>")
         parts.append(f"<small>{esc(work['identity'])} · {esc(_source(work))}</small><ul>")
-        parts += [f"<li>{esc(line)}</li>" for line in work_lines(work)]
+        lines = work_lines(work, report.get("collection_names"))
+        parts += [f"<li>{esc(line)}</li>" for line in lines]
         parts.append("</ul>")
         if work["create"]:
             data = esc(json.dumps(work["create"], ensure_ascii=False, indent=2))
