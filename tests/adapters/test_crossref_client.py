@@ -27,6 +27,7 @@ ARXIV = arxiv_csl("2101.00001", "A preprint", [("Ada", "Lovelace")], 2021)
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[LocalServer]:
+    """The tests get it as `server` (conftest.py), cleared for each."""
     fast = {pool: PoolLimit(1000, 10) for pool in ("polite-single", "polite-array")}
     with crossref_server(recorded=False, enforce_limits=False, limits=fast) as server:
         server.app.add_works(WORKS)
@@ -34,13 +35,6 @@ def emulator() -> Iterator[LocalServer]:
             server.app.add_work({"DOI": doi, "type": "journal-article", "title": [doi]})
         server.app.add_datacite(ARXIV)
         yield server
-
-
-@pytest.fixture
-def server(emulator: LocalServer) -> LocalServer:
-    emulator.reset_log()
-    emulator.faults.clear()
-    return emulator
 
 
 def filter_requests(server: LocalServer) -> list[tuple[str, list[str], int]]:

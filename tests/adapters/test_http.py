@@ -45,8 +45,7 @@ def shared_server() -> Iterator[LocalServer]:
 
 @pytest.fixture
 def server(shared_server: LocalServer) -> LocalServer:
-    shared_server.reset_log()
-    shared_server.faults.clear()
+    shared_server.clear()
     shared_server.app.headers = {}  # type: ignore[attr-defined]
     return shared_server
 

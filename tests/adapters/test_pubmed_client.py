@@ -44,17 +44,11 @@ EXTRA = [article("90000001", "10.7777/A", cites=("10.7777/b", "10.7777/c")),
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[LocalServer]:
+    """The tests get it as `server` (conftest.py), cleared for each."""
     with pubmed_server(recorded=False, generate=160, seed=11, enforce_limits=False,
                        **UNLIMITED) as server:
         server.app.add_articles(EXTRA)
         yield server
-
-
-@pytest.fixture
-def server(emulator: LocalServer) -> LocalServer:
-    emulator.reset_log()
-    emulator.faults.clear()
-    return emulator
 
 
 def pmid_of(server: LocalServer, doi: str) -> str:

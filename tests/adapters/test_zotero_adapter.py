@@ -3,58 +3,23 @@ counts read from the server's log), deletions, pagination, groups and the key ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.servers.zotero import ZoteroServer, make_app, zotero_server
-from zsync.adapters.retry import RetryPolicy
+from tests.adapters.zotero_env import FAST, GROUP, KEY, USER, api_for, settings
+from tests.servers.zotero import ZoteroServer
 from zsync.adapters.state import StateStore
 from zsync.adapters.zotero import (
-    ZoteroApi,
     ZoteroSetupError,
     base_url,
     key_check,
     make_api,
     refresh_mirror,
 )
-from zsync.config import Config, load
+from zsync.config import load
 
-USER, GROUP, OTHER_GROUP = 1, 9, 12
-KEY = "adapterTestKey1234567890"
-FAST = RetryPolicy(max_retries=3, base_delay=0.05, max_delay=0.2)
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[ZoteroServer]:
-    with zotero_server(user_id=USER, key=KEY, groups=[GROUP]) as srv:
-        yield srv
-
-
-@pytest.fixture
-def server(running: ZoteroServer) -> ZoteroServer:
-    running.app = make_app(USER, KEY, groups=[GROUP])
-    running.faults.clear()
-    running.reset_log()
-    return running
-
-
-def settings(server: ZoteroServer, **over: Any) -> Config:
-    values = {"zotero.api_key": KEY, "zotero.library_id": str(USER),
-              "zotero.api_url": server.url, **over}
-    return load(path=None, env={}, overrides=values)
-
-
-def api_for(server: ZoteroServer, **over: Any) -> ZoteroApi:
-    return make_api(settings(server, **over), policy=FAST)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(tmp_path / "state.sqlite") as s:
-        yield s
+OTHER_GROUP = 12
 
 
 def article(i: int, **extra: Any) -> dict[str, Any]:

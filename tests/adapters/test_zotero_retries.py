@@ -3,84 +3,26 @@ a crash after Zotero committed, and a real kill -9 followed by resume."""
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.servers.zotero import ZoteroServer, make_app, on, zotero_server
-from zsync.adapters.retry import RetryPolicy
+from tests.adapters.zotero_env import KEY, USER, api_for, article, posts, sent_keys, titles
+from tests.servers.zotero import ZoteroServer, on
 from zsync.adapters.state import LockHeld, RunLock, StateStore
 from zsync.adapters.zotero import (
     PendingWritesError,
     WriteExecutor,
     WriteRejected,
     WriteUnconfirmed,
-    ZoteroApi,
-    make_api,
     refresh_mirror,
     resume_pending,
 )
-from zsync.config import load
-
-USER, GROUP = 1, 9
-KEY = "writerTestKey1234567890"
-FAST = RetryPolicy(max_retries=3, base_delay=0.05, max_delay=0.2)
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[ZoteroServer]:
-    with zotero_server(user_id=USER, key=KEY, groups=[GROUP]) as srv:
-        yield srv
-
-
-@pytest.fixture
-def server(running: ZoteroServer) -> ZoteroServer:
-    running.app = make_app(USER, KEY, groups=[GROUP])
-    running.faults.clear()
-    running.reset_log()
-    return running
-
-
-def api_for(server: ZoteroServer, over: dict[str, Any] | None = None) -> ZoteroApi:
-    values = {"zotero.api_key": KEY, "zotero.library_id": str(USER),
-              "zotero.api_url": server.url, **(over or {})}
-    return make_api(load(path=None, env={}, overrides=values), policy=FAST)
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite"
-
-
-@pytest.fixture
-def store(state_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(state_path) as s:
-        yield s
-
-
-def article(i: int, **extra: Any) -> dict[str, Any]:
-    return {"itemType": "journalArticle", "title": f"Paper {i}",
-            "tags": [{"tag": "zsync"}], **extra}
-
-
-def posts(server: ZoteroServer, path: str = "/items") -> list[Any]:
-    return [r for r in server.log if r.method == "POST" and r.target.endswith(path)]
-
-
-def sent_keys(request: Any) -> list[tuple[str, int]]:
-    return [(o["key"], o["version"]) for o in json.loads(request.body)]
-
-
-def titles(server: ZoteroServer, ref: str | None = None) -> list[str]:
-    return sorted(i.get("title", "") for i in server.app.items(ref).values())
-
 
 # -- retries never duplicate -------------------------------------------------------------------
 
@@ -159,7 +101,7 @@ def test_unconfirmed_batch_stays_pending_and_is_resent_safely(server: ZoteroServ
 def test_refused_batch_is_reported_and_not_retried(server: ZoteroServer,
                                                    store: StateStore) -> None:
     server.app.add_key("readOnlyKey123456", USER, write=False)
-    executor = WriteExecutor(api_for(server, {"zotero.api_key": "readOnlyKey123456"}), store)
+    executor = WriteExecutor(api_for(server, **{"zotero.api_key": "readOnlyKey123456"}), store)
     with pytest.raises(WriteRejected, match="403") as error:
         executor.apply([article(1)], "create")
     assert "readOnlyKey123456" not in str(error.value)

@@ -3,78 +3,19 @@ client's edits, collections, group libraries."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.servers.zotero import ZoteroServer, make_app, on, zotero_server
-from zsync.adapters.retry import RetryPolicy
+from tests.adapters.zotero_env import GROUP, KEY, api_for, article, posts, titles
+from tests.servers.zotero import ZoteroServer, on
 from zsync.adapters.state import StateStore
 from zsync.adapters.zotero import (
     PlannedWrite,
     WriteExecutor,
-    ZoteroApi,
     ensure_collections,
-    make_api,
     refresh_mirror,
 )
-from zsync.config import load
-
-USER, GROUP = 1, 9
-KEY = "writerTestKey1234567890"
-FAST = RetryPolicy(max_retries=3, base_delay=0.05, max_delay=0.2)
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[ZoteroServer]:
-    with zotero_server(user_id=USER, key=KEY, groups=[GROUP]) as srv:
-        yield srv
-
-
-@pytest.fixture
-def server(running: ZoteroServer) -> ZoteroServer:
-    running.app = make_app(USER, KEY, groups=[GROUP])
-    running.faults.clear()
-    running.reset_log()
-    return running
-
-
-def api_for(server: ZoteroServer, over: dict[str, Any] | None = None) -> ZoteroApi:
-    values = {"zotero.api_key": KEY, "zotero.library_id": str(USER),
-              "zotero.api_url": server.url, **(over or {})}
-    return make_api(load(path=None, env={}, overrides=values), policy=FAST)
-
-
-@pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite"
-
-
-@pytest.fixture
-def store(state_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(state_path) as s:
-        yield s
-
-
-def article(i: int, **extra: Any) -> dict[str, Any]:
-    return {"itemType": "journalArticle", "title": f"Paper {i}",
-            "tags": [{"tag": "zsync"}], **extra}
-
-
-def posts(server: ZoteroServer, path: str = "/items") -> list[Any]:
-    return [r for r in server.log if r.method == "POST" and r.target.endswith(path)]
-
-
-def sent_keys(request: Any) -> list[tuple[str, int]]:
-    return [(o["key"], o["version"]) for o in json.loads(request.body)]
-
-
-def titles(server: ZoteroServer, ref: str | None = None) -> list[str]:
-    return sorted(i.get("title", "") for i in server.app.items(ref).values())
-
 
 # -- batches and reports ---------------------------------------------------------------------
 
@@ -261,7 +202,7 @@ def test_status_collections_are_created_once(server: ZoteroServer, store: StateS
 
 
 def test_group_library_writes(server: ZoteroServer, store: StateStore) -> None:
-    api = api_for(server, {"zotero.library_type": "group", "zotero.library_id": str(GROUP)})
+    api = api_for(server, **{"zotero.library_type": "group", "zotero.library_id": str(GROUP)})
     result = WriteExecutor(api, store).apply([article(1)], "create")
     assert [o.status for o in result.outcomes] == ["created"]
     assert titles(server, f"groups/{GROUP}") == ["Paper 1"]

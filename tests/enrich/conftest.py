@@ -26,15 +26,11 @@ def emulators() -> Iterator[tuple[LocalServer, LocalServer]]:
 
 @pytest.fixture
 def crossref(emulators: tuple[LocalServer, LocalServer]) -> LocalServer:
-    server = emulators[0]
-    server.reset_log()
-    server.faults.clear()
-    return server
+    emulators[0].clear()
+    return emulators[0]
 
 
 @pytest.fixture
 def pubmed(emulators: tuple[LocalServer, LocalServer]) -> LocalServer:
-    server = emulators[1]
-    server.reset_log()
-    server.faults.clear()
-    return server
+    emulators[1].clear()
+    return emulators[1]

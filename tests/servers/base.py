@@ -5,11 +5,19 @@ on a free port in a background thread and adds what every emulator needs for tes
 benchmarks: a log of every request, per-endpoint counters, added latency, a rate limiter and
 one-shot injected faults (an error response, a slow response, a dropped connection before or
 after the app handled the request).
+
+Also here, for the emulators' packages: running one for a `with` block (`running`,
+`started`, `app_server`), their command line (`serve_until_interrupted`, and
+`source_parser`/`source_options`/`serve_source` for the lookup services) and the recorded
+responses in ../shared (`shared_dir`, `service_fixtures`, `fixture_index`).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -17,8 +25,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -192,6 +203,13 @@ class LocalServer:
             self.log.clear()
             self.counts.clear()
 
+    def clear(self) -> None:
+        """Forget the log, the counters and any fault not yet used (between tests)."""
+        with self._lock:
+            self.log.clear()
+            self.counts.clear()
+            self.faults.clear()
+
     def requests_to(self, endpoint: str) -> list[LoggedRequest]:
         return [r for r in self.log if r.endpoint == endpoint]
 
@@ -216,14 +234,97 @@ class LocalServer:
             )
 
 
+S = TypeVar("S", bound=LocalServer)
+
+
 @contextmanager
-def running(app: App, latency: float = 0.0) -> Iterator[LocalServer]:
-    """Start `app` on a free port for the length of a `with` block."""
-    server = LocalServer(app, latency=latency).start()
+def started(server: S) -> Iterator[S]:
+    """`server` running for the length of a `with` block."""
+    server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def running(app: App, latency: float = 0.0, port: int = 0) -> Iterator[LocalServer]:
+    """Start `app` on `port` (0: a free one) for the length of a `with` block."""
+    with started(LocalServer(app, port=port, latency=latency)) as server:
+        yield server
+
+
+@contextmanager
+def app_server(make_app: Callable[..., App], folder: str | Path | None = None, *,
+               latency: float = 0.0, port: int = 0, **options: Any) -> Iterator[LocalServer]:
+    """`make_app(folder, **options)` running on 127.0.0.1 for the length of a `with` block."""
+    with running(make_app(folder, **options), latency=latency, port=port) as server:
+        yield server
+
+
+def serve_until_interrupted(server: LocalServer, banner: str) -> None:
+    """Print `banner` and serve in the foreground until Ctrl-C (the emulators' command line)."""
+    print(banner, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    sys.stdout.flush()
+
+
+def source_parser(name: str, description: str, *, limits: str, folder: tuple[str, str],
+                  recorded: str, generated: str) -> argparse.ArgumentParser:
+    """The command line of an emulator of a lookup service (Crossref, PubMed): port, latency,
+    limits, a folder of extra records (`folder`: its option and help), the recorded records
+    and generated ones (`recorded`, `generated`: what the help calls them)."""
+    parser = argparse.ArgumentParser(prog=f"python -m tests.servers {name}",
+                                     description=description)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument("--enforce-limits", action=argparse.BooleanOptionalAction, default=True,
+                        help=limits)
+    parser.add_argument(folder[0], type=Path, help=folder[1])
+    parser.add_argument("--no-recorded", action="store_true",
+                        help=f"do not load the recorded {recorded} from ../shared")
+    parser.add_argument("--generate", type=int, default=0, help=f"add N synthetic {generated}")
+    parser.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def source_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The `make_app` options that `source_parser`'s arguments set."""
+    return {"recorded": not args.no_recorded, "generate": args.generate, "seed": args.seed,
+            "enforce_limits": args.enforce_limits}
+
+
+def serve_source(name: str, app: App, args: argparse.Namespace, holds: str) -> None:
+    """Serve `app` as `source_parser`'s arguments say; `holds` tells how many records."""
+    server = LocalServer(app, port=args.port, latency=args.latency)
+    state = "on" if args.enforce_limits else "off"
+    serve_until_interrupted(server, f"{name} emulator on {server.url} ({holds}, limits {state})")
+
+
+def shared_dir() -> Path | None:
+    """The read-only `shared` folder beside the repository root (or $ZSYNC_SHARED_DIR)."""
+    override = os.environ.get("ZSYNC_SHARED_DIR")
+    path = Path(override) if override else REPO_ROOT.parent / "shared"
+    return path if path.is_dir() else None
+
+
+def service_fixtures(service: str) -> Path | None:
+    """shared/fixtures/<service>: the responses recorded from the live API, when present."""
+    shared = shared_dir()
+    path = shared / "fixtures" / service if shared else None
+    return path if path and path.is_dir() else None
+
+
+def fixture_index(folder: Path | None) -> list[dict[str, Any]]:
+    """Entries of `folder`/index.json ([] without the folder or the index)."""
+    if folder is None or not (folder / "index.json").is_file():
+        return []
+    return list(json.loads((folder / "index.json").read_text(encoding="utf-8"))["fixtures"])
 
 
 class _Dropped(Exception):

@@ -55,9 +55,8 @@ def server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def client(server: LocalServer) -> Iterator[httpx2.Client]:
-    with httpx2.Client(base_url=server.url, headers=POLITE_UA, timeout=10) as c:
-        yield c
+def client_headers() -> dict[str, str]:
+    return POLITE_UA
 
 
 # ------------------------------------------------------------------------ contract

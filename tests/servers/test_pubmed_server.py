@@ -69,12 +69,6 @@ def server() -> Iterator[LocalServer]:
         yield srv
 
 
-@pytest.fixture
-def client(server: LocalServer) -> Iterator[httpx2.Client]:
-    with httpx2.Client(base_url=server.url, timeout=10) as c:
-        yield c
-
-
 def esearch(client: httpx2.Client, term: str, **params: str) -> etree._Element:
     r = client.get("/esearch.fcgi", params={"db": "pubmed", "term": term, **params})
     assert r.status_code == 200

@@ -32,8 +32,7 @@ def running() -> Iterator[ZoteroServer]:
 def server(running: ZoteroServer) -> ZoteroServer:
     running.app = make_app(USER, KEY, groups=[GROUP])
     running.app.add_group(77, "no access")
-    running.faults.clear()
-    running.reset_log()
+    running.clear()
     return running
 
 

@@ -53,8 +53,7 @@ def server(running: ZoteroServer) -> ZoteroServer:
     running.app = make_app(1, KEY, groups=[5])
     running.app.add_user(2, "someoneelse")
     running.app.add_group(9, "Not yours")
-    running.faults.clear()
-    running.reset_log()
+    running.clear()
     return running
 
 

@@ -33,7 +33,7 @@ from .batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line
 from .cache import RecordCache
 from .http import HttpLayer, ServiceUnavailable
 from .http_stacks import scrub
-from .lookup import cached_answers, unique_keys
+from .lookup import cached_answers, left_to_fetch, unique_keys
 from .outcomes import OFFLINE, CslWork, NotEnriched, NotFound
 
 log = logging.getLogger("zsync.crossref")
@@ -81,12 +81,8 @@ class CrossrefClient:
         """
         keys = unique_keys(dois, str.lower)
         answers = self._from_cache(set(keys.values()))
-        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
-        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
-        if todo and self.offline:
-            answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
-            tick(progress, len(todo))
-        elif todo:
+        todo = left_to_fetch(keys, answers, SOURCE, self.offline, progress)
+        if todo:
             answers.update(self._fetch(todo, progress))
         return {doi: answers[key] for doi, key in keys.items()}
 

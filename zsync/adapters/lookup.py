@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from .batching import Progress, tick
 from .cache import RecordCache
-from .outcomes import NotFound
+from .outcomes import OFFLINE, NotEnriched, NotFound
 
 T = TypeVar("T")
 
@@ -35,3 +36,25 @@ def cached_answers(
         except (ValueError, KeyError, TypeError):
             continue
     return answers
+
+
+def left_to_fetch(
+    keys: dict[str, str],
+    answers: dict[str, Any],
+    source: str,
+    offline: bool,
+    progress: Progress | None,
+) -> list[str]:
+    """The cache keys `answers` has no answer for, each once in order, to ask the service.
+
+    `progress` hears of the keys answered already (and of the total). Offline nothing is
+    asked: the missing keys are answered `NotEnriched` (named after `source`) here.
+    """
+    todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
+    total = len(set(keys.values()))
+    tick(progress, total - len(todo), total)
+    if todo and offline:
+        answers.update(dict.fromkeys(todo, NotEnriched(source, OFFLINE)))
+        tick(progress, len(todo))
+        return []
+    return todo

@@ -28,8 +28,8 @@ from ..config import Config
 from .batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from .cache import RecordCache
 from .http import HttpLayer, ServiceUnavailable
-from .lookup import cached_answers, unique_keys
-from .outcomes import OFFLINE, NotEnriched, NotFound
+from .lookup import cached_answers, left_to_fetch, unique_keys
+from .outcomes import NotEnriched, NotFound
 from .pubmed_xml import BadXml, article_ids, error_text, parse_esearch, split_articles
 
 log = logging.getLogger("zsync.pubmed")
@@ -76,12 +76,8 @@ class PubMedClient:
         answers: dict[str, str | NotFound | NotEnriched] = dict(
             cached_answers(self.cache, SOURCE, "doi", keys.values(), self.offline, _text)
         )
-        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
-        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
-        if todo and self.offline:
-            answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
-            tick(progress, len(todo))
-        elif todo:
+        todo = left_to_fetch(keys, answers, SOURCE, self.offline, progress)
+        if todo:
             answers.update(self._pmids_for(todo, [str(p) for p in also_fetch], progress,
                                            on_articles))
         return {doi: answers[key] for doi, key in keys.items()}
@@ -156,12 +152,8 @@ class PubMedClient:
             cached_answers(self.cache, SOURCE, "pmid", keys.values(), self.offline, _text)
         )
         _hand_over(on_articles, answers)
-        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
-        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
-        if todo and self.offline:
-            answers.update(dict.fromkeys(todo, NotEnriched(SOURCE, OFFLINE)))
-            tick(progress, len(todo))
-        for start in range(0, 0 if self.offline else len(todo), self.efetch_batch):
+        todo = left_to_fetch(keys, answers, SOURCE, self.offline, progress)
+        for start in range(0, len(todo), self.efetch_batch):
             batch = todo[start:start + self.efetch_batch]
             got = _guard(partial(self._efetch, batch))
             tick(progress, len(batch))
@@ -215,12 +207,8 @@ class PubMedClient:
             cached_answers(self.cache, IDCONV_SOURCE, "pmcid", keys.values(), self.offline,
                            lambda _k, payload: dict(json.loads(payload)))
         )
-        todo = [key for key in dict.fromkeys(keys.values()) if key not in answers]
-        tick(progress, len(set(keys.values())) - len(todo), len(set(keys.values())))
-        if todo and self.offline:
-            answers.update(dict.fromkeys(todo, NotEnriched(IDCONV_SOURCE, OFFLINE)))
-            tick(progress, len(todo))
-        for start in range(0, 0 if self.offline else len(todo), self.idconv_batch):
+        todo = left_to_fetch(keys, answers, IDCONV_SOURCE, self.offline, progress)
+        for start in range(0, len(todo), self.idconv_batch):
             batch = todo[start:start + self.idconv_batch]
             got = _guard(partial(self._idconv, batch), IDCONV_SOURCE)
             tick(progress, len(batch))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .records import AUTHOR, Creator
+from .text import WIKILINK
 
 PARTICLES = frozenset(
     [
@@ -27,7 +28,6 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
-_LINK = re.compile(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]")
 _LINK_TARGETS = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
 _ET_AL = re.compile(r"[,;]?\s*(?:\bet\.?\s*al\b\.?|\band others\b|\bu\.\s?a\.)\s*$", re.IGNORECASE)
 _AND = re.compile(r"\s+(?:and|&|und|et(?!\s+al\b))\s+")
@@ -54,7 +54,7 @@ def parse_name(text: str, role: str = AUTHOR) -> Creator | None:
 
 def _clean(text: str) -> str:
     if "[[" in text:
-        text = _LINK.sub(r"\1", text)
+        text = WIKILINK.sub(r"\1", text)
     return " ".join(text.split()).strip(";").strip()
 
 

@@ -12,6 +12,9 @@ _RETRACTED = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# A wikilink, `[[Target]]` or `[[Target|Alias]]`: the target is group 1, the alias group 2.
+WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+SPACES = re.compile(r"\s+")  # a run of white space, Unicode's included
 
 
 def fold(text: str) -> str:

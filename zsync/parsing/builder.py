@@ -15,6 +15,7 @@ from ..core import identifiers as ids
 from ..core.dates import parse_date
 from ..core.names import parse_names
 from ..core.records import AUTHOR, EDITOR, Creator, Identifiers, Origin, Record
+from ..core.text import WIKILINK
 
 KEYS = (
     "title", "authors", "editors", "container", "date", "doi", "pmid", "pmcid", "isbn",
@@ -23,18 +24,17 @@ KEYS = (
     "journal_abbreviation",
 )
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\bet al|\betc|\bvs|\bInc|\bLtd|\bCo)\.$")
-_WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 
 
 def unwrap_wikilinks(text: str) -> str:
     """`[[Target|Alias]]` becomes `Alias`, `[[Target]]` becomes `Target`."""
-    return _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    return WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
 
 
 def split_list(text: str) -> list[str]:
     """A list written inline: wikilinks, `#tags`, or values separated by `,` or `;`."""
     text = text.strip().strip("[]") if not text.strip().startswith("[[") else text.strip()
-    links = _WIKILINK.findall(text)
+    links = WIKILINK.findall(text)
     if links:
         return [alias or target for target, alias in links if (alias or target).strip()]
     if text.startswith("#") and "," not in text:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from ..core import identifiers as ids
 from ..core.dates import parse_date
 from ..core.records import Identifiers, PartialDate
+from ..core.text import SPACES
 
-_SPACES = re.compile(r"\s+")
 _ISSN = re.compile(r"(?<![\dA-Za-z-])(\d{4})\s?[-\u2010-\u2013]?\s?(\d{3}[\dXx])(?![\dA-Za-z-])")
 _DASHES = re.compile(r"\s*(?:--+|[\u2010-\u2015\u2212])\s*")
 
@@ -35,7 +35,7 @@ def clean(value: object) -> str | None:
     """`value` as one line of text with single spaces; None when nothing is left."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", str(value)).strip()
+    text = SPACES.sub(" ", str(value)).strip()
     return text or None
 
 

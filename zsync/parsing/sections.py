@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..core.text import SPACES
 from .builder import unwrap_wikilinks
 from .labels import lookup, normalise
 
@@ -95,13 +96,12 @@ _AUTHOR_YEAR = re.compile(
 )
 _YEAR_SUFFIX = re.compile(r"\s*[(\[](?:\d{4}[a-z]?|n\.\s?d\.)[)\]]\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_SPACES = re.compile(r"\s+")
 
 
 def title_from_heading(heading: str) -> str | None:
     """The work's title a heading gives, without "Notes on", citekeys or a "(2016)" year."""
     text = _MD_LINK.sub(r"\1", unwrap_wikilinks(heading))
-    text = _SPACES.sub(" ", _MARKUP.sub("", text)).strip()
+    text = SPACES.sub(" ", _MARKUP.sub("", text)).strip()
     for pattern in (_TITLE_PREFIX, _CITEKEY, _AUTHOR_YEAR):
         text = pattern.sub("", text, count=1).strip()
     text = _YEAR_SUFFIX.sub("", text).strip(" -–—:|")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..core.text import WIKILINK
+
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S*", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
@@ -21,7 +23,7 @@ _HASHTAG = re.compile(r"(?:^|(?<=[\s(\[,;]))#([\w/-]+)")
 _COLOUR_CONTEXT = re.compile(r"(?:colou?r|background|fill|stroke|border)\s*[:=]", re.IGNORECASE)
 _HEX = re.compile(r"[0-9a-fA-F]{3,8}")
 _LIST_SEP = re.compile(r"\s*[,;]\s*")
-_FIELD_LINK = re.compile(r"#?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+_FIELD_LINK = re.compile(r"#?" + WIKILINK.pattern)  # Logseq writes a tag `#[[a b]]`
 
 
 def find_hashtags(lines: Iterable[str]) -> list[str]:

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.records import AUTHOR, CONTRIBUTOR, EDITOR, TRANSLATOR
-
-_SPACES = re.compile(r"\s+")
+from ..core.text import SPACES
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -26,7 +25,7 @@ def clean_title(text: str | None, *, cut_statement: bool = False) -> str | None:
     """A catalogue title without ISBD punctuation: ' : ' -> ': ', no trailing ' /'."""
     if not text:
         return None
-    text = _GMD.sub("", _SPACES.sub(" ", text)).strip()
+    text = _GMD.sub("", SPACES.sub(" ", text)).strip()
     if cut_statement and " / " in text:
         text = text.split(" / ", 1)[0]
     text = _ISBD.sub(r"\1 ", text)
@@ -75,7 +74,7 @@ class Citation:
 
 def split_citation(text: str) -> Citation:
     """A host-item citation split into journal/book title, volume, issue, pages and date."""
-    text = _IN_PREFIX.sub("", _SPACES.sub(" ", text).strip())
+    text = _IN_PREFIX.sub("", SPACES.sub(" ", text).strip())
     match = _CITATION_TAIL.search(text)
     head, tail = (text[: match.start()], text[match.start() :]) if match else (text, "")
     container = head.strip(" ,.;:") or None
@@ -146,7 +145,7 @@ def role_of(relator: str | None) -> str | None:
 def strip_role(name: str) -> tuple[str, str | None]:
     """'Ajzen, Icek, 1942- (author)' -> ('Ajzen, Icek', 'author')."""
     role = None
-    name = _SPACES.sub(" ", name).strip()
+    name = SPACES.sub(" ", name).strip()
     paren = _PAREN.search(name)
     if paren and known_role(paren.group(1)):
         role = known_role(paren.group(1))

@@ -12,13 +12,18 @@ that folder exists), from an optional folder of JSON works, from `generate_works
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from tests.servers.base import LocalServer
+from tests.servers.base import (
+    LocalServer,
+    app_server,
+    serve_source,
+    shared_dir,
+    source_options,
+    source_parser,
+)
 from tests.servers.crossref.app import CrossrefApp
 from tests.servers.crossref.csl import arxiv_csl, crossref_to_csl
 from tests.servers.crossref.pools import DEFAULT_LIMITS, PoolLimit
@@ -27,7 +32,6 @@ from tests.servers.crossref.store import (
     fixtures_dir,
     load_recorded_works,
     recorded_fixtures,
-    shared_dir,
 )
 from tests.servers.generate import crossref_work, iter_generate
 
@@ -94,47 +98,20 @@ def make_app(
     )
 
 
-@contextmanager
 def crossref_server(
-    works_dir: str | Path | None = None,
-    *,
-    latency: float = 0.0,
-    port: int = 0,
-    **options: Any,
-) -> Iterator[LocalServer]:
-    """Run `make_app(works_dir, **options)` on 127.0.0.1 for the length of a `with` block."""
-    server = LocalServer(make_app(works_dir, **options), port=port, latency=latency).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    works_dir: str | Path | None = None, **options: Any
+) -> AbstractContextManager[LocalServer]:
+    """Run `make_app(works_dir, **options)` on 127.0.0.1 for the length of a `with` block;
+    `latency` (seconds added per request) and `port` go to the server."""
+    return app_server(make_app, works_dir, **options)
 
 
 def cli(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.servers crossref",
-                                     description="Serve the Crossref REST API emulator.")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
-    parser.add_argument("--enforce-limits", action=argparse.BooleanOptionalAction, default=True,
-                        help="429 past the pool rate/concurrency limits (default on)")
-    parser.add_argument("--works-dir", type=Path, help="folder of extra work JSON files")
-    parser.add_argument("--no-recorded", action="store_true",
-                        help="do not load the recorded works from ../shared")
-    parser.add_argument("--generate", type=int, default=0, help="add N synthetic works")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = source_parser("crossref", "Serve the Crossref REST API emulator.",
+                           limits="429 past the pool rate/concurrency limits (default on)",
+                           folder=("--works-dir", "folder of extra work JSON files"),
+                           recorded="works", generated="works")
     parser.add_argument("--retry-after", type=float, help="Retry-After seconds on 429s")
     args = parser.parse_args(argv)
-    app = make_app(
-        args.works_dir, recorded=not args.no_recorded, generate=args.generate, seed=args.seed,
-        enforce_limits=args.enforce_limits, retry_after=args.retry_after,
-    )
-    server = LocalServer(app, port=args.port, latency=args.latency)
-    state = "on" if args.enforce_limits else "off"
-    print(f"crossref emulator on {server.url} ({len(app.store)} works, limits {state})",
-          flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    app = make_app(args.works_dir, retry_after=args.retry_after, **source_options(args))
+    serve_source("crossref", app, args, f"{len(app.store)} works")

@@ -6,7 +6,6 @@ import copy
 import hashlib
 import json
 import math
-import os
 import re
 import threading
 import unicodedata
@@ -15,22 +14,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.servers.base import fixture_index, service_fixtures
+
 Work = dict[str, Any]
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def shared_dir() -> Path | None:
-    """The read-only `shared` folder beside the repository root (or $ZSYNC_SHARED_DIR)."""
-    override = os.environ.get("ZSYNC_SHARED_DIR")
-    path = Path(override) if override else REPO_ROOT.parent / "shared"
-    return path if path.is_dir() else None
 
 
 def fixtures_dir() -> Path | None:
-    shared = shared_dir()
-    path = shared / "fixtures" / "crossref" if shared else None
-    return path if path and path.is_dir() else None
+    return service_fixtures("crossref")
 
 
 def normalize_doi(doi: str) -> str:
@@ -270,10 +260,7 @@ def _works_in(data: Any) -> Iterator[Work]:
 
 def recorded_fixtures() -> list[dict[str, Any]]:
     """Entries of shared/fixtures/crossref/index.json ([] without the shared folder)."""
-    folder = fixtures_dir()
-    if folder is None or not (folder / "index.json").is_file():
-        return []
-    return list(json.loads((folder / "index.json").read_text(encoding="utf-8"))["fixtures"])
+    return fixture_index(fixtures_dir())
 
 
 def load_recorded_works(store: WorkStore) -> int:

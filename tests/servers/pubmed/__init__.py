@@ -13,13 +13,19 @@ See tests/servers/README.md.
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from tests.servers.base import LocalServer
+from tests.servers.base import (
+    LocalServer,
+    app_server,
+    serve_source,
+    shared_dir,
+    source_options,
+    source_parser,
+)
 from tests.servers.generate import iter_generate, pubmed_article, works_for_dois
 from tests.servers.pubmed.app import PubMedApp
 from tests.servers.pubmed.store import (
@@ -27,7 +33,6 @@ from tests.servers.pubmed.store import (
     fixtures_dir,
     load_recorded_articles,
     recorded_fixtures,
-    shared_dir,
 )
 
 __all__ = [
@@ -94,44 +99,19 @@ def make_app(
     )
 
 
-@contextmanager
 def pubmed_server(
-    articles_dir: str | Path | None = None,
-    *,
-    latency: float = 0.0,
-    port: int = 0,
-    **options: Any,
-) -> Iterator[LocalServer]:
-    """Run `make_app(articles_dir, **options)` on 127.0.0.1 for the length of a `with`."""
-    server = LocalServer(make_app(articles_dir, **options), port=port, latency=latency).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    articles_dir: str | Path | None = None, **options: Any
+) -> AbstractContextManager[LocalServer]:
+    """Run `make_app(articles_dir, **options)` on 127.0.0.1 for the length of a `with` block;
+    `latency` (seconds added per request) and `port` go to the server."""
+    return app_server(make_app, articles_dir, **options)
 
 
 def cli(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.servers pubmed",
-                                     description="Serve the E-utilities / idconv emulator.")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
-    parser.add_argument("--enforce-limits", action=argparse.BooleanOptionalAction, default=True,
-                        help="429 past 3/s (10/s with api_key) (default on)")
-    parser.add_argument("--articles-dir", type=Path, help="folder of extra EFetch XML files")
-    parser.add_argument("--no-recorded", action="store_true",
-                        help="do not load the recorded records from ../shared")
-    parser.add_argument("--generate", type=int, default=0, help="add N synthetic articles")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = source_parser("pubmed", "Serve the E-utilities / idconv emulator.",
+                           limits="429 past 3/s (10/s with api_key) (default on)",
+                           folder=("--articles-dir", "folder of extra EFetch XML files"),
+                           recorded="records", generated="articles")
     args = parser.parse_args(argv)
-    app = make_app(args.articles_dir, recorded=not args.no_recorded, generate=args.generate,
-                   seed=args.seed, enforce_limits=args.enforce_limits)
-    server = LocalServer(app, port=args.port, latency=args.latency)
-    state = "on" if args.enforce_limits else "off"
-    print(f"pubmed emulator on {server.url} ({len(app.store)} records, limits {state})",
-          flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    app = make_app(args.articles_dir, **source_options(args))
+    serve_source("pubmed", app, args, f"{len(app.store)} records")

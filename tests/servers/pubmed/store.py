@@ -7,8 +7,6 @@ Identifiers are read only where EFetch consumers should read them: the article's
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import threading
 import unicodedata
@@ -20,32 +18,21 @@ from typing import Any
 
 from lxml import etree
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from tests.servers.base import fixture_index, service_fixtures
+
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=True)
 _WORD = re.compile(r"\w+")
 
 
-def shared_dir() -> Path | None:
-    """The read-only `shared` folder beside the repository root (or $ZSYNC_SHARED_DIR)."""
-    override = os.environ.get("ZSYNC_SHARED_DIR")
-    path = Path(override) if override else REPO_ROOT.parent / "shared"
-    return path if path.is_dir() else None
-
-
 def fixtures_dir() -> Path | None:
-    shared = shared_dir()
-    path = shared / "fixtures" / "pubmed" if shared else None
-    return path if path and path.is_dir() else None
+    return service_fixtures("pubmed")
 
 
 def recorded_fixtures() -> list[dict[str, Any]]:
     """Entries of shared/fixtures/pubmed/index.json ([] without the shared folder)."""
-    folder = fixtures_dir()
-    if folder is None or not (folder / "index.json").is_file():
-        return []
-    return list(json.loads((folder / "index.json").read_text(encoding="utf-8"))["fixtures"])
+    return fixture_index(fixtures_dir())
 
 
 def words(text: str) -> list[str]:

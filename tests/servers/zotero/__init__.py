@@ -13,8 +13,8 @@ See tests/servers/README.md for what is and is not implemented.
 from __future__ import annotations
 
 import argparse
-import sys
 
+from ..base import serve_until_interrupted
 from .app import ZoteroApp
 from .control import ObjectRejected
 from .library import ApiKey, Library
@@ -53,12 +53,5 @@ def cli(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     app = make_app(args.user, args.key, groups=args.group, version_mode=args.version_mode)
     server = ZoteroServer(app, port=args.port, latency=args.latency)
-    print(f"Zotero API emulator on {server.url} (user {args.user}, key {args.key}, "
-          f"groups {args.group or 'none'})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    sys.stdout.flush()
+    serve_until_interrupted(server, f"Zotero API emulator on {server.url} (user {args.user}, "
+                                    f"key {args.key}, groups {args.group or 'none'})")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..base import Fault, LocalServer, Request, Response
+from ..base import Fault, LocalServer, Request, Response, started
 from .app import ZoteroApp
 from .auth import WRITE_METHODS
 
@@ -94,8 +94,5 @@ def zotero_server(user_id: int = 1, key: str | None = DEFAULT_KEY, groups: Itera
     """A running emulator for the length of a `with` block; `.app` is the `ZoteroApp`."""
     server = ZoteroServer(app or make_app(user_id, key, groups=groups, **app_kwargs),
                           latency=latency)
-    server.start()
-    try:
+    with started(server):
         yield server
-    finally:
-        server.stop()
