@@ -20,15 +20,13 @@ from ..adapters.zotero import (
     WriteUnconfirmed,
     ZoteroSetupError,
 )
-from ..dedupe_service import (
-    DedupeResult,
+from ..dedupe_pairs import (
     DedupeSetupError,
     add_not_duplicate,
-    dedupe_input,
-    dedupe_library,
     forget_not_duplicate,
     list_not_duplicates,
 )
+from ..dedupe_service import DedupeResult, dedupe_input, dedupe_library
 from ..report.dedupe import lines, to_markdown
 from ..runtime import enricher
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail

@@ -7,126 +7,34 @@ code, so what a dry run shows is what a real run does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import Any
 
 from . import retraction
-from .library import LibraryItem, LibraryView
-from .records import Origin
+from .library import LibraryItem
+from .plantypes import (
+    Action,
+    CollectionCreate,
+    NoteChange,
+    Plan,
+    PlanInputs,
+    Work,
+    WorkPlan,
+    Written,
+)
 from .threeway import Conflict, FieldChange, merge_fields, merge_tags, same
 
-
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-    CONFLICT = "conflict"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Work:
-    """One work to sync, after parsing, enrichment and de-duplication."""
-
-    identity: str  # "doi:...", "pmid:...", or "path#position" when the work has no identifier
-    title: str | None
-    item: Mapping[str, Any]  # the Zotero item data zsync wants (no key, version, collections)
-    status: str  # the status collection's name, e.g. "New"; "" files it nowhere
-    origins: tuple[Origin, ...]
-    note_html: str | None = None
-    identifiers: Mapping[str, str] = field(default_factory=dict)  # kind -> value
-    sources: Mapping[str, str] = field(default_factory=dict)  # Zotero field -> source name
-    duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
-    error: str | None = None
-    notice_html: str | None = None  # retraction/correction note to add once (core.retraction)
-
-
-@dataclass(frozen=True)
-class Written:
-    """What zsync last wrote to an item (from the state store)."""
-
-    item_key: str
-    fields: Mapping[str, Any]
-    tags: tuple[str, ...] = ()
-    collections: tuple[str, ...] = ()
-    note_key: str | None = None
-    note_html: str | None = None
-
-
-@dataclass(frozen=True)
-class NoteChange:
-    action: str  # "create", "update", "kept" (user edited it), "unchanged"
-    key: str
-    html: str
-    parent: str
-
-
-@dataclass(frozen=True)
-class CollectionCreate:
-    key: str
-    name: str
-    parent: str | None
-
-
-@dataclass(frozen=True)
-class WorkPlan:
-    identity: str
-    action: Action
-    title: str | None
-    origins: tuple[Origin, ...]
-    item_key: str | None = None
-    version: int | None = None
-    matched_by: str | None = None
-    changes: tuple[FieldChange, ...] = ()
-    conflicts: tuple[Conflict, ...] = ()
-    tags_added: tuple[str, ...] = ()
-    tags_removed: tuple[str, ...] = ()
-    collections_added: tuple[str, ...] = ()
-    collections_removed: tuple[str, ...] = ()
-    note: NoteChange | None = None
-    payload: Mapping[str, Any] | None = None  # the object a real run sends for the item
-    # Of the payload's tags and collections, those zsync counts as its own (recorded as
-    # written); the rest are the user's, sent along because Zotero replaces whole lists.
-    owned: Mapping[str, Any] | None = None
-    duplicate_of: str | None = None
-    message: str | None = None
-    notice: NoteChange | None = None  # the retraction/correction note, only ever created
-
-
-@dataclass(frozen=True)
-class Plan:
-    collections: tuple[CollectionCreate, ...]
-    works: tuple[WorkPlan, ...]
-    library_empty_because: str | None = None  # e.g. "no Zotero account configured"
-    collection_names: Mapping[str, str] = field(default_factory=dict)  # key -> "Status/New"
-
-    def count(self, action: Action) -> int:
-        return sum(1 for w in self.works if w.action == action)
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.collections) or any(
-            w.action in (Action.CREATE, Action.UPDATE)
-            or (w.note is not None and w.note.action in ("create", "update"))
-            or w.notice is not None
-            for w in self.works
-        )
-
-
-@dataclass(frozen=True)
-class PlanInputs:
-    library: LibraryView
-    written: Mapping[str, Written]  # item key -> what zsync last wrote there
-    links: Mapping[str, str]  # work identity -> item key zsync synced it to
-    status_parent: str = "Status"
-    new_key: Callable[[], str] = field(default=lambda: "")
-    # item key -> notice kinds (core.retraction slugs) zsync already wrote a note about
-    noticed: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # The fuzzy rules (core.libmatch.existing_finder), tried when no identifier matches.
-    fuzzy: Callable[[Work], tuple[LibraryItem | None, str | None]] | None = None
+__all__ = [
+    "Action",
+    "CollectionCreate",
+    "NoteChange",
+    "Plan",
+    "PlanInputs",
+    "Work",
+    "WorkPlan",
+    "Written",
+    "plan",
+]
 
 
 def plan(works: list[Work], inputs: PlanInputs) -> Plan:
