@@ -106,10 +106,12 @@ class Mirror:
         return [_item(r) for r in self.db.execute(sql + " ORDER BY key", (self.db.library_id,))]
 
     def children(self, parent_key: str) -> list[MirrorItem]:
+        # Sorted here, not in SQL: an ORDER BY key makes SQLite walk the primary key over
+        # the whole library instead of using the parent index.
         rows = self.db.execute(
-            "SELECT * FROM items WHERE library_id = ? AND parent_key = ? AND deleted = 0"
-            " ORDER BY key", (self.db.library_id, parent_key))
-        return [_item(r) for r in rows]
+            "SELECT * FROM items WHERE library_id = ? AND parent_key = ? AND deleted = 0",
+            (self.db.library_id, parent_key))
+        return sorted((_item(r) for r in rows), key=lambda item: item.key)
 
     def item_versions(self) -> dict[str, int]:
         """Key → version of every item not deleted on the server."""
