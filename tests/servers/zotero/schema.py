@@ -22,7 +22,7 @@ MINIMAL_SCHEMA = HERE / "minimal_schema.json"
 # Item types the reduced schema keeps (what zsync writes, plus notes).
 MINIMAL_TYPES = (
     "journalArticle", "book", "bookSection", "conferencePaper", "preprint",
-    "thesis", "report", "document", "note",
+    "thesis", "report", "document", "webpage", "dataset", "note",
 )
 
 CREATOR_FIELDS = [
