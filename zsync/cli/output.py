@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +17,20 @@ class ReportFormat(StrEnum):
     json = "json"
     html = "html"
 
+
+# Options every reporting command (sync, refresh) takes, declared once.
+DryRun = Annotated[bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+ReportPath = Annotated[
+    Path | None, typer.Option("--report", help="Also write the report to this file.")
+]
+Format = Annotated[ReportFormat, typer.Option("--format", help="Format of --report.")]
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
+]
+DetailedExitcode = Annotated[
+    bool, typer.Option("--detailed-exitcode", help="Exit 3 when a dry run found changes.")
+]
 
 _RENDER = {ReportFormat.md: to_markdown, ReportFormat.json: to_json, ReportFormat.html: to_html}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,7 +19,16 @@ from ..refresh import RefreshOptions, RefreshSetupError, refresh
 from ..refresh_select import CHUNK
 from ..runtime import enricher
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .output import ReportFormat, emit_report
+from .output import (
+    AsJson,
+    DetailedExitcode,
+    DryRun,
+    Format,
+    Offline,
+    ReportFormat,
+    ReportPath,
+    emit_report,
+)
 
 
 @app.command("refresh")
@@ -43,23 +51,12 @@ def refresh_command(
         int | None, typer.Option("--limit", min=0, help="At most this many items; the next "
                                                         "run continues with the rest.")
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Also write the report to this file.")
-    ] = None,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="Format of --report.")
-    ] = ReportFormat.md,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
-    ] = False,
-    detailed_exitcode: Annotated[
-        bool,
-        typer.Option("--detailed-exitcode", help="Exit 3 when a dry run found changes."),
-    ] = False,
+    dry_run: DryRun = False,
+    as_json: AsJson = False,
+    report: ReportPath = None,
+    fmt: Format = ReportFormat.md,
+    offline: Offline = False,
+    detailed_exitcode: DetailedExitcode = False,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, hidden=True)] = CHUNK,
 ) -> None:
     """Complete the library's items from Crossref and PubMed, and watch for retractions.

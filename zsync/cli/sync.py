@@ -19,30 +19,28 @@ from ..logs import redact
 from ..runtime import enricher
 from ..sync import SyncSetupError, sync
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .output import ReportFormat, emit_report
+from .output import (
+    AsJson,
+    DetailedExitcode,
+    DryRun,
+    Format,
+    Offline,
+    ReportFormat,
+    ReportPath,
+    emit_report,
+)
 
 
 @app.command("sync")
 def sync_command(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Note files or folders to sync.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Also write the report to this file.")
-    ] = None,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="Format of --report.")
-    ] = ReportFormat.md,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
-    ] = False,
-    detailed_exitcode: Annotated[
-        bool,
-        typer.Option("--detailed-exitcode", help="Exit 3 when a dry run found changes."),
-    ] = False,
+    dry_run: DryRun = False,
+    as_json: AsJson = False,
+    report: ReportPath = None,
+    fmt: Format = ReportFormat.md,
+    offline: Offline = False,
+    detailed_exitcode: DetailedExitcode = False,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
