@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import socket
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from typer.testing import CliRunner, Result
 
 from tests.servers.base import LocalServer
 from zsync.adapters.cache import RecordCache
@@ -79,3 +84,25 @@ def dead_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+_OWN_ENV = ("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_")
+
+
+def invoke_cli(args: Sequence[str], env: Mapping[str, str], home: Path) -> Result:
+    """`zsync ARGS` in-process through typer's runner, seeing only `env` of zsync's own
+    variables, with its config folder under `home`. The CLI sets up the "zsync" logger (own
+    handler, no propagation); it is put back afterwards so later tests' log capture still
+    sees zsync's records."""
+    from zsync.cli.app import _register, app
+
+    _register()
+    clean: dict[str, str | None] = {n: None for n in os.environ if n.startswith(_OWN_ENV)}
+    clean.update(env)
+    clean["XDG_CONFIG_HOME"] = str(home / "xdg")
+    logger = logging.getLogger("zsync")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    try:
+        return CliRunner().invoke(app, list(args), env=clean, catch_exceptions=False)
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved

@@ -3,19 +3,18 @@ and look-alikes, a private config and state, and ways to run `zsync dedupe`."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from tests.servers.base import LoggedRequest
 from tests.servers.zotero import ZoteroServer
-from tests.support import config_for
+from tests.support import config_for, invoke_cli
 from zsync.adapters.retry import RetryPolicy
 from zsync.adapters.zotero import ZoteroApi, make_api
-from zsync.cli.app import _register, app
+from zsync.cli.app import _register
 from zsync.config import Config
 from zsync.dedupe_service import BeforeWrites, DedupeResult, dedupe_library
 
@@ -67,12 +66,8 @@ class DedupeEnv:
         return config_for(self.tmp, **self.env(**extra))
 
     def cli(self, *args: str, **extra: str) -> Result:
-        env: dict[str, str | None] = {name: None for name in os.environ
-                                      if name.startswith(("ZOTERO_", "ZSYNC_", "NCBI_",
-                                                          "CROSSREF_"))}
-        env.update(self.env(**extra))
-        env["XDG_CONFIG_HOME"] = str(self.tmp / "xdg")
-        return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        """`zsync ARGS` through typer's runner, with this world's environment only."""
+        return invoke_cli(args, self.env(**extra), self.tmp)
 
     def run(self, *, before_writes: BeforeWrites | None = None, **options: Any
             ) -> DedupeResult:

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from tests.servers.base import LocalServer, LoggedRequest
 from tests.servers.generate import SyntheticWork, make_work
 from tests.servers.zotero import ZoteroServer
-from tests.support import config_for, make_stack
+from tests.support import config_for, invoke_cli, make_stack
 from zsync.adapters.retry import RetryPolicy
 from zsync.adapters.zotero import make_api
-from zsync.cli.app import _register, app
+from zsync.cli.app import _register
 from zsync.config import Config
 from zsync.enrich import Enricher
 from zsync.refresh import ChunkHook, RefreshOptions, RefreshResult, refresh
@@ -111,12 +111,8 @@ class RefreshEnv:
             stack.close()
 
     def cli(self, *args: str, **extra: str) -> Result:
-        env: dict[str, str | None] = {name: None for name in os.environ
-                                      if name.startswith(("ZOTERO_", "ZSYNC_", "NCBI_",
-                                                          "CROSSREF_"))}
-        env.update(self.env(**extra))
-        env["XDG_CONFIG_HOME"] = str(self.tmp / "xdg")
-        return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        """`zsync ARGS` through typer's runner, with this world's environment only."""
+        return invoke_cli(args, self.env(**extra), self.tmp)
 
     def spawn(self, *args: str) -> subprocess.Popen[bytes]:
         env = {k: v for k, v in os.environ.items()

@@ -4,7 +4,6 @@ and to look at the Zotero library as a user would."""
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -14,16 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from tests.servers.base import LocalServer, LoggedRequest
 from tests.servers.crossref.app import CrossrefApp
 from tests.servers.pubmed.app import PubMedApp
 from tests.servers.zotero import ZoteroServer
-from tests.support import config_for, make_stack
+from tests.support import config_for, invoke_cli, make_stack
 from zsync.adapters.retry import RetryPolicy
 from zsync.adapters.zotero import make_api
-from zsync.cli.app import _register, app
+from zsync.cli.app import _register
 from zsync.config import Config
 from zsync.core.library import item_identifiers
 from zsync.enrich import Enricher
@@ -120,19 +119,7 @@ class SyncEnv:
 
     def cli(self, *args: str, **extra: str) -> Result:
         """`zsync ARGS` through typer's runner, with this world's environment only."""
-        env: dict[str, str | None] = {
-            name: None for name in os.environ
-            if name.startswith(("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_"))}
-        env.update(self.env(**extra))
-        env["XDG_CONFIG_HOME"] = str(self.tmp / "xdg")
-        # The CLI sets up the "zsync" logger (own handler, no propagation); put it back so
-        # later tests' log capture still sees zsync's records.
-        logger = logging.getLogger("zsync")
-        saved = (logger.handlers[:], logger.level, logger.propagate)
-        try:
-            return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
-        finally:
-            logger.handlers[:], logger.level, logger.propagate = saved
+        return invoke_cli(args, self.env(**extra), self.tmp)
 
     def subprocess_env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
