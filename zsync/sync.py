@@ -95,18 +95,18 @@ def _info(
     not_enriched: dict[str, str] = {}
     retracted: dict[str, str] = {}
     for work in works:
-        lead = by_origin.get((work.origins[0].path, work.origins[0].position))
-        if lead is None:
-            continue
-        if lead.not_enriched:
-            reasons = (p.removeprefix("not enriched: ") for p in lead.not_enriched)
+        members = [m for o in work.origins if (m := by_origin.get((o.path, o.position)))]
+        reasons = [p.removeprefix("not enriched: ") for m in members for p in m.not_enriched]
+        if reasons:
             not_enriched[work.identity] = "; ".join(dict.fromkeys(reasons))
-        notices_text = [n for n in lead.record.notices if n.kind in ("retraction", "correction",
-                                                                      "expression_of_concern")]
-        if notices_text:
+        flagged = {
+            (n.kind, n.doi, n.pmid): n for m in members for n in m.record.notices
+            if n.kind in ("retraction", "correction", "expression_of_concern")
+        }
+        if flagged:
             retracted[work.identity] = "; ".join(
                 f"{n.kind.replace('_', ' ')} {n.doi or n.pmid or ''} {n.date or ''}".strip()
-                for n in notices_text
+                for n in flagged.values()
             )
     return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
                    tuple(problems), retracted)
