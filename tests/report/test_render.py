@@ -54,6 +54,7 @@ def test_json_report_has_a_schema_summary_and_every_work() -> None:
 def test_markdown_names_changes_conflicts_failures_and_bad_inputs() -> None:
     text = to_markdown(report())
     assert "would create 1" in text
+    assert "1 input(s) could not be used" in text  # also in the one-line --quiet summary
     assert "volume: 1 → 2 (crossref)" in text
     assert "kept title = User title (zsync had Zsync title; edited)" in text
     assert "FAILED: 412: modified since" in text

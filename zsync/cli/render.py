@@ -98,4 +98,8 @@ def print_report(report: dict[str, Any], quiet: bool = False) -> None:
         stdout.print(work["title"] or work["identity"], markup=False, highlight=False)
         for line in work_lines(work, report.get("collection_names")):
             stdout.print(f"           {line}", markup=False, highlight=False)
+    print_problems([
+        InputProblem(p["path"], p["error"], p["line"], p["format"])
+        for p in report.get("input_problems", [])
+    ])
     stdout.print(headline(report), markup=False, highlight=False)

@@ -16,11 +16,14 @@ def to_json(report: dict[str, Any]) -> str:
 def headline(report: dict[str, Any]) -> str:
     s = report["summary"]
     mode = "would" if report["mode"] == "dry-run" else "did"
-    return (
+    text = (
         f"{report['command']} ({report['mode']}): {mode} create {s['create']}, update "
         f"{s['update']}; {s['unchanged']} unchanged, {s['duplicate']} duplicate, "
         f"{s['conflict']} conflict, {s['error']} error, {s['failed']} failed"
     )
+    if s.get("input_problems"):
+        text += f"; {s['input_problems']} input(s) could not be used"
+    return text
 
 
 def sorted_works(report: dict[str, Any]) -> list[dict[str, Any]]:
