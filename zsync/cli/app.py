@@ -31,8 +31,11 @@ class Globals:
     quiet: bool
     log_format: str
 
-    def config(self, **overrides: Any) -> Config:
-        """Settings from file, environment and flags; a bad setting ends the run with exit 2."""
+    def config(self, offline: bool = False, **overrides: Any) -> Config:
+        """Settings from file, environment and flags; a bad setting ends the run with exit 2.
+        `offline` is the commands' --offline flag (unset when False)."""
+        if offline:
+            overrides["network.offline"] = True
         try:
             config = load(self.config_path, overrides=overrides)
         except ConfigError as exc:

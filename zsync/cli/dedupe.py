@@ -10,16 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pyzotero import zotero_errors as ze
 
-from ..adapters.retry import Exhausted
-from ..adapters.state import LockHeld
-from ..adapters.zotero import (
-    PendingWritesError,
-    WriteRejected,
-    WriteUnconfirmed,
-    ZoteroSetupError,
-)
 from ..dedupe_pairs import (
     DedupeSetupError,
     add_not_duplicate,
@@ -30,6 +21,7 @@ from ..dedupe_service import DedupeResult, dedupe_input, dedupe_library
 from ..report.dedupe import lines, to_markdown
 from ..runtime import enricher
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .errors import require_paths, zotero_errors
 from .render import stderr, stdout
 
 _STYLE = {"head": "bold", "master": "green", "match": "cyan", "payload": "dim",
@@ -102,30 +94,17 @@ def dedupe_command(
         fail("--merge goes with --library, --apply and --cluster with --merge")
     if (enrich or offline) and not paths:
         fail("--enrich and --offline go with note files or folders")
-    config = options.config(**{"network.offline": True if offline else None})
-    try:
+    config = options.config(offline=offline)
+    with zotero_errors(DedupeSetupError):
         if not_duplicate or forget_not_duplicate_pair or list_pairs:
             _edit_list(config, not_duplicate, forget_not_duplicate_pair, fmt, options.quiet)
             raise typer.Exit(EXIT_OK)
         if paths:
-            missing = [str(p) for p in paths if not p.exists()]
-            if missing:
-                fail(f"no such file or folder: {', '.join(missing)}")
+            require_paths(paths)
             with enricher(config) if enrich else nullcontext() as source:
                 result = dedupe_input(config, paths, source)
         else:
             result = dedupe_library(config, merge=merge, apply=apply, cluster=cluster)
-    except (DedupeSetupError, ZoteroSetupError, LockHeld) as exc:
-        fail(str(exc))
-    except ze.UserNotAuthorisedError as exc:
-        fail(f"Zotero refused the API key or library ({_short(exc)}); check zotero.api_key "
-             "and zotero.library_id")
-    except Exhausted as exc:
-        fail(f"Zotero could not be reached: {exc.reason}", EXIT_PARTIAL)
-    except (WriteUnconfirmed, WriteRejected, PendingWritesError) as exc:
-        fail(str(exc), EXIT_PARTIAL)
-    except ze.PyZoteroError as exc:
-        fail(f"Zotero answered with an error: {_short(exc)}", EXIT_PARTIAL)
     _emit(result, fmt, report, options.quiet)
     raise typer.Exit(_exit_code(result, detailed_exitcode))
 
@@ -152,10 +131,6 @@ def _emit(result: DedupeResult, fmt: DedupeFormat | None, path: Path | None,
     for style, text in shown[-1:] if quiet else shown:
         stdout.print(text, style=_STYLE.get(style, ""), markup=False, highlight=False)
 
-
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return text[:200] or type(exc).__name__
 
 
 def _json(value: Any) -> str:

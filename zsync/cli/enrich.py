@@ -13,8 +13,9 @@ from ..core.enriched_json import enriched_to_json, has_temporary_problem
 from ..core.serialize import problem_to_json
 from ..runtime import enricher
 from . import cache as _cache  # noqa: F401  (registers `zsync cache`)
-from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from .enrich_view import print_enriched, progress_for
+from .errors import require_paths
 from .render import print_problems, print_warnings, stderr
 
 
@@ -38,10 +39,8 @@ def enrich(
     down, rate limiting or (with --offline) not cached, 2 usage or config error.
     """
     options: Globals = ctx.obj
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
-    config = options.config(**{"network.offline": True if offline else None})
+    require_paths(paths)
+    config = options.config(offline=offline)
     results = list(parse_paths(paths))
     notes = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]

@@ -11,7 +11,8 @@ import typer
 from ..adapters.files import parse_paths
 from ..core.records import FileResult
 from ..core.serialize import file_result_to_json
-from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
+from .errors import require_paths
 from .render import print_problems, print_records, print_warnings
 
 
@@ -27,9 +28,7 @@ def parse(
     1 some inputs could not be used (each is named), 2 usage or config error.
     """
     options: Globals = ctx.obj
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
+    require_paths(paths)
     results = list(parse_paths(paths))
     if as_json:
         out = [entry for result in results for entry in file_result_to_json(result)]

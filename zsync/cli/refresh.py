@@ -6,19 +6,11 @@ from typing import Annotated
 
 import typer
 
-from ..adapters.retry import Exhausted
-from ..adapters.state import LockHeld
-from ..adapters.zotero import (
-    PendingWritesError,
-    WriteRejected,
-    WriteUnconfirmed,
-    ZoteroSetupError,
-)
-from ..logs import redact
 from ..refresh import RefreshOptions, RefreshSetupError, refresh
 from ..refresh_select import CHUNK
 from ..runtime import enricher
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
+from .errors import zotero_errors
 from .output import (
     AsJson,
     DetailedExitcode,
@@ -70,17 +62,10 @@ def refresh_command(
     config error, 3 with --detailed-exitcode when a dry run found changes.
     """
     options: Globals = ctx.obj
-    config = options.config(**{"network.offline": True if offline else None})
+    config = options.config(offline=offline)
     wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
-    try:
-        with enricher(config) as source:
-            result = refresh(config, source, dry_run=dry_run, options=wanted)
-    except (RefreshSetupError, ZoteroSetupError, LockHeld) as exc:
-        fail(str(exc))
-    except (WriteUnconfirmed, PendingWritesError) as exc:
-        fail(redact(str(exc)), EXIT_PARTIAL)
-    except (WriteRejected, Exhausted) as exc:
-        fail(f"Zotero: {redact(str(exc))}", EXIT_PARTIAL)
+    with zotero_errors(RefreshSetupError), enricher(config) as source:
+        result = refresh(config, source, dry_run=dry_run, options=wanted)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
     if result.failed or result.unavailable:
         raise typer.Exit(EXIT_PARTIAL)

@@ -7,18 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..adapters.retry import Exhausted
-from ..adapters.state import LockHeld
-from ..adapters.zotero import (
-    PendingWritesError,
-    WriteRejected,
-    WriteUnconfirmed,
-    ZoteroSetupError,
-)
-from ..logs import redact
 from ..runtime import enricher
 from ..sync import SyncSetupError, sync
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
+from .errors import require_paths, zotero_errors
 from .output import (
     AsJson,
     DetailedExitcode,
@@ -50,20 +42,10 @@ def sync_command(
     3 with --detailed-exitcode when a dry run found changes.
     """
     options: Globals = ctx.obj
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
-    config = options.config(**{"network.offline": True if offline else None})
-    try:
-        with enricher(config) as source:
-            result = sync(config, paths, source, dry_run=dry_run)
-    except (SyncSetupError, ZoteroSetupError, LockHeld) as exc:
-        fail(str(exc))
-    except (WriteUnconfirmed, PendingWritesError) as exc:
-        # Nothing is lost: the journalled writes are finished by the next run.
-        fail(redact(str(exc)), EXIT_PARTIAL)
-    except (WriteRejected, Exhausted) as exc:
-        fail(f"Zotero: {redact(str(exc))}", EXIT_PARTIAL)
+    require_paths(paths)
+    config = options.config(offline=offline)
+    with zotero_errors(SyncSetupError), enricher(config) as source:
+        result = sync(config, paths, source, dry_run=dry_run)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)
