@@ -15,9 +15,10 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..logs import redact
@@ -86,33 +87,32 @@ class RecordCache:
         self, source: str, id_kind: str, ids: Iterable[str], *, allow_stale: bool = False
     ) -> dict[str, Entry]:
         """The cached entries among `ids` (fresh ones only unless `allow_stale`)."""
-        wanted = list(dict.fromkeys(ids))
         found: dict[str, Entry] = {}
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            sql = (f"SELECT id, payload, fetched_at, not_found FROM records "
-                   f"WHERE source = ? AND id_kind = ? AND id IN ({marks})")
-            with self._lock:
-                rows = self._db.execute(sql, (source, id_kind, *chunk)).fetchall()
-            for key, payload, fetched_at, not_found in rows:
-                entry = Entry(payload, fetched_at, bool(not_found))
-                if allow_stale or self._fresh(entry):
-                    found[key] = entry
+        for key, payload, fetched_at, not_found in self._rows(
+            "id, payload, fetched_at, not_found", source, id_kind, ids
+        ):
+            entry = Entry(payload, fetched_at, bool(not_found))
+            if allow_stale or self._fresh(entry):
+                found[key] = entry
         return found
 
     def fetched_times(self, source: str, id_kind: str, ids: Iterable[str]) -> dict[str, float]:
         """When each cached answer among `ids` was fetched (epoch seconds), payloads unread."""
+        return dict(self._rows("id, fetched_at", source, id_kind, ids))
+
+    def _rows(
+        self, columns: str, source: str, id_kind: str, ids: Iterable[str]
+    ) -> Iterator[tuple[Any, ...]]:
+        """`columns` of the rows for `ids`, asked in chunks SQLite's parameter limit allows."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, float] = {}
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start:start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            sql = (f"SELECT id, fetched_at FROM records "
+            sql = (f"SELECT {columns} FROM records "
                    f"WHERE source = ? AND id_kind = ? AND id IN ({marks})")
             with self._lock:
-                found.update(self._db.execute(sql, (source, id_kind, *chunk)).fetchall())
-        return found
+                rows = self._db.execute(sql, (source, id_kind, *chunk)).fetchall()
+            yield from rows
 
     def get(
         self, source: str, id_kind: str, key: str, *, allow_stale: bool = False
