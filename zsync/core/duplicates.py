@@ -25,10 +25,11 @@ _NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
 
 
 def record_identity(record: Record) -> str:
-    """How the state store names a record's work: its first identifier, else its place."""
+    """How zsync names a record's work across runs (state store, reports, the
+    not-duplicates list): its strongest identifier, else where it was read."""
     ids = record.ids
     for kind, value in (("doi", ids.doi), ("pmid", ids.pmid), ("pmcid", ids.pmcid),
-                        ("arxiv", ids.arxiv)):
+                        ("arxiv", ids.arxiv), ("isbn", ids.isbn[0] if ids.isbn else None)):
         if value:
             return f"{kind}:{value}"
     return f"{record.origin.path}#{record.origin.position}"

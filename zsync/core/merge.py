@@ -20,12 +20,11 @@ where the note and a source disagree, both values are kept for the report.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .records import Identifiers, Record
+from .text import plain
 
 NOTE = "note"
 BIBLIOGRAPHIC = ("crossref", "pubmed", "datacite", NOTE)
@@ -191,7 +190,5 @@ def comparable(value: Any) -> str:
     """A form of a field's value that ignores case, accents, punctuation and spacing."""
     if hasattr(value, "year"):
         return str(value.year)
-    text = unicodedata.normalize("NFKD", str(value)).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", " ", text).strip()
+    return plain(str(value))
 

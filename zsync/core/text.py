@@ -23,6 +23,11 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def plain(text: str) -> str:
+    """Lower-case words only: case, accents, punctuation and spacing folded away."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
 def normalize_title(title: str | None) -> str:
     """A title reduced to lower-case words: no markup, entities, accents, punctuation,
     `RETRACTED:` prefix or trailing period. Idempotent."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..mapping.schema import ZoteroSchema
 from ..mapping.zotero import record_to_item
-from .duplicates import find_duplicates
+from .duplicates import find_duplicates, record_identity
 from .fuzzy import Settings
 from .merge import Enriched
 from .notehtml import render_note
@@ -38,16 +38,6 @@ class WorkSettings:
     default_status: str = "New"
     child_note: bool = True
     duplicates: Settings = field(default_factory=Settings)  # fuzzy rules' settings
-
-
-def identity(record: Record) -> str:
-    """A stable name for the work: its strongest identifier, else where it was read."""
-    ids = record.ids
-    for kind, value in (("doi", ids.doi), ("pmid", ids.pmid), ("pmcid", ids.pmcid),
-                        ("arxiv", ids.arxiv), ("isbn", ids.isbn[0] if ids.isbn else None)):
-        if value:
-            return f"{kind}:{value}"
-    return f"{record.origin.path}#{record.origin.position}"
 
 
 def status_collection(status: str | None, settings: WorkSettings) -> str:
@@ -85,7 +75,7 @@ def combine(group: Sequence[Enriched]) -> Enriched:
 
 def build_works(enriched: Sequence[Enriched], settings: WorkSettings) -> list[Work]:
     """The works to sync, in input order, duplicates folded into the first appearance."""
-    groups = find_duplicates([e.record for e in enriched], settings.duplicates, identity)
+    groups = find_duplicates([e.record for e in enriched], settings.duplicates, record_identity)
     return [_work([enriched[i] for i in g.members], settings) for g in groups]
 
 
@@ -98,7 +88,7 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
     if settings.child_note and record.note.strip():
         note_html = render_note(record.note, lead_origin.path)
     return Work(
-        identity=identity(record),
+        identity=record_identity(record),
         title=record.title,
         item=record_to_item(record, settings.schema, tags_manual=notice_tags(record.notices)),
         status=status_collection(record.status, settings),
