@@ -30,6 +30,7 @@ from .adapters.state_refresh import DueItem, RefreshLog
 from .adapters.zotero import ObjectOutcome, WriteExecutor, make_api, refresh_mirror
 from .config import Config
 from .core import retraction
+from .core.legacy import legacy_memories
 from .core.merge import Enriched
 from .core.plan import Action, Plan, PlanInputs, WorkPlan, plan
 from .core.refresh_work import identity, refresh_work
@@ -245,7 +246,8 @@ class _Run:
         inputs = PlanInputs(
             view, written, links={w.identity: w.identity.split(":", 1)[1] for w in works},
             status_parent="", new_key=self.executor.new_key,
-            noticed={k: self.noticed[k] for k in keys if k in self.noticed})
+            noticed={k: self.noticed[k] for k in keys if k in self.noticed},
+            legacy=legacy_memories(written, set()))
         return plan(works, inputs)
 
     def _collect(self, planned: Plan, results: list[ObjectOutcome],

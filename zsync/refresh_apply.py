@@ -28,7 +28,7 @@ def note_write(note: NoteChange, ref: str) -> PlannedWrite:
 def no_creates(planned: Plan) -> Plan:
     """The plan with any item creation turned into an error (refresh only updates)."""
     works = tuple(
-        replace(w, action=Action.ERROR, payload=None, note=None, notice=None,
+        replace(w, action=Action.ERROR, payload=None, notes=(), notice=None,
                 message="refresh does not create items")
         if w.action == Action.CREATE else w
         for w in planned.works

@@ -18,6 +18,7 @@ from .adapters.files import parse_paths
 from .adapters.state import RunLock, StateStore
 from .adapters.zotero import (
     KEY_ALPHABET,
+    LibraryMoved,
     ObjectOutcome,
     PlannedWrite,
     WriteExecutor,
@@ -32,7 +33,13 @@ from .core.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
 from .core.records import InputProblem, Record
 from .core.works import WorkSettings, build_works
 from .enrich import Enricher, utc_now
-from .library_state import plan_inputs, remember_all
+from .library_state import (
+    RunScope,
+    forget_gone,
+    gone_contributors,
+    plan_inputs,
+    remember_all,
+)
 from .logs import redact
 from .mapping.schema import ZoteroSchema
 from .report.archive import archive_report
@@ -118,6 +125,7 @@ def sync(
     enricher: Enricher,
     *,
     dry_run: bool,
+    prune: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
 ) -> SyncResult:
     started = utc_now()
@@ -142,13 +150,17 @@ def sync(
             if not dry_run:
                 executor.resume_pending()
             refresh_mirror(api, store)
-            rules = duplicate_rules(config)
-            planned = plan(works, plan_inputs(store, status_parent, executor.new_key, rules))
+            scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
+                store, paths, works), prune=prune)
+            planned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
             outcomes: list[Outcome] = []
             if not dry_run:
                 planned, outcomes = apply_plan(
-                    executor, store, works, planned, status_parent, rules=rules
+                    executor, store, works, planned, status_parent, scope=scope, api=api
                 )
+                if prune:
+                    done = {o.item_key for o in outcomes if o.applied and o.item_key}
+                    forget_gone(store, scope.gone, done & set(scope.gone))
         except BaseException as exc:  # the run history says why the run stopped
             stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             store.runs.finish(run_id, stopped, {"error": redact(f"{type(exc).__name__}: {exc}")})
@@ -179,10 +191,14 @@ def _item_writes(planned: Plan) -> tuple[list[PlannedWrite], list[PlannedWrite]]
         elif work.payload is not None:
             owned = dict(work.owned) if work.owned else None
             updates.append(PlannedWrite(dict(work.payload), ref=work.identity, remember=owned))
-        for note in (work.note, work.notice):
-            if note is None or note.action not in ("create", "update"):
+        for note in (*work.notes, work.notice):
+            if note is None or not note.writes:
                 continue
             data: dict[str, Any] = {"key": note.key, "note": note.html}
+            if note.action == "trash":
+                data = {"key": note.key, "deleted": 1}
+                updates.append(PlannedWrite(data, ref=work.identity))
+                continue
             if note.action == "create":
                 data.update({"itemType": "note", "parentItem": note.parent, "tags": [],
                              "collections": [], "relations": {}})
@@ -202,16 +218,30 @@ def _collection_writes(planned: Plan) -> list[PlannedWrite]:
 
 def apply_plan(
     executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
-    status_parent: str, replans: int = 2, rules: Settings | None = None,
+    status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
 ) -> tuple[Plan, list[Outcome]]:
-    """Write the plan; objects another client changed meanwhile are re-planned and retried."""
+    """Write the plan; objects another client changed meanwhile are re-planned and retried.
+
+    Creates carry the library version they were planned against: when another computer
+    wrote to the library since, Zotero refuses them whole (412) and the works are planned
+    again against what it wrote, so its items and collections are found, not made twice.
+    """
     results: list[ObjectOutcome] = []
-    collections = _collection_writes(planned)
-    if collections:
-        results += executor.apply(collections, "create", "collections").outcomes
-    creates, updates = _item_writes(planned)
-    if creates:
-        results += executor.apply(creates, "create").outcomes
+    try:
+        collections = _collection_writes(planned)
+        if collections:
+            results += executor.apply(collections, "create", "collections",
+                                      guard=True).outcomes
+        creates, updates = _item_writes(planned)
+        if creates:
+            results += executor.apply(creates, "create", guard=True).outcomes
+    except LibraryMoved:
+        if replans <= 0 or api is None:
+            raise
+        refresh_mirror(api, store)
+        replanned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
+        return apply_plan(executor, store, works, replanned, status_parent, replans - 1,
+                          scope, api)
     if updates:
         results += executor.apply(updates, "update").outcomes
     stale = {o.ref for o in results if o.status == "needs_replan"}
@@ -219,9 +249,9 @@ def apply_plan(
     remember_all(store, _applied_pairs(settled, planned, results))
     if stale and replans > 0:
         again = [w for w in works if w.identity in stale]
-        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key, rules))
+        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key, scope))
         replanned, retried = apply_plan(
-            executor, store, again, replanned, status_parent, replans - 1, rules
+            executor, store, again, replanned, status_parent, replans - 1, scope, api
         )
         planned = _replace_works(planned, replanned)
         results = [o for o in results if o.ref not in stale]

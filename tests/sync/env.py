@@ -25,6 +25,7 @@ from zsync.adapters.zotero import make_api
 from zsync.cli.app import _register
 from zsync.config import Config
 from zsync.core.library import item_identifiers
+from zsync.core.memory import split_extra
 from zsync.enrich import Enricher
 from zsync.sync import SyncResult, sync
 
@@ -204,6 +205,7 @@ class Library:
         works = []
         for work in self.works:
             fields = {k: v for k, v in work.items() if k not in skip}
+            fields["extra"] = user_extra(work)  # zsync's record holds keys chosen by the run
             works.append({
                 "fields": fields, "tags": sorted(self.tags(work).items()),
                 "collections": sorted(self.filed_in(work)),
@@ -221,3 +223,8 @@ class Library:
 
 def _dois(item: dict[str, Any]) -> set[str]:
     return item_identifiers(item)["doi"]
+
+
+def user_extra(item: dict[str, Any]) -> str:
+    """An item's `extra` without the line where zsync keeps its record (core.memory)."""
+    return split_extra(item.get("extra"))[0]

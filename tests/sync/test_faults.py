@@ -15,7 +15,7 @@ from tests.servers.base import Request
 from tests.servers.zotero import ZoteroServer, on
 from tests.support import dead_url
 from tests.sync.conftest import GENERATED, GENERATED_SEED
-from tests.sync.env import SEEDS, SyncEnv
+from tests.sync.env import SEEDS, SyncEnv, user_extra
 from tests.sync.notes import plain_works, set_status, write_notes
 from tests.sync.seed_records import FREDRIKSEN_DOI, HINDER_DOI
 from zsync.adapters.retry import Exhausted
@@ -158,7 +158,7 @@ def test_another_clients_edit_between_refresh_and_write_is_replanned_and_kept(
     lib = world.library()
     moved = lib.items[item["key"]]
     assert lib.filed_in(moved) == {("Status", "Reading")}
-    assert moved["extra"] == "Cited in chapter 2"  # the concurrent edit is kept
+    assert user_extra(moved) == "Cited in chapter 2"  # the concurrent edit is kept
     assert "urgent" in lib.tags(moved)
     assert len(lib.works) == 2 and len(lib.notes(item["key"])) == 1
     assert "Reading" in lib.notes(item["key"])[0]["note"]

@@ -10,7 +10,7 @@ import pytest
 
 from tests.servers.generate import crossref_work
 from tests.sync import seed_records
-from tests.sync.env import Sources, SyncEnv
+from tests.sync.env import Sources, SyncEnv, user_extra
 from tests.sync.notes import MARKDOWN_SEED, set_status
 from tests.sync.seed_records import FREDRIKSEN_DOI, FREDRIKSEN_TITLE, HINDER_DOI
 from zsync.adapters.state import StateStore
@@ -85,7 +85,7 @@ def test_a_users_edit_survives_a_resync_and_is_reported_as_a_conflict(
 
     item = world.library().items[key]
     assert item["title"] == "My own title"  # the user's edit is kept
-    assert item["extra"] == "read twice"
+    assert user_extra(item) == "read twice"
     assert item["pages"] == "493"  # a field the user did not touch follows the source
     [work] = [w for w in result.report["works"] if w["identity"] == f"doi:{FREDRIKSEN_DOI}"]
     assert work["action"] == "conflict"
@@ -227,8 +227,9 @@ def test_the_users_edit_of_the_child_note_is_kept_and_reported(
     [work] = [w for w in result.report["works"] if w["identity"] == f"doi:{FREDRIKSEN_DOI}"]
     assert work["action"] == "conflict" and work["note"]["action"] == "kept"
     conflicts = status_data(world.config())["conflicts"]
+    # the conflict names the note file whose child note the user edited
     assert [(c["item"], c["field"], c["yours"]) for c in conflicts] == [
-        (item["key"], "note", mine)]
+        (item["key"], "note markdown-bullets-fredriksen-2021-volunteers.txt", mine)]
 
 
 def test_a_child_note_the_user_deleted_is_not_added_again(world: SyncEnv, notes: Path) -> None:

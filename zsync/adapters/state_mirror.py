@@ -178,6 +178,7 @@ class Mirror:
         return False
 
     def _mark_deleted(self, table: str, keys: Iterable[str]) -> int:
+        """Mark `keys` deleted on the server; an item never seen gets a tombstone row."""
         count = 0
         with self.db.tx():
             for key in keys:
@@ -185,4 +186,15 @@ class Mirror:
                     f"UPDATE {table} SET deleted = 1 WHERE library_id = ? AND key = ?",
                     (self.db.library_id, key))
                 count += cur.rowcount
+                if cur.rowcount == 0 and table == "items":
+                    self.db.execute(
+                        "INSERT INTO items (library_id, key, version, item_type, parent_key,"
+                        " trashed, deleted, data) VALUES (?, ?, 0, '', NULL, 0, 1, '{}')",
+                        (self.db.library_id, key))
         return count
+
+    def deleted_item_keys(self) -> set[str]:
+        """Keys of items deleted on the server (emptied from the trash, or deleted)."""
+        rows = self.db.execute("SELECT key FROM items WHERE library_id = ? AND deleted = 1",
+                               (self.db.library_id,))
+        return {r["key"] for r in rows}

@@ -97,6 +97,11 @@ class Origins:
                 (self.db.library_id, origin.item_key, origin.path, origin.line, origin.format,
                  dumps(origin.identifiers), self.db.stamp()))
 
+    def forget(self, item_key: str, path: str) -> None:
+        with self.db.tx():
+            self.db.execute("DELETE FROM origins WHERE library_id = ? AND item_key = ?"
+                            " AND path = ?", (self.db.library_id, item_key, path))
+
     def all(self) -> list[Origin]:
         rows = self.db.execute(
             "SELECT * FROM origins WHERE library_id = ? ORDER BY path, line", (self.db.library_id,)

@@ -20,6 +20,7 @@ from .zotero_mirror import RefreshStats, fetch_items, refresh_mirror
 from .zotero_settle import ObjectOutcome
 from .zotero_writer import (
     KEY_ALPHABET,
+    LibraryMoved,
     PendingWritesError,
     PlannedWrite,
     WriteExecutor,
@@ -33,6 +34,7 @@ __all__ = [
     "KEY_ALPHABET",
     "CollectionError",
     "KeyCheck",
+    "LibraryMoved",
     "ObjectOutcome",
     "PendingWritesError",
     "PlannedWrite",

@@ -56,8 +56,8 @@ def refresh_mirror(api: ZoteroApi, store: StateStore) -> RefreshStats:
         return RefreshStats(stored, stored)
     full = not known or latest < stored or api.local
     if full:
-        items, colls = _full_listing(api)
-        gone_items = set(mirror.item_versions()) - set(items)
+        items, colls, ever_deleted = _full_listing(api)
+        gone_items = (set(mirror.item_versions()) | ever_deleted) - set(items)
         gone_colls = set(mirror.collection_versions()) - set(colls)
     else:
         items, colls, gone_items, gone_colls = _changes_since(api, stored)
@@ -78,11 +78,17 @@ def refresh_mirror(api: ZoteroApi, store: StateStore) -> RefreshStats:
     return stats
 
 
-def _full_listing(api: ZoteroApi) -> tuple[dict[str, int], dict[str, int]]:
+def _full_listing(api: ZoteroApi) -> tuple[dict[str, int], dict[str, int], set[str]]:
+    """Every item and collection, and the keys of items ever deleted: a new mirror (new
+    computer, lost state) must still tell "the user deleted zsync's note" from "never
+    written"."""
     zot = api.zot
     items = api.call(lambda: zot.item_versions(includeTrashed=1))
     collections = api.call(lambda: zot.collection_versions())
-    return dict(items or {}), dict(collections or {})
+    deleted: set[str] = set()
+    if not api.local:  # the desktop's local API keeps no deletion log
+        deleted = set((api.call(lambda: zot.deleted(since=0)) or {}).get("items", []))
+    return dict(items or {}), dict(collections or {}), deleted
 
 
 def _changes_since(api: ZoteroApi, since: int

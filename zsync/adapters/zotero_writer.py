@@ -51,6 +51,11 @@ class WriteUnconfirmed(Exception):
         self.reason = reason
 
 
+class LibraryMoved(Exception):
+    """Zotero refused a guarded create (412): another client wrote to the library since the
+    plan was made. Nothing in the batch was written; plan again against the library."""
+
+
 class WriteRejected(Exception):
     """Zotero refused a whole batch (e.g. 403 no write access); nothing in it was written."""
 
@@ -124,8 +129,11 @@ class WriteExecutor:
         return result
 
     def apply(self, objects: Iterable[PlannedWrite | Mapping[str, Any]], kind: WriteKind,
-              object_type: ObjectType = "items") -> WriteResult:
-        """Write `objects` in batches of 50; one outcome per object, in send order."""
+              object_type: ObjectType = "items", *, guard: bool = False) -> WriteResult:
+        """Write `objects` in batches of 50; one outcome per object, in send order.
+
+        With `guard`, each batch carries the library version the mirror is at, and
+        `LibraryMoved` is raised when Zotero says the library has moved on since."""
         if self.store.intents.pending():
             raise PendingWritesError("earlier writes are still unconfirmed; call "
                                      "resume_pending() before planning new ones")
@@ -142,9 +150,9 @@ class WriteExecutor:
             batch = self._drop_orphans(batch, object_type, not_created, result)
             if not batch:
                 continue
-            intent = self.store.intents.record(kind, object_type, batch, self.run_id,
-                                               self.store.mirror.library_version())
-            outcomes = self._send(intent)
+            version = self.store.mirror.library_version()
+            intent = self.store.intents.record(kind, object_type, batch, self.run_id, version)
+            outcomes = self._send(intent, version if guard else None)
             result.outcomes.extend(outcomes)
             result.batches += 1
             not_created |= {o.key for o in outcomes
@@ -184,15 +192,24 @@ class WriteExecutor:
                 keep.append(obj)
         return keep
 
-    def _send(self, intent: Intent) -> list[ObjectOutcome]:
+    def _send(self, intent: Intent, guard: int | None = None) -> list[ObjectOutcome]:
         zot = self.api.zot
-        write = zot.create_items if intent.object_type == "items" else zot.create_collections
+        objects = [dict(o.data) for o in intent.objects]
         self.store.intents.count_attempt(intent.batch_id)
+
+        def write() -> Any:
+            if intent.object_type == "items":
+                return zot.create_items(objects, last_modified=guard)
+            return zot.create_collections(objects, last_modified=guard)
+
         try:
-            report = self.api.call(lambda: write([dict(o.data) for o in intent.objects]))
+            report = self.api.call(write)
         except Exhausted as exc:
             raise WriteUnconfirmed(intent.batch_id, exc.reason) from None
         except ze.PyZoteroError as exc:
+            if guard is not None and self.api.last_status() == 412:
+                self.store.intents.mark(intent.batch_id, "failed")
+                raise LibraryMoved(f"the library moved past version {guard}") from None
             raise self._rejected(intent, exc) from None
         except ValueError:  # a 2xx whose body is not JSON
             raise WriteUnconfirmed(intent.batch_id, "the answer was not readable") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from .blocking import candidate_pairs, paused_gc
 from .clusters import Clusters
@@ -20,6 +21,7 @@ from .fuzzy import DUPLICATE, Settings, Verdict, judge
 from .library import LibraryItem, LibraryView
 from .records import Record
 from .signature import Sig, sig_of_item, sig_of_record
+from .text import normalize_title
 
 _NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
 
@@ -32,7 +34,11 @@ def record_identity(record: Record) -> str:
                         ("arxiv", ids.arxiv), ("isbn", ids.isbn[0] if ids.isbn else None)):
         if value:
             return f"{kind}:{value}"
-    return f"{record.origin.path}#{record.origin.position}"
+    title = normalize_title(record.title)
+    if title:  # the same on every machine, whatever path the note was read from
+        year = record.date.year if record.date and record.date.year else None
+        return f"title:{title}" + (f"|{year}" if year else "")
+    return f"{PurePath(record.origin.path).name}#{record.origin.position}"
 
 
 def judged_pairs(sigs: list[Sig]) -> list[tuple[int, int, Verdict]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import identifiers as ids
+from .memory import Memory, decode
 
 _EXTRA_LINE = re.compile(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
 _NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
@@ -45,6 +46,7 @@ class LibraryCollection:
     version: int
     name: str
     parent: str | None
+    trashed: bool = False
 
 
 def extra_fields(extra: str | None) -> dict[str, str]:
@@ -87,19 +89,37 @@ class LibraryView:
     items: dict[str, LibraryItem] = field(default_factory=dict)
     collections: dict[str, LibraryCollection] = field(default_factory=dict)
     _index: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    deleted: frozenset[str] = frozenset()  # keys of items deleted on the server
+    _memories: dict[str, Memory] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, items: Iterable[LibraryItem], collections: Iterable[LibraryCollection] = ()
+        cls, items: Iterable[LibraryItem], collections: Iterable[LibraryCollection] = (),
+        deleted: Iterable[str] = (),
     ) -> LibraryView:
-        view = cls({i.key: i for i in items}, {c.key: c for c in collections})
+        view = cls({i.key: i for i in items}, {c.key: c for c in collections},
+                   deleted=frozenset(deleted))
         for item in view.items.values():
-            if item.item_type in _NON_WORK_TYPES or item.trashed:
+            if item.item_type in _NON_WORK_TYPES:
+                continue
+            if item.trashed:
+                gone = decode(item.data.get("extra"))
+                if gone is not None and gone.work:
+                    view._index.setdefault(("trashed-work", gone.work), []).append(item.key)
                 continue
             for kind, values in item_identifiers(item.data).items():
                 for value in values:
                     view._index.setdefault((kind, value), []).append(item.key)
+            memory = decode(item.data.get("extra"))
+            if memory is not None:
+                view._memories[item.key] = memory
+                if memory.work:
+                    view._index.setdefault(("work", memory.work), []).append(item.key)
         return view
+
+    def memory(self, key: str) -> Memory | None:
+        """What zsync remembers in a live top-level item's `extra` (core.memory)."""
+        return self._memories.get(key)
 
     def find(self, kind: str, value: str | None) -> list[str]:
         """Keys of live top-level items holding identifier `value` of `kind`."""
@@ -123,8 +143,9 @@ class LibraryView:
             current = collection.parent
         return tuple(reversed(path))
 
-    def find_collection(self, path: tuple[str, ...]) -> str | None:
-        for key in self.collections:
-            if self.collection_path(key) == path:
+    def find_collection(self, path: tuple[str, ...], *, trashed: bool = False) -> str | None:
+        """The key of the live collection at `path` (with `trashed`, of a trashed one)."""
+        for key, collection in self.collections.items():
+            if collection.trashed == trashed and self.collection_path(key) == path:
                 return key
         return None

@@ -9,16 +9,27 @@ import nh3
 from markdown_it import MarkdownIt
 
 # What Zotero's note editor keeps; everything else (scripts, styles, event handlers) goes.
-_TAGS = {
+TAGS = {
     "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
     "code", "em", "strong", "i", "b", "u", "s", "sub", "sup", "a", "hr", "table", "thead",
     "tbody", "tr", "th", "td", "span", "div",
 }
-_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}}
+ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}}
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 MARKER_CLASS = "zsync-note"
+
+
+_SOURCE_LINE = re.compile(r"From (.+?) \(synced by zsync\)\s*$")
+
+
+def note_source(note_html: str | None) -> str | None:
+    """The source file a child note names in its last line, if zsync wrote that line."""
+    from .memory import note_text  # a sibling pure module; imported here to avoid a cycle
+
+    match = _SOURCE_LINE.search(note_text(note_html))
+    return match.group(1) if match else None
 
 
 def render_note(markdown: str, source: str) -> str:
@@ -32,4 +43,4 @@ def render_note(markdown: str, source: str) -> str:
     rendered = _MD.render(body)
     footer = f"<p><em>From {html.escape(source)} (synced by zsync)</em></p>"
     content = f'<div class="{MARKER_CLASS}">{rendered}{footer}</div>'
-    return nh3.clean(content, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
+    return nh3.clean(content, tags=TAGS, attributes=ATTRIBUTES, link_rel=None)

@@ -1,20 +1,37 @@
 """Plan a sync: for each work, what to create, update or leave in the Zotero library.
 
-Pure: takes the works to sync, a view of the library mirror and what zsync last wrote,
-and returns a `Plan`. A dry run renders the plan; a real run applies it. Both share this
-code, so what a dry run shows is what a real run does.
+Pure: takes the works to sync and a view of the library mirror, and returns a `Plan`. A
+dry run renders the plan; a real run applies it. Both share this code, so what a dry run
+shows is what a real run does.
+
+What zsync last wrote to an item is read from the item itself (`core.memory`), so the plan
+is the same on any computer and after the state file was lost. Fields, tags, the status
+collection and each note's child note are merged three ways (`core.threeway`,
+`core.plan_item`, `core.plan_notes`): the user's changes in Zotero are kept and reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from . import retraction
 from .library import LibraryItem
+from .memory import (
+    Contribution,
+    Memory,
+    contributor_hash,
+    join_extra,
+    note_hash,
+    split_extra,
+    tag_hash,
+    value_hash,
+)
+from .plan_gone import plan_gone
+from .plan_item import plan_update
+from .plan_notes import notice_slugs
 from .plantypes import (
     Action,
     CollectionCreate,
+    Contributor,
     NoteChange,
     Plan,
     PlanInputs,
@@ -22,11 +39,12 @@ from .plantypes import (
     WorkPlan,
     Written,
 )
-from .threeway import Conflict, FieldChange, merge_fields, merge_tags, same
+from .threeway import FROZEN, empty
 
 __all__ = [
     "Action",
     "CollectionCreate",
+    "Contributor",
     "NoteChange",
     "Plan",
     "PlanInputs",
@@ -40,39 +58,59 @@ __all__ = [
 def plan(works: list[Work], inputs: PlanInputs) -> Plan:
     """The changes that bring the library in step with `works`."""
     statuses = sorted({w.status for w in works if not w.error and w.status})
-    collections, status_keys = _status_collections(statuses, inputs)
+    collections, status_keys, in_trash = _status_collections(statuses, inputs)
     managed = set(status_keys.values()) | _existing_status_collections(inputs)
     planned: list[WorkPlan] = []
     for work in works:
-        planned.append(_plan_work(work, inputs, status_keys, managed))
-        planned.extend(_duplicate_rows(work, planned[-1]))
+        main = _plan_work(work, inputs, status_keys, managed, in_trash)
+        planned.append(main)
+        planned.extend(_duplicate_rows(work, main))
+    seen = {w.item_key for w in planned if w.item_key}
+    planned.extend(plan_gone(inputs, seen))
     names = {key: f"{inputs.status_parent}/{status}" for status, key in status_keys.items()}
-    for key in managed - set(names.values()):
+    for key in managed - set(names):
         names.setdefault(key, "/".join(inputs.library.collection_path(key)))
     return Plan(tuple(collections), tuple(planned), collection_names=names)
 
 
 def _status_collections(
     statuses: list[str], inputs: PlanInputs
-) -> tuple[list[CollectionCreate], dict[str, str]]:
+) -> tuple[list[CollectionCreate], dict[str, str], dict[str, str]]:
+    """Collections to create, status -> collection key, and status -> why it cannot be
+    used (its collection, or the status parent, is in Zotero's trash)."""
+    library, top = inputs.library, inputs.status_parent
     creates: list[CollectionCreate] = []
-    parent = inputs.library.find_collection((inputs.status_parent,))
+    keys: dict[str, str] = {}
+    in_trash: dict[str, str] = {}
+    parent = library.find_collection((top,))
+    if parent is None and library.find_collection((top,), trashed=True) is not None:
+        why = _in_trash(top)
+        return [], {}, {s: why for s in statuses}
     if parent is None and statuses:
         parent = inputs.new_key()
-        creates.append(CollectionCreate(parent, inputs.status_parent, None))
-    keys: dict[str, str] = {}
+        creates.append(CollectionCreate(parent, top, None))
     for status in statuses:
-        key = inputs.library.find_collection((inputs.status_parent, status))
+        key = library.find_collection((top, status))
+        if key is None and library.find_collection((top, status), trashed=True):
+            in_trash[status] = _in_trash(f"{top}/{status}")
+            continue
         if key is None:
             key = inputs.new_key()
             creates.append(CollectionCreate(key, status, parent))
         keys[status] = key
-    return creates, keys
+    return creates, keys, in_trash
+
+
+def _in_trash(path: str) -> str:
+    return (f"the collection {path} is in Zotero's trash: the item was not filed there and "
+            f"no second {path} was made; restore it from the trash, or rename or empty it "
+            "to let zsync make a new one")
 
 
 def _existing_status_collections(inputs: PlanInputs) -> set[str]:
     parent = inputs.library.find_collection((inputs.status_parent,))
-    return {c.key for c in inputs.library.collections.values() if parent and c.parent == parent}
+    return {c.key for c in inputs.library.collections.values()
+            if parent and c.parent == parent and not c.trashed}
 
 
 def _duplicate_rows(work: Work, main: WorkPlan) -> list[WorkPlan]:
@@ -87,16 +125,21 @@ def _duplicate_rows(work: Work, main: WorkPlan) -> list[WorkPlan]:
 
 
 def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, str | None]:
+    library = inputs.library
     linked = inputs.links.get(work.identity)
-    if linked and linked in inputs.library.items and not inputs.library.items[linked].trashed:
-        return inputs.library.items[linked], "synced earlier by zsync"
+    if linked and linked in library.items and not library.items[linked].trashed:
+        return library.items[linked], "synced earlier by zsync"
+    remembered = library.find("work", value_hash(work.identity))
+    if remembered:
+        return library.items[sorted(remembered, key=lambda k: _date_added(library.items[k]))[0]], \
+            "synced earlier by zsync (recorded in the item)"
     for kind in ("doi", "pmid", "pmcid", "isbn", "arxiv"):
         value = work.identifiers.get(kind)
-        keys = inputs.library.find(kind, value)
+        keys = library.find(kind, value)
         if keys:
-            key = sorted(keys, key=lambda k: _date_added(inputs.library.items[k]))[0]
+            key = sorted(keys, key=lambda k: _date_added(library.items[k]))[0]
             extra = f" ({len(keys)} copies in the library)" if len(keys) > 1 else ""
-            return inputs.library.items[key], f"{kind.upper()} {value}{extra}"
+            return library.items[key], f"{kind.upper()} {value}{extra}"
     if inputs.fuzzy is not None:
         return inputs.fuzzy(work)
     return None, None
@@ -111,7 +154,8 @@ def _removed_in_zotero(work: Work, inputs: PlanInputs) -> str | None:
     trashed it (and the library holds no other copy): a decision zsync respects."""
     linked = inputs.links.get(work.identity)
     if linked is None:
-        return None
+        trashed = inputs.library.find("trashed-work", value_hash(work.identity))
+        return sorted(trashed)[0] if trashed else None
     item = inputs.library.items.get(linked)
     return linked if item is None or item.trashed else None
 
@@ -121,161 +165,62 @@ def _date_added(item: LibraryItem) -> str:
 
 
 def _plan_work(
-    work: Work, inputs: PlanInputs, status_keys: Mapping[str, str], managed: set[str]
+    work: Work, inputs: PlanInputs, status_keys: Mapping[str, str], managed: set[str],
+    in_trash: Mapping[str, str],
 ) -> WorkPlan:
     if work.error:
         return WorkPlan(work.identity, Action.ERROR, work.title, work.origins, message=work.error)
     existing, matched_by = _find_existing(work, inputs)
     status_key = status_keys.get(work.status)
+    remarks = (*work.remarks, *([in_trash[work.status]] if work.status in in_trash else []))
     removed = _removed_in_zotero(work, inputs)
     if existing is None and removed is not None:
         return WorkPlan(work.identity, Action.UNCHANGED, work.title, work.origins,
-                        item_key=removed, message=REMOVED_IN_ZOTERO)
+                        item_key=removed, message=REMOVED_IN_ZOTERO, remarks=remarks)
     if existing is None:
-        return _plan_create(work, inputs, status_key)
-    return _plan_update(work, existing, matched_by, inputs, status_key, managed)
+        return _plan_create(work, inputs, status_key, remarks)
+    return plan_update(work, existing, matched_by, inputs, status_key, managed, remarks)
 
 
-def _plan_create(work: Work, inputs: PlanInputs, status_key: str | None) -> WorkPlan:
+def _plan_create(
+    work: Work, inputs: PlanInputs, status_key: str | None, remarks: tuple[str, ...]
+) -> WorkPlan:
     key = inputs.new_key()
     filed = [status_key] if status_key else []
-    payload = {**work.item, "key": key, "version": 0, "collections": filed}
-    note = None
-    if work.note_html:
-        note = NoteChange("create", inputs.new_key(), work.note_html, key)
+    notes = tuple(NoteChange("create", inputs.new_key(), c.note_html, key, c.id)
+                  for c in work.contributors if c.note_html)
     notice = None
     if work.notice_html:
         notice = NoteChange("create", inputs.new_key(), work.notice_html, key)
+    rest = split_extra(work.item.get("extra"))[0]
+    memory = creation_memory(work, {**work.item, "extra": rest}, status_key, notes)
+    payload = {**work.item, "extra": join_extra(rest, memory), "key": key, "version": 0,
+               "collections": filed}
     return WorkPlan(
         identity=work.identity, action=Action.CREATE, title=work.title, origins=work.origins,
         item_key=key, version=0, tags_added=tuple(t["tag"] for t in work.item.get("tags", [])),
-        collections_added=tuple(filed), note=note, payload=payload, notice=notice,
+        collections_added=tuple(filed), notes=notes, payload=payload, notice=notice,
+        remarks=remarks,
     )
 
 
-def _plan_update(
-    work: Work,
-    existing: LibraryItem,
-    matched_by: str | None,
-    inputs: PlanInputs,
-    status_key: str | None,
-    managed: set[str],
-) -> WorkPlan:
-    written = inputs.written.get(existing.key)
-    current = existing.data
-    base = written.fields if written else None
-    changes, conflicts = merge_fields(work.item, current, base, work.sources)
-    tags, added, removed = merge_tags(
-        list(work.item.get("tags", [])), list(current.get("tags", [])),
-        written.tags if written else None,
+def creation_memory(work: Work, fields: Mapping[str, object], status_key: str | None,
+                    notes: tuple[NoteChange, ...]) -> Memory:
+    """What zsync remembers of an item it creates: everything in it is zsync's."""
+    note_of = {n.contributor: n for n in notes}
+    contributors = {
+        contributor_hash(c.id): Contribution(
+            note_key=note_of[c.id].key if c.id in note_of else None,
+            note_hash=note_hash(c.note_html) if c.note_html else None,
+            tags=frozenset(tag_hash(t) for t in c.tags), status=c.status)
+        for c in work.contributors
+    }
+    return Memory(
+        fields={k: value_hash(v) for k, v in fields.items()
+                if k not in FROZEN and not empty(v)},
+        tags=frozenset(tag_hash(t["tag"]) for t in work.item.get("tags", [])),
+        collection=status_key,
+        contributors=contributors,
+        work=value_hash(work.identity),
+        noticed=notice_slugs(work.notice_html),
     )
-    collections, coll_added, coll_removed = _merge_collections(
-        list(current.get("collections", [])), status_key, managed,
-        written.collections if written else (),
-    )
-    note = _plan_note(work, existing.key, written, inputs)
-    notice = _plan_notice(work, existing.key, inputs)
-    payload = _update_payload(existing, changes, tags, added or removed, collections,
-                              coll_added or coll_removed)
-    action = _update_action(payload, conflicts, note, notice)
-    return WorkPlan(
-        identity=work.identity, action=action, title=work.title, origins=work.origins,
-        item_key=existing.key, version=existing.version, matched_by=matched_by,
-        changes=tuple(changes), conflicts=tuple(conflicts), tags_added=tuple(added),
-        tags_removed=tuple(removed), collections_added=tuple(coll_added),
-        collections_removed=tuple(coll_removed), note=note, payload=payload, notice=notice,
-        owned=_owned(payload, written, added, coll_added),
-    )
-
-
-def _owned(
-    payload: Mapping[str, Any] | None, written: Written | None, tags_added: list[str],
-    collections_added: list[str],
-) -> dict[str, Any] | None:
-    """What zsync owns of an update's tags and collections: what it adds now, and what it
-    owned before and still holds. Never the user's own, which the payload only carries."""
-    if payload is None:
-        return None
-    owned: dict[str, Any] = {}
-    if "tags" in payload:
-        before = set(written.tags) if written else set()
-        owned["tags"] = [t for t in payload["tags"]
-                         if t["tag"] in before or t["tag"] in tags_added]
-    if "collections" in payload:
-        filed = set(written.collections) if written else set()
-        owned["collections"] = [k for k in payload["collections"]
-                                if k in filed or k in collections_added]
-    return owned or None
-
-
-def _update_action(
-    payload: Mapping[str, Any] | None, conflicts: list[Conflict], note: NoteChange | None,
-    notice: NoteChange | None = None,
-) -> Action:
-    if any(c.kind == "edited" for c in conflicts) or (note is not None and note.action == "kept"):
-        return Action.CONFLICT
-    if payload is not None or (note is not None and note.action in ("create", "update")):
-        return Action.UPDATE
-    return Action.UPDATE if notice is not None else Action.UNCHANGED
-
-
-def _merge_collections(
-    current: list[str], status_key: str | None, managed: set[str],
-    filed_by_zsync: tuple[str, ...],
-) -> tuple[list[str], list[str], list[str]]:
-    """Move the item into its status collection; leave every other collection alone.
-
-    Without a status collection (`status_key` None) the collections are left as they are.
-    """
-    if status_key is None:
-        return current, [], []
-    removed = [k for k in current if k in managed and k in filed_by_zsync and k != status_key]
-    added = [] if status_key in current else [status_key]
-    return [k for k in current if k not in removed] + added, added, removed
-
-
-def _update_payload(
-    existing: LibraryItem,
-    changes: list[FieldChange],
-    tags: list[dict[str, Any]],
-    tags_changed: Any,
-    collections: list[str],
-    collections_changed: Any,
-) -> dict[str, Any] | None:
-    if not (changes or tags_changed or collections_changed):
-        return None
-    payload: dict[str, Any] = {"key": existing.key, "version": existing.version}
-    payload.update({c.field: c.new for c in changes})
-    if tags_changed:
-        payload["tags"] = tags
-    if collections_changed:
-        payload["collections"] = collections
-    return payload
-
-
-def _plan_note(
-    work: Work, parent: str, written: Written | None, inputs: PlanInputs
-) -> NoteChange | None:
-    if not work.note_html:
-        return None
-    if written is None or written.note_key is None:
-        return NoteChange("create", inputs.new_key(), work.note_html, parent)
-    current = inputs.library.items.get(written.note_key)
-    if current is None or current.trashed:
-        return None  # the user deleted zsync's note: respect that
-    have = str(current.data.get("note", ""))
-    if same(have, work.note_html):
-        return NoteChange("unchanged", written.note_key, work.note_html, parent)
-    if written.note_html is not None and same(have, written.note_html):
-        return NoteChange("update", written.note_key, work.note_html, parent)
-    return NoteChange("kept", written.note_key, have, parent)
-
-
-def _plan_notice(work: Work, parent: str, inputs: PlanInputs) -> NoteChange | None:
-    """A retraction/correction note, unless zsync noted those kinds on the item before."""
-    if not work.notice_html:
-        return None
-    noted = retraction.noted_on(parent, inputs.library, inputs.noticed.get(parent, ()))
-    if not retraction.missing(work.notice_html, noted):
-        return None
-    return NoteChange("create", inputs.new_key(), work.notice_html, parent)

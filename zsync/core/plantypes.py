@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from .library import LibraryItem, LibraryView
+from .memory import Memory
 from .records import Origin
 from .threeway import Conflict, FieldChange
 
@@ -22,10 +23,23 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True)
+class Contributor:
+    """One input file's part in a work: what it gives the item and its own child note.
+
+    `id` is the file's name (with its folder's where two files of a work share a name), the
+    same however and wherever zsync is run; `status` is None when the note states none."""
+
+    id: str
+    tags: tuple[str, ...] = ()
+    status: str | None = None
+    note_html: str | None = None
+
+
+@dataclass(frozen=True)
 class Work:
     """One work to sync, after parsing, enrichment and de-duplication."""
 
-    identity: str  # "doi:...", "pmid:...", or "path#position" when the work has no identifier
+    identity: str  # "doi:...", "pmid:...", "title:..." (see core.duplicates.record_identity)
     title: str | None
     item: Mapping[str, Any]  # the Zotero item data zsync wants (no key, version, collections)
     status: str  # the status collection's name, e.g. "New"; "" files it nowhere
@@ -36,6 +50,8 @@ class Work:
     duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
     error: str | None = None
     notice_html: str | None = None  # retraction/correction note to add once (core.retraction)
+    contributors: tuple[Contributor, ...] = ()  # the input files seen in this run
+    remarks: tuple[str, ...] = ()  # e.g. values shortened to fit Zotero's limits
 
 
 @dataclass(frozen=True)
@@ -52,10 +68,17 @@ class Written:
 
 @dataclass(frozen=True)
 class NoteChange:
-    action: str  # "create", "update", "kept" (user edited it), "unchanged"
+    # "create", "update", "kept" (the user edited it), "unchanged", "gone" (the user
+    # deleted or trashed it: not written again), "trash" (--prune: its file is gone)
+    action: str
     key: str
     html: str
     parent: str
+    contributor: str | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.action in ("create", "update", "trash")
 
 
 @dataclass(frozen=True)
@@ -80,7 +103,7 @@ class WorkPlan:
     tags_removed: tuple[str, ...] = ()
     collections_added: tuple[str, ...] = ()
     collections_removed: tuple[str, ...] = ()
-    note: NoteChange | None = None
+    notes: tuple[NoteChange, ...] = ()  # one per contributor with a note
     payload: Mapping[str, Any] | None = None  # the object a real run sends for the item
     # Of the payload's tags and collections, those zsync counts as its own (recorded as
     # written); the rest are the user's, sent along because Zotero replaces whole lists.
@@ -88,6 +111,12 @@ class WorkPlan:
     duplicate_of: str | None = None
     message: str | None = None
     notice: NoteChange | None = None  # the retraction/correction note, only ever created
+    remarks: tuple[str, ...] = ()  # what the user should know: kept edits, shortened values
+
+    @property
+    def note(self) -> NoteChange | None:
+        """The first child note (reports written before works had several)."""
+        return self.notes[0] if self.notes else None
 
 
 @dataclass(frozen=True)
@@ -104,7 +133,7 @@ class Plan:
     def has_changes(self) -> bool:
         return bool(self.collections) or any(
             w.action in (Action.CREATE, Action.UPDATE)
-            or (w.note is not None and w.note.action in ("create", "update"))
+            or any(n.writes for n in w.notes)
             or w.notice is not None
             for w in self.works
         )
@@ -121,3 +150,8 @@ class PlanInputs:
     noticed: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # The fuzzy rules (core.libmatch.existing_finder), tried when no identifier matches.
     fuzzy: Callable[[Work], tuple[LibraryItem | None, str | None]] | None = None
+    # What zsync remembers of items whose `extra` has no memory line yet (state store).
+    legacy: Mapping[str, Memory] = field(default_factory=dict)
+    # item key -> contributors whose files are gone from the folders this run read
+    gone: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    prune: bool = False  # remove what gone contributors gave (their notes and tags)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from ..mapping.schema import ZoteroSchema
 from ..mapping.zotero import record_to_item
 from .duplicates import find_duplicates, record_identity
 from .fuzzy import Settings
+from .limits import fit_note
 from .merge import Enriched
 from .notehtml import render_note
-from .plan import Work
-from .records import Record
+from .plan import Contributor, Work
+from .records import Origin, Record
 from .retraction import note_html as notice_note
 from .retraction import tags_for as notice_tags
 
@@ -79,14 +81,45 @@ def build_works(enriched: Sequence[Enriched], settings: WorkSettings) -> list[Wo
     return [_work([enriched[i] for i in g.members], settings) for g in groups]
 
 
+def contributor_ids(origins: Sequence[Origin]) -> list[str]:
+    """A name for each input file that is the same wherever and however zsync is run: the
+    file's name, with its folder's name where two files of one work share a name."""
+    names = [PurePath(o.path).name or o.path for o in origins]
+    clashing = {n for n in names if names.count(n) > 1}
+    out = []
+    for origin, name in zip(origins, names, strict=True):
+        path = PurePath(origin.path)
+        out.append(f"{path.parent.name}/{name}" if name in clashing and path.parent.name
+                   else name)
+    return out
+
+
+def _contributors(members: list[Enriched], settings: WorkSettings) -> tuple[Contributor, ...]:
+    ids = contributor_ids([m.record.origin for m in members])
+    by_id: dict[str, Contributor] = {}
+    for cid, member in zip(ids, members, strict=True):
+        record = member.record
+        note = None
+        if settings.child_note and record.note.strip():
+            note = fit_note(render_note(record.note, cid))
+        status = status_collection(record.status, settings) if record.status else None
+        earlier = by_id.get(cid)
+        if earlier is None:
+            by_id[cid] = Contributor(cid, _unique([*record.tags, *record.keywords]), status, note)
+        else:  # one file holding the work twice: one contributor
+            by_id[cid] = Contributor(
+                cid, _unique([*earlier.tags, *record.tags, *record.keywords]),
+                earlier.status or status, earlier.note_html or note)
+    return tuple(by_id.values())
+
+
 def _work(members: list[Enriched], settings: WorkSettings) -> Work:
     combined = combine(members)
     record = combined.record
     origins = tuple(m.record.origin for m in members)
     lead_origin = record.origin
-    note_html = None
-    if settings.child_note and record.note.strip():
-        note_html = render_note(record.note, lead_origin.path)
+    contributors = _contributors(members, settings)
+    note_html = next((c.note_html for c in contributors if c.note_html), None)
     return Work(
         identity=record_identity(record),
         title=record.title,
@@ -101,6 +134,7 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
         },
         duplicates=tuple(o for o in origins if o != lead_origin),
         notice_html=notice_note(record.notices),
+        contributors=contributors,
     )
 
 
