@@ -65,8 +65,9 @@ def test_first_refresh_fetches_everything_and_a_rerun_costs_one_request(
     assert stats.items_fetched == 120 and stats.collections_fetched == 1
     assert len(store.mirror.items()) == 120
     assert store.mirror.library_version() == server.app.version()
-    # version check, item versions, collection versions, 3 chunks of 50 items, 1 of collections
-    assert len(server.log) == 7
+    # version check, item versions, collection versions, the deletion log (a new mirror must
+    # know what was deleted), 3 chunks of 50 items, 1 of collections
+    assert len(server.log) == 8
     assert all(len(r.target.split("itemKey=")[-1].split("&")[0].split("%2C")) <= 50
                for r in server.log if "itemKey=" in r.target)
 

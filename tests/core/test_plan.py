@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from zsync.core.legacy import legacy_memories
 from zsync.core.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.core.memory import split_extra
 from zsync.core.plan import Action, Plan, PlanInputs, Work, Written, plan
 from zsync.core.records import Origin
 
@@ -38,7 +40,9 @@ def keys() -> Any:
 
 def run(works: list[Work], items: list[LibraryItem] = (), collections=(), written=None, links=None) -> Plan:  # type: ignore[no-untyped-def,assignment]
     view = LibraryView.build(items, collections)
-    return plan(works, PlanInputs(view, written or {}, links or {}, "Status", keys()))
+    statuses = {c.key for c in collections if c.parent == "STATUS01"}
+    return plan(works, PlanInputs(view, written or {}, links or {}, "Status", keys(),
+                                  legacy=legacy_memories(written or {}, statuses)))
 
 
 STATUS = [
@@ -80,13 +84,38 @@ def test_into_an_empty_library_everything_is_created_with_client_keys() -> None:
     assert result.has_changes
 
 
+def as_stored(result: Plan) -> tuple[list[LibraryItem], list[LibraryCollection]]:
+    """The library after a real run wrote `result` (what the server stores)."""
+    items = []
+    for w in result.works:
+        if w.payload is not None:
+            items.append(LibraryItem(w.payload["key"], 1, {**w.payload, "version": 1}))
+        items += [LibraryItem(n.key, 1, {"itemType": "note", "note": n.html, "parentItem": n.parent})
+                  for n in w.notes]
+    colls = [LibraryCollection(c.key, 1, c.name, c.parent) for c in result.collections]
+    return items, colls
+
+
 def test_a_second_run_with_nothing_new_changes_nothing() -> None:
-    result = run([work()], [synced_item(), synced_note()], STATUS, WRITTEN, LINKS)
+    items, colls = as_stored(run([work()]))
+    result = run([work()], items, colls)  # no state store at all: the items remember
     assert result.collections == ()
     (same,) = result.works
     assert same.action is Action.UNCHANGED
     assert same.payload is None
     assert not result.has_changes
+
+
+def test_a_record_kept_only_by_an_older_zsync_moves_into_the_item_once() -> None:
+    result = run([work()], [synced_item(), synced_note()], STATUS, WRITTEN, LINKS)
+    (moved,) = result.works
+    assert moved.payload is not None and set(moved.payload) == {"key", "version", "extra"}
+    memory = split_extra(moved.payload["extra"])[1]
+    assert memory is not None and memory.holds_written("title", "Deep learning")
+    assert memory.collection == "STATNEW1"
+    items = [LibraryItem("ITEM0001", 11, {**synced_item().data, **moved.payload}), synced_note()]
+    again = run([work()], items, STATUS)  # and from then on the item is enough
+    assert not again.has_changes
 
 
 def test_a_changed_status_moves_the_item_and_keeps_the_users_collections() -> None:

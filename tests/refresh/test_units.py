@@ -7,6 +7,7 @@ from typing import Any
 
 from zsync.core import retraction
 from zsync.core.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.core.memory import decode
 from zsync.core.merge import SourceRecord, merge
 from zsync.core.plan import Action, PlanInputs, Work, Written, plan
 from zsync.core.records import Identifiers, MeshHeading, Origin, Record, UpdateNotice
@@ -155,8 +156,11 @@ def test_a_work_without_status_touches_no_collection_and_no_note() -> None:
                     {"ITEM2345": Written("ITEM2345", {}, collections=("STATNEW1",))})
     only = planned.works[0]
     assert planned.collections == ()
-    assert only.payload == {"key": "ITEM2345", "version": 4, "volume": "3"}
-    assert only.note is None and only.notice is None
+    payload = dict(only.payload or {})
+    memory = decode(payload.pop("extra"))
+    assert payload == {"key": "ITEM2345", "version": 4, "volume": "3"}
+    assert memory is not None and memory.holds_written("volume", "3")  # the base, in the item
+    assert only.notes == () and only.notice is None
 
 
 def test_the_notice_note_is_created_once() -> None:

@@ -18,7 +18,7 @@ PLAN = Plan(
         WorkPlan("doi:10.1038/nature14539", Action.CREATE, "Deep learning", (ORIGIN,),
                  item_key="ITEM0001", version=0, tags_added=("ml",),
                  collections_added=("COLL0002",),
-                 note=NoteChange("create", "NOTE0001", "<p>x</p>", "ITEM0001"),
+                 notes=(NoteChange("create", "NOTE0001", "<p>x</p>", "ITEM0001"),),
                  payload={"key": "ITEM0001", "version": 0, "itemType": "journalArticle",
                           "title": "Deep learning <script>alert(1)</script>"}),
         WorkPlan("doi:10.1/b", Action.CONFLICT, "Another", (ORIGIN,), item_key="ITEM0002",

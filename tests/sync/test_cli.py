@@ -59,25 +59,27 @@ def test_report_files_in_each_format_name_the_works(world: SyncEnv) -> None:
     assert {w["action"] for w in report["works"]} == {"unchanged"}
 
 
-def test_an_item_zotero_refuses_fails_alone_and_the_run_exits_1(
+def test_a_tag_over_zoteros_limit_is_shortened_and_reported_not_refused(
         world: SyncEnv, notes: Path) -> None:
     [work] = plain_works(1, GENERATED_SEED, GENERATED)
-    too_long = "x" * 300  # Zotero refuses tags over 255 characters (413)
+    too_long = "x" * 300  # Zotero refuses a whole item with a tag over 255 characters
     (notes / "long-tag.md").write_text(markdown_note(work).replace(
         "- **Keywords**: ", f"- **Keywords**: {too_long}, "), encoding="utf-8")
 
     result = world.cli("sync", str(notes), "--json")
 
-    assert result.exit_code == 1, result.stderr
+    assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["summary"]["failed"] == 1
-    [failed] = [w for w in report["works"] if w["result"] and not w["result"]["applied"]]
-    assert failed["identity"] == f"doi:{work.doi}"
-    assert "413" in failed["result"]["message"] or "too long" in failed["result"]["message"]
+    assert report["summary"]["failed"] == 0
+    [made] = [w for w in report["works"] if w["identity"] == f"doi:{work.doi}"]
+    assert any("shortened" in r and "255" in r for r in made["remarks"])
     lib = world.library()
-    assert len(lib.works) == 2  # the seeds were applied
-    assert lib.count_doi(work.doi) == 0
-    assert len([i for i in lib.items.values() if i["itemType"] == "note"]) == 1
+    item = lib.by_doi(work.doi)
+    [long_tag] = [t for t in lib.tags(item) if t.startswith("xxx")]
+    assert len(long_tag) == 255 and long_tag.endswith("…")
+    world.zotero.reset_log()
+    assert world.cli("sync", str(notes)).exit_code == 0
+    assert world.writes() == []  # the shortened tag is zsync's own: nothing to redo
 
 
 def test_usage_and_config_errors_exit_2(world: SyncEnv) -> None:

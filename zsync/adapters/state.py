@@ -13,7 +13,9 @@ item came from), `not_duplicates` and `conflicts`. The schema is versioned; see
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +28,8 @@ from .state_journal import Intent, IntentObject, Intents, Run, Runs
 from .state_mirror import Mirror, MirrorCollection, MirrorItem
 from .state_records import Conflict, Conflicts, NotDuplicates, Origin, Origins, Written, WrittenLog
 from .state_schema import StateSchemaError, current_version
+
+log = logging.getLogger("zsync.state")
 
 __all__ = [
     "Conflict", "Intent", "IntentObject", "LockHeld", "MirrorCollection", "MirrorItem",
@@ -48,8 +52,20 @@ class StateStore:
 
     @classmethod
     def open(cls, path: Path) -> StateStore:
-        """Open (creating folders and tables as needed) and migrate to the latest schema."""
-        return cls(Db(connect(path), path))
+        """Open (creating folders and tables as needed) and migrate to the latest schema.
+
+        A state file that is not a readable database, or one a newer zsync wrote, is set
+        aside (renamed, never deleted) and a new one started: everything zsync needs to be
+        safe is also in the library, and the next sync rebuilds the rest from there."""
+        try:
+            return cls(Db(connect(path), path))
+        except (sqlite3.DatabaseError, StateSchemaError) as exc:
+            if not _unusable(exc):
+                raise
+            aside = set_aside(path)
+            log.warning("the state file %s could not be used (%s); it was set aside as %s "
+                        "and zsync starts a new one from the library", path, exc, aside.name)
+            return cls(Db(connect(path), path))
 
     @classmethod
     def from_config(cls, config: Config) -> StateStore:
@@ -117,3 +133,22 @@ class RunLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def _unusable(exc: Exception) -> bool:
+    if isinstance(exc, StateSchemaError):
+        return "newer" in str(exc)
+    text = str(exc).lower()
+    return any(w in text for w in ("not a database", "malformed", "file is encrypted",
+                                   "database disk image"))
+
+
+def set_aside(path: Path) -> Path:
+    """Rename the state file (and SQLite's companions) out of the way; returns its new path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unusable-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            companion.replace(Path(f"{aside}{suffix}"))
+    return aside

@@ -33,6 +33,10 @@ def sync_command(
     fmt: Format = ReportFormat.md,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Remove what notes gone from these folders gave their items: their "
+        "child notes (unless you edited them) and the tags only they gave. Items stay. "
+        "Try it with --dry-run first.")] = False,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
@@ -45,7 +49,7 @@ def sync_command(
     require_paths(paths)
     config = options.config(offline=offline)
     with zotero_errors(SyncSetupError), enricher(config) as source:
-        result = sync(config, paths, source, dry_run=dry_run)
+        result = sync(config, paths, source, dry_run=dry_run, prune=prune)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)

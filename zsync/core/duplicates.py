@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from .blocking import candidate_pairs, paused_gc
 from .clusters import Clusters
@@ -34,11 +33,18 @@ def record_identity(record: Record) -> str:
                         ("arxiv", ids.arxiv), ("isbn", ids.isbn[0] if ids.isbn else None)):
         if value:
             return f"{kind}:{value}"
-    title = normalize_title(record.title)
-    if title:  # the same on every machine, whatever path the note was read from
-        year = record.date.year if record.date and record.date.year else None
-        return f"title:{title}" + (f"|{year}" if year else "")
-    return f"{PurePath(record.origin.path).name}#{record.origin.position}"
+    return f"{record.origin.path}#{record.origin.position}"
+
+
+def work_key(record: Record) -> str:
+    """What names a record's work the same on every computer, whatever path its note was
+    read from: its strongest identifier, else its title and year (core.memory keeps a
+    hash of it in the item, to find the item of a work without identifiers)."""
+    identity = record_identity(record)
+    if not identity.startswith(("doi:", "pmid:", "pmcid:", "arxiv:", "isbn:")):
+        year = record.date.year if record.date and record.date.year else ""
+        return f"title:{normalize_title(record.title)}|{year}"
+    return identity
 
 
 def judged_pairs(sigs: list[Sig]) -> list[tuple[int, int, Verdict]]:

@@ -15,12 +15,16 @@ from .notehtml import note_source
 from .plantypes import Written
 from .threeway import FROZEN, empty
 
+# Stands for "the work's first note" where an old record does not name the note's file.
+LEAD = "ffffff"
+
 
 def legacy_memory(written: Written, status_collections: set[str]) -> Memory:
     contributors: dict[str, Contribution] = {}
     if written.note_key:
-        source = note_source(written.note_html) or written.note_key
-        contributors[contributor_hash(PurePath(source).name)] = Contribution(
+        source = note_source(written.note_html)
+        cid = contributor_hash(PurePath(source).name) if source else LEAD
+        contributors[cid] = Contribution(
             note_key=written.note_key, note_hash=note_hash(written.note_html))
     filed = [k for k in written.collections if k in status_collections]
     return Memory(

@@ -57,6 +57,10 @@ def fit_item(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return out, said
 
 
+def fit_tag_name(name: str) -> str:
+    return _cut_chars(name, TAG_CHARS)
+
+
 def _fit_tag(tag: Mapping[str, Any], said: list[str]) -> dict[str, Any]:
     name = str(tag.get("tag", ""))
     if len(name) <= TAG_CHARS:

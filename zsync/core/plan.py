@@ -26,7 +26,7 @@ from .memory import (
     value_hash,
 )
 from .plan_gone import plan_gone
-from .plan_item import plan_update
+from .plan_item import plan_update, work_hash
 from .plan_notes import notice_slugs
 from .plantypes import (
     Action,
@@ -129,7 +129,7 @@ def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, 
     linked = inputs.links.get(work.identity)
     if linked and linked in library.items and not library.items[linked].trashed:
         return library.items[linked], "synced earlier by zsync"
-    remembered = library.find("work", value_hash(work.identity))
+    remembered = library.find("work", work_hash(work))
     if remembered:
         return library.items[sorted(remembered, key=lambda k: _date_added(library.items[k]))[0]], \
             "synced earlier by zsync (recorded in the item)"
@@ -154,7 +154,7 @@ def _removed_in_zotero(work: Work, inputs: PlanInputs) -> str | None:
     trashed it (and the library holds no other copy): a decision zsync respects."""
     linked = inputs.links.get(work.identity)
     if linked is None:
-        trashed = inputs.library.find("trashed-work", value_hash(work.identity))
+        trashed = inputs.library.find("trashed-work", work_hash(work))
         return sorted(trashed)[0] if trashed else None
     item = inputs.library.items.get(linked)
     return linked if item is None or item.trashed else None
@@ -188,7 +188,7 @@ def _plan_create(
     key = inputs.new_key()
     filed = [status_key] if status_key else []
     notes = tuple(NoteChange("create", inputs.new_key(), c.note_html, key, c.id)
-                  for c in work.contributors if c.note_html)
+                  for c in work.parts if c.note_html)
     notice = None
     if work.notice_html:
         notice = NoteChange("create", inputs.new_key(), work.notice_html, key)
@@ -213,7 +213,7 @@ def creation_memory(work: Work, fields: Mapping[str, object], status_key: str | 
             note_key=note_of[c.id].key if c.id in note_of else None,
             note_hash=note_hash(c.note_html) if c.note_html else None,
             tags=frozenset(tag_hash(t) for t in c.tags), status=c.status)
-        for c in work.contributors
+        for c in work.parts
     }
     return Memory(
         fields={k: value_hash(v) for k, v in fields.items()
@@ -221,6 +221,6 @@ def creation_memory(work: Work, fields: Mapping[str, object], status_key: str | 
         tags=frozenset(tag_hash(t["tag"]) for t in work.item.get("tags", [])),
         collection=status_key,
         contributors=contributors,
-        work=value_hash(work.identity),
+        work=work_hash(work),
         noticed=notice_slugs(work.notice_html),
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .legacy import LEAD
 from .library import LibraryItem
 from .memory import (
     Contribution,
@@ -22,6 +23,11 @@ from .plan_gone import gone_remark
 from .plan_notes import NotePlan, notice_slugs, plan_notes
 from .plantypes import Action, NoteChange, PlanInputs, Work, WorkPlan
 from .threeway import Conflict, FieldChange, merge_fields, merge_tags, remembered_fields
+
+
+def work_hash(work: Work) -> str:
+    """The hash by which an item's memory names its work (see `Work.key`)."""
+    return value_hash(work.key or work.identity)
 
 
 def item_memory(item: LibraryItem, inputs: PlanInputs) -> Memory | None:
@@ -42,7 +48,7 @@ def plan_update(
         desired["extra"] = split_extra(desired.get("extra"))[0]
     view = {**current, "extra": current_rest}
     changes, conflicts = merge_fields(desired, view, memory, work.sources)
-    seen = {c.id for c in work.contributors}
+    seen = {c.id for c in work.parts}
     gone = _pruned(existing.key, seen, inputs)
     hashed = {contributor_hash(cid) for cid in seen | gone}
     tags = merge_tags(list(desired.get("tags", [])), list(current.get("tags", [])), memory,
@@ -56,13 +62,13 @@ def plan_update(
         tags=tags.owned,
         collection=filing.base,
         contributors=_contributions(work, memory, notes, gone),
-        work=memory.work if memory and memory.work else value_hash(work.identity),
+        work=memory.work if memory and memory.work else work_hash(work),
         noticed=(memory.noticed if memory else frozenset()) | notice_slugs(
             notice.html if notice else None),
     )
     payload = _payload(existing, changes, tags.tags if (tags.added or tags.removed) else None,
                        filing.collections if filing.changed else None, current_rest,
-                       new_memory, memory, record=bool(work.contributors))
+                       new_memory, memory, record=bool(work.parts))
     said = [*remarks, *filing.remarks, *notes.remarks, *_kept_removed(tags.kept_removed),
             *_conflict_remarks(conflicts)]
     unpruned = set(inputs.gone.get(existing.key, frozenset())) - seen - gone
@@ -98,7 +104,9 @@ def _contributions(work: Work, memory: Memory | None, notes: NotePlan,
     dropped = {contributor_hash(cid) for cid in gone}
     out = {cid: c for cid, c in (memory.contributors if memory else {}).items()
            if cid not in dropped}
-    for contributor in work.contributors:
+    if any(c.note_html for c in work.parts):
+        out.pop(LEAD, None)  # an older zsync's record of the lead note, now named
+    for contributor in work.parts:
         h = contributor_hash(contributor.id)
         before = out.get(h, Contribution())
         out[h] = replace(
@@ -126,7 +134,7 @@ def _status_changed(work: Work, memory: Memory) -> bool:
         c.status is not None
         and (contributor_hash(c.id) not in memory.contributors
              or memory.contributors[contributor_hash(c.id)].status != c.status)
-        for c in work.contributors
+        for c in work.parts
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from . import retraction
+from .legacy import LEAD
 from .library import LibraryItem
 from .memory import Memory, contributor_hash, note_hash, note_text
 from .notehtml import note_source
@@ -54,10 +55,13 @@ def plan_notes(work: Work, parent: str, memory: Memory | None, inputs: PlanInput
     remembered = memory.contributors if memory else {}
     claimed = {c.note_key for c in remembered.values() if c.note_key}
     found = _by_source(children, claimed)
-    for contributor in work.contributors:
+    lead = remembered.get(LEAD)  # an older zsync's one note, its file not named
+    for contributor in work.parts:
         if not contributor.note_html:
             continue
         before = remembered.get(contributor_hash(contributor.id))
+        if before is None and lead is not None:
+            before, lead = lead, None
         key = before.note_key if before and before.note_key else None
         child = inputs.library.items.get(key) if key else found.get(contributor.id)
         if key is None and child is None:

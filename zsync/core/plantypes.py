@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any
 
 from .library import LibraryItem, LibraryView
@@ -51,6 +52,16 @@ class Work:
     error: str | None = None
     notice_html: str | None = None  # retraction/correction note to add once (core.retraction)
     contributors: tuple[Contributor, ...] = ()  # the input files seen in this run
+    key: str = ""  # names the work on any computer (core.duplicates.work_key)
+
+    @property
+    def parts(self) -> tuple[Contributor, ...]:
+        """The contributors; a work built without them (by hand, in older code) counts its
+        first origin as the one contributor of its note."""
+        if self.contributors or not self.note_html or not self.origins:
+            return self.contributors
+        name = PurePath(self.origins[0].path).name or self.origins[0].path
+        return (Contributor(name, status=self.status or None, note_html=self.note_html),)
     remarks: tuple[str, ...] = ()  # e.g. values shortened to fit Zotero's limits
 
 

@@ -13,9 +13,9 @@ from pathlib import PurePath
 
 from ..mapping.schema import ZoteroSchema
 from ..mapping.zotero import record_to_item
-from .duplicates import find_duplicates, record_identity
+from .duplicates import find_duplicates, record_identity, work_key
 from .fuzzy import Settings
-from .limits import fit_note
+from .limits import fit_item, fit_note, fit_tag_name, note_shortened
 from .merge import Enriched
 from .notehtml import render_note
 from .plan import Contributor, Work
@@ -105,12 +105,17 @@ def _contributors(members: list[Enriched], settings: WorkSettings) -> tuple[Cont
         status = status_collection(record.status, settings) if record.status else None
         earlier = by_id.get(cid)
         if earlier is None:
-            by_id[cid] = Contributor(cid, _unique([*record.tags, *record.keywords]), status, note)
+            by_id[cid] = Contributor(cid, _tag_names([*record.tags, *record.keywords]), status,
+                                     note)
         else:  # one file holding the work twice: one contributor
             by_id[cid] = Contributor(
-                cid, _unique([*earlier.tags, *record.tags, *record.keywords]),
+                cid, _tag_names([*earlier.tags, *record.tags, *record.keywords]),
                 earlier.status or status, earlier.note_html or note)
     return tuple(by_id.values())
+
+
+def _tag_names(values: Sequence[str]) -> tuple[str, ...]:
+    return _unique([fit_tag_name(v) for v in values])
 
 
 def _work(members: list[Enriched], settings: WorkSettings) -> Work:
@@ -120,10 +125,14 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
     lead_origin = record.origin
     contributors = _contributors(members, settings)
     note_html = next((c.note_html for c in contributors if c.note_html), None)
+    item, shortened = fit_item(
+        record_to_item(record, settings.schema, tags_manual=notice_tags(record.notices)))
+    shortened += [f"the note from {c.id} was cut to Zotero's limit of 500,000 characters"
+                  for c in contributors if note_shortened(c.note_html)]
     return Work(
         identity=record_identity(record),
         title=record.title,
-        item=record_to_item(record, settings.schema, tags_manual=notice_tags(record.notices)),
+        item=item,
         status=status_collection(record.status, settings),
         origins=(lead_origin, *(o for o in origins if o != lead_origin)),
         note_html=note_html,
@@ -135,6 +144,8 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
         duplicates=tuple(o for o in origins if o != lead_origin),
         notice_html=notice_note(record.notices),
         contributors=contributors,
+        remarks=tuple(shortened),
+        key=work_key(record),
     )
 
 

@@ -98,6 +98,8 @@ def _work(work: WorkPlan, outcome: Outcome | None, info: RunInfo) -> dict[str, A
         "collections_added": list(work.collections_added),
         "collections_removed": list(work.collections_removed),
         "note": None if work.note is None else {"action": work.note.action, "key": work.note.key},
+        "notes": [{"action": n.action, "key": n.key, "from": n.contributor} for n in work.notes],
+        "remarks": list(work.remarks),
         "create": dict(work.payload) if work.action == Action.CREATE and work.payload else None,
         "not_enriched": info.not_enriched.get(work.identity),
         "message": work.message,

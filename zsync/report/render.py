@@ -62,8 +62,12 @@ def work_lines(work: dict[str, Any], names: dict[str, str] | None = None) -> lis
         if work[key]:
             shown = [names.get(k, k) for k in work[key]] if "collections" in key else work[key]
             lines.append(f"{label} {', '.join(shown)}")
-    if work["note"] and work["note"]["action"] != "unchanged":
-        lines.append(f"note: {work['note']['action']}")
+    for note in work.get("notes") or ([work["note"]] if work["note"] else []):
+        if note["action"] != "unchanged":
+            source = f" ({note['from']})" if note.get("from") else ""
+            lines.append(f"note{source}: {note['action']}")
+    for remark in work.get("remarks") or ():
+        lines.append(f"note: {remark}")
     for key in ("not_enriched", "message"):
         if work[key]:
             lines.append(f"{key.replace('_', ' ')}: {work[key]}")
