@@ -5,11 +5,13 @@ and to look at the Zotero library as a user would."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any, cast
 
@@ -136,6 +138,43 @@ class SyncEnv:
         return subprocess.Popen(command, env=self.subprocess_env(**extra), cwd=self.tmp,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
+    def spawn_from(self, cwd: Path, *args: str, **extra: str) -> subprocess.Popen[bytes]:
+        """`zsync ARGS` as a separate process started in the folder `cwd`."""
+        command = [sys.executable, "-c", "from zsync.cli.app import main; main()", *args]
+        return subprocess.Popen(command, env=self.subprocess_env(**extra), cwd=cwd,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def rerun_writes(self, paths: Sequence[Path] = (SEEDS,), **extra: str
+                     ) -> list[LoggedRequest]:
+        """The write requests of one more run over `paths` (none, when in step)."""
+        self.zotero.reset_log()
+        self.run(paths, **extra)
+        return self.writes()
+
+    # -- the user's own actions in Zotero ----------------------------------------------------
+
+    def trash_item(self, key: str) -> None:
+        self.zotero.app.edit_item(self.ref, key, {"deleted": 1})
+
+    def trash_collection(self, key: str) -> None:
+        self.zotero.app.edit_collection(self.ref, key, {"deleted": 1})
+
+    def lose_state(self, how: str = "deleted", state: Path | None = None) -> None:
+        """The state file is gone ("deleted"), emptied to 0 bytes ("emptied") or overwritten
+        with bytes that are not a database ("garbage"), with its SQLite side files."""
+        path = state or self.state_path
+        for side in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                     path.with_name(path.name + "-journal")):
+            side.unlink(missing_ok=True)
+        if how == "deleted":
+            path.unlink(missing_ok=True)
+        elif how == "emptied":
+            path.write_bytes(b"")
+        elif how == "garbage":
+            path.write_bytes(bytes(range(256)) * 64)
+        else:
+            raise ValueError(f"unknown way to lose the state file: {how!r}")
+
     # -- what the user sees -------------------------------------------------------------------
 
     def library(self) -> Library:
@@ -198,6 +237,14 @@ class Library:
     def tags(self, item: dict[str, Any]) -> dict[str, int]:
         return {t["tag"]: int(t.get("type", 0) or 0) for t in item.get("tags", [])}
 
+    def by_title(self, title: str) -> dict[str, Any]:
+        [work] = [w for w in self.works if w.get("title") == title]
+        return work
+
+    def notes_text(self, parent: str) -> str:
+        """The text of every child note of `parent`, tags stripped, one after the other."""
+        return "\n".join(_plain(n["note"]) for n in self.notes(parent))
+
     def signature(self) -> dict[str, Any]:
         """Everything a user would compare, without keys, versions or dates."""
         skip = {"key", "version", "dateAdded", "dateModified", "collections", "tags",
@@ -219,6 +266,11 @@ class Library:
             "collections": sorted(self.collection_paths().items()),
             "orphan_notes": len(orphans),
         }
+
+
+def _plain(html: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", unescape(text))
 
 
 def _dois(item: dict[str, Any]) -> set[str]:

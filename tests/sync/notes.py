@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tests.servers.generate import SyntheticWork, iter_generate
@@ -13,8 +13,10 @@ from tests.servers.generate import SyntheticWork, iter_generate
 STATUSES = ("New", "Reading", "Read", "to read", "done")
 
 
-def markdown_note(work: SyntheticWork, status: str | None = None, thoughts: str = "") -> str:
-    """A note like seeds/markdown-bullets-*.txt: the fields as bullets, then free text."""
+def markdown_note(work: SyntheticWork, status: str | None = None, thoughts: str = "",
+                  keywords: Sequence[str] = ()) -> str:
+    """A note like seeds/markdown-bullets-*.txt: the fields as bullets, then free text
+    (`keywords`: the note's own keywords before the work's)."""
     people = ", ".join(f"[[{p.given} {p.family}]]" for p in work.authors)
     lines = [
         f"- **Status**: [[{status or STATUSES[work.index % len(STATUSES)]}]]",
@@ -23,7 +25,7 @@ def markdown_note(work: SyntheticWork, status: str | None = None, thoughts: str 
         f"- **In**: [[{work.journal.title}]]",
         f"- **Year**: [[{work.year}]]",
         f"- **DOI**: https://doi.org/{work.doi}",
-        f"- **Keywords**: {', '.join(work.keywords)}",
+        f"- **Keywords**: {', '.join([*keywords, *work.keywords])}",
     ]
     if thoughts:
         lines.append(f"- **Notes**: {thoughts}")
@@ -65,3 +67,21 @@ def set_status(folder: Path, status: str, name: str = MARKDOWN_SEED) -> None:
     text = re.sub(r"^- \*\*Status\*\*: .*$", f"- **Status**: [[{status}]]",
                   path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
     path.write_text(text, encoding="utf-8")
+
+
+def title_note(title: str, authors: Sequence[str], year: int, status: str = "New",
+               keywords: Sequence[str] = (), abstract: str = "", thoughts: str = "") -> str:
+    """A note without identifiers, in the seeds' Markdown bullet form."""
+    lines = [
+        f"- **Status**: [[{status}]]",
+        f"- **Title**: {title}",
+        f"- **By**: {', '.join(f'[[{a}]]' for a in authors)}",
+        f"- **Year**: [[{year}]]",
+    ]
+    if keywords:
+        lines.append(f"- **Keywords**: {', '.join(keywords)}")
+    if abstract:
+        lines += ["- **Abstract**:", f"  {abstract}"]
+    if thoughts:
+        lines.append(f"- **Notes**: {thoughts}")
+    return "\n".join(lines) + "\n"
