@@ -97,7 +97,8 @@ def test_over_long_values_are_shortened_and_reported_not_refused(world: SyncEnv)
     assert notes and all(len(n["note"]) <= NOTE_LIMIT for n in notes)
     assert LONG_THOUGHTS[:200] in lib.notes_text(item["key"])
     [work] = [w for w in result.report["works"] if w["item_key"] == item["key"]]
-    told = json.dumps([work["message"], work["conflicts"], result.report["notices"]]).lower()
+    told = json.dumps([work["message"], work["conflicts"], work["remarks"],
+                       result.report["notices"]]).lower()
     assert all(word in told for word in ("tag", "abstract", "note"))
     assert "creator" in told or "author" in told
     assert world.rerun_writes([path]) == []

@@ -16,6 +16,7 @@ from ..mapping.zotero import record_to_item
 from .duplicates import find_duplicates, record_identity, work_key
 from .fuzzy import Settings
 from .limits import fit_item, fit_note, fit_tag_name, note_shortened
+from .memory import clean
 from .merge import Enriched
 from .notehtml import render_note
 from .plan import Contributor, Work
@@ -125,13 +126,15 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
     lead_origin = record.origin
     contributors = _contributors(members, settings)
     note_html = next((c.note_html for c in contributors if c.note_html), None)
-    item, shortened = fit_item(
-        record_to_item(record, settings.schema, tags_manual=notice_tags(record.notices)))
+    # As the server will store it (control characters removed, strings trimmed), so that
+    # its cleaning is never taken for a user's edit; then within its limits.
+    item, shortened = fit_item(clean(
+        record_to_item(record, settings.schema, tags_manual=notice_tags(record.notices))))
     shortened += [f"the note from {c.id} was cut to Zotero's limit of 500,000 characters"
                   for c in contributors if note_shortened(c.note_html)]
     return Work(
         identity=record_identity(record),
-        title=record.title,
+        title=clean(record.title),
         item=item,
         status=status_collection(record.status, settings),
         origins=(lead_origin, *(o for o in origins if o != lead_origin)),
