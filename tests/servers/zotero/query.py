@@ -152,9 +152,10 @@ def filter_items(entries: list[Entry], p: ListParams, schema: Schema) -> list[En
 
 
 def filter_collections(entries: list[Entry], p: ListParams) -> list[Entry]:
+    """Trashed collections are listed too, with `deleted: true` (dataserver
+    `Zotero_Collections::search` has no trash condition)."""
     return [e for e in entries
-            if (p.include_trashed or not e.data.get("deleted"))
-            and (p.since is None or e.version > p.since)
+            if (p.since is None or e.version > p.since)
             and (p.collection_keys is None or e.key in p.collection_keys)]
 
 
