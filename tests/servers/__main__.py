@@ -1,6 +1,6 @@
 """Run one emulator until interrupted.
 
-    python -m tests.servers zotero|crossref|pubmed --port PORT [options]
+    python -m tests.servers zotero|zotero-local|crossref|pubmed --port PORT [options]
 
 Everything after the server name goes to `tests.servers.<name>.cli(argv)`; run
 `python -m tests.servers <name> --help` for that server's options.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SERVERS = ("zotero", "crossref", "pubmed")
+SERVERS = ("zotero", "zotero-local", "crossref", "pubmed")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help") or args[0] not in SERVERS:
         print(__doc__.strip(), file=sys.stderr)
         return 0 if args and args[0] in ("-h", "--help") else 2
-    module = importlib.import_module(f"tests.servers.{args[0]}")
+    module = importlib.import_module(f"tests.servers.{args[0].replace('-', '_')}")
     module.cli(args[1:])
     return 0
 

@@ -446,8 +446,8 @@ def test_write_report_lists_each_failure_with_zotero_messages(server: ZoteroServ
     batch: list[Any] = [
         article("good", collections=[collection]),
         article("bad field", numPages="12"),
-        article("bad creator", creators=[{"creatorType": "seriesEditor", "lastName": "X"}]),
-        article("unknown creator", creators=[{"creatorType": "wizard", "lastName": "X"}]),
+        article("bad creator", creators=[{"creatorType": "seriesEditor", "firstName": "", "lastName": "X"}]),
+        article("unknown creator", creators=[{"creatorType": "wizard", "firstName": "", "lastName": "X"}]),
         {"itemType": "note", "note": "n", "parentItem": "ZZZZ2222"},
         article("ghost collection", collections=["ZZZZ3333"]),
         {"itemType": "nonsense"},
@@ -497,8 +497,10 @@ def test_creator_tag_and_field_rules(server: ZoteroServer, http: httpx2.Client) 
     batch = [
         article(creators=[{"creatorType": "author", "firstName": "A"}]),
         article(creators=[{"creatorType": "author", "name": "Org", "firstName": "A"}]),
-        article(creators=[{"creatorType": "author", "lastName": "X", "middle": "Y"}]),
-        article(creators=[{"creatorType": "author", "lastName": "X"}, {"creatorType": "editor"}]),
+        article(creators=[{"creatorType": "author", "firstName": "", "lastName": "X",
+                           "middle": "Y"}]),
+        article(creators=[{"creatorType": "author", "firstName": "", "lastName": "X"},
+                              {"creatorType": "editor"}]),
         {**article(), "title": ["list"]},
         article(tags=[{"tag": "x", "type": 7}]),
         article(tags=[{"tag": "x" * 256}]),
@@ -518,7 +520,7 @@ def test_creator_tag_and_field_rules(server: ZoteroServer, http: httpx2.Client) 
     assert failed[4] == (400, "Unexpected array for property 'title'")
     assert failed[5] == (400, "Invalid tag type '7'")
     assert failed[6][0] == 413 and report["failed"]["6"]["data"] == {"tag": "x" * 256}
-    assert failed[7][0] == 413 and report["failed"]["7"]["data"]["field"] == "abstractNote"
+    assert failed[7][0] == 413 and report["failed"]["7"]["data"]["field"] == "Abstract"
     assert failed[8] == (400, "'note' property is valid only for note and attachment items")
     book = report["successful"]["9"]["data"]
     assert book["tags"] == [{"tag": "spaced"}, {"tag": "auto", "type": 1}]
@@ -729,7 +731,8 @@ def test_filters(server: ZoteroServer, http: httpx2.Client) -> None:
     a = server.app.seed_item(article("Deep learning", date="2015-05-28",
                                      tags=[{"tag": "ml"}, {"tag": "review"}]))
     b = server.app.seed_item({"itemType": "book", "title": "Attitudes", "date": "1985",
-                              "creators": [{"creatorType": "author", "lastName": "Ajzen"}],
+                              "creators": [{"creatorType": "author", "firstName": "",
+                                                "lastName": "Ajzen"}],
                               "tags": [{"tag": "psych"}]})
     c = server.app.seed_item(article("Why most findings are false", tags=[{"tag": "-odd"}]))
     since = server.app.version()

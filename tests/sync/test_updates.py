@@ -215,8 +215,10 @@ def test_the_users_edit_of_the_child_note_is_kept_and_reported(
     lib = world.library()
     item = lib.by_doi(FREDRIKSEN_DOI)
     [note] = lib.notes(item["key"])
-    mine = note["note"].replace("</div>", "<p>My own remark.</p></div>")
-    world.zotero.app.edit_item(world.ref, note["key"], {"note": mine})
+    edited = note["note"].replace("</div>", "<p>My own remark.</p></div>")
+    world.zotero.app.edit_item(world.ref, note["key"], {"note": edited})
+    mine = world.zotero.app.item(note["key"], world.ref)["note"]  # as the server stored it
+    assert "My own remark." in mine
     set_status(notes, "Reading")  # the note text changes too
 
     result = world.run([notes])

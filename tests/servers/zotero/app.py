@@ -12,6 +12,7 @@ from urllib.parse import unquote, unquote_plus
 
 from ..base import RateLimiter, Request, Response
 from .auth import WRITE_METHODS, WriteTokens, authenticate, authorize, key_info
+from .cleaning import clean_strings
 from .control import Control
 from .errors import ApiError, not_found
 from .library import ApiKey, Entry, Library, is_valid_key
@@ -33,7 +34,7 @@ def _body(request: Request) -> Any:
     if not request.body.strip():
         raise ApiError(400, f"{request.method} data not provided")
     try:
-        return request.json()
+        return clean_strings(request.json())
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "Invalid JSON") from None
 

@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from ..base import RateLimiter
+from .cleaning import clean_strings
 from .errors import ObjectError
 from .library import ApiKey, Library
 from .writes import Writer
@@ -109,7 +110,8 @@ class Control:
             key = key or data.get("key") or lib.new_key()
             stored = lib.store(kind).get(key)
             try:
-                new = self.writer.merge(lib, kind, key, {**data, "key": key}, stored)
+                new = self.writer.merge(lib, kind, key, clean_strings({**data, "key": key}),
+                                        stored)
             except ObjectError as err:
                 raise ObjectRejected(err) from None
             self.writer.commit(lib, kind, new, stored, lib.bump())

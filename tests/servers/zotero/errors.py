@@ -7,6 +7,7 @@ the `failed` member of the write report, or as the whole response of a single-ob
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 
@@ -31,7 +32,8 @@ class ObjectError(Exception):
         if key:
             entry["key"] = key
         entry["code"] = self.code
-        entry["message"] = self.message
+        # dataserver `Zotero_Results::generateReport` HTML-escapes messages (ENT_COMPAT).
+        entry["message"] = html.escape(self.message, quote=False).replace('"', "&quot;")
         if self.data is not None:
             entry["data"] = self.data
         return entry

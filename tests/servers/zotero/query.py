@@ -66,7 +66,8 @@ def _keys(raw: str | None) -> list[str] | None:
 
 
 def parse_params(request: Request, trash_default: bool = False,
-                 default_sort: str = "dateModified") -> ListParams:
+                 default_sort: str = "dateModified", unlimited: bool = False) -> ListParams:
+    """`unlimited`: the desktop's local API, which has no default or maximum `limit`."""
     p = ListParams(include_trashed=trash_default, sort=default_sort)
     p.format = request.arg("format") or "json"
     if p.format not in FORMATS:
@@ -75,9 +76,9 @@ def parse_params(request: Request, trash_default: bool = False,
         raise ApiError(400, f"Invalid 'format' value '{p.format}'")
     limit = _int_arg(request, "limit", f"Invalid 'limit' value '{request.arg('limit')}'")
     if limit is None or limit <= 0:
-        p.limit = None if p.format in ("keys", "versions") else DEFAULT_LIMIT
+        p.limit = None if p.format in ("keys", "versions") or unlimited else DEFAULT_LIMIT
     else:
-        p.limit = min(limit, MAX_LIMIT)
+        p.limit = limit if unlimited else min(limit, MAX_LIMIT)
     p.start = max(0, _int_arg(request, "start", "Invalid 'start' value") or 0)
     p.sort = request.arg("sort") or p.sort
     if p.sort not in SORTS:
@@ -152,9 +153,10 @@ def filter_items(entries: list[Entry], p: ListParams, schema: Schema) -> list[En
 
 
 def filter_collections(entries: list[Entry], p: ListParams) -> list[Entry]:
+    """Trashed collections are listed too, with `deleted: true` (dataserver
+    `Zotero_Collections::search` has no trash condition)."""
     return [e for e in entries
-            if (p.include_trashed or not e.data.get("deleted"))
-            and (p.since is None or e.version > p.since)
+            if (p.since is None or e.version > p.since)
             and (p.collection_keys is None or e.key in p.collection_keys)]
 
 

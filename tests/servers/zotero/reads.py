@@ -28,6 +28,9 @@ def _version_header(version: int) -> dict[str, str]:
 class Reader:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+        # The desktop's local API: no default page size, and `collectionKey=` is ignored on
+        # collection lists (Zotero server_localAPI.js reads only the path's collection key).
+        self.local = False
 
     def listing(self, request: Request, base: str, lib: Library, p: ListParams,
                 rows: list[Entry], to_json: Callable[[Entry], dict[str, Any]],
@@ -50,7 +53,7 @@ class Reader:
 
     def items(self, request: Request, base: str, lib: Library, scope: list[Entry],
               trash_default: bool = False) -> Response:
-        p = parse_params(request, trash_default=trash_default)
+        p = parse_params(request, trash_default=trash_default, unlimited=self.local)
         rows = sort_entries(filter_items(scope, p, self.schema), p, self.schema)
         return self.listing(request, base, lib, p, rows,
                             lambda e: item_json(self.schema, lib, e, base),
@@ -66,7 +69,9 @@ class Reader:
 
     def collections(self, request: Request, base: str, lib: Library,
                     scope: list[Entry]) -> Response:
-        p = parse_params(request)
+        p = parse_params(request, unlimited=self.local)
+        if self.local:
+            p.collection_keys = None
         rows = sort_entries(filter_collections(scope, p), p, self.schema)
         return self.listing(request, base, lib, p, rows,
                             lambda e: collection_json(lib, e, base),

@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote_plus
 
+from . import relations
 from .library import Entry, Library
 from .schema import Schema
 
@@ -83,6 +84,7 @@ def item_json(schema: Schema, lib: Library, entry: Entry, base: str,
     but is `false` in write reports (as in web-library/test-user-add-new-item.json)."""
     data = copy.deepcopy(entry.data)
     key = entry.key
+    data["relations"] = relations.as_json(relations.visible(lib, key, data.get("relations")))
     links = {"self": _link(f"{base}{lib.prefix}/items/{key}"),
              "alternate": _link(f"{lib.web_url}/items/{key}", "text/html")}
     if data.get("parentItem"):

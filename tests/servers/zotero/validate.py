@@ -11,8 +11,11 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from . import relations
+from .cleaning import php_trim, unicode_trim
 from .errors import ObjectError
 from .library import Library, is_valid_key, utc_now
+from .notes import clean_note, too_long_excerpt
 from .schema import ATTACHMENT_PROPS, Schema
 
 ITEM_PROPS = {"key", "version", "itemType", "parentItem", "creators", "tags", "collections",
@@ -24,6 +27,10 @@ ITEM_URI = re.compile(r"^https?://zotero\.org/(users|groups)/\d+/items/[23456789
 MAX_FIELD_BYTES = 65535
 MAX_NOTE_CHARS = 500000
 MAX_NAME_CHARS = 255
+CREATOR_TOO_LONG = ("The creator name \u2018{name}\u2026\u2019 is too long to sync. Shorten the name and "
+                    "sync again.\n\nIf you receive this message repeatedly for items saved from a "
+                    "particular site, you can report this issue in the Zotero Forums.")
+FIELD_LABEL = re.compile(r"([A-Za-z ]+) field value")
 DATE_FIELDS = ("accessDate", "dateAdded", "dateModified")
 
 
@@ -49,12 +56,21 @@ def normalize_date(name: str, value: Any) -> str:
 def _field_value(name: str, value: Any) -> str:
     if isinstance(value, (list, dict)):
         raise reject(f"Unexpected array for property '{name}'")
-    text = "" if value is None or value is False else str(value)
-    if len(text.encode("utf-8")) > MAX_FIELD_BYTES:
-        label = name[:1].upper() + name[1:]
-        raise reject(f"{label} field value '{text[:100]}…' too long", 413,
-                   {"field": name, "value": text})
-    return text
+    return php_trim("" if value is None or value is False else str(value))
+
+
+def _check_field_length(schema: Schema, lib: Library, key: str, name: str, text: str,
+                        is_new: bool, key_given: bool) -> None:
+    """413 as `Zotero_Item::save` (new items: '…', updates: '...') and `Zotero_Errors`."""
+    if len(text.encode("utf-8")) <= MAX_FIELD_BYTES:
+        return
+    ellipsis = "…" if is_new else "..."
+    message = f"{schema.label('fields', name)} field value '{text[:50]}{ellipsis}' too long"
+    if key_given or not is_new:
+        message += f" for item '{lib.id}/{key}'"
+    label = FIELD_LABEL.search(message)
+    raise reject(message, 413, {"field": label.group(1) if label else name,
+                                "value": text[:50] + ellipsis})
 
 
 def _creators(schema: Schema, item_type: str, value: Any, is_new: bool) -> list[dict[str, str]]:
@@ -75,10 +91,14 @@ def _creators(schema: Schema, item_type: str, value: Any, is_new: bool) -> list[
             raise reject(f"'{ctype}' is not a valid creator type")
         if ctype not in allowed and not (ctype == "author" and schema.is_regular(item_type)):
             raise reject(f"'{ctype}' is not a valid creator type for item type '{item_type}'")
-        first, last = str(creator.get("firstName") or ""), str(creator.get("lastName") or "")
-        name = str(creator.get("name") or "")
+        if creator.get("lastName") is not None and creator.get("firstName") is None:
+            raise reject("'firstName' creator field must be set if 'lastName' is set")
+        first = unicode_trim(str(creator.get("firstName") or ""))
+        last = unicode_trim(str(creator.get("lastName") or ""))
+        name = unicode_trim(str(creator.get("name") or ""))
         if name and (first or last):
             raise reject("'firstName' and 'name' creator fields are mutually exclusive")
+        _check_creator_length(first, last or name)
         if name:
             out.append({"creatorType": ctype, "name": name})
         elif first and not last:
@@ -88,6 +108,15 @@ def _creators(schema: Schema, item_type: str, value: Any, is_new: bool) -> list[
         elif not (is_new and len(value) == 1):  # the template's empty creator is dropped
             raise reject("creator object must contain 'firstName'/'lastName' or 'name'")
     return out
+
+
+def _check_creator_length(first: str, last: str) -> None:
+    """`Zotero_Creator::save`: names are limited to 255 characters; 413 via `Zotero_Errors`."""
+    if len(first) <= MAX_NAME_CHARS and len(last) <= MAX_NAME_CHARS:
+        return
+    name = first if len(first.encode("utf-8")) > MAX_NAME_CHARS else last
+    value = name[:50] + "…"
+    raise reject(CREATOR_TOO_LONG.format(name=value), 413, {"field": "creator", "value": value})
 
 
 def _tags(value: Any) -> list[dict[str, Any]]:
@@ -101,7 +130,7 @@ def _tags(value: Any) -> list[dict[str, Any]]:
         for prop in tag:
             if prop not in ("tag", "type"):
                 raise reject(f"Invalid tag property '{prop}'")
-        name = str(tag.get("tag") or "").strip()
+        name = php_trim(str(tag.get("tag") or ""))
         raw_type = tag.get("type", 0)
         if str(raw_type) not in ("0", "1"):
             raise reject(f"Invalid tag type '{raw_type}'")
@@ -189,20 +218,24 @@ def merge_item(schema: Schema, lib: Library, key: str, incoming: dict[str, Any],
                 if text:
                     raise reject(f"'{name}' is not a valid field for type '{item_type}'")
                 continue
+            _check_field_length(schema, lib, key, name, text, stored is None,
+                                bool(incoming.get("key")))
             state[name] = normalize_date(name, text) if name == "accessDate" and text else text
     if "creators" in incoming:
         state["creators"] = _creators(schema, item_type, incoming["creators"], stored is None)
     if "tags" in incoming:
         state["tags"] = _tags(incoming["tags"])
     if "relations" in incoming:
-        state["relations"] = _relations(incoming["relations"])
+        state["relations"] = relations.merge(lib, key, (stored or {}).get("relations"),
+                                             _relations(incoming["relations"]))
     if "note" in incoming:
         if item_type not in ("note", "attachment"):
             raise reject("'note' property is valid only for note and attachment items")
         note = str(incoming["note"] or "")
         if len(note) > MAX_NOTE_CHARS:
-            raise reject(f"Note '{note[:50]}…' too long", 413)
-        state["note"] = note
+            suffix = f" for item '{lib.id}/{key}'" if incoming.get("key") or stored else ""
+            raise reject(f"Note '{too_long_excerpt(note)}...' too long{suffix}", 413)
+        state["note"] = clean_note(note)
     for prop in ATTACHMENT_PROPS:
         if prop in incoming:
             if item_type != "attachment":

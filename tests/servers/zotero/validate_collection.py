@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .cleaning import collection_name
 from .library import Library, is_valid_key
 from .validate import MAX_NAME_CHARS, reject
 
@@ -25,8 +26,9 @@ def merge_collection(lib: Library, key: str, incoming: dict[str, Any],
         if not isinstance(name, str) or not name.strip():
             raise reject("Collection name cannot be empty")
         if len(name) > MAX_NAME_CHARS:
-            raise reject(f"Collection name '{name[:50]}…' too long", 413)
-        state["name"] = name
+            raise reject(f"Collection name '{name[:50]}…' too long", 413,
+                         {"value": f"{name[:50]}…"})
+        state["name"] = collection_name(name)
     if "parentCollection" in incoming:
         parent = incoming["parentCollection"]
         if parent in (False, None, ""):
@@ -44,8 +46,10 @@ def merge_collection(lib: Library, key: str, incoming: dict[str, Any],
             raise reject("'relations' property must be an object")
         state["relations"] = dict(incoming["relations"])
     if "deleted" in incoming:
-        state["deleted"] = 1 if incoming["deleted"] in (True, 1, "1") else 0
+        if incoming["deleted"] not in (True, False, 0, 1):
+            raise reject("'deleted' must be a boolean", 500)
+        state["deleted"] = bool(incoming["deleted"])
     out = {k: state[k] for k in ("key", "version", "name", "parentCollection", "relations")}
     if state.get("deleted"):
-        out["deleted"] = 1
+        out["deleted"] = True
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import relations
 from .errors import ApiError, ObjectError
 from .library import Entry, Library, is_valid_key, utc_now
 from .schema import Schema
@@ -19,11 +20,18 @@ from .validate_collection import merge_collection
 MAX_WRITE = 50
 SINGULAR = {"items": "item", "collections": "collection"}
 VOLATILE = ("version", "dateModified")
+# Changes to these alone leave dateModified alone (dataserver `Zotero_Items::updateFromJSON`).
+MEMBERSHIP = {"collections", "relations", "inPublications"}
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return ({k: v for k, v in a.items() if k not in VOLATILE}
             == {k: v for k, v in b.items() if k not in VOLATILE})
+
+
+def _membership_only(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    return bool(changed - set(VOLATILE)) and changed - set(VOLATILE) <= MEMBERSHIP
 
 
 def editable(obj: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +64,9 @@ class Writer:
             raise ValueError(f"unknown version mode {mode!r}")
         self.schema = schema
         self.mode = mode
+        # Items whose version a write in the current request moved as a side effect (the
+        # target of a new dc:relation); their stale version in the same request is accepted.
+        self.side_effects: set[str] = set()
 
     def merge(self, lib: Library, kind: str, key: str, incoming: dict[str, Any],
               stored: Entry | None, replace: bool = False) -> dict[str, Any]:
@@ -71,12 +82,26 @@ class Writer:
         if kind == "items" and (stored is None
                                 or new["dateModified"] == stored.data["dateModified"]):
             new["dateModified"] = utc_now() if stored else new["dateAdded"]
+            if stored is not None and _membership_only(stored.data, new):
+                new["dateModified"] = stored.data["dateModified"]
+        if kind == "items":
+            self._touch_related(lib, new, stored, version)
         parent = new.get("parentCollection")
         if kind == "collections" and parent and parent in lib.descendants(new["key"]):
             # Becoming the child of one's own descendant moves that descendant to the root.
             moved = lib.collections[parent].data
             lib.put(kind, {**moved, "parentCollection": False, "version": version})
         return lib.put(kind, new)
+
+    def _touch_related(self, lib: Library, new: dict[str, Any], stored: Entry | None,
+                       version: int) -> None:
+        """A new dc:relation moves the related item's version too (`Zotero_Item::save`)."""
+        old = stored.data.get("relations") if stored else None
+        for uri in relations.added_related(old, new.get("relations")):
+            target = relations.key_of(lib, uri)
+            if target and target != new["key"] and target in lib.items:
+                lib.items[target].data["version"] = version
+                self.side_effects.add(target)
 
     # -- multi-object POST ----------------------------------------------------------------
 
@@ -87,6 +112,7 @@ class Writer:
         if len(body) > MAX_WRITE:
             raise ApiError(413, f"Cannot add more than {MAX_WRITE} {kind} at a time")
         check_library_version(lib, header)
+        self.side_effects = set()
         report: dict[str, dict[str, Any]] = {"successful": {}, "success": {}, "unchanged": {},
                                              "failed": {}}
         shared_version = lib.version + 1
@@ -138,7 +164,8 @@ class Writer:
             raise ObjectError(428, "Either If-Unmodified-Since-Version or 'version' property "
                                    "must be provided for 'key'-based writes")
         title = name.capitalize()
-        if version is not None and stored is not None and stored.version > version:
+        if (version is not None and stored is not None and stored.version > version
+                and key not in self.side_effects):
             raise ObjectError(412, f"{title} has been modified since specified version "
                                    f"(expected {version}, found {stored.version})")
         if version is not None and version > 0 and stored is None:
