@@ -23,7 +23,7 @@ from .core.mergewrites import MASTER, MOVE, RELATION, TRASH, Write
 
 OK = frozenset({"updated", "unchanged", "existed"})
 CHANGED = "was changed in Zotero since it was read (HTTP 412)"
-_NOT_CONTENT = frozenset({"version", "dateModified", "deleted"})
+_NOT_CONTENT = frozenset({"version", "dateModified", "deleted", "relations"})
 
 
 @dataclass
@@ -74,7 +74,7 @@ def merge_cluster(executor: WriteExecutor, writes: list[Write],
         return out
     moves = [w for w in writes if w.step in (MOVE, RELATION)]
     held: dict[str, str] = {}
-    for w, outcome in zip(moves, _send(executor, moves), strict=True):
+    for w, outcome in zip(moves, _resent(executor, moves, before), strict=True):
         _note(sent[id(w)], outcome)
         if outcome.status not in OK:
             for other in w.holds:
@@ -111,19 +111,61 @@ def _send(executor: WriteExecutor, writes: list[Write],
 
 def _trash(executor: WriteExecutor, writes: list[Write],
            before: Mapping[str, Mapping[str, Any]]) -> list[ObjectOutcome]:
+    return _resent(executor, writes, before)
+
+
+def _resent(executor: WriteExecutor, writes: list[Write],
+            before: Mapping[str, Mapping[str, Any]]) -> list[ObjectOutcome]:
+    """Send `writes`; one refused (412) only because its version moved, with its content
+    as planned, is sent again at the new version. The master's new `dc:relation` moves
+    the related items' versions on the server (relations are two-way there): such an item
+    differs only by the reverse relation, which the resend keeps."""
     outcomes = _send(executor, writes)
     again = [(n, w) for n, (w, o) in enumerate(zip(writes, outcomes, strict=True))
              if o.status == "needs_replan" and o.current is not None
              and _content(o.current) == _content(before.get(w.key, {}))]
     if again:
-        retried = [Write(w.step, w.key, {**w.payload, "version": outcomes[n].version},
+        retried = [Write(w.step, w.key, _at_new_version(w.payload, outcomes[n],
+                                                        before.get(w.key, {})),
                          w.summary, w.holds) for n, w in again]
         for (n, _), outcome in zip(again, _send(executor, retried), strict=True):
             outcomes[n] = outcome
     return outcomes
 
 
+def _at_new_version(payload: Mapping[str, Any], outcome: ObjectOutcome,
+                    before: Mapping[str, Any]) -> dict[str, Any]:
+    """The write again at the object's new version; where it sets relations, the ones the
+    server added meanwhile are kept beside the planned ones."""
+    out = {**payload, "version": outcome.version}
+    if "relations" in payload and outcome.current is not None:
+        added = _minus(_pairs(outcome.current.get("relations")), _pairs(before.get("relations")))
+        out["relations"] = _grouped([*_pairs(payload["relations"]), *added])
+    return out
+
+
+def _pairs(relations: Any) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for predicate, objects in dict(relations or {}).items():
+        for obj in [objects] if isinstance(objects, str) else list(objects):
+            out.append((predicate, obj))
+    return out
+
+
+def _minus(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [pair for pair in a if pair not in set(b)]
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for predicate, obj in dict.fromkeys(pairs):
+        out.setdefault(predicate, []).append(obj)
+    return out
+
+
 def _content(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a user would call the object's content: not its version, dates, trash flag,
+    nor the relations the server adds on its own."""
     return {k: v for k, v in data.items() if k not in _NOT_CONTENT}
 
 

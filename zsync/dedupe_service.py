@@ -213,7 +213,8 @@ class _LibraryRun:
     def _write(self, number: int, plan: MergePlan, writes: list[Write]) -> ClusterOutcome:
         if self.before_writes is not None:
             self.before_writes(number, writes)
-        before = {k: self.view.items[k].data for k in plan.trash}
+        before = {w.key: self.view.items[w.key].data for w in writes
+                  if w.key in self.view.items}
         try:
             outcome = merge_cluster(self.executor, writes, self._remember(plan), before)
         except (WriteUnconfirmed, WriteRejected, PendingWritesError) as exc:

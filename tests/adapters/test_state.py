@@ -14,7 +14,6 @@ from zsync.adapters.state import (
     Origin,
     RunLock,
     StateError,
-    StateSchemaError,
     StateStore,
 )
 from zsync.adapters.state_db import connect
@@ -73,14 +72,18 @@ def test_migrating_twice_does_nothing(tmp_path: Path) -> None:
     assert migrate(conn) == []
 
 
-def test_newer_database_is_refused(tmp_path: Path) -> None:
+def test_a_newer_database_is_set_aside_not_used_nor_lost(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     StateStore.open(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("INSERT INTO schema_migrations VALUES (?, 'future', 't')", (LATEST + 1,))
     conn.close()
-    with pytest.raises(StateSchemaError, match="newer"):
-        StateStore.open(path)
+    with StateStore.open(path) as store:  # a new one, rebuilt from the library by a sync
+        assert store.schema_version == LATEST
+    [aside] = [p for p in tmp_path.glob("s.sqlite.unusable-*") if p.name[-1].isdigit()]
+    kept = sqlite3.connect(aside)
+    assert kept.execute("SELECT max(number) FROM schema_migrations").fetchone()[0] == LATEST + 1
+    kept.close()
 
 
 def test_library_must_be_selected(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typer.testing import Result
 
 from tests.servers.base import LoggedRequest
 from tests.servers.zotero import ZoteroServer
+from tests.servers.zotero.relations import as_json, visible
 from tests.support import config_for, invoke_cli
 from zsync.adapters.retry import RetryPolicy
 from zsync.adapters.zotero import ZoteroApi, make_api
@@ -147,6 +148,12 @@ class DedupeEnv:
 
     def item(self, key: str) -> dict[str, Any]:
         return self.zotero.app.item(key)
+
+    def shown_relations(self, key: str) -> dict[str, Any]:
+        """An item's relations as the API shows them (its own and the reverse ones)."""
+        lib = self.zotero.app.library(None)
+        with self.zotero.app.lock:
+            return as_json(visible(lib, key, self.item(key).get("relations")))
 
     def writes(self) -> list[LoggedRequest]:
         return [r for r in self.zotero.log if r.method in WRITE_METHODS]

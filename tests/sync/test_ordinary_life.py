@@ -369,6 +369,6 @@ def test_a_trashed_status_collection_is_not_used_nor_made_again(world: SyncEnv) 
     lib = world.library()
     assert lib.count_doi(later.doi) == 1
     assert trashed not in lib.by_doi(later.doi)["collections"]
-    told = json.dumps([result.report["notices"], [w["message"] for w in result.report["works"]]])
+    told = json.dumps([result.report["notices"], [[w["message"], w["remarks"]] for w in result.report["works"]]])
     assert "trash" in told.lower()
     assert world.rerun_writes([folder]) == []
