@@ -11,7 +11,7 @@ from ..adapters.state import StateStore
 from ..adapters.zotero import ZoteroSetupError, key_check, make_api
 from ..config import SETTINGS, Config, Secret
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .render import stdout
+from .render import echo_json, stdout
 
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -57,7 +57,7 @@ def status(
     options: Globals = ctx.obj
     data = status_data(options.config())
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        echo_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         raise typer.Exit(EXIT_OK)
     stdout.print(f"library: {data['library'] or '(not configured)'}", highlight=False)
     stdout.print(f"state:   {data['state']}", highlight=False)
