@@ -27,11 +27,12 @@ def _md(value: Any) -> str:
     return html.escape(printable(str(value), newlines=False), quote=False)
 
 
-def _fenced(text: str, info: str = "") -> list[str]:
-    """A code block whose fence is longer than any run of backticks inside it."""
+def _fenced_json(value: Any) -> list[str]:
+    """`value` as a JSON code block whose fence is longer than any run of backticks in it."""
+    text = printable_json(json.dumps(value, ensure_ascii=False, indent=2))
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    return [fence + info, printable(text), fence]
+    return [fence + "json", text, fence]
 
 
 def _code(value: Any) -> str:
@@ -126,7 +127,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         )
         out += [f"- {_md(line)}" for line in work_lines(work, report.get("collection_names"))]
         if work["create"]:
-            out += ["", *_fenced(json.dumps(work["create"], ensure_ascii=False, indent=2), "json")]
+            out += ["", *_fenced_json(work["create"])]
         out.append("")
     if report["input_problems"]:
         out += ["## Inputs that could not be used", ""]
