@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -107,10 +108,16 @@ def _register() -> None:
         import_module(f"{__package__}.{name}")
 
 
+def _masked_traceback(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    """An unexpected error's traceback, with secrets masked and control characters escaped."""
+    sys.stderr.write(logs.printable("".join(traceback.format_exception(kind, value, tb))))
+
+
 def main() -> None:
+    sys.excepthook = _masked_traceback
     _register()
     try:
-        app()
+        app(prog_name="zsync")  # also under `python -m`, so completion finds its variable
     except KeyboardInterrupt:
         typer.echo("zsync: interrupted", err=True)
         sys.exit(130)
