@@ -64,7 +64,8 @@ class Job:
 
 
 def systemd(job: Job) -> str:
-    """A service and a timer, for ~/.config/systemd/user/ (see docs/scheduling.md)."""
+    """A service and a timer, for ~/.config/systemd/user/ (see docs/scheduling.md); `%`
+    starts a specifier in unit files and is doubled."""
     hour = f"{HOUR_OF_DAILY_RUN:02d}" if job.every == "daily" else "*"
     return f"""# ~/.config/systemd/user/zsync-{job.command}.service
 [Unit]
@@ -74,7 +75,7 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart={job.shell()}
+ExecStart={job.shell().replace("%", "%%")}
 # Keys belong in an environment file readable only by you (chmod 600):
 # EnvironmentFile=%h/.config/zsync/env
 

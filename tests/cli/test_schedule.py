@@ -118,3 +118,12 @@ def test_launchd_gives_a_valid_property_list_at_the_library_minute(run: Run) -> 
 def test_a_scheduled_sync_needs_folders(run: Run) -> None:
     result = run("schedule", "--print", "cron")
     assert result.exit_code == 2
+
+
+def test_a_percent_sign_in_a_path_survives_cron_and_systemd(run: Run, tmp_path: Path) -> None:
+    notes = tmp_path / "notes 100%"
+    notes.mkdir()
+    _, _, command = _cron(run, str(notes))
+    assert "notes 100\\%" in command  # cron turns a bare % into a new line
+    unit = run("schedule", str(notes), "--print", "systemd").stdout
+    assert "notes 100%%" in unit  # systemd reads %% as one %
