@@ -47,3 +47,17 @@ def test_a_registered_secret_is_masked_in_text_and_in_url_encoded_bytes() -> Non
     assert SECRET not in printable(f"\x1b{SECRET}")
     encoded = b"api_key=s3cr3t-Key%2Fwith%2Bsigns%3D%3D&x=" + SECRET.encode()
     assert redact_bytes(encoded) == b"api_key=****&x=****"
+
+
+def test_what_other_libraries_log_passes_the_same_filters() -> None:
+    """A library's warning with no handler of its own (logging's last resort) on stderr."""
+    import subprocess
+    import sys
+
+    code = ("from zsync import logs; import logging; logs.register_secret('libKey123456'); "
+            "logs.setup(); logging.getLogger('urllib3.connectionpool')"
+            ".warning('server said \\x1b]52;c;eA==\\x07 for libKey123456')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert "server said \\x1b]52;c;eA==\\x07 for ****" in done.stderr
+    assert "\x1b" not in done.stderr and "libKey123456" not in done.stderr

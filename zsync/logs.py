@@ -16,6 +16,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "****"
 _SECRETS: set[str] = set()
@@ -102,6 +103,18 @@ class _JsonFormatter(logging.Formatter):
         return printable_json(json.dumps(entry, ensure_ascii=False))
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at the time (as logging's own last resort does)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def setup(verbosity: int = 0, quiet: bool = False, fmt: str = "text") -> None:
     """verbosity 0: warnings; 1: info; 2+: debug. quiet: errors only."""
     level = (
@@ -114,6 +127,12 @@ def setup(verbosity: int = 0, quiet: bool = False, fmt: str = "text") -> None:
         handler.setFormatter(_JsonFormatter())
     else:
         handler.setFormatter(_SafeFormatter("zsync: %(levelname)s: %(message)s"))
+    # What other libraries log with no handler of their own set up (logging's "last
+    # resort") passes the same filters: it can hold a server's text or a URL.
+    last_resort = _CurrentStderr()
+    last_resort.setLevel(logging.WARNING)
+    last_resort.setFormatter(handler.formatter)
+    logging.lastResort = last_resort
     root = logging.getLogger("zsync")
     root.handlers[:] = [handler]
     root.setLevel(level)
