@@ -7,14 +7,16 @@ API keys are held as `Secret`, whose text form never shows the key.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from platformdirs import user_cache_dir, user_config_dir, user_data_dir
+from platformdirs import user_cache_dir, user_config_dir, user_data_dir, user_state_dir
 
 APP = "zsync"
 
@@ -138,7 +140,9 @@ class Config:
         return Path(self["cache.dir"] or user_cache_dir(APP))
 
     def state_path(self) -> Path:
-        return Path(self["state.path"] or Path(user_data_dir(APP)) / "state.sqlite")
+        """`state.path`, else state.sqlite in the platform's user state folder (the
+        reports of past runs live beside it)."""
+        return Path(self["state.path"] or default_state_path())
 
     def status_map(self) -> dict[str, str]:
         return {str(k).strip().lower(): str(v) for k, v in self["sync.status_map"].items()}
@@ -151,6 +155,51 @@ class Config:
 
 def default_config_path() -> Path:
     return Path(user_config_dir(APP)) / "config.toml"
+
+
+STATE_FILE = "state.sqlite"
+
+
+def default_state_path() -> Path:
+    """Where state lives when `state.path` is not set (Linux: ~/.local/state/zsync)."""
+    return Path(user_state_dir(APP)) / STATE_FILE
+
+
+def legacy_state_path() -> Path:
+    """Where versions before 0.2 kept the state (the user data folder)."""
+    return Path(user_data_dir(APP)) / STATE_FILE
+
+
+# Each secret setting and the URL settings it is sent to.
+SECRET_DESTINATIONS = {
+    "zotero.api_key": ("zotero.api_url",),
+    "pubmed.api_key": ("pubmed.eutils_url", "pubmed.idconv_url"),
+}
+
+
+def is_local_host(host: str) -> bool:
+    """True for this machine: localhost names and loopback addresses."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_risks(config: Config) -> list[str]:
+    """One sentence for each key that would travel unencrypted to another machine."""
+    risks = []
+    for secret, urls in SECRET_DESTINATIONS.items():
+        if not config[secret]:
+            continue
+        for name in urls:
+            parts = urlsplit(str(config[name]))
+            if parts.scheme == "http" and not is_local_host(parts.hostname or ""):
+                risks.append(f"{secret} would be sent unencrypted to {parts.hostname} "
+                             f"({name} is http://); use https://")
+    return risks
 
 
 def load(
@@ -199,15 +248,23 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _coerce(setting: Setting, value: Any, where: str) -> Any:
     kind = setting.kind
+    shown = _shown(setting, value)
     try:
         result = _convert(kind, value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{where}: expected {_describe(setting)}, got {value!r}") from None
+        raise ConfigError(f"{where}: expected {_describe(setting)}, got {shown}") from None
     if setting.choices and result not in setting.choices:
-        raise ConfigError(f"{where}: expected {_describe(setting)}, got {value!r}")
+        raise ConfigError(f"{where}: expected {_describe(setting)}, got {shown}")
     if kind in (int, float) and result < 0:
-        raise ConfigError(f"{where}: expected a number of zero or more, got {value!r}")
+        raise ConfigError(f"{where}: expected a number of zero or more, got {shown}")
     return result
+
+
+def _shown(setting: Setting, value: Any) -> str:
+    """How a wrong value is named in an error: a secret only by its kind, never its text."""
+    if setting.kind is Secret:
+        return f"a {type(value).__name__}" if not isinstance(value, str) else "a string"
+    return repr(value)
 
 
 def _convert(kind: type, value: Any) -> Any:
@@ -242,3 +299,23 @@ def _describe(setting: Setting) -> str:
         float: "a number",
         dict: "a table of words to collection names",
     }.get(setting.kind, "a string")
+
+
+def migrate_state(config: Config) -> Path | None:
+    """Move the state file (and the reports kept beside it) from the user data folder,
+    where earlier versions kept them, to the user state folder; the old folder when moved.
+    Nothing moves when `state.path` is set or the new place already holds state."""
+    if config["state.path"]:
+        return None
+    new, old = default_state_path(), legacy_state_path()
+    if new.exists() or not old.exists() or new == old:
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        moved = old.with_name(old.name + suffix)
+        if moved.exists():
+            moved.replace(new.with_name(new.name + suffix))
+    reports = old.parent / "reports"
+    if reports.is_dir() and not (new.parent / "reports").exists():
+        reports.replace(new.parent / "reports")
+    return old.parent

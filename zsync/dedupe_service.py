@@ -54,6 +54,7 @@ from .dedupe_report import (
 )
 from .enrich import Enricher, utc_now
 from .library_state import library_view
+from .logs import redact
 
 BeforeWrites = Callable[[int, list[Write]], None]  # (cluster number, its writes)
 
@@ -144,7 +145,7 @@ def dedupe_library(config: Config, *, merge: bool = False, apply: bool = False,
             report = run.go(merge, apply, cluster)
         except BaseException as exc:
             stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            store.runs.finish(run_id, stopped, {"error": str(exc)[:300]})
+            store.runs.finish(run_id, stopped, {"error": redact(str(exc))[:300]})
             raise
         mode = "apply" if merge and apply else "dry-run" if merge else "report"
         report = {"command": "dedupe", "scope": "library", "mode": mode,

@@ -1,12 +1,29 @@
-"""Unit files and crontab lines for running zsync unattended, made for the user's own set-up."""
+"""Unit files and crontab lines for running zsync unattended, made for the user's own set-up.
+
+Start times are spread: each library gets its own minute of the hour, derived from its id
+(stable from one `zsync schedule` to the next, different between libraries and users), so
+the scheduled runs of many people, or of two computers syncing one library, do not all
+reach Zotero at the same moment. systemd adds a random delay on top, launchd uses the
+same minute.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-INTERVALS = {"hourly": ("hourly", "0 * * * *", 3600), "daily": ("daily", "15 6 * * *", 86400)}
+HOUR_OF_DAILY_RUN = 6
+# How far systemd may move each start at random, on top of the library's own minute.
+RANDOM_DELAY = {"hourly": "5m", "daily": "30m"}
+EVERY = ("hourly", "daily")
+
+
+def spread_minute(library: str) -> int:
+    """The minute of the hour (0-59) at which runs for `library` start; stable per id."""
+    digest = hashlib.sha256(library.strip().encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % 60
 
 
 @dataclass(frozen=True)
@@ -19,13 +36,16 @@ class Job:
     config: Path | None
     every: str = "daily"
     report_dir: Path | None = None
+    library: str = ""  # "users/123": what the start minute is derived from
+    log_dir: Path = Path("/tmp")
 
     def argv(self) -> list[str]:
         args = [str(self.executable)]
         if self.config:
             args += ["--config", str(self.config)]
         args += ["--quiet", "--log-format", "json", self.command]
-        args += [str(p) for p in self.paths]
+        if self.command == "sync":  # refresh reads the library, not notes
+            args += [str(p) for p in self.paths]
         if self.report_dir:
             args += ["--report", str(self.report_dir / f"zsync-{self.command}.html"),
                      "--format", "html"]
@@ -34,10 +54,19 @@ class Job:
     def shell(self) -> str:
         return shlex.join(self.argv())
 
+    @property
+    def minute(self) -> int:
+        return spread_minute(self.library or " ".join(str(p) for p in self.paths))
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / f"zsync-{self.command}.log"
+
 
 def systemd(job: Job) -> str:
-    """A service and a timer, for ~/.config/systemd/user/ (see docs/scheduling.md)."""
-    calendar = INTERVALS[job.every][0]
+    """A service and a timer, for ~/.config/systemd/user/ (see docs/scheduling.md); `%`
+    starts a specifier in unit files and is doubled."""
+    hour = f"{HOUR_OF_DAILY_RUN:02d}" if job.every == "daily" else "*"
     return f"""# ~/.config/systemd/user/zsync-{job.command}.service
 [Unit]
 Description=zsync {job.command}: keep the Zotero library in step with my notes
@@ -46,7 +75,7 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart={job.shell()}
+ExecStart={job.shell().replace("%", "%%")}
 # Keys belong in an environment file readable only by you (chmod 600):
 # EnvironmentFile=%h/.config/zsync/env
 
@@ -55,9 +84,9 @@ ExecStart={job.shell()}
 Description=Run zsync {job.command} {job.every}
 
 [Timer]
-OnCalendar={calendar}
+OnCalendar=*-*-* {hour}:{job.minute:02d}:00
 Persistent=true
-RandomizedDelaySec=10m
+RandomizedDelaySec={RANDOM_DELAY[job.every]}
 
 [Install]
 WantedBy=timers.target
@@ -65,15 +94,21 @@ WantedBy=timers.target
 
 
 def cron(job: Job) -> str:
-    """One crontab line; zsync's lock makes an overlapping run stop at once."""
-    schedule = INTERVALS[job.every][1]
-    return f"{schedule} {job.shell()} 2>> $HOME/.local/state/zsync-cron.log\n"
+    """One crontab line that makes its log folder first; zsync's lock makes an overlapping
+    run stop at once. `%` is special to cron and is escaped."""
+    hour = str(HOUR_OF_DAILY_RUN) if job.every == "daily" else "*"
+    folder = shlex.quote(str(job.log_dir))
+    command = (f"mkdir -p {folder} && {job.shell()} "
+               f"2>> {shlex.quote(str(job.log_file))}")
+    return f"{job.minute} {hour} * * * {command.replace('%', chr(92) + '%')}\n"
 
 
 def launchd(job: Job) -> str:
     """A LaunchAgent property list for ~/Library/LaunchAgents/."""
-    seconds = INTERVALS[job.every][2]
     args = "\n".join(f"    <string>{_xml(a)}</string>" for a in job.argv())
+    when = f"    <key>Minute</key>\n    <integer>{job.minute}</integer>"
+    if job.every == "daily":
+        when = f"    <key>Hour</key>\n    <integer>{HOUR_OF_DAILY_RUN}</integer>\n{when}"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <!-- ~/Library/LaunchAgents/org.zsync.{job.command}.plist -->
@@ -85,10 +120,12 @@ def launchd(job: Job) -> str:
   <array>
 {args}
   </array>
-  <key>StartInterval</key>
-  <integer>{seconds}</integer>
+  <key>StartCalendarInterval</key>
+  <dict>
+{when}
+  </dict>
   <key>StandardErrorPath</key>
-  <string>/tmp/zsync-{job.command}.log</string>
+  <string>{_xml(str(job.log_file))}</string>
 </dict>
 </plist>
 """

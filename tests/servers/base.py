@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,7 +117,8 @@ class Fault:
 
     kind: "respond" (send `response` instead of calling the app), "drop_before" (close the
     connection without calling the app), "drop_after" (call the app, then close without a
-    reply), "delay" (sleep `seconds`, then proceed).
+    reply), "delay" (sleep `seconds`, then proceed), "rewrite" (call the app, then send
+    `rewrite(request, answer)`: a server or proxy that alters what the app said).
     """
 
     kind: str
@@ -125,6 +126,7 @@ class Fault:
     response: Response | None = None
     seconds: float = 0.0
     times: int = 1
+    rewrite: Callable[[Request, Response], Response] | None = None
 
 
 class RateLimiter:
@@ -379,6 +381,8 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             if fault.kind == "drop_after":
                 server.app.handle(request)
                 raise _Dropped
+            if fault.kind == "rewrite" and fault.rewrite is not None:
+                return fault.rewrite(request, server.app.handle(request))
             raise ValueError(f"unknown fault kind {fault.kind!r}")
 
         def _read_request(self) -> Request:
@@ -409,3 +413,20 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 
     return Handler
+
+
+def echo_in_strings(body: bytes, echoed: str, fields: Iterable[str]) -> bytes:
+    """A JSON body with `echoed` appended to every string under one of `fields`, however
+    deep (an item's `title`, a message's `message`): what a careless server or proxy does
+    when it repeats part of the request in its answer."""
+    names = set(fields)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (f"{v} {echoed}" if k in names and isinstance(v, str) else walk(v))
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return json.dumps(walk(json.loads(body))).encode()

@@ -23,8 +23,10 @@ import requests_cache
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from ..logs import redact
+from ..logs import holds_secret, redact, redact_bytes
 from .throttle import Throttle
+
+log = logging.getLogger("zsync.http")
 
 SECRET_PARAMS = ("api_key",)
 # Excluded from HTTP cache keys and stripped from what requests-cache stores.
@@ -74,18 +76,50 @@ def scrub_library_logs() -> None:
             logger.addFilter(_SCRUB)
 
 
+def _warn_echoed(url: str) -> None:
+    log.warning("the answer to %s held an API key; it was masked and is not cached",
+                safe_url(url))
+
+
+def mask_response(response: requests.Response) -> requests.Response:
+    """Mask any registered secret a server echoed in `response`'s body, and mark the
+    response so the HTTP cache refuses to keep it."""
+    if holds_secret(response.content):
+        response._content = redact_bytes(response.content)
+        response.headers.pop("Content-Length", None)
+        response.zsync_masked = True  # type: ignore[attr-defined]
+        _warn_echoed(response.url)
+    return response
+
+
+def cacheable(response: requests.Response) -> bool:
+    """requests-cache's `filter_fn`: never keep an answer that held a secret."""
+    return not getattr(response, "zsync_masked", False)
+
+
 class ThrottledAdapter(HTTPAdapter):
-    """Holds the current service's throttle slot while a request is on the wire."""
+    """Holds the current service's throttle slot while a request is on the wire, and masks
+    echoed secrets before anything (the HTTP cache included) sees the answer."""
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         throttle = CURRENT_THROTTLE.get()
         if throttle is None:
-            return super().send(request, *args, **kwargs)
+            return mask_response(super().send(request, *args, **kwargs))
         with throttle.slot():
             response = super().send(request, *args, **kwargs)
             _ = response.content  # the body counts as time in flight
         throttle.observe(response.headers)
-        return response
+        return mask_response(response)
+
+
+def mask_httpx(response: httpx2.Response) -> None:
+    """An httpx2 response hook: read the body and mask any secret the server echoed,
+    before pyzotero or habanero (and so any error message, report or state) sees it.
+    A hook, not a transport, so it also holds behind a proxy set in the environment."""
+    body = response.read()
+    if holds_secret(body):
+        response._content = redact_bytes(body)
+        _warn_echoed(str(response.request.url))
 
 
 def requests_session(cache_dir: Path | None, ttl_days: int, user_agent: str) -> requests.Session:
@@ -102,6 +136,7 @@ def requests_session(cache_dir: Path | None, ttl_days: int, user_agent: str) -> 
             allowable_methods=("GET", "HEAD", "POST"),
             allowable_codes=(200,),
             ignored_parameters=CACHE_IGNORED,
+            filter_fn=cacheable,
         )
     adapter = ThrottledAdapter(max_retries=0)
     session.mount("http://", adapter)
@@ -112,7 +147,8 @@ def requests_session(cache_dir: Path | None, ttl_days: int, user_agent: str) -> 
 
 def httpx_client(observe: Any) -> httpx2.Client:
     """The one httpx2 client habanero's requests go through; `observe` reads each response."""
-    return httpx2.Client(follow_redirects=False, event_hooks={"response": [observe]})
+    return httpx2.Client(follow_redirects=False,
+                         event_hooks={"response": [mask_httpx, observe]})
 
 
 def _refused(exc: BaseException) -> bool:

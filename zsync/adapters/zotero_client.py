@@ -25,6 +25,7 @@ from pyzotero import zotero_errors as ze
 from .. import __version__
 from ..config import Config
 from ..logs import register_secret
+from .http_stacks import mask_httpx
 from .retry import RetryPolicy, run, transient_reason
 from .state import StateStore
 
@@ -168,6 +169,9 @@ def make_api(config: Config, *, client: httpx2.Client | None = None,
         follow_redirects=True,
         trust_env=not local,
     )
+    hooks = http.event_hooks
+    if mask_httpx not in hooks["response"]:  # echoed keys masked before pyzotero reads
+        http.event_hooks = {**hooks, "response": [mask_httpx, *hooks["response"]]}
     zot = _Zotero(library_id, library_type, api_key=None if local else api_key, local=local,
                   client=http, local_api_key=local_api_key)
     zot.endpoint = base_url(config)

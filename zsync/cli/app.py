@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__, logs
-from ..config import Config, ConfigError, load
+from ..config import Config, ConfigError, load, migrate_state, plain_http_risks
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
@@ -20,6 +22,7 @@ app = typer.Typer(
     help="Keep a Zotero library in step with the bibliographic notes you keep elsewhere.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,  # `zsync completion SHELL` prints the script; no rc file is edited
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -42,11 +45,21 @@ class Globals:
             fail(str(exc))
         logs.register_secret(config["zotero.api_key"].reveal())
         logs.register_secret(config["pubmed.api_key"].reveal())
+        log = logging.getLogger("zsync.config")
+        for risk in plain_http_risks(config):
+            log.warning("%s", risk)
+        try:
+            moved_from = migrate_state(config)
+        except OSError as exc:
+            fail(f"could not move the state to {config.state_path().parent}: {exc}")
+        if moved_from is not None:
+            log.warning("moved the state and kept reports from %s to %s",
+                        moved_from, config.state_path().parent)
         return config
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"zsync: error: {message}", err=True)
+    typer.echo(f"zsync: error: {logs.printable(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -84,7 +97,9 @@ def _global(
 
 
 # Command modules, in the order `zsync --help` lists their commands.
-COMMAND_MODULES = ("parse", "enrich", "sync", "refresh", "dedupe", "status", "schedule")
+COMMAND_MODULES = (
+    "parse", "enrich", "sync", "refresh", "dedupe", "status", "schedule", "completion",
+)
 
 
 def _register() -> None:
@@ -93,10 +108,16 @@ def _register() -> None:
         import_module(f"{__package__}.{name}")
 
 
+def _masked_traceback(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    """An unexpected error's traceback, with secrets masked and control characters escaped."""
+    sys.stderr.write(logs.printable("".join(traceback.format_exception(kind, value, tb))))
+
+
 def main() -> None:
+    sys.excepthook = _masked_traceback
     _register()
     try:
-        app()
+        app(prog_name="zsync")  # also under `python -m`, so completion finds its variable
     except KeyboardInterrupt:
         typer.echo("zsync: interrupted", err=True)
         sys.exit(130)

@@ -11,7 +11,7 @@ from ..adapters.cache import RECORDS_FILE, RecordCache
 from ..adapters.http_stacks import HTTP_CACHE_FILE
 from ..config import Config
 from .app import EXIT_OK, Globals, app, fail
-from .render import stdout
+from .render import echo_json, stdout
 
 cache_app = typer.Typer(help="Show or clear the cached Crossref and PubMed answers.",
                         no_args_is_help=True)
@@ -62,7 +62,7 @@ def info_command(
     options: Globals = ctx.obj
     data = cache_info(options.config())
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(data, ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_OK)
     stdout.print(f"record cache: {data['records_file']} ({_size(data['records_bytes'])})",
                  markup=False, highlight=False)

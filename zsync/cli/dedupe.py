@@ -18,11 +18,12 @@ from ..dedupe_pairs import (
     list_not_duplicates,
 )
 from ..dedupe_service import DedupeResult, dedupe_input, dedupe_library
+from ..logs import printable_json
 from ..report.dedupe import lines, to_markdown
 from ..runtime import enricher
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
 from .errors import require_paths, zotero_errors
-from .render import stderr, stdout
+from .render import echo, echo_json, stderr, stdout
 
 _STYLE = {"head": "bold", "master": "green", "match": "cyan", "payload": "dim",
           "notice": "yellow", "problem": "red", "state:merged": "green",
@@ -125,7 +126,10 @@ def _emit(result: DedupeResult, fmt: DedupeFormat | None, path: Path | None,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_json(report) if as_json else to_markdown(report), encoding="utf-8")
     if fmt is not None and path is None:
-        typer.echo(_json(report) if fmt == DedupeFormat.json else to_markdown(report), nl=False)
+        if fmt == DedupeFormat.json:
+            echo_json(_json(report), nl=False)
+        else:
+            echo(to_markdown(report), nl=False)
         return
     shown = lines(report)
     for style, text in shown[-1:] if quiet else shown:
@@ -134,7 +138,7 @@ def _emit(result: DedupeResult, fmt: DedupeFormat | None, path: Path | None,
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"
+    return printable_json(json.dumps(value, ensure_ascii=False, indent=2, default=str)) + "\n"
 
 
 def _edit_list(config: Any, add: tuple[str, str] | None, forget: tuple[str, str] | None,
@@ -155,7 +159,7 @@ def _edit_list(config: Any, add: tuple[str, str] | None, forget: tuple[str, str]
         return
     pairs = list_not_duplicates(config)
     if fmt == DedupeFormat.json:
-        typer.echo(_json(pairs), nl=False)
+        echo_json(_json(pairs), nl=False)
         return
     for p in [] if quiet else pairs:
         stdout.print(f"{_side(p['a'], p['a_item'])}  /  {_side(p['b'], p['b_item'])}",

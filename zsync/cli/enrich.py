@@ -16,7 +16,7 @@ from . import cache as _cache  # noqa: F401  (registers `zsync cache`)
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from .enrich_view import print_enriched, progress_for
 from .errors import require_paths
-from .render import print_problems, print_warnings, stderr
+from .render import echo_json, print_problems, print_warnings, stderr
 
 
 @app.command()
@@ -54,7 +54,7 @@ def enrich(
                 enriched = source.enrich(notes)
     if as_json:
         out = [enriched_to_json(e) for e in enriched] + [problem_to_json(p) for p in problems]
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print_enriched(notes, enriched, quiet=options.quiet)
     print_warnings(notes)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -42,7 +43,8 @@ def _print_one(note: Record, enriched: Enriched) -> None:
     record = enriched.record
     origin = record.origin
     sources = ", ".join(enriched.sources) or "no source"
-    stdout.print(f"[bold]{origin.path}:{origin.line}[/] [dim]({origin.format}; {sources})[/]",
+    stdout.print(f"[bold]{escape(str(origin.path))}:{origin.line}[/] "
+                 f"[dim]({origin.format}; {escape(sources)})[/]",
                  highlight=False)
     _plain(f"  {record.title or '(no title)'}")
     facts = [_creators(record), str(record.year or ""), record.item_type or ""]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..report.render import to_html, to_json, to_markdown
-from .render import print_report
+from .render import echo_json, print_report
 
 
 class ReportFormat(StrEnum):
@@ -39,7 +39,7 @@ def emit_report(
     report: dict[str, Any], *, as_json: bool, path: Path | None, fmt: ReportFormat, quiet: bool
 ) -> None:
     if as_json:
-        typer.echo(to_json(report))
+        echo_json(to_json(report))
     else:
         print_report(report, quiet=quiet)
     if path is not None:

@@ -13,7 +13,7 @@ from ..core.records import FileResult
 from ..core.serialize import file_result_to_json
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from .errors import require_paths
-from .render import print_problems, print_records, print_warnings
+from .render import echo_json, print_problems, print_records, print_warnings
 
 
 @app.command()
@@ -32,7 +32,7 @@ def parse(
     results = list(parse_paths(paths))
     if as_json:
         out = [entry for result in results for entry in file_result_to_json(result)]
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print_records([r for result in results for r in result.records], quiet=options.quiet)
     print_warnings([r for result in results for r in result.records])

@@ -5,13 +5,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..core.records import InputProblem, Record
+from ..logs import printable, printable_json
 from ..report.render import headline, sorted_works, work_lines
 
-stdout = Console(soft_wrap=True)
-stderr = Console(stderr=True, soft_wrap=True)
+
+class SafeConsole(Console):
+    """A rich console through which no secret and no raw control character passes: every
+    text given to `print` goes through `printable` (styles rich adds are not touched)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+stdout = SafeConsole(soft_wrap=True)
+stderr = SafeConsole(stderr=True, soft_wrap=True)
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Plain text to stdout (or stderr), secrets masked and control characters escaped."""
+    typer.echo(printable(text), err=err, nl=nl)
+
+
+def echo_json(text: str, *, nl: bool = True) -> None:
+    """Serialised JSON to stdout, secrets masked, still valid JSON, safe for a terminal."""
+    typer.echo(printable_json(text), nl=nl)
 
 
 def print_records(records: Sequence[Record], quiet: bool = False) -> None:
@@ -24,7 +46,8 @@ def print_records(records: Sequence[Record], quiet: bool = False) -> None:
 
 def _print_record(record: Record) -> None:
     origin = record.origin
-    stdout.print(f"[bold]{origin.path}:{origin.line}[/] [dim]({origin.format})[/]", highlight=False)
+    stdout.print(f"[bold]{escape(str(origin.path))}:{origin.line}[/] [dim]({origin.format})[/]",
+                 highlight=False)
     stdout.print(f"  {record.title or '(no title)'}", markup=False, highlight=False)
     facts = [
         _creators(record),
@@ -85,11 +108,12 @@ def print_report(report: dict[str, Any], quiet: bool = False) -> None:
         stderr.print(headline(report), markup=False, highlight=False)
         return
     for notice in report["notices"]:
-        stdout.print(f"[yellow]note[/]: {notice}", highlight=False)
+        stdout.print(f"[yellow]note[/]: {escape(notice)}", highlight=False)
     for retracted in report["retracted"]:
-        stdout.print(f"[bold red]retracted[/]: {retracted['identity']}: {retracted['notice']}")
+        stdout.print(f"[bold red]retracted[/]: {escape(retracted['identity'])}: "
+                     f"{escape(retracted['notice'])}", highlight=False)
     for collection in report["collections_created"]:
-        stdout.print(f"[green]+ collection[/] {collection['name']}", highlight=False)
+        stdout.print(f"[green]+ collection[/] {escape(collection['name'])}", highlight=False)
     for work in sorted_works(report):
         if work["action"] == "unchanged":
             continue

@@ -13,7 +13,7 @@ import typer
 
 from ..schedule import RENDERERS, Job
 from .app import EXIT_OK, Globals, app, fail
-from .render import stdout
+from .render import echo, echo_json, stderr, stdout
 from .status import status_data
 
 
@@ -57,10 +57,20 @@ def schedule(
         fail("--command must be 'sync' or 'refresh'")
     if command == "sync" and not paths:
         fail("name the note folders the scheduled sync reads")
+    if command == "refresh" and paths:
+        stderr.print("note: refresh works on the whole library; the folders named are not "
+                     "part of the scheduled command", markup=False, highlight=False)
+    settings = options.config()
     resolved = tuple(p.expanduser().resolve() for p in paths or ())
     config = options.config_path.expanduser().resolve() if options.config_path else None
-    job = Job(_executable(), command, resolved, config, every.value, report_dir)
-    typer.echo(RENDERERS[print_for.value](job), nl=False)
+    library = (f"{settings['zotero.library_type']}s/{settings['zotero.library_id']}"
+               if settings["zotero.library_id"] else "")
+    log_dir = (Path.home() / "Library" / "Logs" if print_for is Scheduler.launchd
+               else settings.state_path().parent)
+    job = Job(_executable(), command, resolved, config, every.value,
+              report_dir.expanduser().resolve() if report_dir else None, library,
+              log_dir.expanduser().absolute())
+    echo(RENDERERS[print_for.value](job), nl=False)
 
 
 @app.command()
@@ -71,7 +81,7 @@ def runs(
     """List past runs: start, end, outcome, counts and report."""
     data = status_data(ctx.obj.config())["runs"]
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(data, ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_OK)
     if not data:
         stdout.print("no runs yet")

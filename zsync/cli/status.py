@@ -9,9 +9,9 @@ import typer
 
 from ..adapters.state import StateStore
 from ..adapters.zotero import ZoteroSetupError, key_check, make_api
-from ..config import SETTINGS, Config, Secret
+from ..config import SETTINGS, Config, Secret, plain_http_risks
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .render import stdout
+from .render import echo_json, stdout
 
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -57,7 +57,7 @@ def status(
     options: Globals = ctx.obj
     data = status_data(options.config())
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        echo_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         raise typer.Exit(EXIT_OK)
     stdout.print(f"library: {data['library'] or '(not configured)'}", highlight=False)
     stdout.print(f"state:   {data['state']}", highlight=False)
@@ -99,8 +99,10 @@ def config_check(ctx: typer.Context) -> None:
         api = make_api(config)
     except ZoteroSetupError as exc:
         fail(str(exc))
+    risks = plain_http_risks(config)
     result = key_check(api)
     checks = [
+        *((risk, False) for risk in risks),
         ("Zotero reachable at " + api.endpoint, result.reachable),
         ("API key known to Zotero", result.key_valid),
         (f"key may read {api.library}", result.can_read),
@@ -111,4 +113,4 @@ def config_check(ctx: typer.Context) -> None:
         stdout.print(f"{mark} {label}", highlight=False)
     if result.message:
         stdout.print(result.message, markup=False, highlight=False)
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_PARTIAL)
+    raise typer.Exit(EXIT_OK if result.ok and not risks else EXIT_PARTIAL)

@@ -3,8 +3,11 @@ terminal, Markdown for a file; JSON is the report itself."""
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
+
+from ..logs import printable
 
 Line = tuple[str, str]  # (style, text): head, item, master, match, write, payload, ...
 
@@ -118,7 +121,9 @@ def _input_lines(report: dict[str, Any]) -> list[Line]:
 
 
 def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell or line: HTML inert, one line, pipes escaped."""
+    text = html.escape(str(text if text is not None else ""), quote=False)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(report: dict[str, Any]) -> str:
@@ -130,7 +135,7 @@ def to_markdown(report: dict[str, Any]) -> str:
     else:
         out += [f"Master rule: {report['master_rule']}.", ""]
         out += _library_md(report)
-    return "\n".join(out).rstrip() + "\n"
+    return printable("\n".join(out).rstrip() + "\n")
 
 
 def _library_md(report: dict[str, Any]) -> list[str]:

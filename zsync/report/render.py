@@ -1,16 +1,47 @@
-"""Render a report dictionary (see `model.build_report`) as Markdown, HTML or JSON."""
+"""Render a report dictionary (see `model.build_report`) as Markdown, HTML or JSON.
+
+Every renderer masks known secrets; Markdown and HTML escape the text they take from
+notes, the library and servers (HTML markup, and control characters shown as `\x1b`), so a
+`<script>` in a title or an escape sequence in a file name stays inert wherever the report
+is shown.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
+
+from ..logs import printable, printable_json, redact
 
 ACTION_ORDER = ("error", "conflict", "create", "update", "duplicate", "unchanged")
 
 
 def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2, default=str)
+    return printable_json(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+
+
+def _md(value: Any) -> str:
+    """Text for one Markdown line: controls escaped, newlines too, HTML inert."""
+    return html.escape(printable(str(value), newlines=False), quote=False)
+
+
+def _fenced_json(value: Any) -> list[str]:
+    """`value` as a JSON code block whose fence is longer than any run of backticks in it."""
+    text = printable_json(json.dumps(value, ensure_ascii=False, indent=2))
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "json", text, fence]
+
+
+def _code(value: Any) -> str:
+    """Inline code that `value`'s own backticks cannot close."""
+    text = printable(str(value), newlines=False)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def headline(report: dict[str, Any]) -> str:
@@ -82,29 +113,30 @@ def _source(work: dict[str, Any]) -> str:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
-    out = [f"# zsync {report['command']} report", "", headline(report), ""]
-    out += [f"- {n}" for n in report["notices"]]
+    out = [f"# zsync {_md(report['command'])} report", "", _md(headline(report)), ""]
+    out += [f"- {_md(n)}" for n in report["notices"]]
     if report["retracted"]:
         out += ["", "## Retracted or corrected", ""]
-        out += [f"- **{r['identity']}**: {r['notice']}" for r in report["retracted"]]
+        out += [f"- **{_md(r['identity'])}**: {_md(r['notice'])}" for r in report["retracted"]]
     if report["collections_created"]:
         out += ["", "## Collections to create", ""]
-        out += [f"- {c['name']} (`{c['key']}`)" for c in report["collections_created"]]
+        out += [f"- {_md(c['name'])} ({_code(c['key'])})" for c in report["collections_created"]]
     out += ["", "## Works", ""]
     for work in sorted_works(report):
         title = work["title"] or work["identity"]
-        out.append(f"### {work['action'].upper()}: {title}")
+        out.append(f"### {work['action'].upper()}: {_md(title)}")
         out.append(
-            f"`{work['identity']}` from {_source(work)}"
-            + (f" → item `{work['item_key']}`" if work["item_key"] else "")
+            f"{_code(work['identity'])} from {_md(_source(work))}"
+            + (f" → item {_code(work['item_key'])}" if work["item_key"] else "")
         )
-        out += [f"- {line}" for line in work_lines(work, report.get("collection_names"))]
+        out += [f"- {_md(line)}" for line in work_lines(work, report.get("collection_names"))]
         if work["create"]:
-            out += ["", "```json", json.dumps(work["create"], ensure_ascii=False, indent=2), "```"]
+            out += ["", *_fenced_json(work["create"])]
         out.append("")
     if report["input_problems"]:
         out += ["## Inputs that could not be used", ""]
-        out += [f"- {p['path']}:{p['line'] or ''} {p['error']}" for p in report["input_problems"]]
+        out += [f"- {_md(p['path'])}:{p['line'] or ''} {_md(p['error'])}"
+                for p in report["input_problems"]]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -120,7 +152,10 @@ pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:.8rem}small{color:#
 
 def to_html(report: dict[str, Any]) -> str:
     """A self-contained page: no scripts, no external resources."""
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        return html.escape(printable(text))
+
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>zsync {esc(report['command'])} report</title><style>{_CSS}</style></head><body>",
@@ -155,4 +190,4 @@ def to_html(report: dict[str, Any]) -> str:
         ]
         parts.append("</ul>")
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return redact("\n".join(parts))

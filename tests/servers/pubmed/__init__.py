@@ -13,13 +13,18 @@ See tests/servers/README.md.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from tests.servers.base import (
+    Fault,
     LocalServer,
+    Request,
+    Response,
     app_server,
     serve_source,
     shared_dir,
@@ -39,6 +44,7 @@ __all__ = [
     "ArticleStore",
     "PubMedApp",
     "cli",
+    "echo_api_key_next",
     "fixtures_dir",
     "generate_articles",
     "make_app",
@@ -115,3 +121,25 @@ def cli(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     app = make_app(args.articles_dir, **source_options(args))
     serve_source("pubmed", app, args, f"{len(app.store)} records")
+
+
+def echo_api_key_next(server: LocalServer, *, times: int = 1) -> None:
+    """The next E-utilities answers to a request with an `api_key` repeat the key, as a
+    careless server or proxy would: at the start of every title and abstract of an XML
+    answer, or as a `request` member of a JSON one."""
+
+    def carries_key(request: Request) -> bool:
+        return bool(PubMedApp.params(request).get("api_key"))
+
+    def echo(request: Request, answer: Response) -> Response:
+        key = PubMedApp.params(request)["api_key"]
+        if answer.body.lstrip().startswith(b"{"):
+            data = json.loads(answer.body)
+            data["request"] = {"api_key": key}
+            answer.body = json.dumps(data).encode()
+        else:
+            answer.body = re.sub(rb"(<(?:ArticleTitle|AbstractText)\b[^>]*>)",
+                                 lambda m: m.group(1) + key.encode() + b" ", answer.body)
+        return answer
+
+    server.inject(Fault("rewrite", carries_key, times=times, rewrite=echo))

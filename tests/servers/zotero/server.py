@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..base import Fault, LocalServer, Request, Response, started
+from ..base import Fault, LocalServer, Request, Response, echo_in_strings, started
 from .app import ZoteroApp
-from .auth import WRITE_METHODS
+from .auth import WRITE_METHODS, request_key
 
 DEFAULT_KEY = "zsyncTestKey0000000000000000000"  # 31 characters; any string works
 Matcher = Callable[[Request], bool]
@@ -65,6 +65,25 @@ class ZoteroServer(LocalServer):
     def backoff(self, seconds: float | str, times: int = 1) -> None:
         """`Backoff: <seconds>` on the next successful responses."""
         self.app.set_backoff(seconds, times)
+
+    def echo_key_next(self, *, times: int = 1, match: Matcher | None = None,
+                      status: int | None = None, fields: Iterable[str] = ("title",)) -> None:
+        """The next matching answers repeat the API key the request carried, as a careless
+        server or proxy would: with `status`, a plain-text error naming the key (the app
+        still handles the request); without, every string under `fields` in a JSON
+        answer gets the key appended."""
+        fields = tuple(fields)
+
+        def echo(request: Request, answer: Response) -> Response:
+            key = request_key(request) or ""
+            if status is not None:
+                return self._plain(status, f"An error occurred for key {key}")
+            if not answer.headers.get("Content-Type", "").startswith("application/json"):
+                return answer
+            answer.body = echo_in_strings(answer.body, key, fields)
+            return answer
+
+        self.inject(Fault("rewrite", match or (lambda _r: True), times=times, rewrite=echo))
 
     def statuses(self, endpoint: str | None = None) -> list[tuple[str, int | None]]:
         """(method, status) of logged requests, optionally for one endpoint."""
