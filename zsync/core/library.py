@@ -90,6 +90,7 @@ class LibraryView:
     collections: dict[str, LibraryCollection] = field(default_factory=dict)
     _index: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     deleted: frozenset[str] = frozenset()  # keys of items deleted on the server
+    _children: dict[str, list[LibraryItem]] | None = None
     _memories: dict[str, Memory] = field(default_factory=dict)
 
     @classmethod
@@ -125,11 +126,16 @@ class LibraryView:
         """Keys of live top-level items holding identifier `value` of `kind`."""
         return list(self._index.get((kind, value), [])) if value else []
 
-    def children(self, key: str, item_type: str = "note") -> list[LibraryItem]:
-        return [
-            i for i in self.items.values()
-            if i.parent == key and i.item_type == item_type and not i.trashed
-        ]
+    def children(self, key: str, item_type: str = "note", *,
+                 trashed: bool = False) -> list[LibraryItem]:
+        """Child items of `key` of one type; trashed ones only with `trashed`."""
+        if self._children is None:
+            self._children = {}
+            for item in self.items.values():
+                if item.parent:
+                    self._children.setdefault(item.parent, []).append(item)
+        return [i for i in self._children.get(key, [])
+                if i.item_type == item_type and (trashed or not i.trashed)]
 
     def collection_path(self, key: str) -> tuple[str, ...]:
         """Names from the top collection down to `key`."""
