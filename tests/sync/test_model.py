@@ -339,7 +339,8 @@ class SyncModel(RuleBasedStateMachine):
                 self.steps += 1
                 html = children[0]["note"] + f"<p>My own remark {self.steps}.</p>"
                 self.world.zotero.app.edit_item(self.world.ref, key, {"note": html})
-                self.user.child_notes[key] = html
+                # as the server stored it (it cleans note HTML)
+                self.user.child_notes[key] = self.world.zotero.app.item(key, self.world.ref)["note"]
             self.user.notes_touched.add(work)
         self._then(sync)
 
