@@ -4,7 +4,7 @@ A sync must be as safe on a new laptop, after the state file was lost, or on a s
 computer as on the machine that made the item. So the record of what zsync last wrote to
 an item lives in the library, in one line of the item's `extra` field:
 
-    zsync: <base64url of compact JSON>
+    zsync: <base64url of a short binary record>
 
 It holds, as short hashes of the values *as the server stores them* (see `clean`):
 
@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 LINE_PREFIX = "zsync:"
@@ -102,27 +102,6 @@ class Memory:
         """The library's `value` of field `name` is still what zsync wrote there."""
         return self.fields.get(name) == value_hash(value)
 
-    def owns_tag(self, tag: str) -> bool:
-        return tag_hash(tag) in self.tags
-
-    def wanted_by_others(self, tag: str, seen: Iterable[str]) -> bool:
-        """Another contributor, not among `seen`, gave this tag (and may still want it)."""
-        h, seen_ids = tag_hash(tag), set(seen)
-        return any(h in c.tags for cid, c in self.contributors.items() if cid not in seen_ids)
-
-    def note_keys(self) -> dict[str, str]:
-        """Child note key -> contributor id."""
-        return {c.note_key: cid for cid, c in self.contributors.items() if c.note_key}
-
-    def with_contributor(self, cid: str, contribution: Contribution) -> Memory:
-        return replace(self, contributors={**self.contributors, cid: contribution})
-
-    def without_contributor(self, cid: str) -> Memory:
-        return replace(self, contributors={k: v for k, v in self.contributors.items()
-                                           if k != cid})
-
-
-EMPTY = Memory()
 
 
 # Field names written as one byte (an index here); others are written out. Append only:
@@ -149,7 +128,7 @@ class _Writer:
         self.out.append(min(n, 255))
 
     def text(self, value: str | None) -> None:
-        raw = (value or "").encode()[:255]
+        raw = (value or "").encode()[:255].decode(errors="ignore").encode()
         self.byte(len(raw))
         self.out += raw
 
