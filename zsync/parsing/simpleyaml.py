@@ -4,7 +4,8 @@ Handles `key: scalar`, `key: "quoted"`, `key: [a, b]`, and under `key:` a list o
 or of flat maps (`- family: X` / `given: Y`), with consistent indentation. Whatever it is
 not sure to read exactly as YAML would (flow maps, anchors, block scalars, ragged
 indentation, `: ` inside a plain value …) makes it return None, and the caller uses PyYAML.
-Values are returned as strings (None for empty/null), which is how the caller reads them.
+Values are returned as strings, as written (None for empty/null): `01234567`, `010`, `yes`
+and `2020-01-01` stay text, exactly as the caller's YAML loader (no typing) gives them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ _ITEM = re.compile(r"^([ \t]*)-[ \t]+(.*?)[ \t]*$")
 _SUB = re.compile(r"^([ \t]+)([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _UNSAFE_START = frozenset("{&*!|>%@`#-?,]}")
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
-_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
 class _NotSimple(Exception):
@@ -96,5 +96,4 @@ def _scalar(value: str) -> Any:
         return value[1:-1]
     if first in _UNSAFE_START or ": " in value or " #" in value or value.endswith(":"):
         raise _NotSimple
-    lower = value.lower()
-    return _BOOLS.get(lower, value)
+    return value
