@@ -184,7 +184,7 @@ def _fields(data: dict[Any, Any], lines: dict[str, int]) -> list[Field]:
             key = "tags"
         line = lines.get(key_text, 1)
         for text, single in _values(key, value):
-            out.append(Field(key, text, line, rank, single))
+            out.append(Field(key, text, line, rank, single, normalise(key_text)))
     return out
 
 
