@@ -167,8 +167,43 @@ def test_aliases_that_name_the_work_by_author_and_year(alias: str, family: str |
 
 
 @pytest.mark.parametrize(
+    ("line", "first", "year", "title"),
+    [
+        ("Marr, D. (1982). _Vision_. The MIT Press.", "Marr, D.", "1982", "Vision"),
+        ("Marr, David. 1982. *Vision: A Computational Investigation*. MIT Press.", "Marr, David", "1982", "Vision: A Computational Investigation"),
+        (
+            "Shannon, Claude E. “A Mathematical Theory of Communication.” *The Bell System Technical Journal* 27, no. 3 (1948): 379–423.",
+            "Shannon, Claude E", "1948", "A Mathematical Theory of Communication",
+        ),
+        (
+            "Shannon, C. E. “A Mathematical Theory of Communication.” The Bell System Technical Journal, vol. 27, 1948.",
+            "Shannon, C. E", "1948", "A Mathematical Theory of Communication",
+        ),
+        (
+            "[1] C. E. Shannon and W. Weaver, “A mathematical theory of communication,” Bell Syst. Tech. J., vol. 27, pp. 379–423, 1948.",
+            "C. E. Shannon", "1948", "A mathematical theory of communication",
+        ),
+        (
+            "Voineagu I, Wang X, Johnston P, et al. Transcriptomic analysis of autistic brain. Nature. 2011;474(7351):380-384.",
+            "Voineagu I", "2011", "Transcriptomic analysis of autistic brain",
+        ),
+    ],
+)
+def test_formatted_references_in_the_common_styles(line: str, first: str, year: str, title: str) -> None:
+    found = read_reference(line)
+    assert found is not None
+    assert (found.authors[0], found.year, found.title) == (first, year, title)
+
+
+@pytest.mark.parametrize(
     "line",
-    ["We found (2019) that this is true.", "In the study by Smith (2019). Results were good.", "Plain text."],
+    [
+        "We found (2019) that this is true.",
+        "In the study by Smith (2019). Results were good.",
+        "Plain text.",
+        'He said “this is great,” in 2019.',
+        "See also the discussion. *Important* in 2020.",
+    ],
 )
 def test_prose_is_not_a_formatted_reference(line: str) -> None:
     assert read_reference(line) is None

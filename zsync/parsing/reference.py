@@ -6,6 +6,11 @@ Forms read (after Markdown links, emphasis markers and quote marks are set aside
 - APA and its relatives, as Zotero's bibliography and the Obsidian plugins write them:
   `Marr, D. (1982). _Vision: A Computational Investigation_. The MIT Press.`
   `Hill, Y. (2020). A Dynamical Approach to Psychological Resilience.`
+  and Chicago author-date: `Marr, David. 1982. *Vision*. MIT Press.`
+- Chicago and MLA bibliographies, the title quoted or in italics and the year after it:
+  `Shannon, Claude E. “A Mathematical Theory of Communication.” *Bell System …* 27 (1948).`
+- IEEE: `[1] C. E. Shannon, “A mathematical theory of communication,” …, 1948.`
+- Vancouver (PubMed, NLM): `Shannon CE, Weaver W. A theory. Bell Syst Tech J. 1948;27:379-423.`
 - a bold title followed by the authors and year:
   `**Memory devices for in-memory computing** — Sebastian, Le Gallo (2020), *Nature*`
 - a note's alias: `Jaques et al. (2019)`, `Beneš et al. (2011) Urban ecosystem design`,
@@ -24,6 +29,23 @@ _LINE_MARKS = re.compile(r"^(?:\s*(?:>|[-*+](?=\s)|\d{1,3}[.)](?=\s)))+\s*")
 _YEAR = r"(?:1[5-9]|20)\d\d"
 _APA = re.compile(
     rf"^(?P<authors>[^()]{{2,600}}?)\s*\((?P<year>{_YEAR})[a-z]?(?:,[^)]*)?\)[.,:]?\s+(?P<rest>.+)$"
+)
+_AUTHOR_DATE = re.compile(
+    rf"^(?P<authors>[^()]{{2,600}}?)\.\s+(?P<year>{_YEAR})[a-z]?\.\s+(?P<rest>.+)$"
+)
+_QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{3,400}?)[,.]?[”\"]")
+_NOTES_BIBLIOGRAPHY = re.compile(
+    r"^(?P<authors>[^“\"*_()]{2,400}?)[.,]\s+(?P<title>[“\"][^”\"]{3,400}[”\"]|(?:\*|_)[^*_]{3,400}(?:\*|_))"
+    r"(?P<rest>.*)$"
+)
+_IEEE_NUMBER = re.compile(r"^\[\d{1,4}\]\s*")
+_VANCOUVER = re.compile(
+    rf"^(?P<authors>(?:[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){{0,2}}\s[A-Z]{{1,3}}(?:,\s|\.\s))+"
+    rf"(?:et al\.\s)?)(?P<title>[^.?!]{{3,400}}[.?!])\s(?P<rest>.*?(?P<year>{_YEAR}).*)$"
+)
+_YEAR_IN = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
+_CHICAGO_FIRST = re.compile(
+    r"^[^\W\d_][\w'’-]*(?:\s(?:[a-z]{1,3}\s)?[^\W\d_][\w'’-]*)?,\s[^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){0,3}$"
 )
 _BOLD_LEAD = re.compile(
     rf"^(?:\*\*|__)(?P<title>[^*_]{{8,400}}?)(?:\*\*|__)\s*[—–-]+\s*"
@@ -63,13 +85,70 @@ def read_reference(line: str) -> Reference | None:
     if bold:
         authors = _families(bold["authors"])
         return Reference(authors, bold["year"], bold["title"].strip()) if authors else None
-    apa = _APA.match(text)
-    if not apa:
+    for read in (_read_bibliography, _read_apa, _read_ieee, _read_vancouver):
+        found = read(text)
+        if found:
+            return found
+    return None
+
+
+def _read_apa(text: str) -> Reference | None:
+    match = _APA.match(text) or _AUTHOR_DATE.match(text)
+    if not match:
         return None
-    authors = _apa_authors(apa["authors"])
-    if not authors:
+    authors = _apa_authors(match["authors"]) or _chicago_authors(match["authors"])
+    return Reference(authors, match["year"], _apa_title(match["rest"])) if authors else None
+
+
+def _read_bibliography(text: str) -> Reference | None:
+    """Chicago and MLA: `Family, Given. “Title.” Journal 27 (1948): 379–423.`"""
+    match = _NOTES_BIBLIOGRAPHY.match(text)
+    if not match:
         return None
-    return Reference(authors, apa["year"], _apa_title(apa["rest"]))
+    authors = _chicago_authors(match["authors"])
+    year = _YEAR_IN.search(match["rest"])
+    title = _clean_title(match["title"].strip("“”\"*_"))
+    return Reference(authors, year.group(1) if year else None, title) if authors else None
+
+
+def _read_ieee(text: str) -> Reference | None:
+    """IEEE: `[1] C. E. Shannon and W. Weaver, “Title,” Journal, vol. 27, 1948.`"""
+    numbered = _IEEE_NUMBER.match(text)
+    quoted = _QUOTED.search(text)
+    if not quoted:
+        return None
+    head = text[numbered.end() if numbered else 0 : quoted.start()].strip().rstrip(",").strip()
+    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", head) if n.strip()]
+    given_first = re.compile(r"^(?:[^\W\d_][\w'’-]*\.?\s?-?){1,3}\s+[^\W\d_][\w'’-]+$")
+    if not names or not all(given_first.match(n) and _INITIAL.search(n) for n in names):
+        return None
+    years = _YEAR_IN.findall(text[quoted.end() :])
+    return Reference(names, years[-1] if years else None, _clean_title(quoted["text"]))
+
+
+def _read_vancouver(text: str) -> Reference | None:
+    """Vancouver: `Shannon CE, Weaver W. Title. Journal. 1948;27(3):379-423.`"""
+    match = _VANCOUVER.match(text)
+    if not match:
+        return None
+    names = [n.strip() for n in re.split(r",\s|\.\s", match["authors"]) if n.strip()]
+    names = [n for n in names if n != "et al"]
+    return Reference(names, match["year"], _clean_title(match["title"])) if names else None
+
+
+def _chicago_authors(text: str) -> list[str]:
+    """`Marr, David`, `Shannon, Claude E., and Warren Weaver`: the first name inverted."""
+    chunks = [c.strip() for c in re.split(r",?\s+and\s+", text.strip().rstrip(".")) if c.strip()]
+    if not chunks:
+        return []
+    head = [p.strip() for p in chunks[0].split(",")]
+    if len(head) < 2:
+        return []
+    first = f"{head[0]}, {head[1]}"
+    rest = head[2:] + chunks[1:]
+    if not _CHICAGO_FIRST.match(first) or not all(_is_name(p) for p in rest):
+        return []
+    return [first, *rest]
 
 
 def _apa_authors(text: str) -> list[str]:
