@@ -215,6 +215,50 @@ def test_a_chinese_name_written_without_a_space_has_its_family_name_first() -> N
     assert [(c.family, c.given) for c in creators] == [("陈", "立宏"), ("欧阳", "修文")]
 
 
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [("OpenAI", "OpenAI"), ("WHO", "WHO"), ("World Health Organization", "World Health Organization"),
+     ("ATLAS Collaboration", "ATLAS Collaboration")],
+)
+def test_organisations_and_collaborations_are_one_name(written: str, name: str) -> None:
+    (creator,) = _one(f"---\ntitle: A Report\nauthor: {written}\nyear: 2023\n---\n").creators
+    assert (creator.name, creator.family) == (name, None)
+
+
+def test_a_one_word_family_name_stays_a_person() -> None:
+    (creator,) = _one("---\ntitle: A Report\nauthor: McDonald\nyear: 2023\n---\n").creators
+    assert (creator.name, creator.family) == (None, "McDonald")
+
+
+# --- Logseq journals, org-roam-bibtex -------------------------------------------------------
+
+
+def test_a_logseq_journal_page_with_several_paper_blocks() -> None:
+    text = (
+        "- Read some papers today\n- [[@Attention Is All You Need]]\n"
+        "  title:: Attention Is All You Need\n  authors:: [[Ashish Vaswani]], [[Noam Shazeer]]\n"
+        "  date:: 2017\n  doi:: 10.48550/arXiv.1706.03762\n- [[@Deep Residual Learning]]\n"
+        "  title:: Deep Residual Learning for Image Recognition\n  authors:: [[Kaiming He]]\n"
+        "  date:: 2016\n  doi:: 10.1109/CVPR.2016.90\n- Lunch\n"
+    )
+    records = markdown.parse(text, "journals/2024_01_02.md")
+    assert [(r.title, _first_author(r), r.year) for r in records] == [
+        ("Attention Is All You Need", "Vaswani", 2017),
+        ("Deep Residual Learning for Image Recognition", "He", 2016),
+    ]
+    assert records[0].ids.arxiv == "1706.03762"  # the arXiv DOI names the preprint
+    assert records[1].ids.doi == "10.1109/cvpr.2016.90"
+
+
+def test_an_org_roam_bibtex_title_with_author_and_year() -> None:
+    text = (
+        ":PROPERTIES:\n:ID:       1234\n:ROAM_REFS: @vaswani2017\n:END:\n"
+        "#+title: Vaswani et al. (2017): Attention Is All You Need\n\n* Notes\nGood.\n"
+    )
+    (record,) = org.parse(text, "note.org")
+    assert (record.title, _first_author(record), record.year) == ("Attention Is All You Need", "Vaswani", 2017)
+
+
 # --- tags ------------------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ class RecordParts:
     fields: list[Field] = field(default_factory=list)
     defaults: list[Field] = field(default_factory=list)  # file-level, used when missing
     heading_title: str | None = None
+    heading_text: str | None = None  # the title heading as written (`Smith et al. (2019): …`)
     hashtags: list[str] = field(default_factory=list)
     scanned_ids: dict[str, str] = field(default_factory=dict)
     reference_lines: list[str] = field(default_factory=list)  # may hold a formatted reference
@@ -165,6 +166,9 @@ def _add_fallbacks(
     for the title, authors and year no field gave."""
     found = [r for r in map(read_reference, parts.reference_lines) if r]
     found += [r for f in fields if f.key == ALIAS for r in [read_alias(f.value)] if r]
+    heading = read_alias(parts.heading_text) if parts.heading_text else None
+    if heading and (heading.title or "et al" in (parts.heading_text or "")):
+        found.append(Reference(heading.authors, heading.year))
     for ref in found:
         _add_reference(builder, ref, seen)
     if not builder.has("date"):
@@ -219,7 +223,7 @@ def _add_names(builder: RecordBuilder, item: Field, seen: set[tuple[str, str]]) 
         creators: Iterable[Creator] = [one] if one else []
     else:
         creators = parse_names(item.value, role)
-    for creator in map(split_cjk_name, creators):
+    for creator in (_as_organisation(split_cjk_name(c)) for c in creators):
         given = _NAME_NOISE.sub("", creator.given or "").casefold()
         name_key = (creator.sort_name.casefold(), given)
         if name_key not in seen and not is_placeholder(creator.sort_name):
@@ -234,6 +238,22 @@ _DOUBLE_FAMILY = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 澹台 轩辕 单于 "
     "歐陽 司徒 諸葛 東方 長孫 南宫 남궁 황보 제갈 선우 독고 사공 서문".split()
 )
+
+
+# One word with capitals inside (`OpenAI`, `DeepMind`) or in capitals (`WHO`, `IEEE`) names
+# an organisation; `McDonald`, `DeWitt`, `LeCun` are family names.
+_ORG_WORD = re.compile(
+    r"^(?:[A-Z]{2,10}\d*|[A-Z][a-z]+(?:[A-Z][a-z]*)+[A-Z]?|[A-Za-z]+\d+[A-Za-z\d]*)$"
+)
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Al|El)[A-Z]")
+
+
+def _as_organisation(creator: Creator) -> Creator:
+    """An author written as one organisation-like word, kept as one name (single field)."""
+    family = creator.family if creator.name is None and not creator.given else None
+    if family and _ORG_WORD.match(family) and not _NAME_PREFIX.match(family):
+        return Creator(name=family, role=creator.role)
+    return creator
 
 
 def split_cjk_name(creator: Creator) -> Creator:

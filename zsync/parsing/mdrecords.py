@@ -34,6 +34,7 @@ _NOT_BIBLIOGRAPHIC = frozenset(["tags", "status", "keywords", "alias"])
 _WRITER_KEYS = frozenset(["author", "creator", "by"])
 _TAG_KINDS = frozenset([TEXT, HEADING, CONT, LABELLED])
 _NON_WORD = re.compile(r"\W+")
+_TOP_BULLET = re.compile(r"^[-*+][ \t]+\S")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d[a-z]?(?!\d)")
 
 
@@ -87,7 +88,7 @@ def _record_starts(doc: MdDoc) -> list[int]:
 
 def _splits(doc: MdDoc, seen: dict[str, str], item: Field, gap: range, level: int | None) -> bool:
     kinds = [doc.kinds[j] for j in gap]
-    if not any(k in (BLANK, HEADING, RULE) for k in kinds):
+    if not any(k in (BLANK, HEADING, RULE) for k in kinds) and not _outline_blocks(doc, gap):
         return False
     value = _comparable(item)
     if item.key in _CONFLICT and value and seen.get(item.key) and seen[item.key] != value:
@@ -98,10 +99,19 @@ def _splits(doc: MdDoc, seen: dict[str, str], item: Field, gap: range, level: in
     return heading is not None and level is not None and heading.level <= level
 
 
+def _outline_blocks(doc: MdDoc, gap: range) -> list[int]:
+    """Top-level bullets in the gap (Logseq and Roam blocks: `- [[@Paper]]` above its
+    indented `title::` properties), each a block of its own."""
+    return [j for j in gap if doc.kinds[j] == TEXT and _TOP_BULLET.match(doc.lines[j])]
+
+
 def _choose_start(doc: MdDoc, gap: range, index: int) -> int:
     headings = [h for h in doc.headings if gap.start <= h.index < gap.stop]
     if headings:
         return min(headings, key=lambda h: (h.level, h.index)).index
+    blocks = _outline_blocks(doc, gap)
+    if blocks and not any(doc.kinds[j] in (BLANK, RULE) for j in gap):
+        return blocks[-1]
     rules = [j for j in gap if doc.kinds[j] == RULE]
     if rules:
         return rules[-1] + 1
@@ -174,6 +184,7 @@ def _parts(doc: MdDoc, path: str, start: int, end: int, position: int) -> Record
         origin=Origin(path, first + 1, last + 1, FORMAT, position),
         fields=fields,
         heading_title=title_from_heading(heading.text) if heading else None,
+        heading_text=heading.text if heading else None,
         hashtags=find_hashtags(_tag_lines(doc, fields, start, end)),
         scanned_ids=scan_lines(own_lines),
         templated=any(start <= j <= end for j in doc.template_fields),
