@@ -176,6 +176,10 @@ def test_aliases_that_name_the_work_by_author_and_year(alias: str, family: str |
             "Shannon, Claude E", "1948", "A Mathematical Theory of Communication",
         ),
         (
+            "Mnih, Volodymyr, Koray Kavukcuoglu, David Silver, et al. “Human-Level Control through Deep Reinforcement Learning.” *Nature* 518, no. 7540 (February 2015): 529–33.",
+            "Mnih, Volodymyr", "2015", "Human-Level Control through Deep Reinforcement Learning",
+        ),
+        (
             "Shannon, C. E. “A Mathematical Theory of Communication.” The Bell System Technical Journal, vol. 27, 1948.",
             "Shannon, C. E", "1948", "A Mathematical Theory of Communication",
         ),

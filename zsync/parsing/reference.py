@@ -43,6 +43,7 @@ _VANCOUVER = re.compile(
     rf"^(?P<authors>(?:[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){{0,2}}\s[A-Z]{{1,3}}(?:,\s|\.\s))+"
     rf"(?:et al\.\s)?)(?P<title>[^.?!]{{3,400}}[.?!])\s(?P<rest>.*?(?P<year>{_YEAR}).*)$"
 )
+_ET_AL = re.compile(r",?\s+et\s+al\.?$")
 _YEAR_IN = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
 _CHICAGO_FIRST = re.compile(
     r"^[^\W\d_][\w'’-]*(?:\s(?:[a-z]{1,3}\s)?[^\W\d_][\w'’-]*)?,\s[^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){0,3}$"
@@ -138,7 +139,8 @@ def _read_vancouver(text: str) -> Reference | None:
 
 def _chicago_authors(text: str) -> list[str]:
     """`Marr, David`, `Shannon, Claude E., and Warren Weaver`: the first name inverted."""
-    chunks = [c.strip() for c in re.split(r",?\s+and\s+", text.strip().rstrip(".")) if c.strip()]
+    text = _ET_AL.sub("", text.strip().rstrip("."))
+    chunks = [c.strip() for c in re.split(r",?\s+and\s+", text) if c.strip()]
     if not chunks:
         return []
     head = [p.strip() for p in chunks[0].split(",")]
