@@ -16,7 +16,9 @@ from typing import Any
 _KEY = re.compile(r"^([A-Za-z_][\w .-]*?)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _ITEM = re.compile(r"^([ \t]*)-[ \t]+(.*?)[ \t]*$")
 _SUB = re.compile(r"^([ \t]+)([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
-_UNSAFE_START = frozenset("{&*!|>%@`#-?,]}")
+_UNSAFE_START = frozenset("[{&*!|>%@`#-?,]}")
+# A plain item of a flow list that reads the same in any YAML parser.
+_FLOW_ITEM = re.compile(r"[\w.()/+][\w .()/+\-]*")
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
 
 
@@ -79,10 +81,11 @@ def _nested(
 
 def _inline(value: str) -> Any:
     if value.startswith("[") and value.endswith("]"):
-        inner = value[1:-1]
-        if "[" in inner or "]" in inner or "{" in inner or "'" in inner or '"' in inner:
+        inner = value[1:-1].strip()
+        items = [v.strip() for v in inner.split(",")] if inner else []
+        if not all(_FLOW_ITEM.fullmatch(v) for v in items):
             raise _NotSimple
-        return [_scalar(v.strip()) for v in inner.split(",") if v.strip()]
+        return [_scalar(v) for v in items]
     return _scalar(value)
 
 
