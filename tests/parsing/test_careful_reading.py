@@ -146,6 +146,23 @@ def test_a_notes_creation_time_is_not_the_publication_year() -> None:
     assert (record.title, _first_author(record), record.year) == ("Social Influence", "Jaques", 2019)
 
 
+def test_a_front_matter_date_filled_on_the_day_of_writing_yields_to_the_works_year() -> None:
+    text = "---\naliases:\n  - Jaques et al. (2019)\ntitle: Social Influence\ndate: 2023-12-28\n---\n"
+    assert _one(text).year == 2019
+    assert _one("---\ntitle: Social Influence\ndate: 2018-03-01\n---\n").year == 2018
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("Attention Is All You Need (Vaswani et al., 2017)", "Attention Is All You Need"),
+        ("(2016) Deep Residual Learning", "Deep Residual Learning"),
+    ],
+)
+def test_a_year_or_citation_around_a_heading_title_is_dropped(heading: str, title: str) -> None:
+    assert _one(f"# {heading}\n\nDOI: 10.1000/abc\n").title == title
+
+
 def test_the_citation_keys_year_when_nothing_else_gives_one() -> None:
     text = "---\ntitle: Transcriptomic analysis\ncitekey: voineaguTranscriptomicAnalysisAutistic2011\ncreationdate: 09-01-2024\n---\n"
     assert _one(text).year == 2011

@@ -59,6 +59,7 @@ _BRACE_SLOTS = re.compile(
     r"[\s,;:.()*_|/-]*(?:\{[^{}\n]{1,40}\}[\s,;:.()*_|/-]*){2,}|\{[a-z_][\w.-]*\}"
 )
 _TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CITEKEY_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
 # `journalArticle | Title`, `Paper | Title`: a template's item type before the title.
 _KIND_PREFIX = re.compile(r"^(?P<kind>[^\W\d_][\w-]{1,30})\s*\|\s*(?P<title>\S.*)$")
@@ -169,14 +170,27 @@ def _add_fallbacks(
     heading = read_alias(parts.heading_text) if parts.heading_text else None
     if heading and (heading.title or "et al" in (parts.heading_text or "")):
         found.append(Reference(heading.authors, heading.year))
+    citekey_years = [
+        years[0]
+        for f in fields
+        if f.key == CITEKEY
+        for years in [_CITEKEY_YEAR.findall(f.value)]
+        if len(years) == 1
+    ]
+    stated = [r.year for r in found if r.year] + citekey_years
+    if stated and _only_a_note_date(fields) and str(stated[0]) not in builder.values["date"][0]:
+        builder.values["date"] = [stated[0]]  # the note's own date, not the work's
     for ref in found:
         _add_reference(builder, ref, seen)
-    if not builder.has("date"):
-        for item in fields:
-            years = _CITEKEY_YEAR.findall(item.value) if item.key == CITEKEY else []
-            if len(years) == 1:
-                builder.add("date", years[0])
-                break
+    if not builder.has("date") and citekey_years:
+        builder.add("date", citekey_years[0])
+
+
+def _only_a_note_date(fields: list[Field]) -> bool:
+    """The year so far comes only from a front matter `date:` holding a full date, which
+    templates fill with the day the note was written."""
+    dates = [f for f in fields if f.key == "date" and not _TIME_OF_DAY.search(f.value)]
+    return bool(dates) and all(f.label == "date" and _FULL_DATE.search(f.value) for f in dates)
 
 
 def _add_reference(builder: RecordBuilder, ref: Reference, seen: set[tuple[str, str]]) -> None:

@@ -112,7 +112,10 @@ _AUTHOR_YEAR = re.compile(
     r"^[^\W\d_][\w'’.-]*(?:\s+(?:et\s+al\.?|and|&|y|und|et)(?:\s+[^\W\d_][\w'’.-]*)?)?,?"
     r"\s*\(?\d{4}[a-z]?\)?\s*[-–—:|]\s+"
 )
-_YEAR_SUFFIX = re.compile(r"\s*[(\[](?:\d{4}[a-z]?|n\.\s?d\.)[)\]]\s*$")
+_YEAR_SUFFIX = re.compile(
+    r"\s*[(\[](?:[^\W\d_][^()\[\]]{0,60}?,?\s+)?(?:\d{4}[a-z]?|n\.\s?d\.)[)\]]\s*$"
+)
+_YEAR_PREFIX = re.compile(r"^[(\[]\d{4}[a-z]?[)\]]\s*[-–—:|]?\s*")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
@@ -126,7 +129,7 @@ def title_from_heading(heading: str) -> str | None:
     """The work's title a heading gives, without "Notes on", citekeys or a "(2016)" year."""
     text = _MD_LINK.sub(_link_text, unwrap_wikilinks(heading))
     text = SPACES.sub(" ", _MARKUP.sub("", text)).strip()
-    for pattern in (_TITLE_PREFIX, _CITEKEY, _AUTHOR_YEAR):
+    for pattern in (_TITLE_PREFIX, _CITEKEY, _AUTHOR_YEAR, _YEAR_PREFIX):
         text = pattern.sub("", text, count=1).strip()
     text = _YEAR_SUFFIX.sub("", text).strip(" -–—:|")
     if not text or text.startswith("@") or is_section_name(text):
