@@ -280,6 +280,20 @@ def test_an_org_roam_bibtex_title_with_author_and_year() -> None:
     assert (record.title, _first_author(record), record.year) == ("Attention Is All You Need", "Vaswani", 2017)
 
 
+def test_an_org_note_opening_with_its_reference() -> None:
+    text = "#+title: Vision notes\n\nMarr, D. (1982). /Vision: A Computational Investigation/. The MIT Press.\n"
+    (record,) = org.parse(text, "vision.org")
+    assert (record.title, _first_author(record), record.year) == ("Vision: A Computational Investigation", "Marr", 1982)
+
+
+def test_a_list_of_references_names_no_single_work() -> None:
+    text = (
+        "# Reading list\n\nMarr, D. (1982). _Vision_. The MIT Press.\n\n"
+        "Shannon, C. E. (1948). A Mathematical Theory of Communication. _Bell Syst. Tech. J._\n"
+    )
+    assert all(r.title != "Vision" and not r.creators for r in markdown.parse(text, "list.md"))
+
+
 # --- tags ------------------------------------------------------------------------------------
 
 

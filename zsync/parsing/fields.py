@@ -166,6 +166,8 @@ def _add_fallbacks(
     """What a formatted reference, an alias (`Smith et al. (2019)`) or a citation key says,
     for the title, authors and year no field gave."""
     found = [r for r in map(read_reference, parts.reference_lines) if r]
+    if len({(r.title or "").casefold() for r in found}) > 1:
+        found = []  # a list of works: none of them is surely the note's
     found += [r for f in fields if f.key == ALIAS for r in [read_alias(f.value)] if r]
     heading = read_alias(parts.heading_text) if parts.heading_text else None
     if heading and (heading.title or "et al" in (parts.heading_text or "")):

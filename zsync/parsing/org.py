@@ -169,6 +169,7 @@ def _heading_parts(
         fields=fields,
         hashtags=_inherited_tags(doc, node),
         scanned_ids=scan_lines(head),
+        reference_lines=[doc.lines[i] for i in node.body[:12]],
         note="\n".join(doc.lines[node.index : end + 1]).strip("\n"),
     )
 
@@ -188,6 +189,7 @@ def _file_parts(doc: OrgDoc, path: str, text: str, tags: list[str]) -> RecordPar
         heading_text=title,
         hashtags=tags + [t for h in doc.headings for t in h.tags],
         scanned_ids=scan_lines(plain_links(line) for line in _head_zone(doc, doc.file)),
+        reference_lines=[doc.lines[i] for i in doc.file.body[:12]],
         note=text.strip("\n"),
     )
 

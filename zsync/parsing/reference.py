@@ -52,7 +52,9 @@ _BOLD_LEAD = re.compile(
     rf"^(?:\*\*|__)(?P<title>[^*_]{{8,400}}?)(?:\*\*|__)\s*[—–-]+\s*"
     rf"(?P<authors>[^()]{{2,300}}?)\s*\((?P<year>{_YEAR})[a-z]?\)"
 )
-_ITALIC = re.compile(r"(?<![\w*_])(\*|_)(?!\s)(?P<text>[^*_]+?)(?<!\s)\1(?![\w*_])")
+_ITALIC = re.compile(
+    r"(?<![\w*_/:])(\*|_|/)(?!\s)(?P<text>[^*_/]+?)(?<!\s)\1(?![\w*_/])"  # `/…/` in Org
+)
 _INITIAL = re.compile(r"\b[^\W\d_]\.")
 _NAME_WORD = r"[^\W\d_][\w'’\-]*"
 _FAMILY = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
