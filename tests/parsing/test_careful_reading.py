@@ -92,6 +92,14 @@ def test_a_logseq_page_path_is_not_a_title_and_the_reference_line_is_read() -> N
     assert _first_author(record) == "Sebastian"
 
 
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [("wiki/refs/Memory Devices for Computing", "Memory Devices for Computing"), ("TCP/IP Illustrated", "TCP/IP Illustrated")],
+)
+def test_a_logseq_namespace_is_not_part_of_the_title(written: str, title: str) -> None:
+    assert _one(f"title:: {written}\nyear:: 2020\n").title == title
+
+
 def test_a_formatted_reference_gives_title_authors_and_year() -> None:
     text = (
         "---\ntags:\n  - resilience\n---\nDOI: 10.33612/diss.144252644\n\n"

@@ -68,6 +68,7 @@ _NOTE_KINDS = frozenset(
      "reading", "study", "preprint", "chapter", "thesis", "report", "review", "talk", "video"]
 )
 # A page path (`wiki/refs/smith-2020-topic`, `pages/a___b`), not a title.
+_NAMESPACE = re.compile(r"^(?:[a-z0-9_.@-]+/){2,}([^/]+)$")
 _PAGE_PATH = re.compile(r"^[a-z0-9@._-]+(?:/[a-z0-9@._-]+)+$|___")
 _EMPTY = frozenset(
     [
@@ -293,6 +294,9 @@ def _title_value(value: str) -> str | None:
         return text[1:].strip() if " " in text else None
     if _PAGE_PATH.search(text) and " " not in text:
         return None
+    namespace = _NAMESPACE.match(text)
+    if namespace:  # Logseq's `wiki/refs/Some Title`: the page's own name is the last part
+        text = namespace.group(1).strip()
     kind = _KIND_PREFIX.match(text)
     if kind and (kind["kind"].lower() in _NOTE_KINDS or from_label(kind["kind"])):
         return kind["title"].strip()
