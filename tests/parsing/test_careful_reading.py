@@ -381,3 +381,22 @@ def test_every_identifier_read_is_in_the_note_and_valid(
 def test_the_doi_of_each_form_is_read_whole(doi: str, form: str) -> None:
     record = _one(f"---\ntitle: A Study\n---\n{form.format(doi)}\n")
     assert record.ids.doi == doi.lower()
+
+
+_DOCUMENTS = [
+    "@article{k,\n  title = {A Study},\n  doi = {%s}\n}\n",
+    "TY  - JOUR\nTI  - A Study\nDO  - %s\nER  - \n",
+    "PMID- 123\nTI  - A Study\nLID - %s [doi]\n",
+    '[{"type": "article-journal", "title": "A Study", "DOI": "%s"}]',
+    "---\ntitle: A Study\ndoi: %s\n---\n",
+    "#+title: A Study\n:PROPERTIES:\n:DOI: %s\n:END:\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_DOI, st.sampled_from(_DOCUMENTS))
+def test_every_format_keeps_a_doi_whole(doi: str, document: str) -> None:
+    from zsync.parsing import parse_text
+
+    (record,) = parse_text(document % doi, "input").records
+    assert record.ids.doi == doi.lower() and ids.is_valid_doi(record.ids.doi)
