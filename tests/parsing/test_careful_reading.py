@@ -353,7 +353,7 @@ def _in_input(value: str, text: str) -> bool:
     return value.casefold() in folded or value.casefold() in re.sub(r"[\s-]", "", folded)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_DOI, st.sampled_from(_FORMS), _NOISE, _NOISE, _PMID, st.sampled_from(["md", "org"]))
 def test_every_identifier_read_is_in_the_note_and_valid(
     doi: str, form: str, before: str, after: str, pmid: int, kind: str
@@ -376,7 +376,7 @@ def test_every_identifier_read_is_in_the_note_and_valid(
             assert ids.normalize_isbn(isbn) == isbn
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_DOI, st.sampled_from(_FORMS))
 def test_the_doi_of_each_form_is_read_whole(doi: str, form: str) -> None:
     record = _one(f"---\ntitle: A Study\n---\n{form.format(doi)}\n")
