@@ -75,6 +75,7 @@ ALLOWED: dict[str, str] = {
     "iso-dates": "dates compared as the day they name",
     "mesh-tags": "MeSH tags compared by descriptor",
     "isbn-13": "ISBNs compared as ISBN-13",
+    "arxiv-preprints": "an arXiv preprint's type and server not compared",
     "medline-titles": "titles compared without a final period, journal titles without case",
 }
 
@@ -279,7 +280,12 @@ def normalize_doi_text(text: str) -> str:
 
 
 def _compare(score: Score, label: str, theirs: dict[str, str], ours: dict[str, str]) -> None:
+    skipped: set[str] = set()
+    if ours.get("itemType") == "preprint" and theirs.get("itemType") != "preprint":
+        skipped = {"itemType", "publicationTitle"}  # arxiv-preprints
     for name, value in theirs.items():
+        if name in skipped:
+            continue
         score.compared += 1
         mine = ours.get(name)
         if mine is not None and (mine == value or _same_text(name, mine, value)):

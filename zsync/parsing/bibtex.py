@@ -24,7 +24,9 @@ from .bibtex_fields import entry_to_record
 FORMAT = "bibtex"
 
 _FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(]")
-_ENTRY_HEAD = re.compile(r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*[^\s,={}()\"#%]*\s*,")
+_ENTRY_HEAD = re.compile(
+    r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(?:[^\s,={}()\"#%]*\s*,|[A-Za-z][\w-]*\s*=)"
+)
 _SALVAGED = r"(title|doi|pmid|pmcid|eprint|archiveprefix|year|date|url|journal|booktitle|author)"
 # `name = {value}` (one level of inner braces), `name = "value"` or `name = 2020`, anywhere ...
 _SALVAGE = re.compile(

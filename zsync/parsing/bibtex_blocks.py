@@ -19,6 +19,7 @@ _START = re.compile(r"(?<![\w@])@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])")
 # ... but inside an unclosed block only one at the start of a line ends it.
 _LINE_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
 _KEY = re.compile(r"\s*([^\s,={}()\"#%]*)\s*,")
+_KEYLESS = re.compile(r"\s*[A-Za-z][\w-]*\s*=")  # `@article{ author = ...`: no key
 SPECIAL = frozenset({"string", "comment", "preamble"})
 
 
@@ -56,6 +57,11 @@ def split_blocks(text: str) -> list[Block]:
         body = text[match.start() : end].rstrip()
         key_match = _KEY.match(text, match.end())
         key = key_match.group(1) if key_match and kind not in SPECIAL else ""
+        if kind not in SPECIAL and key_match is None and _KEYLESS.match(text, match.end()):
+            # EndNote writes entries without a key: give it one, so the entry can be read.
+            key = f"entry-at-line-{lines.line(match.start())}"
+            head = match.end() - match.start()
+            body = f"{body[:head]}{key},{body[head:]}"
         blocks.append(
             Block(
                 kind,

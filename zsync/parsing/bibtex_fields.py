@@ -71,10 +71,32 @@ TYPES = {
     "standard": "standard",
     "preprint": "preprint",
     "article-journal": "journalArticle",
+    "letter": "letter",
+    "movie": "film",
+    "video": "videoRecording",
+    "audio": "audioRecording",
+    "artwork": "artwork",
+    "legislation": "bill",
+    "jurisdiction": "case",
+    # Mendeley's and other exporters' own spellings
+    "web_page": "webpage",
+    "webpage": "webpage",
+    "book_section": "bookSection",
+    "masterthesis": "thesis",
+    "bachelorthesis": "thesis",
+    "generic": "document",
+    "journal": "journalArticle",
+    "conference_paper": "conferencePaper",
+    "newspaper_article": "newspaperArticle",
+    "magazine_article": "magazineArticle",
+    "computer_program": "computerProgram",
+    "hearing": "hearing",
+    "film": "film",
 }
 _PREPRINT_TYPES = {"misc", "online", "electronic", "www", "unpublished", "preprint", "article"}
 _PREPRINT_SERVER = re.compile(r"^\s*(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
-_THESIS_TYPES = {"phdthesis": "Ph.D. thesis", "mastersthesis": "Master's thesis"}
+_THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis",
+                 "masterthesis": "Master's Thesis"}
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 

@@ -79,9 +79,10 @@ def tags_to_record(pairs: Pairs, origin: Origin, warnings: list[str]) -> Record:
     if item_type == "preprint":
         fields.update({k: v for k, v in (("archiveID", pii), ("repository", journal)) if v})
     pages = expand_page_range(first("PG")) or (pii if item_type != "preprint" else None)
-    edition = first("EN")
-    if edition:
-        fields["edition"] = edition
+    for tag, name in (("EN", "edition"), ("CI", "rights")):
+        value = first(tag)
+        if value:
+            fields[name] = value
     if not ids.pmid:
         warnings.append("MEDLINE record without a PMID")
     return Record(

@@ -251,7 +251,8 @@ def _keywords(get: _Tags) -> list[str]:
 
 
 def _more_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
-    for tag, target in (("ET", "edition"), ("ST", "shortTitle"), ("Y2", "accessDate")):
+    for tag, target in (("ET", "edition"), ("ST", "shortTitle"), ("Y2", "accessDate"),
+                        ("DB", "archive"), ("AN", "archiveLocation"), ("DP", "libraryCatalog")):
         value = get.first(tag)
         if value:
             fields.setdefault(target, value)
