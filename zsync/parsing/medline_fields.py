@@ -80,9 +80,8 @@ def tags_to_record(pairs: Pairs, origin: Origin, warnings: list[str]) -> Record:
         fields.update({k: v for k, v in (("archiveID", pii), ("repository", journal)) if v})
     pages = expand_page_range(first("PG")) or (pii if item_type != "preprint" else None)
     for tag, name in (("EN", "edition"), ("CI", "rights")):
-        value = first(tag)
-        if value:
-            fields[name] = value
+        if kept := first(tag):
+            fields[name] = kept
     if not ids.pmid:
         warnings.append("MEDLINE record without a PMID")
     return Record(
