@@ -76,6 +76,7 @@ ALLOWED: dict[str, str] = {
     "mesh-tags": "MeSH tags compared by descriptor",
     "isbn-13": "ISBNs compared as ISBN-13",
     "arxiv-preprints": "an arXiv preprint's type and server not compared",
+    "comma-listed-names": "creators not compared where Zotero made one of several names",
     "medline-titles": "titles compared without a final period, journal titles without case",
 }
 
@@ -124,12 +125,17 @@ def comparable(item: Mapping[str, Any], schema: ZoteroSchema) -> dict[str, str]:
         elif key == "pages":
             text = re.sub(r"\s*[-\u2013\u2014]+\s*", "-", text)
         out[key] = text
-    if item.get("creators"):
+    if item.get("creators") and not _several_in_one(item["creators"]):
         out["creators"] = " | ".join(_creator(c) for c in item["creators"])
     tags = sorted({_mesh_tag(_text(t["tag"])) for t in item.get("tags") or [] if t.get("tag")})
     if tags:
         out["tags"] = " | ".join(tags)
     return out
+
+
+def _several_in_one(creators: list[dict[str, Any]]) -> bool:
+    """comma-listed-names: Zotero made one creator of `A B, C D, E F`; zsync makes three."""
+    return any("," in str(c.get("firstName") or "") for c in creators)
 
 
 def _mesh_tag(tag: str) -> str:
