@@ -161,10 +161,12 @@ class _Getter:
         return value if value and value.strip() else None
 
     def text(self, name: str) -> str | None:
-        return clean(latex_to_text(self.raw(name)))
+        raw = self.raw(name)
+        return clean(latex_to_text(raw)) if raw else None
 
     def verbatim(self, name: str) -> str | None:
-        return clean(latex_verbatim(self.raw(name)))
+        raw = self.raw(name)
+        return clean(latex_verbatim(raw)) if raw else None
 
 
 def _is_server(container: str | None) -> bool:
@@ -217,11 +219,11 @@ def _identifiers(get: _Getter) -> IdCollector:
 
 
 def _urls(get: _Getter) -> list[str]:
-    found = [get.verbatim("url")]
+    found = [get.verbatim("url")]  # the whole field: an address may hold spaces
     for name in ("howpublished", "note"):
         value = get.verbatim(name) or ""
         found.extend(re.findall(r"https?://[^\s{}]+", value))
-    return unique(u.split(" ")[0] for u in found if u)
+    return unique(found)
 
 
 def _date(get: _Getter) -> PartialDate | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -23,6 +23,16 @@ _IFMMODE = re.compile(r"\\ifmmode\b.*?\\else\b(.*?)\\fi\b", re.DOTALL)
 _MATH_SPAN = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
 _SCRIPT_IN_MATH = re.compile(r"([_^])\s*(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s{}\\]))")
 _TEXT_SCRIPT = re.compile(r"\\text(super|sub)script\s*\{([^{}]*)\}")
+# A piece pylatexenc must read: a command with its arguments (one level of nested braces),
+# a math span, or a braced group holding a command (`{\\'n}`); the text between is plain.
+_GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+_FRAGMENT = re.compile(
+    rf"(\\[^A-Za-z\s](?:\s*{_GROUP}|\s*\\[A-Za-z]+|[A-Za-z])?"  # \'{e}, \"o, \'\i, \%
+    r"|\\[cvuHdbkrt]\s+[A-Za-z]"  # \c c, \v s
+    rf"|\\[A-Za-z]+\*?(?:\s*{_GROUP})*"  # \emph{...}, \ss, \frac{a}{b}
+    r"|(?<!\\)\$[^$]+(?<!\\)\$"  # math
+    rf"|\{{[^{{}}]*\\(?:[^{{}}]|{_GROUP})*\}})"  # {\'n}, {\o}
+)
 _TEX_SIGNS = re.compile(r"[\\{}$~]|--|``|''|<")
 # Zotero writes rich-text titles as `{\textless}i{\textgreater}...`: drop the HTML tags,
 # except the sub- and superscripts that carry meaning.
@@ -41,16 +51,32 @@ def latex_to_text(value: str | None) -> str:
     """Plain text for a BibTeX value: accents resolved, markup and braces dropped."""
     if not value:
         return ""
+    return _latex_to_text(value)
+
+
+@lru_cache(maxsize=100_000)
+def _latex_to_text(value: str) -> str:
     text = value
     if _TEX_SIGNS.search(text):
         text = _IFMMODE.sub(r"\1", text)
         text = _TEXT_SCRIPT.sub(lambda m: _script("^" if m.group(1) == "super" else "_",
                                                   m.group(2)), text)
         text = _MATH_SPAN.sub(lambda m: "$" + _scripts_in_math(m.group(1)) + "$", text)
-        text = _convert(text).replace(_KEPT_MARK, "\\")
-        text = text.replace("\u00a0", " ")
+        pieces = _FRAGMENT.split(text)
+        text = "".join(
+            _convert_fragment(piece) if index % 2 else _plain(piece)
+            for index, piece in enumerate(pieces)
+        )
+        text = text.replace(_KEPT_MARK, "\\").replace("\u00a0", " ")
     text = _HTML.sub("", unicodedata.normalize("NFC", text))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _plain(text: str) -> str:
+    """Text between TeX commands: braces, ties, dashes and quotes."""
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
+    return text.replace("``", "\u201c").replace("''", "\u201d")
 
 
 def latex_verbatim(value: str | None) -> str:
@@ -99,6 +125,13 @@ def _converter() -> LatexNodes2Text:
 def _kept_as_written(node: object) -> str:
     name = getattr(node, "macroname", "")
     return f"{_KEPT_MARK}{name}{getattr(node, 'macro_post_space', '')}" if name else ""
+
+
+@lru_cache(maxsize=50_000)
+def _convert_fragment(fragment: str) -> str:
+    """One TeX command, math span or braced group holding a command, as text (the same
+    accents and names recur throughout a file, so each is converted once)."""
+    return _convert(fragment)
 
 
 def _convert(text: str) -> str:
