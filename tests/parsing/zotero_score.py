@@ -77,6 +77,8 @@ ALLOWED: dict[str, str] = {
     "isbn-13": "ISBNs compared as ISBN-13",
     "arxiv-preprints": "an arXiv preprint's type and server not compared",
     "comma-listed-names": "creators not compared where Zotero made one of several names",
+    "ris-names-without-comma": "a RIS name without a comma compared as one string",
+    "all-issns": "every ISSN Zotero kept must be among zsync's",
     "medline-titles": "titles compared without a final period, journal titles without case",
 }
 
@@ -127,6 +129,7 @@ def comparable(item: Mapping[str, Any], schema: ZoteroSchema) -> dict[str, str]:
         out[key] = text
     if item.get("creators") and not _several_in_one(item["creators"]):
         out["creators"] = " | ".join(_creator(c) for c in item["creators"])
+        out["creators~"] = " | ".join(_joined_creator(c) for c in item["creators"])
     tags = sorted({_mesh_tag(_text(t["tag"])) for t in item.get("tags") or [] if t.get("tag")})
     if tags:
         out["tags"] = " | ".join(tags)
@@ -141,6 +144,14 @@ def _several_in_one(creators: list[dict[str, Any]]) -> bool:
 def _mesh_tag(tag: str) -> str:
     """A MeSH heading as its descriptor (`*Humans/ethics` -> `Humans`): mesh-tags."""
     return tag.lstrip("*").split("/", 1)[0] if "/" in tag or tag.startswith("*") else tag
+
+
+def _joined_creator(creator: Mapping[str, Any]) -> str:
+    """ris-names-without-comma: a name as one string, however it is split into fields."""
+    parts = (creator.get("name"), creator.get("lastName"), creator.get("firstName"))
+    text = "".join(str(p) for p in parts if p)
+    letters = re.sub(r"[\W_]+", "", text)
+    return f"{creator.get('creatorType', 'author')}:{letters}"
 
 
 def _creator(creator: Mapping[str, Any]) -> str:
@@ -201,6 +212,9 @@ def _match_keys(item: Mapping[str, Any]) -> list[str]:
     pages = str(item.get("pages") or "")
     if family and pages:
         keys.append(f"cite:{family}:{pages}")
+    year = re.search(r"\d{4}", str(item.get("date") or ""))
+    if family and year:
+        keys.append(f"by:{family}:{year.group(0)}")
     return keys
 
 
@@ -290,8 +304,10 @@ def _compare(score: Score, label: str, theirs: dict[str, str], ours: dict[str, s
     if ours.get("itemType") == "preprint" and theirs.get("itemType") != "preprint":
         skipped = {"itemType", "publicationTitle"}  # arxiv-preprints
     for name, value in theirs.items():
-        if name in skipped:
+        if name in skipped or name == "creators~":
             continue
+        if name == "creators" and theirs.get("creators~") == ours.get("creators~"):
+            ours = {**ours, name: value}
         score.compared += 1
         mine = ours.get(name)
         if mine is not None and (mine == value or _same_text(name, mine, value)):
@@ -302,9 +318,12 @@ def _compare(score: Score, label: str, theirs: dict[str, str], ours: dict[str, s
 
 
 def _same_text(name: str, a: str, b: str) -> bool:
-    """medline-titles: a final period MEDLINE adds to titles, the case of journal titles."""
+    """medline-titles: a final period MEDLINE adds to titles, the case of journal titles;
+    all-issns: every ISSN the record gives."""
     if name == "publicationTitle":
-        return a.casefold() == b.casefold()
+        return a.replace(" : ", ": ").casefold() == b.replace(" : ", ": ").casefold()
+    if name == "ISSN":
+        return set(b.split()) <= set(a.split())
     return name == "title" and a.rstrip(".") == b.rstrip(".")
 
 

@@ -156,8 +156,22 @@ def ris_name(value: str, role: str) -> Creator | None:
         and any(_INITIAL.match(t) for t in tokens)
         and not looks_like_organisation(value)
     ):
-        return parse_name(value, role)
+        creator = parse_name(value, role)
+        if creator and creator.family and _INITIAL.match(creator.family):
+            return _family_first(tokens, role) or creator  # `Eloubeidi M.A.`
+        return creator
     return Creator(name=value, role=role)
+
+
+def _family_first(tokens: list[str], role: str) -> Creator | None:
+    """`Eloubeidi M.A.`, `Penn E.B.` (Embase, Scopus): the family name, then initials."""
+    initials = 0
+    while initials < len(tokens) and _INITIAL.match(tokens[-1 - initials]):
+        initials += 1
+    if not initials or initials == len(tokens) or _INITIAL.match(tokens[0]):
+        return None
+    family = " ".join(tokens[: len(tokens) - initials])
+    return Creator(family=family, given=" ".join(tokens[len(tokens) - initials :]), role=role)
 
 
 def _date(get: _Tags) -> PartialDate | None:
