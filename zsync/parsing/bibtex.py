@@ -20,7 +20,7 @@ from .bibtex_reader import read_block
 
 FORMAT = "bibtex"
 
-_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]")
 _ENTRY_HEAD = re.compile(
     r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(?:[^\s,={}()\"#%]*\s*,|[A-Za-z][\w-]*\s*=)"
 )

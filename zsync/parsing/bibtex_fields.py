@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from ..core.dates import parse_date
 from ..core.records import (
@@ -162,11 +163,21 @@ class _Getter:
 
     def text(self, name: str) -> str | None:
         raw = self.raw(name)
-        return clean(latex_to_text(raw)) if raw else None
+        return _as_text(raw) if raw else None
 
     def verbatim(self, name: str) -> str | None:
         raw = self.raw(name)
-        return clean(latex_verbatim(raw)) if raw else None
+        return _as_verbatim(raw) if raw else None
+
+
+@lru_cache(maxsize=50_000)
+def _as_text(raw: str) -> str | None:
+    return clean(latex_to_text(raw))
+
+
+@lru_cache(maxsize=50_000)
+def _as_verbatim(raw: str) -> str | None:
+    return clean(latex_verbatim(raw))
 
 
 def _is_server(container: str | None) -> bool:

@@ -8,6 +8,7 @@ bibtexparser's `splitname`, which knows all three BibTeX name forms.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bibtexparser.customization import InvalidName, splitname
 
@@ -21,18 +22,12 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 def split_and(value: str) -> list[str]:
     """The names in a BibTeX name list, split on ` and ` outside braces."""
-    depth_at = []
-    depth = 0
-    for char in value:
-        depth_at.append(depth)
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
     parts: list[str] = []
-    start = 0
+    start = scanned = depth = 0
     for match in _AND.finditer(value):
-        if depth_at[match.start()] == 0:
+        depth += value.count("{", scanned, match.start()) - value.count("}", scanned, match.start())
+        scanned = match.start()
+        if depth <= 0:
             parts.append(value[start : match.start()])
             start = match.end()
     parts.append(value[start:])
@@ -54,6 +49,7 @@ def parse_bibtex_names(value: str, role: str) -> list[Creator]:
     return creators
 
 
+@lru_cache(maxsize=50_000)
 def parse_bibtex_name(raw: str, role: str) -> Creator | None:
     """One name: `{Corporate}`, `von Last, Jr, First`, `von Last, First` or `First von Last`."""
     raw = " ".join(raw.split()).rstrip(",").strip()
