@@ -36,7 +36,7 @@ REALWORLD = ROOT.parent / "shared" / "realworld"
 # Fields that say nothing about the work, or that Zotero fills from the run (not the file).
 _UNSCORED = frozenset({"key", "version", "extra", "accessDate", "libraryCatalog", "collections",
                        "relations", "notes", "attachments", "seeAlso", "dateAdded",
-                       "dateModified", "citationKey", "PMID", "PMCID"})
+                       "dateModified", "citationKey", "PMID", "PMCID", "itemID"})
 _LANGUAGE_NAMES = {
     "english": "en", "german": "de", "deutsch": "de", "french": "fr", "français": "fr",
     "spanish": "es", "español": "es", "italian": "it", "portuguese": "pt", "dutch": "nl",
@@ -77,6 +77,7 @@ ALLOWED: dict[str, str] = {
     "isbn-13": "ISBNs compared as ISBN-13",
     "arxiv-preprints": "an arXiv preprint's type and server not compared",
     "comma-listed-names": "creators not compared where Zotero made one of several names",
+    "von-particles": "a name's words compared whichever part holds them",
     "ris-names-without-comma": "a RIS name without a comma compared as one string",
     "all-issns": "every ISSN Zotero kept must be among zsync's",
     "medline-titles": "titles compared without a final period, journal titles without case",
@@ -130,7 +131,8 @@ def comparable(item: Mapping[str, Any], schema: ZoteroSchema) -> dict[str, str]:
     if item.get("creators") and not _several_in_one(item["creators"]):
         out["creators"] = " | ".join(_creator(c) for c in item["creators"])
         out["creators~"] = " | ".join(_joined_creator(c) for c in item["creators"])
-    tags = sorted({_mesh_tag(_text(t["tag"])) for t in item.get("tags") or [] if t.get("tag")})
+    names = [t.get("tag") if isinstance(t, Mapping) else t for t in item.get("tags") or []]
+    tags = sorted({_mesh_tag(_text(name)) for name in names if name})
     if tags:
         out["tags"] = " | ".join(tags)
     return out
@@ -149,8 +151,8 @@ def _mesh_tag(tag: str) -> str:
 def _joined_creator(creator: Mapping[str, Any]) -> str:
     """ris-names-without-comma: a name as one string, however it is split into fields."""
     parts = (creator.get("name"), creator.get("lastName"), creator.get("firstName"))
-    text = "".join(str(p) for p in parts if p)
-    letters = re.sub(r"[\W_]+", "", text)
+    words = re.findall(r"[^\W_]+", " ".join(str(p) for p in parts if p))
+    letters = "".join(sorted(words))  # von-particles: `at Work, American Rights`
     return f"{creator.get('creatorType', 'author')}:{letters}"
 
 
@@ -272,10 +274,27 @@ def score_file(
     text = path.read_text(encoding="utf-8-sig", errors="replace") if text is None else text
     result = parse_text(text, str(path))
     ours = zsync_items(result, schema)
+    score = compare_items(path.name, zotero, ours, schema, len(result.problems))
+    for item in ours:
+        doi = normalize_doi(str(item.get("DOI") or ""))
+        if doi and doi not in normalize_doi_text(text):
+            score.wrong_dois.append(f"{path.name}: {doi}")
+    return score
+
+
+def compare_items(
+    name: str,
+    zotero: list[dict[str, Any]],
+    ours: list[dict[str, Any]],
+    schema: ZoteroSchema,
+    problems: int,
+) -> Score:
+    """Zotero's items for one input against zsync's; `problems`: how many records zsync
+    named as unreadable (a Zotero item zsync lacks counts as named while any are left)."""
     score = Score(zotero_items=len(zotero))
-    unnamed_budget = len(result.problems)
+    unnamed_budget = problems
     for z_pos, o_pos in _pair(zotero, ours):
-        label = f"{path.name}#{z_pos + 1} {str(zotero[z_pos].get('title'))[:60]!r}"
+        label = f"{name}#{z_pos + 1} {str(zotero[z_pos].get('title'))[:60]!r}"
         if o_pos is None:
             if unnamed_budget > 0:
                 unnamed_budget -= 1
@@ -285,10 +304,6 @@ def score_file(
             continue
         score.matched += 1
         _compare(score, label, comparable(zotero[z_pos], schema), comparable(ours[o_pos], schema))
-    for item in ours:
-        doi = normalize_doi(str(item.get("DOI") or ""))
-        if doi and doi not in normalize_doi_text(text):
-            score.wrong_dois.append(f"{path.name}: {doi}")
     return score
 
 

@@ -273,10 +273,15 @@ def _extra_fields(get: _Getter, kind: str, item_type: str | None) -> dict[str, s
         ("eventtitle", "conferenceName"),
         ("urldate", "accessDate"),
         ("school", "university"),
+        ("copyright", "rights"),
+        ("lccn", "callNumber"),
     ):
         value = get.text(source)
         if value:
             fields[target] = value
+    isbn = get.verbatim("isbn")
+    if isbn and not serial_numbers(isbn)[1]:
+        fields["ISBN"] = isbn  # not a valid ISBN: kept as written, as Zotero keeps it
     institution = get.text("institution")
     if item_type == "report" and institution:
         fields["institution"] = institution

@@ -20,8 +20,11 @@ _SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅�
 _SUPERSCRIPTS = dict(zip("0123456789+-=()inabcdefghjklmoprstuvwxyz",
                          "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
 _IFMMODE = re.compile(r"\\ifmmode\b.*?\\else\b(.*?)\\fi\b", re.DOTALL)
+_LONE_TILDE = re.compile(r"\\~\{\}|\{\\~\}|\\~(?=[\s}]|$)")
 _MATH_SPAN = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
-_SCRIPT_IN_MATH = re.compile(r"([_^])\s*(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s{}\\]))")
+_SCRIPT_IN_MATH = re.compile(
+    r"([_^])\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|[^\s{}\\]))"
+)
 _TEXT_SCRIPT = re.compile(r"\\text(super|sub)script\s*\{([^{}]*)\}")
 # A piece pylatexenc must read: a command with its arguments (one level of nested braces),
 # a math span, or a braced group holding a command (`{\\'n}`); the text between is plain.
@@ -59,6 +62,7 @@ def _latex_to_text(value: str) -> str:
     text = value
     if _TEX_SIGNS.search(text):
         text = _IFMMODE.sub(r"\1", text)
+        text = _LONE_TILDE.sub("\u223c", text)  # an accent over nothing: the tilde itself
         text = _TEXT_SCRIPT.sub(lambda m: _script("^" if m.group(1) == "super" else "_",
                                                   m.group(2)), text)
         text = _MATH_SPAN.sub(lambda m: "$" + _scripts_in_math(m.group(1)) + "$", text)
@@ -99,8 +103,8 @@ def _scripts_in_math(math: str) -> str:
 def _script(kind: str, body: str | None) -> str:
     """`_2` as `₂`; as `<sub>..</sub>` when a character has no Unicode subscript."""
     body = (body or "").strip()
-    if body.startswith("\\"):
-        body = _convert("$" + body + "$")
+    if "\\" in body:
+        body = _convert("$" + body + "$").strip()
     table = _SUBSCRIPTS if kind == "_" else _SUPERSCRIPTS
     if body and all(c in table for c in body):
         return "".join(table[c] for c in body)
