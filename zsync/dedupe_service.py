@@ -159,7 +159,7 @@ class _LibraryRun:
                  executor: WriteExecutor, before_writes: BeforeWrites | None) -> None:
         self.config, self.store, self.api, self.executor = config, store, api, executor
         self.before_writes = before_writes
-        self.uri = f"http://zotero.org/{api.library}"
+        self.uri = f"http://zotero.org/{api.relation_library()}"
         self.view = LibraryView()
         self.touched: set[str] = set()
         self.stopped: str | None = None

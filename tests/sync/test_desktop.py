@@ -15,11 +15,12 @@ from typing import cast
 
 import pytest
 
+from tests.dedupe.env import URI, DedupeEnv
 from tests.servers.base import LocalServer, LoggedRequest
 from tests.servers.zotero import ZoteroServer
 from tests.servers.zotero.local import LocalApp
 from tests.servers.zotero_local import local_api_server
-from tests.support import dead_url
+from tests.support import dead_url, invoke_cli
 from tests.sync.env import KEY, SEEDS, USER, WRITE_METHODS, Library, Sources, SyncEnv
 from tests.sync.holds import Hold, nth
 from tests.sync.seed_records import FREDRIKSEN_DOI, HINDER_DOI
@@ -121,6 +122,11 @@ def test_local_auth_stores_the_key_unprinted_and_sync_writes_to_the_desktop(
     assert here.desktop_writes() == []
     assert_seeds_synced(here.desktop_library())
 
+    refreshed = here.cli("refresh", "--all")
+    assert refreshed.exit_code == 0, refreshed.stdout + refreshed.stderr
+    assert_seeds_synced(here.desktop_library())
+    assert here.writes() == []
+
 
 def test_config_check_names_the_desktop_and_whether_the_key_is_approved(
         here: DesktopEnv) -> None:
@@ -195,6 +201,11 @@ def test_older_desktops_dry_run_and_applying_explains(here: DesktopEnv) -> None:
     assert "Zotero 10" in message and "Web API key" in message
     assert here.desktop_writes() == []
     assert here.app.web.items() == {}
+
+    refreshed = here.cli("refresh")
+    assert refreshed.exit_code == 2 and "Zotero 10" in " ".join(refreshed.stderr.split())
+    merged = here.cli("dedupe", "--library", "--merge", "--apply")
+    assert merged.exit_code == 2 and "Zotero 10" in " ".join(merged.stderr.split())
 
     auth = here.cli("config", "local-auth")
     assert auth.exit_code == 2 and "Zotero 10" in " ".join(auth.stderr.split())
@@ -298,3 +309,23 @@ def test_the_example_settings_name_the_desktop_settings() -> None:
     config = load(Path(__file__).resolve().parents[2] / "config.example.toml", env={})
     assert config["zotero.local_url"] == "http://localhost:23119"
     assert not config["zotero.local_api_key"] and not config["zotero.hybrid"]
+
+
+# -- dedupe --merge --apply through the local API -----------------------------------------
+
+def test_dedupe_merges_through_the_desktop(here: DesktopEnv) -> None:
+    authorized(here)
+    web = cast(ZoteroServer, SimpleNamespace(app=here.app.web, url=""))
+    dedupe = DedupeEnv(here.tmp, web)
+    seeded = dedupe.seed_library()
+    env = here.env()
+
+    result = invoke_cli(("dedupe", "--library", "--merge", "--apply"), env, here.tmp)
+
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "2 merged" in result.stdout.splitlines()[-1]
+    items = here.app.web.items()
+    master = items[seeded["deep_old"]]
+    assert items[seeded["deep_new"]]["deleted"] == 1
+    assert master["relations"]["dc:replaces"] == URI + seeded["deep_new"]  # the user's id
+    assert items[seeded["note"]]["parentItem"] == seeded["deep_old"]

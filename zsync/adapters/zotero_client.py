@@ -142,6 +142,18 @@ class ZoteroApi:
         an edit made in the desktop since changes data without moving any version."""
         return not self.local or bool(self.zot.server_id)
 
+    def relation_library(self) -> str:
+        """The library as relation URIs name it (`http://zotero.org/<this>/items/KEY`): the
+        local API's `users/0` is the logged-in user, whose id its items carry."""
+        if not (self.local and self.library == "users/0"):
+            return self.library
+        zot = self.zot
+        for obj in self.call(lambda: zot.top(limit=1)) or []:
+            owner = (obj.get("library") or {}).get("id")
+            if isinstance(owner, int) and owner > 0:
+                return f"users/{owner}"
+        return self.library
+
     def require_writable(self) -> None:
         """Raise `DesktopReadOnly` (saying what would help) when writes cannot succeed."""
         if not self.local:
