@@ -121,6 +121,9 @@ def test_local_auth_stores_the_key_unprinted_and_sync_writes_to_the_desktop(
     assert second.exit_code == 0, second.stdout + second.stderr
     assert here.desktop_writes() == []
     assert_seeds_synced(here.desktop_library())
+    status = here.cli("status")
+    assert "library: users/0" in status.stdout
+    assert "mirror:  version 0" not in status.stdout and "no runs yet" not in status.stdout
 
     refreshed = here.cli("refresh", "--all")
     assert refreshed.exit_code == 0, refreshed.stdout + refreshed.stderr

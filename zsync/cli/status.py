@@ -23,7 +23,25 @@ app.add_typer(config_app, name="config")
 
 def _library(config: Config) -> str | None:
     library_id = str(config["zotero.library_id"]).strip()
+    if not library_id and _desktop_only(config) and config["zotero.library_type"] == "user":
+        library_id = "0"  # the desktop's own library
     return f"{config['zotero.library_type']}s/{library_id}" if library_id else None
+
+
+def _desktop_only(config: Config) -> bool:
+    return bool(config["zotero.local"]) and not config["zotero.hybrid"]
+
+
+def _select(store: StateStore, config: Config, library: str) -> None:
+    """Select `library` as the last run saw it: on the desktop, through the Zotero that was
+    synced with last (its data is kept per Zotero-Server-ID), without asking Zotero."""
+    server_id = ""
+    if _desktop_only(config):
+        row = store.db.execute(
+            "SELECT server_id FROM libraries WHERE library = ? AND refreshed_at IS NOT NULL"
+            " ORDER BY refreshed_at DESC LIMIT 1", (library,)).fetchone()
+        server_id = str(row["server_id"]) if row else ""
+    store.select_library(library, server_id)
 
 
 def status_data(config: Config) -> dict[str, Any]:
@@ -33,7 +51,7 @@ def status_data(config: Config) -> dict[str, Any]:
     if library is None or not config.state_path().exists():
         return {**data, "runs": [], "conflicts": [], "pending_writes": 0, "mirror": None}
     with StateStore.from_config(config) as store:
-        store.select_library(library)
+        _select(store, config, library)
         data["mirror"] = {
             "version": store.mirror.library_version(),
             "items": len(store.mirror.items()),
