@@ -193,3 +193,6 @@ def config_local_auth(ctx: typer.Context) -> None:
     stdout.print(f"Zotero approved zsync. The key is stored in {path} as "
                  "zotero.local_api_key; set zotero.local = true (or ZOTERO_LOCAL=1) to sync "
                  "with Zotero desktop.", highlight=False, markup=False)
+    if config.origins.get("zotero.local_api_key", "").startswith("$"):
+        stdout.print("Note: $ZOTERO_LOCAL_API_KEY is set and overrides the stored key; unset "
+                     "it to use the new one.", highlight=False, markup=False)
