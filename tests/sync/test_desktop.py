@@ -302,6 +302,18 @@ def test_hybrid_reads_from_the_desktop_and_writes_to_the_web_api(here: DesktopEn
     assert_seeds_synced(here.library(), others=1)
 
 
+def test_hybrid_reads_the_web_api_when_the_desktop_is_off(here: DesktopEnv) -> None:
+    here.extra_env.update(hybrid(here), ZOTERO_LOCAL_URL=dead_url())
+    here.zotero.app.seed_item({"itemType": "book", "title": "Already on the shelf"},
+                              ref=f"users/{USER}")
+
+    result = here.cli("sync", str(SEEDS))
+
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert DESKTOP_OFF in " ".join(result.stderr.split())
+    assert_seeds_synced(here.library(), others=1)
+
+
 def test_hybrid_needs_a_web_api_key(here: DesktopEnv) -> None:
     result = here.cli("sync", str(SEEDS), ZOTERO_HYBRID="1", ZOTERO_LIBRARY_ID=str(USER))
     assert result.exit_code == 2

@@ -206,6 +206,14 @@ class ZoteroApi:
         self._probe(reader)
         return int(self.call(reader.last_modified_version))
 
+    def reader_answers(self) -> bool:
+        """Hybrid mode: whether the desktop answers (when it does not, the Web API is read)."""
+        try:
+            self._probe(self.reads)
+        except DesktopUnavailable:
+            return False
+        return True
+
     def _probe(self, zot: zotero.Zotero) -> None:
         if id(zot) not in self._probed:
             probe(zot)

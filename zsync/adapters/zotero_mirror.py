@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .state import StateStore
-from .zotero_client import ZoteroApi
+from .zotero_client import DESKTOP_OFF, ZoteroApi
 
 CHUNK = 50
 log = logging.getLogger("zsync.zotero")
@@ -132,7 +132,10 @@ def _fetch_caught_up(api: ZoteroApi, store: StateStore, wanted: dict[str, int],
     holds that version already, the rest from the web API."""
     if not wanted:
         return 0
-    if object_type == "items":
+    read: list[dict[str, Any]] = []
+    if not api.reader_answers():
+        log.warning("%s: reading the library from the Web API instead", DESKTOP_OFF)
+    elif object_type == "items":
         read = _read_items(api, api.reads, sorted(wanted))
     else:
         read = _read_collections(api, api.reads, sorted(wanted))
