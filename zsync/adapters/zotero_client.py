@@ -34,8 +34,6 @@ from .state import StateStore
 log = logging.getLogger("zsync.zotero")
 T = TypeVar("T")
 
-WEB_URL = "https://api.zotero.org"
-LOCAL_URL = "http://localhost:23119/api"
 USER_AGENT = f"zsync/{__version__} pyzotero/{pyzotero.__version__}"
 APP_NAME = "zsync"
 DESKTOP_OFF = ("Zotero is not running or its local API is off (Settings -> Advanced -> "
