@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,14 @@ from rich.markup import escape
 
 from ..core.records import InputProblem, Record
 from ..logs import printable, printable_json
-from ..report.render import headline, sorted_works, work_lines
+from ..report.render import (
+    headline,
+    item_label,
+    retraction_lines,
+    sorted_works,
+    sources_text,
+    work_lines,
+)
 
 
 class SafeConsole(Console):
@@ -92,38 +100,71 @@ def print_warnings(records: Sequence[Record]) -> None:
             stderr.print(f"{where}: {warning}", markup=False, highlight=False)
 
 
-_ACTION_STYLE = {
-    "create": "green",
-    "update": "blue",
-    "conflict": "yellow",
-    "error": "red",
-    "duplicate": "dim",
-    "unchanged": "dim",
+# What each action looks like in a plan, as `terraform plan` shows it.
+_ACTION_MARK = {
+    "create": ("+", "green"),
+    "update": ("~", "blue"),
+    "conflict": ("!", "yellow"),
+    "error": ("x", "red"),
+    "duplicate": ("=", "dim"),
+    "unchanged": (" ", "dim"),
 }
+_INDENT = "    "
 
 
-def print_report(report: dict[str, Any], quiet: bool = False) -> None:
-    """The run report on the terminal: a headline, then one block per work that matters."""
+def _width() -> int:
+    return max(40, stdout.width)
+
+
+def _wrapped(text: str, indent: str, hang: str = "  ") -> str:
+    """`text` wrapped to the terminal, each continuation indented `hang` deeper."""
+    return textwrap.fill(printable(text, newlines=False), width=_width(), initial_indent=indent,
+                         subsequent_indent=indent + hang, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def print_report(report: dict[str, Any], quiet: bool = False,
+                 show_unchanged: bool = False) -> None:
+    """The run report on the terminal: changes first, one block per work with a symbol
+    (+ create, ~ update, ! conflict, x error, = duplicate), then the works left as they are
+    counted (listed with `show_unchanged`), then the headline."""
     if quiet:
         stderr.print(headline(report), markup=False, highlight=False)
         return
     for notice in report["notices"]:
-        stdout.print(f"[yellow]note[/]: {escape(notice)}", highlight=False)
-    for retracted in report["retracted"]:
-        stdout.print(f"[bold red]retracted[/]: {escape(retracted['identity'])}: "
-                     f"{escape(retracted['notice'])}", highlight=False)
+        stdout.print("[yellow]note[/]: ", end="")
+        stdout.print(_wrapped(notice, "", _INDENT).lstrip(), markup=False, highlight=False)
+    for flagged in retraction_lines(report):
+        stdout.print(f"[bold red]{flagged['label']}[/]: ", end="")
+        stdout.print(_wrapped(flagged["text"], "", _INDENT).lstrip(), markup=False,
+                     highlight=False)
+    names = report.get("collection_names") or {}
     for collection in report["collections_created"]:
-        stdout.print(f"[green]+ collection[/] {escape(collection['name'])}", highlight=False)
+        path = names.get(collection["key"], collection["name"])
+        stdout.print(f"[green]+[/] collection {escape(path)} (new)", highlight=False)
+    unchanged = []
     for work in sorted_works(report):
         if work["action"] == "unchanged":
-            continue
-        style = _ACTION_STYLE[work["action"]]
-        stdout.print(f"[{style}]{work['action']:>9}[/] ", end="")
-        stdout.print(work["title"] or work["identity"], markup=False, highlight=False)
-        for line in work_lines(work, report.get("collection_names")):
-            stdout.print(f"           {line}", markup=False, highlight=False)
+            unchanged.append(work)
+            if not show_unchanged:
+                continue
+        _print_work(work, report.get("collection_names"))
+    if unchanged and not show_unchanged:
+        stdout.print(f"[dim]{len(unchanged)} work(s) unchanged (--show-unchanged lists them)[/]",
+                     highlight=False)
     print_problems([
         InputProblem(p["path"], p["error"], p["line"], p["format"])
         for p in report.get("input_problems", [])
     ])
     stdout.print(headline(report), markup=False, highlight=False)
+
+
+def _print_work(work: dict[str, Any], names: dict[str, str] | None) -> None:
+    mark, style = _ACTION_MARK[work["action"]]
+    where = item_label(work)
+    stdout.print(f"[{style}]{mark}[/] ", end="")
+    heading = f"{work['title'] or work['identity']}  " + (
+        where if where == "(new)" or work["action"] == "duplicate" else f"item {where}")
+    stdout.print(_wrapped(heading, "  ", _INDENT).lstrip(), markup=False, highlight=False)
+    for line in [f"from {sources_text(work)}", *work_lines(work, names)]:
+        stdout.print(_wrapped(line, _INDENT), markup=False, highlight=False)

@@ -15,11 +15,13 @@ from .output import (
     AsJson,
     DetailedExitcode,
     DryRun,
+    Force,
     Format,
     Offline,
-    ReportFormat,
     ReportPath,
+    ShowUnchanged,
     emit_report,
+    report_target,
 )
 
 
@@ -30,7 +32,9 @@ def sync_command(
     dry_run: DryRun = False,
     as_json: AsJson = False,
     report: ReportPath = None,
-    fmt: Format = ReportFormat.md,
+    fmt: Format = None,
+    force: Force = False,
+    show_unchanged: ShowUnchanged = False,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
     prune: Annotated[bool, typer.Option(
@@ -47,10 +51,12 @@ def sync_command(
     """
     options: Globals = ctx.obj
     require_paths(paths)
+    fmt = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline)
     with zotero_errors(SyncSetupError), enricher(config) as source:
         result = sync(config, paths, source, dry_run=dry_run, prune=prune)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+                show_unchanged=show_unchanged)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)
     if detailed_exitcode and dry_run and result.plan.has_changes:
