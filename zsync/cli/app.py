@@ -59,7 +59,8 @@ class Globals:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"zsync: error: {logs.printable(message)}", err=True)
+    """Say what went wrong (and what to do) in one line, and end with exit status `code`."""
+    logs.emit("error", "error", message, exit_code=code)
     raise typer.Exit(code)
 
 
@@ -110,7 +111,12 @@ def _register() -> None:
 
 def _masked_traceback(kind: type[BaseException], value: BaseException, tb: Any) -> None:
     """An unexpected error's traceback, with secrets masked and control characters escaped."""
-    sys.stderr.write(logs.printable("".join(traceback.format_exception(kind, value, tb))))
+    text = "".join(traceback.format_exception(kind, value, tb))
+    if logs.json_lines():
+        sys.stderr.write(logs.json_line("error", "crash", f"{kind.__name__}: {value}",
+                                        traceback=text) + "\n")
+    else:
+        sys.stderr.write(logs.printable(text))
 
 
 def main() -> None:

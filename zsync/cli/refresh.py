@@ -23,6 +23,8 @@ from .output import (
     emit_report,
     report_target,
 )
+from .progress import RunProgress
+from .render import stderr
 
 
 @app.command("refresh")
@@ -69,8 +71,11 @@ def refresh_command(
     fmt = report_target(report, fmt, force=force)
     config = options.config(offline=offline)
     wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
-    with zotero_errors(RefreshSetupError), enricher(config) as source:
-        result = refresh(config, source, dry_run=dry_run, options=wanted)
+    with zotero_errors(RefreshSetupError), enricher(config) as source, RunProgress(
+            "refresh", stderr, show=not options.quiet, dry_run=dry_run) as progress:
+        source.progress = progress
+        result = refresh(config, source, dry_run=dry_run, options=wanted,
+                         on_chunk=progress.chunk, on_phase=progress.phase)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if result.failed or result.unavailable:

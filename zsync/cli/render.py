@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..core.records import InputProblem, Record
-from ..logs import printable, printable_json
+from ..logs import emit, json_lines, printable, printable_json
 from ..report.render import (
     headline,
     item_label,
@@ -88,6 +88,10 @@ def _creators(record: Record) -> str:
 
 def print_problems(problems: Sequence[InputProblem]) -> None:
     for problem in problems:
+        if json_lines():
+            emit("error", "input_problem", str(problem), path=problem.path,
+                 line=problem.line, format=problem.format, error=problem.message)
+            continue
         stderr.print("[bold red]error[/]: ", end="")
         stderr.print(str(problem), markup=False, highlight=False)
 
@@ -95,9 +99,25 @@ def print_problems(problems: Sequence[InputProblem]) -> None:
 def print_warnings(records: Sequence[Record]) -> None:
     for record in records:
         for warning in record.warnings:
-            stderr.print("[yellow]warning[/]: ", end="")
             where = f"{record.origin.path}:{record.origin.line}"
-            stderr.print(f"{where}: {warning}", markup=False, highlight=False)
+            warn(f"{where}: {warning}", path=record.origin.path, line=record.origin.line)
+
+
+def warn(text: str, **fields: Any) -> None:
+    """A warning on stderr (a JSON object under --log-format json)."""
+    if json_lines():
+        emit("warning", "warning", text, **fields)
+        return
+    stderr.print("[yellow]warning[/]: ", end="")
+    stderr.print(text, markup=False, highlight=False)
+
+
+def print_summary(text: str, counts: dict[str, Any] | None = None, **fields: Any) -> None:
+    """The one-line summary on stderr (--quiet, and always under --log-format json)."""
+    if json_lines():
+        emit("info", "summary", text, counts=counts or {}, **fields)
+    else:
+        stderr.print(text, markup=False, highlight=False)
 
 
 # What each action looks like in a plan, as `terraform plan` shows it.
@@ -128,8 +148,11 @@ def print_report(report: dict[str, Any], quiet: bool = False,
     """The run report on the terminal: changes first, one block per work with a symbol
     (+ create, ~ update, ! conflict, x error, = duplicate), then the works left as they are
     counted (listed with `show_unchanged`), then the headline."""
+    summary = {"command": report["command"], "mode": report["mode"],
+               "library": report["library"]}
     if quiet:
-        stderr.print(headline(report), markup=False, highlight=False)
+        print_problems(_problems(report))
+        print_summary(headline(report), report["summary"], **summary)
         return
     for notice in report["notices"]:
         stdout.print("[yellow]note[/]: ", end="")
@@ -152,11 +175,15 @@ def print_report(report: dict[str, Any], quiet: bool = False,
     if unchanged and not show_unchanged:
         stdout.print(f"[dim]{len(unchanged)} work(s) unchanged (--show-unchanged lists them)[/]",
                      highlight=False)
-    print_problems([
-        InputProblem(p["path"], p["error"], p["line"], p["format"])
-        for p in report.get("input_problems", [])
-    ])
+    print_problems(_problems(report))
     stdout.print(headline(report), markup=False, highlight=False)
+    if json_lines():
+        print_summary(headline(report), report["summary"], **summary)
+
+
+def _problems(report: dict[str, Any]) -> list[InputProblem]:
+    return [InputProblem(p["path"], p["error"], p["line"], p["format"])
+            for p in report.get("input_problems", [])]
 
 
 def _print_work(work: dict[str, Any], names: dict[str, str] | None) -> None:

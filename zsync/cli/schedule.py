@@ -13,7 +13,7 @@ import typer
 
 from ..schedule import RENDERERS, Job
 from .app import EXIT_OK, Globals, app, fail
-from .render import echo, echo_json, stderr, stdout
+from .render import echo, echo_json, stdout, warn
 from .status import status_data
 
 
@@ -58,8 +58,8 @@ def schedule(
     if command == "sync" and not paths:
         fail("name the note folders the scheduled sync reads")
     if command == "refresh" and paths:
-        stderr.print("note: refresh works on the whole library; the folders named are not "
-                     "part of the scheduled command", markup=False, highlight=False)
+        warn("refresh works on the whole library; the folders named are not part of the "
+             "scheduled command")
     settings = options.config()
     resolved = tuple(p.expanduser().resolve() for p in paths or ())
     config = options.config_path.expanduser().resolve() if options.config_path else None

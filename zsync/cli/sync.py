@@ -23,6 +23,8 @@ from .output import (
     emit_report,
     report_target,
 )
+from .progress import RunProgress
+from .render import stderr
 
 
 @app.command("sync")
@@ -53,8 +55,11 @@ def sync_command(
     require_paths(paths)
     fmt = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline)
-    with zotero_errors(SyncSetupError), enricher(config) as source:
-        result = sync(config, paths, source, dry_run=dry_run, prune=prune)
+    with zotero_errors(SyncSetupError), enricher(config) as source, RunProgress(
+            "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
+        source.progress = progress
+        result = sync(config, paths, source, dry_run=dry_run, prune=prune,
+                      on_phase=progress.phase)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if result.failed or result.report["summary"]["input_problems"]:
