@@ -217,3 +217,24 @@ def test_a_silent_zotero_times_out_as_configured(run: Run, tmp_path: Path,
     assert took < 15, took
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("command", [("sync", "--offline", "--dry-run"), ("refresh",),
+                                     ("dedupe", "--library")], ids=lambda c: c[0])
+def test_a_group_id_given_as_a_user_library_says_what_to_set(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    notes = _notes(tmp_path / "notes")
+    with zotero_server(user_id=7, key=KEY, groups=[555]) as server:
+        monkeypatch.setenv("ZOTERO_API_URL", server.url)
+        monkeypatch.setenv("ZOTERO_LIBRARY_ID", "555")
+        monkeypatch.setenv("ZOTERO_API_KEY", KEY)
+        monkeypatch.setenv("ZSYNC_MAX_RETRIES", "0")
+        args = [*command[:1], str(notes), *command[1:]] if command[0] == "sync" else command
+        result = run(*args)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert "this key belongs to user 7, not 555" in line
+    assert "555 is one of your groups: set library_type = group" in line

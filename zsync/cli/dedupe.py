@@ -97,7 +97,7 @@ def dedupe_command(
     if (enrich or offline) and not paths:
         fail("--enrich and --offline go with note files or folders")
     config = options.config(offline=offline)
-    with zotero_errors(DedupeSetupError):
+    with zotero_errors(DedupeSetupError, config=config):
         if not_duplicate or forget_not_duplicate_pair or list_pairs:
             _edit_list(config, not_duplicate, forget_not_duplicate_pair, fmt, options.quiet)
             raise typer.Exit(EXIT_OK)

@@ -71,7 +71,7 @@ def refresh_command(
     fmt = report_target(report, fmt, force=force)
     config = options.config(offline=offline)
     wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
-    with zotero_errors(RefreshSetupError), enricher(config) as source, RunProgress(
+    with zotero_errors(RefreshSetupError, config=config), enricher(config) as source, RunProgress(
             "refresh", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = refresh(config, source, dry_run=dry_run, options=wanted,

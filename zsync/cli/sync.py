@@ -55,7 +55,7 @@ def sync_command(
     require_paths(paths)
     fmt = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline)
-    with zotero_errors(SyncSetupError), enricher(config) as source, RunProgress(
+    with zotero_errors(SyncSetupError, config=config), enricher(config) as source, RunProgress(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
