@@ -4,6 +4,7 @@ runs that name their command, mode and library, and a silent Zotero that times o
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import pty
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from tests.servers.base import Fault, Request, Response
 from tests.servers.zotero import ZoteroServer, zotero_server
 
 Run = Callable[..., Result]
@@ -37,7 +39,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
            if not k.startswith(("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_"))}
     env.update(PYTHONPATH=str(REPO), TERM="xterm-256color", COLUMNS="120",
                ZSYNC_STATE=str(tmp_path / "state.sqlite"), ZSYNC_CACHE_DIR=str(tmp_path / "c"),
-               XDG_CONFIG_HOME=str(tmp_path / "xdg"), **extra)
+               XDG_CONFIG_HOME=str(tmp_path / "xdg"))
+    env.update(extra)
     env.pop("NO_COLOR", None)
     return env
 
@@ -238,3 +241,60 @@ def test_a_group_id_given_as_a_user_library_says_what_to_set(
     line = lines[0]
     assert "this key belongs to user 7, not 555" in line
     assert "555 is one of your groups: set library_type = group" in line
+
+
+def _garble(request: Request, answer: Response) -> Response:
+    answer.body = answer.body[: len(answer.body) // 2] or b"{"
+    return answer
+
+
+def test_a_garbled_answer_from_zotero_is_one_line_not_a_traceback(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = _notes(tmp_path / "notes")
+    with zotero_server(user_id=7, key=KEY) as server:
+        server.app.seed_item({"itemType": "journalArticle", "title": "Already there"})
+        server.inject(Fault("rewrite", lambda r: "/items" in r.path, times=100,
+                            rewrite=_garble))
+        monkeypatch.setenv("ZOTERO_API_URL", server.url)
+        monkeypatch.setenv("ZOTERO_LIBRARY_ID", "7")
+        monkeypatch.setenv("ZOTERO_API_KEY", KEY)
+        monkeypatch.setenv("ZSYNC_MAX_RETRIES", "0")
+        result = run("sync", str(notes), "--offline", "--dry-run")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not valid JSON" in lines[0], result.stderr
+
+
+@pytest.mark.parametrize(("code", "exit_code", "said"), [
+    (errno.ENOSPC, 1, "the disk is full"),
+    (errno.EROFS, 2, "zsync may not write"),
+])
+def test_a_full_disk_or_read_only_folder_is_one_line(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, exit_code: int,
+    said: str
+) -> None:
+    notes = _notes(tmp_path / "notes")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code), str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)  # the cache and state folders are made first
+    result = run("sync", str(notes), "--offline", "--dry-run")
+    assert result.exit_code == exit_code, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and said in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_state_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = _env(tmp_path, ZSYNC_STATE=str(blocker / "state" / "state.sqlite"),
+               ZOTERO_LIBRARY_ID="7", ZOTERO_API_KEY=KEY, ZOTERO_API_URL="http://127.0.0.1:9")
+    done = subprocess.run(_command("sync", str(_notes(tmp_path / "notes")), "--offline"),
+                          env=env, capture_output=True, timeout=120)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "a-file" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import traceback
 from dataclasses import dataclass
@@ -129,3 +130,11 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except (OSError, sqlite3.OperationalError) as exc:  # a command without local_errors()
+        from .errors import local_failure
+
+        said = local_failure(exc)
+        if said is None:
+            raise
+        logs.emit("error", "error", said[0], exit_code=said[1])
+        sys.exit(said[1])
