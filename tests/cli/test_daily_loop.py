@@ -178,6 +178,7 @@ def test_status_lists_each_run_with_command_mode_and_library(
         assert run("sync", str(notes), "--offline", "--dry-run").exit_code == 0
         assert run("sync", str(notes), "--offline").exit_code == 0
         shown = run("status")
+        history = run("runs")
         data = json.loads(run("status", "--json").stdout)
         monkeypatch.setenv("ZOTERO_LIBRARY_ID", "8")  # another library: its own history
         other = json.loads(run("status", "--json").stdout)
@@ -186,6 +187,8 @@ def test_status_lists_each_run_with_command_mode_and_library(
     assert (dry["mode"], applied["library"]) == ("dry-run", "users/7")
     assert "sync  applied  ok (create 2)" in shown.stdout
     assert "sync  dry run  ok (create 2)" in shown.stdout
+    first, second = history.stdout.splitlines()
+    assert "sync  applied  ok (create 2)" in first and "sync  dry run" in second
     assert other["runs"] == []
 
 

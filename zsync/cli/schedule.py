@@ -14,7 +14,7 @@ import typer
 from ..schedule import RENDERERS, Job
 from .app import EXIT_OK, Globals, app, fail
 from .render import echo, echo_json, stdout, warn
-from .status import status_data
+from .status import run_line, status_data
 
 
 class Scheduler(StrEnum):
@@ -78,7 +78,8 @@ def runs(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """List past runs: start, end, outcome, counts and report."""
+    """List this library's past runs: when, command, dry run / applied / interrupted,
+    outcome, counts and report."""
     data = status_data(ctx.obj.config())["runs"]
     if as_json:
         echo_json(json.dumps(data, ensure_ascii=False, indent=2))
@@ -86,9 +87,5 @@ def runs(
     if not data:
         stdout.print("no runs yet")
     for run in data:
-        counts = ", ".join(f"{k} {v}" for k, v in (run["counts"] or {}).items() if v)
-        stdout.print(
-            f"{run['id']:>5}  {run['started']}  {run['ended'] or '-':20}  "
-            f"{run['outcome'] or 'running':8}  {counts}  {run['report'] or ''}",
-            markup=False, highlight=False,
-        )
+        report = f"  {run['report']}" if run["report"] else ""
+        stdout.print(run_line(run) + report, markup=False, highlight=False)
