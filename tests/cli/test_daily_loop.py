@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -301,3 +302,18 @@ def test_a_state_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
     assert done.returncode == 2, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "a-file" in err
+
+
+def test_the_plan_wraps_within_the_terminal_with_hanging_indents(tmp_path: Path) -> None:
+    notes = _notes(tmp_path / "notes")
+    env = _env(tmp_path, COLUMNS="60")
+    shown, _ = _on_a_terminal(["sync", str(notes), "--dry-run", "--offline"], env,
+                              stderr_piped=True)
+    lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line) for line in shown.splitlines()]
+    plan = [line for line in lines if line and not line.startswith("sync (dry-run)")]
+    long_words = [line for line in plan if len(line) > 60 and " " in line.strip()]
+    assert not long_words, long_words
+    heads = [i for i, line in enumerate(plan) if line.startswith("+ ") and "collection" not in line]
+    assert len(heads) == 2
+    for i in heads:  # a title too long for one line continues under itself, indented
+        assert plan[i + 1].startswith("      ") and not plan[i + 1].startswith("+")

@@ -119,6 +119,10 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_NOTE_ACTIONS = {"kept": "kept (you edited it in Zotero)", "gone": "not written again "
+                 "(you deleted it in Zotero)", "trash": "to the trash (its file is gone)"}
+
+
 def _listed(value: str) -> str:
     """One value of a comma-separated list, quoted when it holds a comma itself (MeSH
     terms such as "Neoplasms, Experimental")."""
@@ -154,10 +158,11 @@ def work_lines(work: dict[str, Any], names: dict[str, str] | None = None) -> lis
             lines.append(f"{label} {', '.join(_listed(v) for v in shown)}")
     for note in work.get("notes") or ([work["note"]] if work["note"] else []):
         if note["action"] != "unchanged":
-            source = f" ({note['from']})" if note.get("from") else ""
-            lines.append(f"note{source}: {note['action']}")
+            source = f" from {note['from']}" if note.get("from") else ""
+            action = _NOTE_ACTIONS.get(note["action"], note["action"])
+            lines.append(f"child note{source}: {action}")
     for remark in work.get("remarks") or ():
-        lines.append(f"note: {remark}")
+        lines.append(f"remark: {remark}")
     for key in ("not_enriched", "message"):
         if work[key]:
             lines.append(f"{key.replace('_', ' ')}: {work[key]}")
