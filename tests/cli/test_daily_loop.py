@@ -317,3 +317,16 @@ def test_the_plan_wraps_within_the_terminal_with_hanging_indents(tmp_path: Path)
     assert len(heads) == 2
     for i in heads:  # a title too long for one line continues under itself, indented
         assert plan[i + 1].startswith("      ") and not plan[i + 1].startswith("+")
+
+
+def test_the_local_api_not_answering_asks_whether_zotero_is_running(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOTERO_LOCAL", "true")
+    monkeypatch.setenv("ZOTERO_LIBRARY_ID", "7")
+    monkeypatch.setenv("ZOTERO_API_URL", "http://127.0.0.1:9/api")  # nothing listens
+    monkeypatch.setenv("ZSYNC_MAX_RETRIES", "0")
+    result = run("dedupe", "--library")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is Zotero running" in lines[0], result.stderr

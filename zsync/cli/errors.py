@@ -72,7 +72,12 @@ def zotero_errors(*setup_errors: type[Exception], config: Config | None = None
     except (WriteUnconfirmed, PendingWritesError) as exc:
         fail(redact(str(exc)), EXIT_PARTIAL)
     except Exhausted as exc:
-        fail(f"Zotero could not be reached: {redact(exc.reason)}", EXIT_PARTIAL)
+        hint = ("; is Zotero running, with \"Allow other applications on this computer to "
+                "communicate with Zotero\" on (Settings > Advanced)?"
+                if config is not None and config["zotero.local"] else
+                "; try again later (nothing is lost: the next run finishes any journalled "
+                "writes)")
+        fail(f"Zotero could not be reached: {redact(exc.reason)}{hint}", EXIT_PARTIAL)
     except (WriteRejected, ze.PyZoteroError) as exc:
         fail(f"Zotero answered with an error: {_short(exc)}", EXIT_PARTIAL)
 
