@@ -71,9 +71,17 @@ class RunProgress:
     # --- what the services call ------------------------------------------------------
 
     def phase(self, name: str, total: int = 0) -> None:
-        """A new phase begins; `total` is how many things it goes through (0: unknown)."""
+        """A new phase begins (the one before it is done); `total` is how many things it
+        goes through (0: unknown)."""
+        self._finish(self.phase_name)
         self.phase_name = name
         self.update(name, total=total)
+
+    def _finish(self, task: str) -> None:
+        if self._bar is None or task not in self._tasks:
+            return
+        whole = self._bar.tasks[self._index(task)].total or 1
+        self._bar.update(self._tasks[task], total=whole, completed=whole)
 
     def update(self, task: str, *, done: int = 0, total: int = 0) -> None:
         """Also the `Enricher`'s progress sink: `done` and `total` are increments."""
