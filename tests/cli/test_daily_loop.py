@@ -155,6 +155,11 @@ def test_json_logs_make_every_stderr_line_an_object(run: Run, tmp_path: Path) ->
     assert summary["counts"]["create"] == 2 and summary["counts"]["input_problems"] == 1
     assert summary["mode"] == "dry-run" and summary["command"] == "sync"
 
+    as_json = run("--log-format", "json", "sync", str(notes), "--dry-run", "--offline",
+                  "--json")
+    assert json.loads(as_json.stdout)["summary"]["create"] == 2
+    assert json.loads(as_json.stderr.splitlines()[-1])["event"] == "summary"
+
     missing = run("--log-format", "json", "sync", str(tmp_path / "nowhere"))
     (error,) = [json.loads(line) for line in missing.stderr.splitlines()]
     assert missing.exit_code == 2 and error["exit_code"] == 2 and "nowhere" in error["message"]

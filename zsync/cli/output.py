@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..report.render import GENERATOR, to_html, to_json, to_markdown
+from ..logs import json_lines
+from ..report.render import GENERATOR, headline, to_html, to_json, to_markdown
 from .app import fail
-from .render import echo_json, print_report
+from .render import echo_json, print_report, print_summary
 
 
 class ReportFormat(StrEnum):
@@ -109,6 +110,9 @@ def emit_report(
 ) -> None:
     if as_json:
         echo_json(to_json(report))
+        if json_lines():  # the log still gets its summary object
+            print_summary(headline(report), report["summary"], command=report["command"],
+                          mode=report["mode"], library=report["library"])
     else:
         print_report(report, quiet=quiet, show_unchanged=show_unchanged)
     if path is not None:
