@@ -84,11 +84,20 @@ def random_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
 
 
+PhaseHook = Callable[[str, int], None]  # (phase, how many things it goes through; 0: unknown)
+
+
+def _no_phase(name: str, total: int = 0) -> None:
+    """The phase hook when nobody follows the run's progress."""
+
+
 def prepare(
-    config: Config, paths: Sequence[Path], enricher: Enricher
+    config: Config, paths: Sequence[Path], enricher: Enricher, on_phase: PhaseHook = _no_phase
 ) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
     """Everything before the library: parse, enrich, fold duplicates into works."""
+    on_phase("read", 0)
     records, problems = read_inputs(paths)
+    on_phase("enrich", len(records))
     enriched = enricher.enrich(records)
     works = build_works(enriched, settings_for(config))
     return works, enriched, problems
@@ -127,9 +136,10 @@ def sync(
     dry_run: bool,
     prune: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
+    on_phase: PhaseHook = _no_phase,
 ) -> SyncResult:
     started = utc_now()
-    works, enriched, problems = prepare(config, paths, enricher)
+    works, enriched, problems = prepare(config, paths, enricher, on_phase)
     status_parent = str(config["sync.status_parent"])
     if not config.has_zotero_account():
         if not dry_run:
@@ -144,17 +154,20 @@ def sync(
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
         api = api_factory(config)
         library = api.library
-        run_id = store.runs.start()
+        run_id = store.runs.start("sync", "dry-run" if dry_run else "apply", library)
         try:
             executor = WriteExecutor(api, store, run_id)
             if not dry_run:
                 executor.resume_pending()
+            on_phase("library", 0)
             refresh_mirror(api, store)
+            on_phase("plan", len(works))
             scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
                 store, paths, works), prune=prune)
             planned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
             outcomes: list[Outcome] = []
             if not dry_run:
+                on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
                 planned, outcomes = apply_plan(
                     executor, store, works, planned, status_parent, scope=scope, api=api
                 )

@@ -15,12 +15,16 @@ from .output import (
     AsJson,
     DetailedExitcode,
     DryRun,
+    Force,
     Format,
     Offline,
-    ReportFormat,
     ReportPath,
+    ShowUnchanged,
     emit_report,
+    report_target,
 )
+from .progress import RunProgress
+from .render import stderr
 
 
 @app.command("sync")
@@ -30,7 +34,9 @@ def sync_command(
     dry_run: DryRun = False,
     as_json: AsJson = False,
     report: ReportPath = None,
-    fmt: Format = ReportFormat.md,
+    fmt: Format = None,
+    force: Force = False,
+    show_unchanged: ShowUnchanged = False,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
     prune: Annotated[bool, typer.Option(
@@ -47,10 +53,15 @@ def sync_command(
     """
     options: Globals = ctx.obj
     require_paths(paths)
+    fmt = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline)
-    with zotero_errors(SyncSetupError), enricher(config) as source:
-        result = sync(config, paths, source, dry_run=dry_run, prune=prune)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+    with zotero_errors(SyncSetupError, config=config), enricher(config) as source, RunProgress(
+            "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
+        source.progress = progress
+        result = sync(config, paths, source, dry_run=dry_run, prune=prune,
+                      on_phase=progress.phase)
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+                show_unchanged=show_unchanged)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)
     if detailed_exitcode and dry_run and result.plan.has_changes:
