@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pkgutil
 import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from importlib import import_module
 from pathlib import Path
 from types import FrameType
 
 from pebble import ProcessPool
 
 from ..core.records import FileResult
-from ..parsing import detect_format
 from .files import InputFile, failed, parse_file
 
 MAX_WORKERS = 4
@@ -60,7 +61,7 @@ def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> It
         for batch in batches:
             yield from (failed(i.name, i.problem or "") for i in batch)
         return
-    detect_format("loads the parsers once, before the workers start")
+    load_parsers()
     allowance = max(MIN_WORKER_MEMORY, (MEMORY_BUDGET - _own_memory()) // count)
     pool = ProcessPool(max_workers=count, initializer=_start_worker, initargs=(allowance,))
     try:
@@ -73,6 +74,15 @@ def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> It
     finally:
         pool.stop()
         pool.join()
+
+
+def load_parsers() -> None:
+    """Import every parsing and mapping module now: an import cut short by a file's timer
+    would leave a half-made module behind for every later file."""
+    for package in ("zsync.parsing", "zsync.mapping"):
+        path = import_module(package).__path__
+        for module in pkgutil.iter_modules(path, package + "."):
+            import_module(module.name)
 
 
 def _batches(inputs: Sequence[InputFile]) -> list[list[InputFile]]:
@@ -146,10 +156,10 @@ def _failure(exc: BaseException, item: InputFile) -> str:
 
 
 def _start_worker(allowance: int) -> None:
-    """Leave Ctrl-C to the main process; load every parser before any file's time runs;
-    bound this worker's memory."""
+    """Leave Ctrl-C to the main process; load every parser before any file's time runs
+    (where workers are not forked from a process that has); bound this worker's memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    detect_format("loads the parsers")
+    load_parsers()
     _limit_memory(allowance)
 
 
