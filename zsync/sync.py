@@ -50,10 +50,11 @@ class SyncResult:
     works: list[Work] = field(default_factory=list)
 
 
-def read_inputs(paths: Sequence[Path]) -> tuple[list[Record], list[InputProblem]]:
+def read_inputs(paths: Sequence[Path], exclude: Sequence[str] = ()
+                ) -> tuple[list[Record], list[InputProblem]]:
     records: list[Record] = []
     problems: list[InputProblem] = []
-    for result in parse_paths(paths):
+    for result in parse_paths(paths, exclude=exclude):
         records.extend(result.records)
         problems.extend(result.problems)
     return records, problems
@@ -81,7 +82,7 @@ def prepare(
     config: Config, paths: Sequence[Path], enricher: Enricher
 ) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
     """Everything before the library: parse, enrich, fold duplicates into works."""
-    records, problems = read_inputs(paths)
+    records, problems = read_inputs(paths, config["notes.exclude"])
     enriched = enricher.enrich(records)
     works = build_works(enriched, settings_for(config))
     return works, enriched, problems

@@ -6,15 +6,24 @@ problem naming it and the reason, and the other files are read. Special files (n
 pipes, sockets, devices) are never opened; symbolic links are followed, a loop of them is
 named; `parse_paths` parses in worker processes that bound each file's time and memory
 (see `guard`).
+
+Files that are not notes by kind (PDFs, images, Obsidian canvases, office documents,
+archives, audio and video) are left out without an error, and so are files matched by the
+exclude patterns (`--exclude`, `notes.exclude`) or by a `.zsyncignore` file (gitignore
+syntax) in a folder named as input; `Scan` counts both.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from pathspec import GitIgnoreSpec
 
 from ..core.records import FileResult, InputProblem
 from ..parsing import parse_text
@@ -22,6 +31,22 @@ from .decoding import UnreadableInput, decode
 
 # Folders that hold an application's own files, not the user's notes.
 _SKIP_DIRS = {".git", ".obsidian", ".trash", ".logseq", "node_modules", "__pycache__", ".venv"}
+IGNORE_FILE = ".zsyncignore"
+_NOT_NOTES = {
+    kind: frozenset(suffixes.split())
+    for kind, suffixes in (
+        ("PDF", ".pdf"),
+        ("image", ".png .jpg .jpeg .gif .webp .svg .bmp .tif .tiff .heic .heif .avif .ico"),
+        ("Obsidian canvas", ".canvas"),
+        ("office document", ".doc .docx .odt .rtf .xls .xlsx .ods .ppt .pptx .odp .pages "
+                            ".numbers .key"),
+        ("archive", ".zip .tar .gz .tgz .bz2 .xz .7z .rar .zst"),
+        ("audio or video", ".mp3 .m4a .wav .ogg .flac .mp4 .m4v .mov .mkv .webm .avi"),
+        ("e-book", ".epub .mobi .djvu"),
+    )
+}
+_KIND_OF = {suffix: kind for kind, suffixes in _NOT_NOTES.items() for suffix in suffixes}
+log = logging.getLogger(__name__)
 # Larger than any note or export zsync reads: reading it would only exhaust memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _KINDS = (
@@ -45,19 +70,78 @@ class InputFile:
         return display_name(self.path)
 
 
+@dataclass
+class Scan:
+    """What walking the inputs left out: files that are not notes, by kind, and files
+    matched by an exclude pattern; folders that held no notes at all."""
+
+    not_notes: Counter[str] = field(default_factory=Counter)
+    excluded: int = 0
+    empty_folders: list[str] = field(default_factory=list)
+
+    def summary(self) -> str | None:
+        """One line for the user, or None when nothing was left out."""
+        parts = []
+        if self.not_notes:
+            total = sum(self.not_notes.values())
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.not_notes.items()))
+            parts.append(f"{total} file(s) that are not notes ({kinds})")
+        if self.excluded:
+            parts.append(f"{self.excluded} excluded by pattern")
+        return "skipped " + "; ".join(parts) if parts else None
+
+
 def display_name(path: Path | str) -> str:
     """A path as valid Unicode: bytes of a non-UTF-8 file name are shown as `\\xNN`."""
     return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[InputFile]:
-    """Every file named, and every file below every folder named, in a stable order."""
+def not_a_note(path: Path) -> str | None:
+    """The kind of file `path` is when its name says it is not a note (PDF, image ...)."""
+    return _KIND_OF.get(path.suffix.lower())
+
+
+def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
+                     scan: Scan | None = None) -> Iterator[InputFile]:
+    """Every file named, and every file below every folder named, in a stable order,
+    without files that are not notes or that `exclude` (gitignore patterns, relative to
+    each folder named) or the folder's `.zsyncignore` match; `scan` counts them."""
+    scan = scan if scan is not None else Scan()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path)
-        else:
+            spec = _spec(exclude, path / IGNORE_FILE)
+            found = 0
+            for item in _walk(path):
+                if item.problem is None and _left_out(item.path, item.path.relative_to(path),
+                                                      spec, scan):
+                    continue
+                found += 1
+                yield item
+            if not found:
+                scan.empty_folders.append(display_name(path))
+                log.warning("no notes in %s%s", display_name(path),
+                            f" ({scan.summary()})" if scan.summary() else "")
+        elif not _left_out(path, Path(path.name), _spec(exclude, None), scan):
             yield InputFile(path)
+
+
+def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec:
+    lines = list(patterns)
+    if ignore_file is not None and ignore_file.is_file():
+        lines += ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    return GitIgnoreSpec.from_lines(lines)
+
+
+def _left_out(path: Path, relative: Path, spec: GitIgnoreSpec, scan: Scan) -> bool:
+    if spec.match_file(relative.as_posix()):
+        scan.excluded += 1
+        return True
+    kind = not_a_note(path)
+    if kind is not None:
+        scan.not_notes[kind] += 1
+        return True
+    return False
 
 
 def _walk(folder: Path) -> Iterator[InputFile]:
@@ -176,13 +260,19 @@ def with_warning(result: FileResult, warning: str) -> FileResult:
     return replace(result, problems=problems)
 
 
-def parse_paths(paths: Iterable[str | Path], workers: int | None = None) -> Iterator[FileResult]:
+def parse_paths(paths: Iterable[str | Path], workers: int | None = None,
+                exclude: Sequence[str] = (), scan: Scan | None = None) -> Iterator[FileResult]:
     """Parse every input file below `paths`, one result per file, in a stable order.
 
     Files are parsed in worker processes (`workers`; default: the CPU count, at most
-    `guard.MAX_WORKERS`) that bound the time and memory any one file may take.
+    `guard.MAX_WORKERS`) that bound the time and memory any one file may take. Files that
+    are not notes, or that `exclude` or a `.zsyncignore` match, are left out and counted
+    in `scan` (and logged).
     """
     from .guard import parse_guarded
 
-    inputs = list(iter_input_files(paths))
+    scan = scan if scan is not None else Scan()
+    inputs = list(iter_input_files(paths, exclude, scan))
+    if scan.summary():
+        log.info("%s", scan.summary())
     yield from parse_guarded(inputs, workers)

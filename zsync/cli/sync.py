@@ -11,6 +11,7 @@ from ..runtime import enricher
 from ..sync import SyncSetupError, sync
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
 from .errors import require_paths, zotero_errors
+from .inputs import Exclude, exclude_setting
 from .output import (
     AsJson,
     DetailedExitcode,
@@ -33,6 +34,7 @@ def sync_command(
     fmt: Format = ReportFormat.md,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
+    exclude: Exclude = None,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
@@ -43,7 +45,7 @@ def sync_command(
     """
     options: Globals = ctx.obj
     require_paths(paths)
-    config = options.config(offline=offline)
+    config = options.config(offline=offline, **exclude_setting(exclude))
     with zotero_errors(SyncSetupError), enricher(config) as source:
         result = sync(config, paths, source, dry_run=dry_run)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
