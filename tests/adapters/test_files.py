@@ -141,7 +141,7 @@ def misbehaving(text: str, path: str) -> FileResult:
         while True:
             pass
     if "DEAF" in text:  # a hang no timer inside the worker can stop
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPROF})
         time.sleep(60)
     if "GREEDY" in text:
         hoard = bytearray(3 * 1024 * 1024 * 1024)  # over the budget: refused at once

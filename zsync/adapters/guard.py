@@ -3,7 +3,9 @@
 A hostile or broken file (an alias bomb in front matter, a line a parser is slow on, a
 nesting that exhausts the stack) must not take the run down or hang it. Each worker
 
-* stops a file that takes longer than `file_seconds` (a timer inside the worker), and
+* stops a file that takes more than `file_seconds` of processor time (a timer inside the
+  worker: processor time, so a busy machine does not stop a file that is merely waiting
+  for its turn), and
 * may use `MEMORY_BUDGET / workers` of memory beyond what it started with (an address
   space limit, where the platform has one), so zsync as a whole stays near the budget;
 
@@ -35,11 +37,15 @@ from .files import InputFile, failed, parse_file
 MAX_WORKERS = 4
 MEMORY_BUDGET = 1024 * 1024 * 1024  # for zsync and its workers together
 MIN_WORKER_MEMORY = 192 * 1024 * 1024
-BASE_SECONDS = 3.0  # any file may take this long ...
-SECONDS_PER_MB = 1.0  # ... and this much longer for each megabyte it holds
+BASE_SECONDS = 3.0  # any file may take this much processor time ...
+SECONDS_PER_MB = 10.0  # ... and this much more for each megabyte it holds (a large export)
+MAX_SECONDS = 60.0
 BATCH_FILES = 32
 BATCH_BYTES = 1024 * 1024
-_GRACE = 2.0  # a worker that overruns its own timer by this much is stopped
+# A worker that does not stop itself within this much wall time (three times its
+# processor time, on a busy machine, plus a grace) is stopped from outside.
+_WALL_FACTOR = 3.0
+_GRACE = 2.0
 
 
 class FileTooSlow(BaseException):
@@ -49,7 +55,7 @@ class FileTooSlow(BaseException):
 
 def file_seconds(size: int) -> float:
     """How long a file of `size` bytes may take to read and parse."""
-    return BASE_SECONDS + SECONDS_PER_MB * size / (1024 * 1024)
+    return min(BASE_SECONDS + SECONDS_PER_MB * size / (1024 * 1024), MAX_SECONDS)
 
 
 def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> Iterator[FileResult]:
@@ -119,7 +125,7 @@ def _size(path: Path) -> int:
 
 
 def _timeout(batch: Sequence[InputFile]) -> float:
-    return max(file_seconds(_size(i.path)) for i in batch) + _GRACE
+    return _WALL_FACTOR * max(file_seconds(_size(i.path)) for i in batch) + _GRACE
 
 
 def _submit(pool: ProcessPool, batch: Sequence[InputFile]) -> Future[list[FileResult]]:
@@ -146,7 +152,7 @@ def _collect(pool: ProcessPool, batch: list[InputFile],
 
 def _failure(exc: BaseException, item: InputFile) -> str:
     if isinstance(exc, TimeoutError):
-        return (f"took longer than {file_seconds(_size(item.path)):.0f} s to read: "
+        return (f"took longer than {_timeout([item]):.0f} s to read: "
                 "stopped (a bug in zsync; the other files were read)")
     return (f"reading it stopped the process parsing it ({type(exc).__name__}: "
             f"{exc}): not read (a bug in zsync; the other files were read)")
@@ -201,22 +207,22 @@ def _parse_batch(paths: list[Path]) -> list[FileResult]:
 
 
 def _parse_timed(path: Path) -> FileResult:
-    if not hasattr(signal, "setitimer"):  # no timer here: the pool's own timeout holds
+    if not hasattr(signal, "ITIMER_PROF"):  # no timer here: the pool's own timeout holds
         return parse_file(path)
     seconds = file_seconds(_size(path))
-    previous = signal.signal(signal.SIGALRM, _too_slow)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, _too_slow)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         return parse_file(path)
     except FileTooSlow:
-        return failed(_name(path), f"took longer than {seconds:.0f} s to read: stopped "
-                                   "(a bug in zsync; the other files were read)")
+        return failed(_name(path), f"took longer than {seconds:.0f} s of processor time to "
+                                   "read: stopped (a bug in zsync; the other files were read)")
     except MemoryError:
         return failed(_name(path), "needs more memory to read than zsync allows for one "
                                    "file: not read")
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _too_slow(signum: int, frame: FrameType | None) -> None:
