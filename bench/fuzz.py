@@ -200,14 +200,15 @@ def run_chunk(job: tuple[int, int, int, int, float]) -> dict:
 # Shrinking a failure to a small reproducer.
 
 
-def shrink(data: bytes, signature: str, hang_seconds: float, budget: int = 300) -> bytes:
-    """Delete ever smaller chunks while the same failure remains (delta debugging)."""
+def shrink(data: bytes, signature: str, hang_seconds: float, seconds: float) -> bytes:
+    """Delete ever smaller chunks while the same failure remains (delta debugging), for at
+    most `seconds`."""
+    deadline = time.monotonic() + seconds
     chunk = max(1, len(data) // 2)
-    while chunk >= 1 and budget > 0:
+    while chunk >= 1 and time.monotonic() < deadline:
         at, changed = 0, False
-        while at < len(data) and budget > 0:
+        while at < len(data) and time.monotonic() < deadline:
             candidate = data[:at] + data[at + chunk:]
-            budget -= 1
             if candidate and run_one(candidate, hang_seconds)[1] == signature:
                 data, changed = candidate, True
             else:
@@ -225,6 +226,8 @@ def main() -> None:
     parser.add_argument("--max-bytes", type=int, default=1000,
                         help="longest window taken from a seed before mutating it")
     parser.add_argument("--hang-seconds", type=float, default=2.0)
+    parser.add_argument("--shrink-seconds", type=float, default=20.0,
+                        help="time spent shrinking each kind of failure")
     parser.add_argument("--out", type=Path, help="write each reproducer here")
     args = parser.parse_args()
     seeds = seed_files()
@@ -255,7 +258,7 @@ def main() -> None:
     _load(paths)
     examples = []
     for signature, (seen, data) in sorted(failures.items(), key=lambda kv: -kv[1][0]):
-        small = shrink(data, signature, args.hang_seconds)
+        small = shrink(data, signature, args.hang_seconds, args.shrink_seconds)
         examples.append({"failure": signature, "count": seen, "reproducer": repr(small)[:400]})
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)

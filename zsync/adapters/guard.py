@@ -38,14 +38,17 @@ MAX_WORKERS = 4
 MEMORY_BUDGET = 1024 * 1024 * 1024  # for zsync and its workers together
 MIN_WORKER_MEMORY = 192 * 1024 * 1024
 BASE_SECONDS = 3.0  # any file may take this much processor time ...
-SECONDS_PER_MB = 10.0  # ... and this much more for each megabyte it holds (a large export)
-MAX_SECONDS = 60.0
+# ... and this much more for each megabyte it holds: a large export is many records, and
+# the slowest parser (BibTeX) needs up to ~25 s a megabyte.
+SECONDS_PER_MB = 30.0
+MAX_SECONDS = 300.0
 BATCH_FILES = 32
 BATCH_BYTES = 1024 * 1024
-# A worker that does not stop itself within this much wall time (three times its
-# processor time, on a busy machine, plus a grace) is stopped from outside.
-_WALL_FACTOR = 3.0
-_GRACE = 2.0
+# A worker that does not stop itself within this much wall time (ten times its processor
+# time, for a busy machine, plus a grace) is stopped from outside: a last resort for a
+# parser stuck where no timer reaches it.
+_WALL_FACTOR = 10.0
+_GRACE = 10.0
 
 
 class FileTooSlow(BaseException):
