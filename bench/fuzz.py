@@ -8,7 +8,8 @@ a span repeated (long lines, deep nesting), bytes flipped, line ends changed, or
 of another seed spliced in. Every input goes the way a file does in `zsync parse`: bytes
 decoded (`adapters.decoding`), then `parsing.parse_text`, which must return a result for
 any text. Anything else it raises is a crash; an input taking longer than --hang-seconds
-is a hang. Each kind of crash or hang is shrunk to a small reproducer.
+is a hang (processor time, so a busy machine does not make hangs of slow inputs). Each
+kind of crash or hang is shrunk to a small reproducer.
 
     python bench/fuzz.py [--inputs 100000] [--seed 1] [--workers 2] [--out DIR]
 
@@ -151,8 +152,8 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 def run_one(data: bytes, hang_seconds: float) -> tuple[str, str | None]:
     """(outcome, signature): outcome is ok, unreadable, crash or hang, with the format
     found for ok and the failure's signature for crash and hang."""
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, hang_seconds)
+    signal.signal(signal.SIGPROF, _on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, hang_seconds)
     try:
         text = decode(data).text
         result = registry.parse_text(text, "fuzz")
@@ -164,7 +165,7 @@ def run_one(data: bytes, hang_seconds: float) -> tuple[str, str | None]:
     except Exception as exc:
         return "crash", f"{type(exc).__name__} at {_where(exc.__traceback__)}"
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _where(tb: object) -> str:
