@@ -80,7 +80,7 @@ def dedupe_input(config: Config, paths: Sequence[Path], enricher: Enricher | Non
     """Duplicate groups among the records in `paths` (enriched first when an `enricher`
     is given, so identifiers a source adds count too)."""
     started = utc_now()
-    results = list(parse_paths(paths))
+    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
     records = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]
     notices: list[str] = []

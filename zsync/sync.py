@@ -57,10 +57,11 @@ class SyncResult:
     works: list[Work] = field(default_factory=list)
 
 
-def read_inputs(paths: Sequence[Path]) -> tuple[list[Record], list[InputProblem]]:
+def read_inputs(paths: Sequence[Path], exclude: Sequence[str] = ()
+                ) -> tuple[list[Record], list[InputProblem]]:
     records: list[Record] = []
     problems: list[InputProblem] = []
-    for result in parse_paths(paths):
+    for result in parse_paths(paths, exclude=exclude):
         records.extend(result.records)
         problems.extend(result.problems)
     return records, problems
@@ -96,7 +97,7 @@ def prepare(
 ) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
     """Everything before the library: parse, enrich, fold duplicates into works."""
     on_phase("read", 0)
-    records, problems = read_inputs(paths)
+    records, problems = read_inputs(paths, config["notes.exclude"])
     on_phase("enrich", len(records))
     enriched = enricher.enrich(records)
     works = build_works(enriched, settings_for(config))

@@ -23,6 +23,7 @@ from ..report.dedupe import lines, to_markdown
 from ..runtime import enricher
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
 from .errors import require_paths, zotero_errors
+from .inputs import Exclude, exclude_setting
 from .progress import RunProgress
 from .render import echo, echo_json, print_summary, stderr, stdout, warn
 
@@ -74,6 +75,7 @@ def dedupe_command(
         help="Take a pair off the not-duplicates list.")] = None,
     list_pairs: Annotated[bool, typer.Option(
         "--list-not-duplicates", help="Show the not-duplicates list.")] = False,
+    exclude: Exclude = None,
 ) -> None:
     """Find duplicates in notes (PATH...) or in the Zotero library (--library), and merge
     the library's duplicates as Zotero does (--merge; dry run unless --apply).
@@ -96,7 +98,7 @@ def dedupe_command(
         fail("--merge goes with --library, --apply and --cluster with --merge")
     if (enrich or offline) and not paths:
         fail("--enrich and --offline go with note files or folders")
-    config = options.config(offline=offline)
+    config = options.config(offline=offline, **exclude_setting(exclude))
     with zotero_errors(DedupeSetupError, config=config):
         if not_duplicate or forget_not_duplicate_pair or list_pairs:
             _edit_list(config, not_duplicate, forget_not_duplicate_pair, fmt, options.quiet)

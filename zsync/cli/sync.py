@@ -11,6 +11,7 @@ from ..runtime import enricher
 from ..sync import SyncSetupError, sync
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
 from .errors import require_paths, zotero_errors
+from .inputs import Exclude, exclude_setting
 from .output import (
     AsJson,
     DetailedExitcode,
@@ -43,6 +44,7 @@ def sync_command(
         "--prune", help="Remove what notes gone from these folders gave their items: their "
         "child notes (unless you edited them) and the tags only they gave. Items stay. "
         "Try it with --dry-run first.")] = False,
+    exclude: Exclude = None,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
@@ -54,7 +56,7 @@ def sync_command(
     options: Globals = ctx.obj
     require_paths(paths)
     fmt = report_target(report, fmt, force=force, inputs=paths)
-    config = options.config(offline=offline)
+    config = options.config(offline=offline, **exclude_setting(exclude))
     with zotero_errors(SyncSetupError, config=config), enricher(config) as source, RunProgress(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
