@@ -15,7 +15,7 @@ _RETRACTED = re.compile(
 )
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # A wikilink, `[[Target]]` or `[[Target|Alias]]`: the target is group 1, the alias group 2.
-WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 SPACES = re.compile(r"\s+")  # a run of white space, Unicode's included
 
 
