@@ -33,8 +33,7 @@ def notice_slugs(note_html: str | None) -> frozenset[str]:
 
 def _children(parent: str, inputs: PlanInputs) -> list[LibraryItem]:
     """Child notes of `parent`, trashed ones included."""
-    return [i for i in inputs.library.items.values()
-            if i.parent == parent and i.item_type == "note"]
+    return [i for i in inputs.library.all_children(parent) if i.item_type == "note"]
 
 
 def _by_source(children: list[LibraryItem], claimed: set[str]) -> dict[str, LibraryItem]:

@@ -145,8 +145,8 @@ def noted_on(parent: str, library: LibraryView, written: Iterable[str] = ()) -> 
     state store, even if the user deleted them since) and by marked child notes in the
     library, trashed ones included (a note the user trashed is not added again)."""
     noted = set(written)
-    for child in library.items.values():
-        if child.parent == parent and child.item_type == "note":
+    for child in library.all_children(parent):
+        if child.item_type == "note":
             noted |= noted_slugs(str(child.data.get("note", "")))
     return frozenset(noted)
 
