@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .adapters.filecache import parse_paths_cached
 from .adapters.files import parse_paths
 from .adapters.state import RunLock, StateStore
 from .adapters.zotero import (
@@ -57,10 +58,16 @@ class SyncResult:
     works: list[Work] = field(default_factory=list)
 
 
-def read_inputs(paths: Sequence[Path]) -> tuple[list[Record], list[InputProblem]]:
+def read_inputs(
+    paths: Sequence[Path], parsed_cache: Path | None = None
+) -> tuple[list[Record], list[InputProblem]]:
+    """Every record and problem in the input files; with `parsed_cache` (a folder), files
+    unchanged since an earlier run are not parsed again (adapters.filecache)."""
     records: list[Record] = []
     problems: list[InputProblem] = []
-    for result in parse_paths(paths):
+    results = parse_paths(paths) if parsed_cache is None else parse_paths_cached(
+        paths, parsed_cache)
+    for result in results:
         records.extend(result.records)
         problems.extend(result.problems)
     return records, problems
@@ -85,10 +92,11 @@ def random_key() -> str:
 
 
 def prepare(
-    config: Config, paths: Sequence[Path], enricher: Enricher
+    config: Config, paths: Sequence[Path], enricher: Enricher, *, full: bool = True
 ) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
-    """Everything before the library: parse, enrich, fold duplicates into works."""
-    records, problems = read_inputs(paths)
+    """Everything before the library: parse (unless `full`, only the files changed since
+    the last run), enrich, fold duplicates into works."""
+    records, problems = read_inputs(paths, None if full else config.cache_dir())
     enriched = enricher.enrich(records)
     works = build_works(enriched, settings_for(config))
     return works, enriched, problems
@@ -126,10 +134,12 @@ def sync(
     *,
     dry_run: bool,
     prune: bool = False,
+    full: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
 ) -> SyncResult:
+    """`full`: parse every input file again, even those unchanged since the last run."""
     started = utc_now()
-    works, enriched, problems = prepare(config, paths, enricher)
+    works, enriched, problems = prepare(config, paths, enricher, full=full)
     status_parent = str(config["sync.status_parent"])
     if not config.has_zotero_account():
         if not dry_run:

@@ -37,6 +37,9 @@ def sync_command(
         "--prune", help="Remove what notes gone from these folders gave their items: their "
         "child notes (unless you edited them) and the tags only they gave. Items stay. "
         "Try it with --dry-run first.")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Parse every note again, also those unchanged since the last run.")
+    ] = False,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
@@ -49,7 +52,7 @@ def sync_command(
     require_paths(paths)
     config = options.config(offline=offline)
     with zotero_errors(SyncSetupError), enricher(config) as source:
-        result = sync(config, paths, source, dry_run=dry_run, prune=prune)
+        result = sync(config, paths, source, dry_run=dry_run, prune=prune, full=full)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)

@@ -1,0 +1,158 @@
+"""Parsed input files kept between runs, so a run parses only the files that changed.
+
+A file's parse result depends on its path, its bytes and the code that parsed it, so the
+result is kept under a digest of all three: the file's path and content, zsync's own
+source and the versions of the libraries it runs on. A file whose digest is unchanged
+gives back exactly what parsing it again would give; any other file is parsed again. The
+cache is a disposable SQLite file in the cache folder (`zsync sync --full` ignores it);
+rows not used for 30 days are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..core.records import FileResult
+from .files import PARALLEL_FROM, iter_input_files, parse_file
+
+PARSED_FILE = "parsed.sqlite"
+KEEP_SECONDS = 30 * 86400
+log = logging.getLogger("zsync.filecache")
+_NAME = re.compile(r"[A-Za-z0-9._-]*")
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """What parsing depends on besides the file: zsync's source, the Python version and
+    the versions of zsync's dependencies."""
+    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
+    try:
+        requirements = metadata.requires("zsync") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in sorted(requirements):
+        name = _NAME.match(requirement).group(0)  # type: ignore[union-attr]
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?".encode())
+    return digest.digest()
+
+
+def file_digest(path: Path, data: bytes) -> str:
+    return hashlib.sha256(code_fingerprint() + str(path).encode() + b"\0" + data).hexdigest()
+
+
+class ParseCache:
+    """Parse results by file path, each valid for one digest (see `file_digest`)."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / PARSED_FILE
+        if not self.path.exists():
+            self.path.touch(mode=0o600)
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("""CREATE TABLE IF NOT EXISTS parsed (
+            path TEXT PRIMARY KEY, digest TEXT NOT NULL, result BLOB NOT NULL,
+            used_at REAL NOT NULL)""")
+        self.now = time.time()
+
+    def get(self, path: Path, digest: str) -> FileResult | None:
+        row = self.db.execute("SELECT digest, result FROM parsed WHERE path = ?",
+                              (str(path),)).fetchone()
+        if row is None or row[0] != digest:
+            return None
+        try:
+            result = pickle.loads(row[1])
+        except Exception:  # written by another zsync: parse again
+            return None
+        return result if isinstance(result, FileResult) else None
+
+    def put_all(self, rows: Iterable[tuple[Path, str, FileResult]], seen: Iterable[Path]) -> None:
+        """Keep new results, mark the files seen in this run as used, drop old rows."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO parsed (path, digest, result, used_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(str(p), d, pickle.dumps(r, pickle.HIGHEST_PROTOCOL), self.now)
+                 for p, d, r in rows])
+            self.db.executemany("UPDATE parsed SET used_at = ? WHERE path = ?",
+                                [(self.now, str(p)) for p in seen])
+            self.db.execute("DELETE FROM parsed WHERE used_at < ?", (self.now - KEEP_SECONDS,))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_cache(directory: Path) -> ParseCache | None:
+    """The cache in `directory`, or None (and parse everything) when it cannot be opened."""
+    try:
+        return ParseCache(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("parsing every note: the cache of parsed notes cannot be used (%s)", exc)
+        return None
+
+
+def _parse_all(files: list[Path], workers: int | None) -> list[FileResult]:
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        return [parse_file(f) for f in files]
+    with ProcessPoolExecutor(max_workers=min(workers, 8)) as pool:
+        return list(pool.map(parse_file, files, chunksize=64))
+
+
+def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
+                       workers: int | None = None) -> Iterator[FileResult]:
+    """What `files.parse_paths` gives, in the same order, parsing only the files whose
+    digest changed since a result was kept for them."""
+    files = list(iter_input_files(paths))
+    store = open_cache(directory)
+    results: list[FileResult | None] = [None] * len(files)
+    digests: dict[int, str] = {}
+    for index, path in enumerate(files):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # parse_file reports it
+        digests[index] = digest = file_digest(path, data)
+        if store is not None:
+            try:
+                results[index] = store.get(path, digest)
+            except sqlite3.Error as exc:
+                log.warning("parsing every note: the cache of parsed notes failed (%s)", exc)
+                _closed(store)
+                store = None
+    missing = [i for i, r in enumerate(results) if r is None]
+    parsed = _parse_all([files[i] for i in missing], workers)
+    for index, result in zip(missing, parsed, strict=True):
+        results[index] = result
+    if store is not None:
+        try:
+            store.put_all([(files[i], digests[i], r) for i, r in zip(missing, parsed, strict=True)
+                           if i in digests], [files[i] for i in digests if results[i] is not None])
+        except sqlite3.Error as exc:
+            log.warning("the cache of parsed notes could not be updated (%s)", exc)
+        _closed(store)
+    yield from (r for r in results if r is not None)
+
+
+def _closed(store: ParseCache) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        store.close()
