@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .adapters.filecache import parse_paths_cached
+from .adapters.filecache import parse_paths_cached, rendered_notes
 from .adapters.files import parse_paths
 from .adapters.state import RunLock, StateStore
 from .adapters.zotero import (
@@ -94,11 +94,14 @@ def random_key() -> str:
 def prepare(
     config: Config, paths: Sequence[Path], enricher: Enricher, *, full: bool = True
 ) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
-    """Everything before the library: parse (unless `full`, only the files changed since
-    the last run), enrich, fold duplicates into works."""
+    """Everything before the library: parse, enrich, fold duplicates into works. Unless
+    `full`, files and notes unchanged since the last run are not parsed or rendered again."""
     records, problems = read_inputs(paths, None if full else config.cache_dir())
     enriched = enricher.enrich(records)
-    works = build_works(enriched, settings_for(config))
+    if full:
+        return build_works(enriched, settings_for(config)), enriched, problems
+    with rendered_notes(config.cache_dir()) as render:
+        works = build_works(enriched, replace(settings_for(config), render_note=render))
     return works, enriched, problems
 
 

@@ -140,3 +140,38 @@ def test_an_unusable_cache_only_costs_a_full_parse(tmp_path: Path) -> None:
     shutil.rmtree(cache)
     cache.write_text("a file where the folder should be")
     assert cached_parse(folder, cache) == fresh_parse(folder)
+
+
+def test_child_notes_are_rendered_once_and_then_taken_from_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    original = filecache.render_note
+
+    def counting(markdown: str, source: str) -> str:
+        rendered.append(source)
+        return original(markdown, source)
+
+    monkeypatch.setattr(filecache, "render_note", counting)
+    notes = [(markdown_note(make_work(i, 5), thoughts="*mine* [[link]]"), f"note-{i}.md")
+             for i in range(3)]
+    expected = [original(text, source) for text, source in notes]
+    with filecache.rendered_notes(tmp_path) as render:
+        assert [render(text, source) for text, source in notes] == expected
+    assert rendered == ["note-0.md", "note-1.md", "note-2.md"]
+    rendered.clear()
+    with filecache.rendered_notes(tmp_path) as render:
+        assert [render(text, source) for text, source in notes] == expected
+        assert render(notes[0][0], "moved/note-0.md") == original(notes[0][0], "moved/note-0.md")
+    assert rendered == ["moved/note-0.md"]  # the source name is part of the note
+    monkeypatch.setattr(filecache, "code_fingerprint", lambda: b"another version")
+    rendered.clear()
+    with filecache.rendered_notes(tmp_path) as render:
+        render(*notes[1])
+    assert rendered == ["note-1.md"]
+
+
+def test_an_unusable_cache_still_renders_every_note(tmp_path: Path) -> None:
+    (tmp_path / filecache.PARSED_FILE).write_bytes(b"this is not a database" * 100)
+    text = markdown_note(make_work(1, 5))
+    with filecache.rendered_notes(tmp_path) as render:
+        assert render(text, "a.md") == filecache.render_note(text, "a.md")

@@ -1,4 +1,5 @@
-"""Parsed input files kept between runs, so a run parses only the files that changed.
+"""Parsed input files and rendered child notes kept between runs, so a run parses and
+renders only what changed.
 
 A file's parse result depends on its path, its bytes and the code that parsed it, so the
 result is kept under a digest of all three: the file's path and content, zsync's own
@@ -19,13 +20,14 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from ..core.notehtml import render_note
 from ..core.records import FileResult
 from .files import PARALLEL_FROM, iter_input_files, parse_file
 
@@ -99,6 +101,82 @@ class ParseCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+class RenderedNotes:
+    """notehtml.render_note with its earlier answers kept in the cache's `rendered` table,
+    by a digest of the note, its source name and zsync's code (see `code_fingerprint`)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.cache = ParseCache(directory)
+        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS rendered (
+            digest TEXT PRIMARY KEY, html TEXT NOT NULL, used_at REAL NOT NULL)""")
+        self.new: dict[str, str] = {}
+        self.used: list[str] = []
+
+    def __call__(self, markdown: str, source: str) -> str:
+        digest = hashlib.sha256(code_fingerprint() + source.encode() + b"\0"
+                                + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+        row = self.cache.db.execute("SELECT html FROM rendered WHERE digest = ?",
+                                    (digest,)).fetchone()
+        if row is not None:
+            self.used.append(digest)
+            return str(row[0])
+        html = self.new[digest] = render_note(markdown, source)
+        return html
+
+    def save(self) -> None:
+        """Keep the new answers, mark the used ones, drop those unused for 30 days."""
+        now, db = self.cache.now, self.cache.db
+        with db:
+            db.executemany("INSERT OR REPLACE INTO rendered (digest, html, used_at) "
+                           "VALUES (?, ?, ?)", [(d, h, now) for d, h in self.new.items()])
+            db.executemany("UPDATE rendered SET used_at = ? WHERE digest = ?",
+                           [(now, d) for d in self.used])
+            db.execute("DELETE FROM rendered WHERE used_at < ?", (now - KEEP_SECONDS,))
+
+    def close(self) -> None:
+        _closed(self.cache)
+
+
+@contextlib.contextmanager
+def rendered_notes(directory: Path) -> Iterator[Callable[[str, str], str]]:
+    """A renderer that reuses earlier answers, or render_note itself when the cache cannot
+    be used; new answers are kept when the block ends without an error."""
+    try:
+        memo = RenderedNotes(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("rendering every note: the cache of rendered notes cannot be used (%s)", exc)
+        yield render_note
+        return
+    guarded = _Guarded(memo)
+    try:
+        yield guarded
+    finally:
+        if not guarded.failed:
+            try:
+                memo.save()
+            except sqlite3.Error as exc:
+                log.warning("the cache of rendered notes could not be updated (%s)", exc)
+        memo.close()
+
+
+class _Guarded:
+    """Falls back to render_note for good when the cache fails mid-run."""
+
+    def __init__(self, memo: RenderedNotes) -> None:
+        self.memo = memo
+        self.failed = False
+
+    def __call__(self, markdown: str, source: str) -> str:
+        if not self.failed:
+            try:
+                return self.memo(markdown, source)
+            except sqlite3.Error as exc:
+                log.warning("rendering every note: the cache of rendered notes failed (%s)",
+                            exc)
+                self.failed = True
+        return render_note(markdown, source)
 
 
 def open_cache(directory: Path) -> ParseCache | None:
