@@ -4,6 +4,7 @@ gives the same results as parsing every file again."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -175,3 +176,16 @@ def test_an_unusable_cache_still_renders_every_note(tmp_path: Path) -> None:
     text = markdown_note(make_work(1, 5))
     with filecache.rendered_notes(tmp_path) as render:
         assert render(text, "a.md") == filecache.render_note(text, "a.md")
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file owners are a POSIX matter")
+def test_a_cache_others_may_write_to_is_not_trusted(tmp_path: Path, counted: list[Path]) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "note-0.md").write_bytes(note_text(0, 0))
+    cache = tmp_path / "cache"
+    cached_parse(folder, cache)
+    (cache / filecache.PARSED_FILE).chmod(0o666)
+    counted.clear()
+    assert cached_parse(folder, cache) == fresh_parse(folder)
+    assert len(counted) == 1  # parsed again, the cache left alone

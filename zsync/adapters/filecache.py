@@ -70,6 +70,7 @@ class ParseCache:
         self.path = directory / PARSED_FILE
         if not self.path.exists():
             self.path.touch(mode=0o600)
+        _only_yours(self.path)
         self.db = sqlite3.connect(self.path)
         self.db.execute("""CREATE TABLE IF NOT EXISTS parsed (
             path TEXT PRIMARY KEY, digest TEXT NOT NULL, result BLOB NOT NULL,
@@ -101,6 +102,18 @@ class ParseCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _only_yours(path: Path) -> None:
+    """Results are kept with pickle, which runs code when loading: a cache file that
+    another user owns or may write to is not used."""
+    if not hasattr(os, "getuid"):
+        return
+    for where in (path, path.parent):
+        info = where.stat()
+        writable_by_others = info.st_mode & (0o022 if where == path else 0o002)
+        if info.st_uid != os.getuid() or writable_by_others:
+            raise PermissionError(f"{where} is not yours alone")
 
 
 class RenderedNotes:
