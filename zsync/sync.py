@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .adapters.filecache import parse_paths_cached, rendered_notes
 from .adapters.files import parse_paths
 from .adapters.state import RunLock, StateStore
 from .adapters.zotero import (
@@ -57,11 +58,16 @@ class SyncResult:
     works: list[Work] = field(default_factory=list)
 
 
-def read_inputs(paths: Sequence[Path], exclude: Sequence[str] = ()
-                ) -> tuple[list[Record], list[InputProblem]]:
+def read_inputs(
+    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None
+) -> tuple[list[Record], list[InputProblem]]:
+    """Every record and problem in the input files; with `parsed_cache` (a folder), files
+    unchanged since an earlier run are not parsed again (adapters.filecache)."""
     records: list[Record] = []
     problems: list[InputProblem] = []
-    for result in parse_paths(paths, exclude=exclude):
+    results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \
+        parse_paths_cached(paths, parsed_cache, exclude=exclude)
+    for result in results:
         records.extend(result.records)
         problems.extend(result.problems)
     return records, problems
@@ -93,14 +99,20 @@ def _no_phase(name: str, total: int = 0) -> None:
 
 
 def prepare(
-    config: Config, paths: Sequence[Path], enricher: Enricher, on_phase: PhaseHook = _no_phase
+    config: Config, paths: Sequence[Path], enricher: Enricher, on_phase: PhaseHook = _no_phase,
+    *, full: bool = True,
 ) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
-    """Everything before the library: parse, enrich, fold duplicates into works."""
+    """Everything before the library: parse, enrich, fold duplicates into works. Unless
+    `full`, files and notes unchanged since the last run are not parsed or rendered again."""
     on_phase("read", 0)
-    records, problems = read_inputs(paths, config["notes.exclude"])
+    records, problems = read_inputs(paths, config["notes.exclude"],
+                                    None if full else config.cache_dir())
     on_phase("enrich", len(records))
     enriched = enricher.enrich(records)
-    works = build_works(enriched, settings_for(config))
+    if full:
+        return build_works(enriched, settings_for(config)), enriched, problems
+    with rendered_notes(config.cache_dir()) as render:
+        works = build_works(enriched, replace(settings_for(config), render_note=render))
     return works, enriched, problems
 
 
@@ -136,11 +148,13 @@ def sync(
     *,
     dry_run: bool,
     prune: bool = False,
+    full: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
     on_phase: PhaseHook = _no_phase,
 ) -> SyncResult:
+    """`full`: parse every input file again, even those unchanged since the last run."""
     started = utc_now()
-    works, enriched, problems = prepare(config, paths, enricher, on_phase)
+    works, enriched, problems = prepare(config, paths, enricher, on_phase, full=full)
     status_parent = str(config["sync.status_parent"])
     if not config.has_zotero_account():
         if not dry_run:

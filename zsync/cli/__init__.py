@@ -1,7 +1,47 @@
-"""The `zsync` command: a thin typer shell over the library."""
+"""The `zsync` command: a thin typer shell over the library.
+
+Importing this package is cheap: `zsync --version` answers from here, and every other
+command loads typer and then only the module of the command it runs."""
 
 from __future__ import annotations
 
-from .app import app, main
+import sys
+from typing import Any
+
+from .. import __version__
 
 __all__ = ["app", "main"]
+
+# Global options that take a value, so the word after them is not a command.
+_VALUED = ("-c", "--config", "--log-format")
+
+
+def asks_version(args: list[str]) -> bool:
+    """Whether the global options (those before the command) ask for the version first."""
+    words = iter(args)
+    for word in words:
+        if word == "--version":
+            return True
+        if word in ("-h", "--help", "--") or not word.startswith("-"):
+            return False
+        if word in _VALUED:
+            next(words, None)
+    return False
+
+
+def main() -> None:
+    if asks_version(sys.argv[1:]):
+        sys.stdout.write(f"zsync {__version__}\n")
+        return
+    from .app import main as run_command
+
+    run_command()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the typer application, built on first use
+        from .app import app
+
+        globals()["app"] = app  # the name stays the application, not the `app` module
+        return app
+    raise AttributeError(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import sys
 import traceback
@@ -12,14 +13,80 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__, logs
 from ..config import Config, ConfigError, load, migrate_state, plain_http_risks
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command known by name before its module is imported: the module registers it."""
+
+    module: str
+    summary: str  # the first line of its help, for `zsync --help`
+
+
+# In the order `zsync --help` lists them. A test checks the summaries against the commands.
+LAZY_COMMANDS = {
+    "parse": LazyCommand(
+        "parse", "Read notes and records and show the bibliographic records found in them."),
+    "enrich": LazyCommand(
+        "enrich", "Read notes, complete their records from Crossref and PubMed, and show the "
+        "result."),
+    "sync": LazyCommand(
+        "sync", "Parse, enrich and de-duplicate notes, then create or update their Zotero items."),
+    "refresh": LazyCommand(
+        "refresh", "Complete the library's items from Crossref and PubMed, and watch for "
+        "retractions."),
+    "dedupe": LazyCommand(
+        "dedupe", "Find duplicates in notes (PATH...) or in the Zotero library (--library), "
+        "and merge the library's duplicates as Zotero does (--merge; dry run unless --apply)."),
+    "status": LazyCommand(
+        "status", "Show the library zsync syncs to, its last runs and the conflicts left open."),
+    "schedule": LazyCommand(
+        "schedule", "Print a systemd service and timer, a crontab line, or a launchd agent for "
+        "zsync."),
+    "runs": LazyCommand("schedule", "List past runs: start, end, outcome, counts and report."),
+    "completion": LazyCommand(
+        "completion", "Print the completion script for bash, zsh or fish (nothing is installed)."),
+    "cache": LazyCommand("cache", "Show or clear the cached Crossref and PubMed answers."),
+    "config": LazyCommand("status", "Show and check settings."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """Imports a command's module only when that command is run (or its own help shown);
+    `zsync --help` lists the commands from LAZY_COMMANDS without importing any."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(dict.fromkeys([*LAZY_COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        lazy = LAZY_COMMANDS.get(cmd_name)
+        if cmd_name not in self.commands and lazy is not None:
+            if self._listing:
+                return TyperCommand(name=cmd_name, short_help=lazy.summary, help=lazy.summary)
+            import_module(f"{__package__}.{lazy.module}")
+            self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+        return self.commands.get(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
     name="zsync",
+    cls=LazyGroup,
+    rich_markup_mode=None,  # plain help: `zsync --help` does not import rich
     help="Keep a Zotero library in step with the bibliographic notes you keep elsewhere.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -106,7 +173,8 @@ COMMAND_MODULES = (
 
 
 def _register() -> None:
-    """Import the command modules: each registers its commands on `app`."""
+    """Import every command module: each registers its commands on `app`. `main` does not
+    need this (LazyGroup imports what runs); shell completion lists every command."""
     for name in COMMAND_MODULES:
         import_module(f"{__package__}.{name}")
 
@@ -123,7 +191,8 @@ def _masked_traceback(kind: type[BaseException], value: BaseException, tb: Any) 
 
 def main() -> None:
     sys.excepthook = _masked_traceback
-    _register()
+    if "_ZSYNC_COMPLETE" in os.environ:  # the shell asks for candidates: offer every command
+        _register()
     try:
         app(prog_name="zsync")  # also under `python -m`, so completion finds its variable
     except KeyboardInterrupt:

@@ -45,6 +45,9 @@ def sync_command(
         "child notes (unless you edited them) and the tags only they gave. Items stay. "
         "Try it with --dry-run first.")] = False,
     exclude: Exclude = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Parse every note again, also those unchanged since the last run.")
+    ] = False,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
@@ -61,7 +64,7 @@ def sync_command(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
-                      on_phase=progress.phase)
+                      on_phase=progress.phase, full=full)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if result.failed or result.report["summary"]["input_problems"]:

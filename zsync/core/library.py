@@ -82,16 +82,57 @@ def item_identifiers(data: Mapping[str, Any]) -> dict[str, set[str]]:
     return found
 
 
+class ItemTable(dict[str, LibraryItem]):
+    """Items by key that count their changes, so an index built over them knows when it is
+    stale (a dedupe run patches the view's items as it merges)."""
+
+    changes = 0
+
+    def __setitem__(self, key: str, value: LibraryItem) -> None:
+        self.changes += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.changes += 1
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.changes += 1
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, LibraryItem]:
+        self.changes += 1
+        return super().popitem()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self.changes += 1
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.changes += 1
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        self.changes += 1
+        super().clear()
+
+
 @dataclass
 class LibraryView:
     """The mirror's items and collections, with identifier indexes over top-level items."""
 
-    items: dict[str, LibraryItem] = field(default_factory=dict)
+    items: dict[str, LibraryItem] = field(default_factory=ItemTable)
     collections: dict[str, LibraryCollection] = field(default_factory=dict)
     _index: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     deleted: frozenset[str] = frozenset()  # keys of items deleted on the server
-    _children: dict[str, list[LibraryItem]] | None = None
     _memories: dict[str, Memory] = field(default_factory=dict)
+    # Children by parent key, and the (table, change count) it was built from.
+    _children: dict[str, list[LibraryItem]] = field(default_factory=dict)
+    _children_of_table: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.items, ItemTable):
+            self.items = ItemTable(self.items)
 
     @classmethod
     def build(
@@ -129,13 +170,21 @@ class LibraryView:
     def children(self, key: str, item_type: str = "note", *,
                  trashed: bool = False) -> list[LibraryItem]:
         """Child items of `key` of one type; trashed ones only with `trashed`."""
-        if self._children is None:
-            self._children = {}
-            for item in self.items.values():
-                if item.parent:
-                    self._children.setdefault(item.parent, []).append(item)
-        return [i for i in self._children.get(key, [])
+        return [i for i in self.all_children(key)
                 if i.item_type == item_type and (trashed or not i.trashed)]
+
+    def all_children(self, key: str) -> list[LibraryItem]:
+        """Every child of `key` (any type, trashed ones included), in the items' order."""
+        table = self.items
+        built_from = (id(table), getattr(table, "changes", -1))
+        if self._children_of_table != built_from:
+            children: dict[str, list[LibraryItem]] = {}
+            for item in table.values():
+                parent = item.parent
+                if parent:
+                    children.setdefault(parent, []).append(item)
+            self._children, self._children_of_table = children, built_from
+        return list(self._children.get(key, ()))
 
     def collection_path(self, key: str) -> tuple[str, ...]:
         """Names from the top collection down to `key`."""

@@ -7,7 +7,7 @@ reading status counts, and every appearance is kept as a source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
@@ -42,6 +42,9 @@ class WorkSettings:
     default_status: str = "New"
     child_note: bool = True
     duplicates: Settings = field(default_factory=Settings)  # fuzzy rules' settings
+    # A note's Markdown and source name -> its child note's HTML (a kept earlier answer
+    # may stand in for notehtml.render_note: it must give the same HTML).
+    render_note: Callable[[str, str], str] = render_note
 
 
 def status_collection(status: str | None, settings: WorkSettings) -> str:
@@ -116,7 +119,7 @@ def _contributors(members: list[Enriched], settings: WorkSettings) -> tuple[Cont
         record = member.record
         note = None
         if settings.child_note and record.note.strip():
-            note = fit_note(render_note(record.note, cid))
+            note = fit_note(settings.render_note(record.note, cid))
         status = status_collection(record.status, settings) if record.status else None
         earlier = by_id.get(cid)
         if earlier is None:
