@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from tests.servers.generate import make_work
 from tests.sync.notes import markdown_note
 from zsync.adapters import filecache
-from zsync.adapters.files import parse_paths
+from zsync.adapters.files import InputFile, parse_paths
+from zsync.core.records import FileResult
 
 
 def bibtex(index: int) -> str:
@@ -93,13 +94,13 @@ def test_cached_and_full_parses_agree_over_random_changes(
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files parsed (not taken from the cache), in order."""
     parsed: list[Path] = []
-    original = filecache.parse_file
+    original = filecache.parse_missing
 
-    def counting(path: Path) -> object:
-        parsed.append(path)
-        return original(path)
+    def counting(inputs: list[InputFile], workers: int | None) -> list[FileResult]:
+        parsed.extend(i.path for i in inputs)
+        return original(inputs, workers)
 
-    monkeypatch.setattr(filecache, "parse_file", counting)
+    monkeypatch.setattr(filecache, "parse_missing", counting)
     return parsed
 
 

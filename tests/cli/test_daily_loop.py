@@ -329,9 +329,10 @@ def test_the_local_api_not_answering_asks_whether_zotero_is_running(
 ) -> None:
     monkeypatch.setenv("ZOTERO_LOCAL", "true")
     monkeypatch.setenv("ZOTERO_LIBRARY_ID", "7")
-    monkeypatch.setenv("ZOTERO_API_URL", "http://127.0.0.1:9/api")  # nothing listens
+    monkeypatch.setenv("ZOTERO_LOCAL_URL", "http://127.0.0.1:9")  # nothing listens
     monkeypatch.setenv("ZSYNC_MAX_RETRIES", "0")
     result = run("dedupe", "--library")
-    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.exit_code == 2, result.stdout + result.stderr  # nothing to try: set-up
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "is Zotero running" in lines[0], result.stderr
+    assert len(lines) == 1 and "Zotero is not running" in lines[0], result.stderr
+    assert "Allow other applications" in lines[0]  # where to turn it on

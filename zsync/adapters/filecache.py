@@ -29,7 +29,7 @@ from .. import __version__
 from ..core.notehtml import render_note
 from ..core.records import FileResult
 from .decoding import UnreadableInput
-from .files import Scan, iter_input_files, read_input
+from .files import InputFile, Scan, iter_input_files, read_input
 
 PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
@@ -208,8 +208,6 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     digest changed since a result was kept for them. Files are found and read as
     `parse_paths` finds and reads them (excludes, special files never opened), and the
     ones to parse go through the same time and memory guard."""
-    from .guard import parse_guarded
-
     scan = Scan()
     inputs = list(iter_input_files(paths, exclude, scan))
     if scan.summary():
@@ -233,7 +231,7 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
                 _closed(store)
                 store = None
     missing = [i for i, r in enumerate(results) if r is None]
-    parsed = list(parse_guarded([inputs[i] for i in missing], workers))
+    parsed = parse_missing([inputs[i] for i in missing], workers)
     for index, result in zip(missing, parsed, strict=True):
         results[index] = result
     if store is not None:
@@ -245,6 +243,13 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
             log.warning("the cache of parsed notes could not be updated (%s)", exc)
         _closed(store)
     yield from (r for r in results if r is not None)
+
+
+def parse_missing(inputs: Sequence[InputFile], workers: int | None) -> list[FileResult]:
+    """Parse the files the cache has no result for, under the guard (`guard`)."""
+    from .guard import parse_guarded
+
+    return list(parse_guarded(inputs, workers))
 
 
 def _closed(store: ParseCache) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import sys
 import traceback
 from dataclasses import dataclass
@@ -49,7 +48,8 @@ LAZY_COMMANDS = {
     "schedule": LazyCommand(
         "schedule", "Print a systemd service and timer, a crontab line, or a launchd agent for "
         "zsync."),
-    "runs": LazyCommand("schedule", "List past runs: start, end, outcome, counts and report."),
+    "runs": LazyCommand("schedule", "List this library's past runs: when, command, dry run / "
+                        "applied / interrupted, outcome, counts and report."),
     "completion": LazyCommand(
         "completion", "Print the completion script for bash, zsh or fish (nothing is installed)."),
     "cache": LazyCommand("cache", "Show or clear the cached Crossref and PubMed answers."),
@@ -200,10 +200,13 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except (OSError, sqlite3.OperationalError) as exc:  # a command without local_errors()
+    except Exception as exc:  # a full disk or read-only folder in a command without local_errors()
+        import sqlite3  # not at start-up: `zsync --version` imports almost nothing
+
         from .errors import local_failure
 
-        said = local_failure(exc)
+        local = isinstance(exc, (OSError, sqlite3.OperationalError))
+        said = local_failure(exc) if local else None
         if said is None:
             raise
         logs.emit("error", "error", said[0], exit_code=said[1])
