@@ -94,7 +94,13 @@ def config_show(ctx: typer.Context) -> None:
 @config_app.command("check")
 def config_check(ctx: typer.Context) -> None:
     """Check the API key, the library, and write access (Zotero's /keys/current)."""
-    config = ctx.obj.config()
+    ok = show_checks(ctx.obj.config())
+    raise typer.Exit(EXIT_OK if ok else EXIT_PARTIAL)
+
+
+def show_checks(config: Config) -> bool:
+    """Print what the key may do with the library (or why it cannot be checked); True when
+    zsync can read and write it and no key would travel unencrypted."""
     try:
         api = make_api(config)
     except ZoteroSetupError as exc:
@@ -113,4 +119,4 @@ def config_check(ctx: typer.Context) -> None:
         stdout.print(f"{mark} {label}", highlight=False)
     if result.message:
         stdout.print(result.message, markup=False, highlight=False)
-    raise typer.Exit(EXIT_OK if result.ok and not risks else EXIT_PARTIAL)
+    return result.ok and not risks
