@@ -84,16 +84,6 @@ def random_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
 
 
-def prepare(
-    config: Config, paths: Sequence[Path], enricher: Enricher
-) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
-    """Everything before the library: parse, enrich, fold duplicates into works."""
-    records, problems = read_inputs(paths)
-    enriched = enricher.enrich(records)
-    works = build_works(enriched, settings_for(config))
-    return works, enriched, problems
-
-
 def _info(
     config: Config, mode: str, library: str | None, enriched: list[Enriched],
     works: list[Work], problems: list[InputProblem], started: str, notices: tuple[str, ...],
@@ -129,8 +119,36 @@ def sync(
     api_factory: Callable[[Config], Any] = make_api,
 ) -> SyncResult:
     started = utc_now()
-    works, enriched, problems = prepare(config, paths, enricher)
+    records, problems = read_inputs(paths)
+    return sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
+                         paths=paths, prune=prune, api_factory=api_factory, started=started)
+
+
+PlanStep = Callable[[Plan, PlanInputs], Plan]
+
+
+def sync_enriched(
+    config: Config,
+    enriched: list[Enriched],
+    problems: list[InputProblem],
+    *,
+    dry_run: bool,
+    paths: Sequence[Path] = (),
+    prune: bool = False,
+    api_factory: Callable[[Config], Any] = make_api,
+    started: str | None = None,
+    then: PlanStep | None = None,
+) -> SyncResult:
+    """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
+    the folders read (for notes gone from them); `then` amends every plan made."""
+    started = started or utc_now()
+    works = build_works(enriched, settings_for(config))
     status_parent = str(config["sync.status_parent"])
+
+    def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
+        planned = plan(todo, inputs)
+        return then(planned, inputs) if then else planned
+
     if not config.has_zotero_account():
         if not dry_run:
             raise SyncSetupError(
@@ -138,7 +156,7 @@ def sync(
                 "(or ZOTERO_LIBRARY_ID / ZOTERO_API_KEY), or use --dry-run"
             )
         inputs = PlanInputs(LibraryView.build([]), {}, {}, status_parent, random_key)
-        result = plan(works, inputs)
+        result = make_plan(works, inputs)
         info = _info(config, "dry-run", None, enriched, works, problems, started, (NO_ACCOUNT,))
         return SyncResult(build_report(info, result), result, works=works)
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
@@ -152,11 +170,13 @@ def sync(
             refresh_mirror(api, store)
             scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
                 store, paths, works), prune=prune)
-            planned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
+            planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
+                                                   scope))
             outcomes: list[Outcome] = []
             if not dry_run:
                 planned, outcomes = apply_plan(
-                    executor, store, works, planned, status_parent, scope=scope, api=api
+                    executor, store, works, planned, status_parent, scope=scope, api=api,
+                    planner=make_plan,
                 )
                 if prune:
                     done = {o.item_key for o in outcomes if o.applied and o.item_key}
@@ -219,6 +239,7 @@ def _collection_writes(planned: Plan) -> list[PlannedWrite]:
 def apply_plan(
     executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
     status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
+    planner: Callable[[list[Work], PlanInputs], Plan] = plan,
 ) -> tuple[Plan, list[Outcome]]:
     """Write the plan; objects another client changed meanwhile are re-planned and retried.
 
@@ -239,9 +260,9 @@ def apply_plan(
         if replans <= 0 or api is None:
             raise
         refresh_mirror(api, store)
-        replanned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
+        replanned = planner(works, plan_inputs(store, status_parent, executor.new_key, scope))
         return apply_plan(executor, store, works, replanned, status_parent, replans - 1,
-                          scope, api)
+                          scope, api, planner)
     if updates:
         results += executor.apply(updates, "update").outcomes
     stale = {o.ref for o in results if o.status == "needs_replan"}
@@ -249,9 +270,9 @@ def apply_plan(
     remember_all(store, _applied_pairs(settled, planned, results))
     if stale and replans > 0:
         again = [w for w in works if w.identity in stale]
-        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key, scope))
+        replanned = planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
         replanned, retried = apply_plan(
-            executor, store, again, replanned, status_parent, replans - 1, scope, api
+            executor, store, again, replanned, status_parent, replans - 1, scope, api, planner
         )
         planned = _replace_works(planned, replanned)
         results = [o for o in results if o.ref not in stale]

@@ -98,7 +98,7 @@ def _global(
 
 # Command modules, in the order `zsync --help` lists their commands.
 COMMAND_MODULES = (
-    "parse", "enrich", "sync", "refresh", "dedupe", "status", "configure", "schedule",
+    "parse", "enrich", "sync", "add", "refresh", "dedupe", "status", "configure", "schedule",
     "completion",
 )
 
