@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 import warnings as pywarnings
+from dataclasses import replace
 from typing import Any
 
 from bibtexparser.bibdatabase import UndefinedString
 from bibtexparser.bparser import BibTexParser
 
+from ..core.identifiers import normalize_citekey
 from ..core.records import Origin, Record
 from .base import ParseFailure
 from .bibtex_blocks import SPECIAL, Block, split_blocks
@@ -67,7 +69,10 @@ def parse(text: str, path: str) -> list[Record]:
     records: list[Record] = []
     for block, entry, notes, _ in read:
         origin = Origin(path, block.line, block.end_line, FORMAT, len(records) + 1)
-        records.append(entry_to_record(entry, origin, notes))
+        record = entry_to_record(entry, origin, notes)
+        if record.is_usable():  # the entry's key is its citation key (not a work on its own)
+            record = replace(record, citekey=normalize_citekey(str(entry.get("ID") or "")))
+        records.append(record)
     failures = [(problem, block.line) for block, _, _, problem in read if problem]
     if failures and len(failures) == len(read) and not any(r.is_usable() for r in records):
         message, line = failures[0]
