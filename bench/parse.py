@@ -87,9 +87,38 @@ def generate(folder: Path, count: int, seed: int = 7) -> None:
         (folder / f"note-{i:06d}.{suffix}").write_text(text, encoding="utf-8")
 
 
+def bibtex_file(count: int, seed: int = 11) -> str:
+    """One BibTeX file of `count` entries with TeX accents, math and several authors."""
+    rng = random.Random(seed)
+    entries = []
+    for i in range(count):
+        authors = " and ".join(f"{f}, {g}" for f, g in _people(rng))
+        entries.append(
+            f"@article{{bench{i},\n  author = {{M{{\\\"u}}ller, J{{\\'o}}rg and {authors}}},\n"
+            f"  title = {{{_title(rng)} of Cu$_2$O}},\n  journal = {{BMC Health Services Research}},"
+            f"\n  year = {{{rng.randint(1990, 2025)}}},\n  volume = {{{i % 40}}},\n"
+            f"  pages = {{{i}--{i + 9}}},\n  doi = {{10.1186/bench-bib-{i:06d}}},\n"
+            f"  keywords = {{{'; '.join(rng.sample(WORDS, 3))}}}\n}}\n\n"
+        )
+    return "".join(entries)
+
+
+def bibtex_rate(count: int) -> dict[str, float]:
+    """Entries per second reading one large BibTeX file (TeX decoding included)."""
+    from zsync.parsing import parse_text
+
+    text = bibtex_file(count)
+    start = time.perf_counter()
+    result = parse_text(text, "bench.bib")
+    elapsed = time.perf_counter() - start
+    return {"bibtex_entries": len(result.records), "bibtex_wall_s": round(elapsed, 3),
+            "bibtex_entries_per_s": round(len(result.records) / elapsed, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument("--bibtex-entries", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -109,6 +138,7 @@ def main() -> None:
         "files_with_problems": failed,
         "wall_s": round(elapsed, 3),
         "notes_per_s": round(args.notes / elapsed, 1),
+        **bibtex_rate(args.bibtex_entries),
     }))
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import tomlkit
+import tomlkit.exceptions
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir, user_state_dir
 
 APP = "zsync"
@@ -88,6 +90,9 @@ SETTINGS = (
     Setting("zotero", "library_type", str, "user", "ZOTERO_LIBRARY_TYPE", ("user", "group")),
     Setting("zotero", "api_url", str, "https://api.zotero.org", "ZOTERO_API_URL"),
     Setting("zotero", "local", bool, False, "ZOTERO_LOCAL"),
+    Setting("zotero", "local_url", str, "http://localhost:23119", "ZOTERO_LOCAL_URL"),
+    Setting("zotero", "local_api_key", Secret, Secret(""), "ZOTERO_LOCAL_API_KEY"),
+    Setting("zotero", "hybrid", bool, False, "ZOTERO_HYBRID"),
     Setting("crossref", "mailto", str, "", "CROSSREF_MAILTO"),
     Setting("crossref", "api_url", str, "https://api.crossref.org", "CROSSREF_API_URL"),
     Setting("crossref", "doi_url", str, "https://doi.org", "DOI_RESOLVER_URL"),
@@ -136,6 +141,10 @@ class Config:
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
+    def with_values(self, changes: Mapping[str, Any]) -> Config:
+        """These settings with some values replaced (for one call, e.g. a probe)."""
+        return Config({**self.values, **changes}, self.source, self.origins)
+
     def cache_dir(self) -> Path:
         return Path(self["cache.dir"] or user_cache_dir(APP))
 
@@ -148,9 +157,13 @@ class Config:
         return {str(k).strip().lower(): str(v) for k, v in self["sync.status_map"].items()}
 
     def has_zotero_account(self) -> bool:
-        return bool(self["zotero.library_id"]) and (
-            bool(self["zotero.api_key"]) or bool(self["zotero.local"])
-        )
+        if self.reads_desktop():
+            return True  # the desktop's own library is users/0 and reads need no key
+        return bool(self["zotero.library_id"]) and bool(self["zotero.api_key"])
+
+    def reads_desktop(self) -> bool:
+        """Zotero desktop's local API is read (`zotero.local`, or `zotero.hybrid`)."""
+        return bool(self["zotero.local"]) or bool(self["zotero.hybrid"])
 
 
 def default_config_path() -> Path:
@@ -173,6 +186,7 @@ def legacy_state_path() -> Path:
 # Each secret setting and the URL settings it is sent to.
 SECRET_DESTINATIONS = {
     "zotero.api_key": ("zotero.api_url",),
+    "zotero.local_api_key": ("zotero.local_url",),
     "pubmed.api_key": ("pubmed.eutils_url", "pubmed.idconv_url"),
 }
 
@@ -229,6 +243,30 @@ def load(
             values[name] = _coerce(_BY_NAME[name], value, f"--{name}")
             origins[name] = "flag"
     return Config(values, source, origins)
+
+
+def store_setting(name: str, value: str, path: Path | None = None) -> Path:
+    """Write one setting into a config file (the user's by default), keeping its other
+    settings and comments; the file is made readable by its owner only, as it may hold keys.
+    Returns the file written."""
+    setting = _BY_NAME[name]
+    target = path or default_config_path()
+    text = target.read_text(encoding="utf-8") if target.exists() else ""
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{target}: not valid TOML: {exc}") from exc
+    table = document.get(setting.section)
+    if table is None:
+        table = tomlkit.table()
+        document[setting.section] = table
+    table[setting.key] = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(tomlkit.dumps(document))
+    os.chmod(target, 0o600)
+    return target
 
 
 def _read_file(path: Path) -> dict[str, Any]:

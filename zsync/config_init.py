@@ -7,19 +7,16 @@ key) through a temporary file and a rename, and never over an existing file unle
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import tempfile
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Secret, load
+import tomlkit
 
-SECTION = re.compile(r"^\s*\[([A-Za-z0-9_.]+)\]\s*(#.*)?$")
-ASSIGNMENT = re.compile(r"^(\s*)([A-Za-z0-9_]+)(\s*=\s*)(.*)$")
+from .config import Config, Secret, load
 
 
 class ConfigExists(Exception):
@@ -31,29 +28,18 @@ def example_text() -> str:
     return resources.files("zsync").joinpath("data/config.example.toml").read_text("utf-8")
 
 
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Secret):
-        value = value.reveal()
-    return json.dumps(str(value), ensure_ascii=False)  # a valid TOML basic string
-
-
 def render(template: str, values: Mapping[str, Any]) -> str:
     """`template` with the settings named in `values` ("zotero.api_key") set; comments,
     order and every other line kept as they are."""
-    out: list[str] = []
-    section = ""
-    for line in template.splitlines(keepends=True):
-        header = SECTION.match(line)
-        if header:
-            section = header.group(1)
-        elif (found := ASSIGNMENT.match(line)) and f"{section}.{found.group(2)}" in values:
-            indent, key, equals = found.group(1, 2, 3)
-            ending = line[len(line.rstrip("\r\n")):]
-            line = f"{indent}{key}{equals}{toml_value(values[f'{section}.{key}'])}{ending}"
-        out.append(line)
-    return "".join(out)
+    document = tomlkit.parse(template)
+    for name, value in values.items():
+        section, key = name.split(".", 1)
+        table = document.get(section)
+        if table is None:
+            table = tomlkit.table()
+            document[section] = table
+        table[key] = value.reveal() if isinstance(value, Secret) else value
+    return tomlkit.dumps(document)
 
 
 def zotero_values(

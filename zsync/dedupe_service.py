@@ -135,9 +135,6 @@ def dedupe_library(config: Config, *, merge: bool = False, apply: bool = False,
     started = utc_now()
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
         api = api_factory(config)
-        if merge and apply and api.local:
-            raise DedupeSetupError("merging writes to Zotero, and the desktop's local API "
-                                   "is read-only: merge through the web API")
         run_id = store.runs.start()
         try:
             run = _LibraryRun(config, store, api, WriteExecutor(api, store, run_id),
@@ -162,7 +159,7 @@ class _LibraryRun:
                  executor: WriteExecutor, before_writes: BeforeWrites | None) -> None:
         self.config, self.store, self.api, self.executor = config, store, api, executor
         self.before_writes = before_writes
-        self.uri = f"http://zotero.org/{api.library}"
+        self.uri = f"http://zotero.org/{api.relation_library()}"
         self.view = LibraryView()
         self.touched: set[str] = set()
         self.stopped: str | None = None

@@ -41,6 +41,36 @@ DOI_CASES = [
     ),
     ("info:doi/10.1371/journal.pmed.0020124", "10.1371/journal.pmed.0020124"),
     ("https://doi.org/10.48550/arXiv.1810.04805", "10.48550/arxiv.1810.04805"),
+    # A DOI ends where its syntax ends, never inside the markup around it.
+    (
+        "[https://doi.org/10.1038/nature03687](https://doi.org/10.1038/nature03687)",
+        "10.1038/nature03687",
+    ),
+    ('DOI: <a href="https://doi.org/10.1038/nature03687">10.1038/nature03687</a>', "10.1038/nature03687"),
+    ('"10.1038/nature03687"', "10.1038/nature03687"),
+    ("`10.1038/nature03687`", "10.1038/nature03687"),
+    ("**10.1038/nature03687**", "10.1038/nature03687"),
+    ("| 10.1038/nature03687 |", "10.1038/nature03687"),
+    ("10.1038/nature03687<br>", "10.1038/nature03687"),
+    ("[[10.1038/nature03687]]", "10.1038/nature03687"),
+    ("doi:10.1016/S0079-6123(05)50004-9.", "10.1016/s0079-6123(05)50004-9"),
+    ("(see 10.1016/S0079-6123(05)50004-9)", "10.1016/s0079-6123(05)50004-9"),
+    (
+        "https://doi.org/10.1002%2F%28SICI%291097-4571%28199806%2949%3A8%3C693%3A%3AAID-ASI4%3E3.0.CO%3B2-0",
+        "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0",
+    ),
+    (
+        "10.1002/(SICI)1097-4571(199806)49:8&lt;693::AID-ASI4&gt;3.0.CO;2-0",
+        "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0",
+    ),
+    (
+        "10.1175/1520-0469(1999)056<0400:TPOTTO>2.0.CO;2",
+        "10.1175/1520-0469(1999)056<0400:tpotto>2.0.co;2",
+    ),
+    (
+        "https://onlinelibrary.wiley.com/doi/10.1111/j.1467-9280.2008.02106.x/full",
+        "10.1111/j.1467-9280.2008.02106.x",
+    ),
     ("not a doi", None),
     ("", None),
     ("10.12/short-registrant", None),
@@ -137,15 +167,38 @@ def test_normalize_arxiv(raw: str, expected: str | None) -> None:
 
 # --- properties ---------------------------------------------------------------------------
 
-_SUFFIX_CHARS = string.ascii_letters + string.digits + "-._;()/:<>[]"
+_SUFFIX_CHARS = string.ascii_letters + string.digits + "-._;()/:[]"
 # Real DOI suffixes start and end with a letter or digit; inside, anything goes (SICI DOIs
-# hold brackets, colons and semicolons), as long as brackets are balanced.
-suffixes = st.text(alphabet=_SUFFIX_CHARS, min_size=1, max_size=40).filter(
+# hold brackets, colons, semicolons and `<…::…>` segments), as long as brackets are balanced.
+_plain_parts = st.text(alphabet=_SUFFIX_CHARS, min_size=1, max_size=30)
+_sici_segments = st.builds(
+    lambda a, b: f"<{a}::{b}>",
+    st.text(alphabet=string.digits, min_size=1, max_size=4),
+    st.text(alphabet=string.ascii_uppercase + string.digits + "-", min_size=1, max_size=8),
+)
+suffixes = st.builds(
+    lambda head, sici, tail: head + sici + tail,
+    _plain_parts,
+    st.one_of(st.just(""), _sici_segments),
+    st.one_of(st.just(""), _plain_parts),
+).filter(
     lambda s: s[0].isalnum()
     and s[-1].isalnum()
     and s.count("(") == s.count(")")
     and s.count("[") == s.count("]")
+    and _balanced(s)
 )
+
+
+def _balanced(text: str) -> bool:
+    stack: list[str] = []
+    for char in text:
+        if char in "([":
+            stack.append(")" if char == "(" else "]")
+        elif char in ")]" and (not stack or stack.pop() != char):
+            return False
+    return not stack
+
 dois = st.builds(
     lambda reg, suffix: f"10.{reg}/{suffix}",
     st.integers(min_value=1000, max_value=99999999),
@@ -154,6 +207,8 @@ dois = st.builds(
 WRAPPERS = [
     "{}", "doi:{}", "DOI: {}", "https://doi.org/{}", "http://dx.doi.org/{}", "({})", "[{}]",
     "{}.", "{},", "{};", "<{}>", "see {} for details", "({}).", "https://doi.org/{}#abstract",
+    "[https://doi.org/{0}](https://doi.org/{0})", '<a href="https://doi.org/{0}">{0}</a>',
+    '"{}"', "'{}'", "`{}`", "**{}**", "_{}_", "| {} |", "{}<br>", "[[{}]]", "DOI:{}",
 ]
 
 
@@ -176,6 +231,21 @@ def test_a_percent_encoded_doi_url_decodes_to_the_same_doi(doi: str) -> None:
     from urllib.parse import quote
 
     assert ids.normalize_doi("https://doi.org/" + quote(doi, safe="")) == ids.normalize_doi(doi)
+
+
+@given(dois, st.sampled_from(WRAPPERS), st.sampled_from(WRAPPERS))
+def test_found_dois_are_valid_and_whole_in_any_text(doi: str, before: str, after: str) -> None:
+    text = f"{before.format('10.1000/other')} then {after.format(doi)}."
+    found = ids.find_dois(text)
+    assert found == ["10.1000/other", doi.lower()]
+    assert all(ids.is_valid_doi(d) for d in found)
+
+
+@pytest.mark.parametrize(
+    "text", ["10.1038/x](https://doi.org/10.1038/x", '10.1038/x">10.1038/x</a', "10.1000/a b", "10.1038/X"]
+)
+def test_markup_or_capitals_are_never_a_valid_doi(text: str) -> None:
+    assert not ids.is_valid_doi(text)
 
 
 @given(st.integers(min_value=1, max_value=99999999))

@@ -251,6 +251,49 @@ def test_broken_front_matter_warns_and_recovers() -> None:
     assert (record.status, record.tags) == ("Reading", ("ehealth",))
 
 
+@pytest.mark.parametrize("comment", ["", "  # from PubMed", "\nnote: a: b # breaks the fast reader"])
+def test_front_matter_values_are_strings_as_written(comment: str) -> None:
+    text = f"---\ntitle: T\npmid: 01234567{comment}\nissue: 010\nvolume: 0o17\nyear: 2020\n---\n"
+    record = _one(text)
+    assert record.ids.pmid == "1234567"  # never the octal reading, 342391
+    assert (record.issue, record.volume, record.year) == ("010", "0o17", 2020)
+
+
+def test_front_matter_yes_no_and_dates_are_text() -> None:
+    record = _one("---\ntitle: no\nissue: yes\ndate: 2016-05-01\n---\n")
+    assert (record.title, record.issue, record.year) == ("no", "yes", 2016)
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly_and_named() -> None:
+    import time
+
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    text = "---\ntitle: T\n" + "\n".join(levels) + "\ntags: *i\n---\nBody\n"
+    assert len(text.encode()) < 450
+    started = time.perf_counter()
+    result = parse_text(text, "bomb.md")
+    assert time.perf_counter() - started < 2
+    assert not result.records
+    (problem,) = result.problems
+    assert "front matter refused" in problem.message and "aliases" in problem.message
+
+
+def test_a_few_yaml_aliases_are_read() -> None:
+    record = _one("---\ntitle: &t A title\nshort-title: *t\ntags: &x [a, b]\nkeywords: *x\n---\n")
+    assert (record.title, record.tags) == ("A title", ("a", "b"))
+
+
+def test_toml_front_matter() -> None:
+    record = _one(
+        '+++\ntitle = "Evaluating forecasts"\nauthors = "Cerqueira et al."\nyear = 2020\n'
+        'tags = ["time-series"]\n+++\n\nThe authors compare evaluation methods.\n'
+    )
+    assert (record.title, _families(record), record.year) == ("Evaluating forecasts", ["Cerqueira"], 2020)
+    assert record.tags == ("time-series",)
+
+
 def test_rules_around_body_text_are_not_front_matter() -> None:
     records = _all("---\n- **Title**: A\n- **DOI**: 10.1000/a1\n---\n- **Title**: B\n")
     assert [r.title for r in records] == ["A", "B"]

@@ -1,7 +1,9 @@
 """The Zotero connection: a pyzotero client on an injected httpx2 client, with retries.
 
 `make_api(config)` builds a `ZoteroApi` for the configured user or group library, on the
-web API (`zotero.api_url`) or the desktop's local API (`zotero.local`). Every call goes
+web API (`zotero.api_url`), the desktop's local API (`zotero.local`, at `zotero.local_url`;
+writes need Zotero 10 and a local key), or both (`zotero.hybrid`: the mirror is read from
+the desktop, writes go to the web API). Every call goes
 through `ZoteroApi.call`, which repeats it after a dropped connection, a timeout, a 5xx or
 a 429, waiting as long as `Retry-After`/`Backoff` ask (pyzotero also waits out a `Backoff`
 sent on a successful response before its next request). Only idempotent calls may be
@@ -14,7 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx2
@@ -32,13 +34,32 @@ from .state import StateStore
 log = logging.getLogger("zsync.zotero")
 T = TypeVar("T")
 
-WEB_URL = "https://api.zotero.org"
-LOCAL_URL = "http://localhost:23119/api"
 USER_AGENT = f"zsync/{__version__} pyzotero/{pyzotero.__version__}"
+APP_NAME = "zsync"
+DESKTOP_OFF = ("Zotero is not running or its local API is off (Settings -> Advanced -> "
+               "Allow other applications on this computer to communicate with Zotero)")
+DESKTOP_READ_ONLY = (
+    "this Zotero desktop (7-9) only lets other programs read its library: applying changes "
+    "needs Zotero 10 (then run `zsync config local-auth`), or a Web API key (set "
+    "zotero.api_key and zotero.library_id with zotero.hybrid = true to keep reading from the "
+    "desktop); a dry run (--dry-run) works as it is")
+NO_LOCAL_KEY = ("zsync has no local API key for Zotero desktop: run `zsync config local-auth` "
+                "and choose Allow in the dialog Zotero shows")
 
 
 class ZoteroSetupError(Exception):
     """The Zotero settings are incomplete (library id, key)."""
+
+
+class DesktopUnavailable(ZoteroSetupError):
+    """Nothing answers at the desktop's local API address."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{DESKTOP_OFF}; nothing answered at {url}")
+
+
+class DesktopReadOnly(ZoteroSetupError):
+    """The desktop's local API cannot write (Zotero 7-9, or no local key)."""
 
 
 class _Zotero(zotero.Zotero):
@@ -76,22 +97,71 @@ def transport_failure(exc: BaseException) -> tuple[str, bool] | None:
 
 @dataclass
 class ZoteroApi:
-    """One library through pyzotero. `library` is "users/<id>" or "groups/<id>"."""
+    """One library through pyzotero. `library` is "users/<id>" or "groups/<id>".
+
+    `zot` takes the writes and, unless `reader` is set, the reads; `local` says it is the
+    desktop's local API. In hybrid mode `reader` is the desktop and `zot` the web API."""
 
     zot: zotero.Zotero
     library: str
     local: bool
     policy: RetryPolicy
     sleep: Callable[[float], None] = time.sleep
+    reader: zotero.Zotero | None = None
+    _probed: set[int] = field(default_factory=set, repr=False)
 
     @property
     def endpoint(self) -> str:
         return str(self.zot.endpoint)
 
     @property
+    def reads(self) -> zotero.Zotero:
+        """The client the mirror is read through."""
+        return self.reader or self.zot
+
+    @property
+    def hybrid(self) -> bool:
+        return self.reader is not None
+
+    @property
     def server_id(self) -> str:
         """The local API's Zotero-Server-ID ('' on the web API)."""
         return (self.zot.server_id or "") if self.local else ""
+
+    @property
+    def desktop_writes(self) -> bool:
+        """Whether the desktop's local API accepts writes: Zotero 10 names itself with a
+        Zotero-Server-ID; 7-9 do not, and only read."""
+        return self.local and bool(self.zot.server_id)
+
+    @property
+    def trusts_versions(self) -> bool:
+        """False on Zotero 7-9's local API, which reports the versions of the last sync:
+        an edit made in the desktop since changes data without moving any version."""
+        return not self.local or bool(self.zot.server_id)
+
+    def relation_library(self) -> str:
+        """The library as relation URIs name it (`http://zotero.org/<this>/items/KEY`): the
+        local API's `users/0` is the logged-in user, whose id its items carry."""
+        if not (self.local and self.library == "users/0"):
+            return self.library
+        zot = self.zot
+        for obj in self.call(lambda: zot.top(limit=1)) or []:
+            owner = (obj.get("library") or {}).get("id")
+            if isinstance(owner, int) and owner > 0:
+                return f"users/{owner}"
+        return self.library
+
+    def require_writable(self) -> None:
+        """Raise `DesktopReadOnly` (saying what would help) when writes cannot succeed."""
+        if not self.local:
+            return
+        if not self.zot.server_id:
+            self.library_version()
+        if not self.zot.server_id:
+            raise DesktopReadOnly(DESKTOP_READ_ONLY)
+        if not self.zot.local_api_key:
+            raise DesktopReadOnly(NO_LOCAL_KEY)
 
     def call(self, fn: Callable[[], T]) -> T:
         """`fn()` (one pyzotero call), repeated while the failure is transient.
@@ -120,8 +190,32 @@ class ZoteroApi:
         return value
 
     def library_version(self) -> int:
-        """The library's current version (one small request; captures the local server id)."""
+        """The library's current version (one small request; captures the local server id).
+        On the desktop, a refused connection ends at once with `DesktopUnavailable`."""
+        if self.local:
+            self._probe(self.zot)
         return int(self.call(self.zot.last_modified_version))
+
+    def reader_version(self) -> int:
+        """The library's version as the client the mirror is read through reports it."""
+        if self.reader is None:
+            return self.library_version()
+        reader = self.reader
+        self._probe(reader)
+        return int(self.call(reader.last_modified_version))
+
+    def reader_answers(self) -> bool:
+        """Hybrid mode: whether the desktop answers (when it does not, the Web API is read)."""
+        try:
+            self._probe(self.reads)
+        except DesktopUnavailable:
+            return False
+        return True
+
+    def _probe(self, zot: zotero.Zotero) -> None:
+        if id(zot) not in self._probed:
+            probe(zot)
+            self._probed.add(id(zot))
 
     def bind(self, store: StateStore) -> int:
         """Select this library (per local server id) in the state store."""
@@ -134,46 +228,103 @@ class ZoteroApi:
         return None if response is None else int(response.status_code)
 
 
+def probe(zot: zotero.Zotero) -> None:
+    """Fail fast, with what to do, when nothing listens at the desktop's address (retrying
+    a refused connection to this computer only delays the same answer)."""
+    if zot.client is None:  # pragma: no cover - make_api always gives one
+        return
+    url = f"{str(zot.endpoint).rstrip('/')}/"
+    try:
+        zot.client.request("GET", url, headers=zot.default_headers())
+    except (httpx2.ConnectError, httpx2.ConnectTimeout):
+        raise DesktopUnavailable(str(zot.endpoint)) from None
+    except httpx2.HTTPError:
+        return  # anything else is left to the retried call that follows
+
+
 def _log_wait(reason: str, delay: float, attempt: int) -> None:
     log.info("Zotero: %s; trying again in %.1f s (attempt %d)", reason, delay, attempt + 1)
 
 
 def base_url(config: Config) -> str:
-    """The API root: `zotero.api_url`, or the desktop's local API when `zotero.local`."""
-    url = str(config["zotero.api_url"]).rstrip("/")
-    if config["zotero.local"] and url == WEB_URL:
-        return LOCAL_URL
-    return url
+    """The API root zsync writes through: the desktop's local API when `zotero.local`
+    (and not hybrid), else `zotero.api_url`."""
+    if config["zotero.local"] and not config["zotero.hybrid"]:
+        return local_url(config)
+    return str(config["zotero.api_url"]).rstrip("/")
+
+
+def local_url(config: Config) -> str:
+    """The desktop's local API root, `zotero.local_url` + `/api`."""
+    url = str(config["zotero.local_url"]).rstrip("/")
+    return url if url.endswith("/api") else url + "/api"
+
+
+def _http(config: Config, local: bool) -> httpx2.Client:
+    timeout = float(config["network.timeout"])
+    http = httpx2.Client(
+        timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=True,
+        trust_env=not local,  # the desktop is this computer: never through a proxy
+    )
+    return http
+
+
+def _masked(http: httpx2.Client) -> httpx2.Client:
+    hooks = http.event_hooks
+    if mask_httpx not in hooks["response"]:  # echoed keys masked before pyzotero reads
+        http.event_hooks = {**hooks, "response": [mask_httpx, *hooks["response"]]}
+    return http
 
 
 def make_api(config: Config, *, client: httpx2.Client | None = None,
              policy: RetryPolicy | None = None, local_api_key: str | None = None,
              sleep: Callable[[float], None] = time.sleep) -> ZoteroApi:
-    """A `ZoteroApi` for the configured library. The API key is registered as a secret."""
-    library_id = str(config["zotero.library_id"]).strip()
+    """A `ZoteroApi` for the configured library. The API keys are registered as secrets."""
+    hybrid = bool(config["zotero.hybrid"])
+    local = bool(config["zotero.local"]) and not hybrid
     library_type = str(config["zotero.library_type"])
-    local = bool(config["zotero.local"])
+    library_id = str(config["zotero.library_id"]).strip()
+    if not library_id and local and library_type == "user":
+        library_id = "0"  # the local API's name for the desktop's own library
     api_key = config["zotero.api_key"].reveal() if config["zotero.api_key"] else ""
+    desktop_key = local_api_key or (config["zotero.local_api_key"].reveal()
+                                    if config["zotero.local_api_key"] else "")
     if not library_id:
         raise ZoteroSetupError("zotero.library_id is not set (your user id or a group id)")
     if not api_key and not local:
-        raise ZoteroSetupError("zotero.api_key is not set (create one at "
+        why = " (hybrid mode writes through the Web API)" if hybrid else ""
+        raise ZoteroSetupError(f"zotero.api_key is not set{why} (create one at "
                                "https://www.zotero.org/settings/keys)")
     register_secret(api_key)
-    if local_api_key:
-        register_secret(local_api_key)
-    timeout = float(config["network.timeout"])
-    http = client or httpx2.Client(
-        timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-        headers={"User-Agent": USER_AGENT},
-        follow_redirects=True,
-        trust_env=not local,
-    )
-    hooks = http.event_hooks
-    if mask_httpx not in hooks["response"]:  # echoed keys masked before pyzotero reads
-        http.event_hooks = {**hooks, "response": [mask_httpx, *hooks["response"]]}
+    register_secret(desktop_key)
+    http = _masked(client or _http(config, local))
     zot = _Zotero(library_id, library_type, api_key=None if local else api_key, local=local,
-                  client=http, local_api_key=local_api_key)
+                  client=http, local_api_key=desktop_key if local else None)
     zot.endpoint = base_url(config)
+    reader = None
+    if hybrid:
+        reader = _Zotero(library_id, library_type, local=True,
+                         client=_masked(client or _http(config, True)))
+        reader.endpoint = local_url(config)
     policy = policy or RetryPolicy(max_retries=int(config["network.max_retries"]))
-    return ZoteroApi(zot, f"{library_type}s/{library_id}", local, policy, sleep)
+    return ZoteroApi(zot, f"{library_type}s/{library_id}", local, policy, sleep, reader)
+
+
+def authorize_desktop(config: Config, app_name: str = APP_NAME) -> tuple[str, bool]:
+    """Ask Zotero desktop for a local API key (Zotero shows the user a dialog); the key and
+    whether it lasts ("Always Allow") or serves one write ("Allow").
+
+    Raises `DesktopUnavailable`, `DesktopReadOnly` (Zotero 7-9) or pyzotero's
+    `LocalAPIDeniedError` / `TooManyRequestsError`."""
+    api = make_api(config.with_values({"zotero.local": True, "zotero.hybrid": False}))
+    api.library_version()
+    if not api.zot.server_id:
+        raise DesktopReadOnly("this Zotero desktop (7-9) gives out no keys: its local API "
+                              "only reads. Zotero 10 accepts writes; until then use a Web API "
+                              "key (zotero.api_key, with zotero.hybrid = true)")
+    answer = api.zot.authorize_local(app_name)  # no retry: Zotero rate-limits the dialog
+    key = str(answer["key"])
+    register_secret(key)
+    return key, bool(answer.get("remember", True))

@@ -2,6 +2,10 @@
 
 The key is sent in the Authorization header to `/keys/current` (never in the URL, where
 pyzotero's `key_info()` would put it and its error messages would show it).
+
+On Zotero desktop: does it answer, which kind of desktop is it (Zotero 10 names itself with
+a `Zotero-Server-ID` and accepts writes; 7-9 only read), and is zsync's local key still
+approved (an empty write, which changes nothing, is refused with 401 otherwise).
 """
 
 from __future__ import annotations
@@ -11,7 +15,18 @@ from typing import Any
 
 import httpx2
 
-from .zotero_client import ZoteroApi, transport_failure
+from ..logs import redact
+from .zotero_client import (
+    DESKTOP_OFF,
+    DESKTOP_READ_ONLY,
+    NO_LOCAL_KEY,
+    DesktopUnavailable,
+    ZoteroApi,
+    transport_failure,
+)
+
+DESKTOP_WRITES = "Zotero 10 or newer: reads and, with an approved key, writes"
+DESKTOP_READS = "Zotero 7-9: reads only"
 
 
 @dataclass(frozen=True)
@@ -23,6 +38,7 @@ class KeyCheck:
     user_id: int | None = None
     username: str = ""
     message: str = ""
+    desktop: str = ""  # what the desktop's local API turned out to be, when it was asked
 
     @property
     def ok(self) -> bool:
@@ -33,6 +49,10 @@ def key_check(api: ZoteroApi) -> KeyCheck:
     """Ask Zotero what the configured key may do with the configured library."""
     if api.local:
         return _local_check(api)
+    return _web_check(api)  # in hybrid mode the desktop is checked by `desktop_check`
+
+
+def _web_check(api: ZoteroApi) -> KeyCheck:
     zot = api.zot
     if zot.client is None:  # pragma: no cover - make_api always gives one
         raise RuntimeError("pyzotero has no HTTP client")
@@ -69,11 +89,57 @@ def _judge(library: str, info: dict[str, Any]) -> KeyCheck:
     return KeyCheck(True, True, can_read, can_write, user_id, username, message)
 
 
+def desktop_check(api: ZoteroApi) -> KeyCheck:
+    """Hybrid mode: whether the desktop the mirror is read from answers."""
+    try:
+        api.reader_version()
+    except DesktopUnavailable:
+        return KeyCheck(False, False, False, False, message=DESKTOP_OFF)
+    except Exception as exc:
+        return KeyCheck(False, False, False, False,
+                        message=f"Zotero desktop did not answer as expected: {_short(exc)}")
+    return KeyCheck(True, True, True, True)
+
+
 def _local_check(api: ZoteroApi) -> KeyCheck:
     try:
         api.library_version()
-    except Exception as exc:  # any failure means "not reachable"
-        return KeyCheck(False, False, False, False, message=f"local API: {type(exc).__name__}")
-    can_write = bool(api.zot.local_api_key)
-    return KeyCheck(True, True, True, can_write,
-                    message="" if can_write else "local API: no local key for writes")
+    except DesktopUnavailable:
+        return KeyCheck(False, False, False, False, message=DESKTOP_OFF)
+    except Exception as exc:
+        return KeyCheck(False, False, False, False,
+                        message=f"Zotero desktop did not answer as expected: {_short(exc)}")
+    if not api.desktop_writes:
+        return KeyCheck(True, True, True, False, message=DESKTOP_READ_ONLY,
+                        desktop=DESKTOP_READS)
+    if not api.zot.local_api_key:
+        return KeyCheck(True, False, True, False, message=NO_LOCAL_KEY, desktop=DESKTOP_WRITES)
+    status = _empty_write(api)
+    if status == 401:
+        return KeyCheck(True, False, True, False, desktop=DESKTOP_WRITES,
+                        message="Zotero does not accept zsync's local API key (removed in "
+                                "Zotero, or given by another Zotero): run `zsync config "
+                                "local-auth` again")
+    if status is None or not 200 <= status < 300:
+        return KeyCheck(True, True, True, False, desktop=DESKTOP_WRITES,
+                        message=f"a test write (of nothing) was answered with HTTP {status}")
+    return KeyCheck(True, True, True, True, desktop=DESKTOP_WRITES)
+
+
+def _empty_write(api: ZoteroApi) -> int | None:
+    """Send a write of no objects: Zotero checks the key and writes nothing."""
+    zot = api.zot
+    if zot.client is None:  # pragma: no cover - make_api always gives one
+        return None
+    headers = {**zot.default_headers(), "Zotero-Server-ID": api.server_id,
+               "Zotero-API-Key": str(zot.local_api_key), "Content-Type": "application/json"}
+    try:
+        response = zot.client.request("POST", f"{api.endpoint.rstrip('/')}/{api.library}/items",
+                                      headers=headers, content=b"[]")
+    except httpx2.HTTPError:
+        return None
+    return int(response.status_code)
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(redact(str(exc)).split())[:200] or type(exc).__name__

@@ -114,6 +114,7 @@ class WriteExecutor:
         Updates are re-sent as they were. Creates are first looked up (see
         `zotero_resume`): only objects Zotero never received are sent again.
         """
+        self.api.require_writable()
         result = WriteResult()
         for intent in self.store.intents.pending():
             if intent.kind == "create":
@@ -134,6 +135,7 @@ class WriteExecutor:
 
         With `guard`, each batch carries the library version the mirror is at, and
         `LibraryMoved` is raised when Zotero says the library has moved on since."""
+        self.api.require_writable()
         if self.store.intents.pending():
             raise PendingWritesError("earlier writes are still unconfirmed; call "
                                      "resume_pending() before planning new ones")

@@ -45,6 +45,7 @@ class Globals:
             fail(str(exc))
         logs.register_secret(config["zotero.api_key"].reveal())
         logs.register_secret(config["pubmed.api_key"].reveal())
+        logs.register_secret(config["zotero.local_api_key"].reveal())
         log = logging.getLogger("zsync.config")
         for risk in plain_http_risks(config):
             log.warning("%s", risk)

@@ -1,4 +1,5 @@
-"""`zsync status` and `zsync config check`: what zsync knows, and whether it can write."""
+"""`zsync status`, `zsync config check` and `zsync config local-auth`: what zsync knows,
+whether it can write, and the key Zotero desktop gives it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import json
 from typing import Annotated, Any
 
 import typer
+from pyzotero import errors as ze
 
 from ..adapters.state import StateStore
-from ..adapters.zotero import ZoteroSetupError, key_check, make_api
-from ..config import SETTINGS, Config, Secret, plain_http_risks
+from ..adapters.zotero import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
+from ..adapters.zotero_client import authorize_desktop, local_url
+from ..adapters.zotero_keys import desktop_check
+from ..config import SETTINGS, Config, ConfigError, Secret, plain_http_risks, store_setting
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
 from .render import echo_json, stdout
 
@@ -19,7 +23,25 @@ app.add_typer(config_app, name="config")
 
 def _library(config: Config) -> str | None:
     library_id = str(config["zotero.library_id"]).strip()
+    if not library_id and _desktop_only(config) and config["zotero.library_type"] == "user":
+        library_id = "0"  # the desktop's own library
     return f"{config['zotero.library_type']}s/{library_id}" if library_id else None
+
+
+def _desktop_only(config: Config) -> bool:
+    return bool(config["zotero.local"]) and not config["zotero.hybrid"]
+
+
+def _select(store: StateStore, config: Config, library: str) -> None:
+    """Select `library` as the last run saw it: on the desktop, through the Zotero that was
+    synced with last (its data is kept per Zotero-Server-ID), without asking Zotero."""
+    server_id = ""
+    if _desktop_only(config):
+        row = store.db.execute(
+            "SELECT server_id FROM libraries WHERE library = ? AND refreshed_at IS NOT NULL"
+            " ORDER BY refreshed_at DESC LIMIT 1", (library,)).fetchone()
+        server_id = str(row["server_id"]) if row else ""
+    store.select_library(library, server_id)
 
 
 def status_data(config: Config) -> dict[str, Any]:
@@ -29,7 +51,7 @@ def status_data(config: Config) -> dict[str, Any]:
     if library is None or not config.state_path().exists():
         return {**data, "runs": [], "conflicts": [], "pending_writes": 0, "mirror": None}
     with StateStore.from_config(config) as store:
-        store.select_library(library)
+        _select(store, config, library)
         data["mirror"] = {
             "version": store.mirror.library_version(),
             "items": len(store.mirror.items()),
@@ -93,30 +115,89 @@ def config_show(ctx: typer.Context) -> None:
 
 @config_app.command("check")
 def config_check(ctx: typer.Context) -> None:
-    """Check the API key, the library, and write access (Zotero's /keys/current)."""
+    """Check the API key, the library, and write access (Zotero's /keys/current); on Zotero
+    desktop, whether it runs, which version it is and whether zsync's key is approved."""
     ok = show_checks(ctx.obj.config())
     raise typer.Exit(EXIT_OK if ok else EXIT_PARTIAL)
 
 
 def show_checks(config: Config) -> bool:
-    """Print what the key may do with the library (or why it cannot be checked); True when
-    zsync can read and write it and no key would travel unencrypted."""
+    """Print what zsync may do with the library (or why it cannot be checked); True when it
+    can read and write it and no key would travel unencrypted."""
     try:
         api = make_api(config)
     except ZoteroSetupError as exc:
         fail(str(exc))
     risks = plain_http_risks(config)
+    desktop = desktop_check(api) if api.hybrid else None
     result = key_check(api)
-    checks = [
-        *((risk, False) for risk in risks),
+    checks = [*((risk, False) for risk in risks), *_checks(config, api, result, desktop)]
+    for label, ok in checks:
+        mark = "[green]ok[/]  " if ok else "[red]FAIL[/]"
+        stdout.print(f"{mark} {label}", highlight=False)
+    for message in (desktop.message if desktop else "", result.message):
+        if message:
+            stdout.print(message, markup=False, highlight=False)
+    return result.ok and not risks and (desktop is None or desktop.ok)
+
+
+def _checks(config: Config, api: ZoteroApi, result: KeyCheck, desktop: KeyCheck | None
+            ) -> list[tuple[str, bool]]:
+    if api.local:
+        checks = [(f"Zotero desktop answers at {api.endpoint}", result.reachable)]
+        if result.reachable:
+            checks.append((f"Zotero desktop: {result.desktop}", api.desktop_writes))
+        if api.desktop_writes:
+            checks.append(("local API key approved in Zotero", result.key_valid))
+        return [*checks, (f"may read {api.library}", result.can_read),
+                (f"may write {api.library}", result.can_write)]
+    checks = []
+    if desktop is not None:
+        checks.append((f"Zotero desktop answers at {local_url(config)} (reads)",
+                       desktop.reachable))
+    return [
+        *checks,
         ("Zotero reachable at " + api.endpoint, result.reachable),
         ("API key known to Zotero", result.key_valid),
         (f"key may read {api.library}", result.can_read),
         (f"key may write {api.library}", result.can_write),
     ]
-    for label, ok in checks:
-        mark = "[green]ok[/]  " if ok else "[red]FAIL[/]"
-        stdout.print(f"{mark} {label}", highlight=False)
-    if result.message:
-        stdout.print(result.message, markup=False, highlight=False)
-    return result.ok and not risks
+
+
+@config_app.command("local-auth")
+def config_local_auth(ctx: typer.Context) -> None:
+    """Ask Zotero desktop (10 or newer) for a local API key, so zsync can write to it.
+
+    Zotero shows a dialog: choose "Always Allow". The key is stored in your config file as
+    zotero.local_api_key (never printed)."""
+    options: Globals = ctx.obj
+    config = options.config()
+    stdout.print(f"Asking Zotero desktop at {local_url(config)} for a key: choose "
+                 "\"Always Allow\" in the dialog Zotero shows now.", highlight=False)
+    try:
+        key, remember = authorize_desktop(config)
+    except ZoteroSetupError as exc:
+        fail(str(exc))
+    except ze.LocalAPIDeniedError:
+        fail("Zotero refused: the request was denied in Zotero's dialog. Run "
+             "`zsync config local-auth` again and choose \"Always Allow\" to let zsync write "
+             "to your library (nothing was stored)")
+    except ze.TooManyRequestsError:
+        fail("Zotero allows only a few key requests a minute: wait a minute and run "
+             "`zsync config local-auth` again")
+    except ze.PyZoteroError as exc:
+        fail(f"Zotero desktop answered with an error: {exc}", EXIT_PARTIAL)
+    if not remember:
+        fail("you chose \"Allow\", which lets zsync make one write, and a sync makes several: "
+             "run `zsync config local-auth` again and choose \"Always Allow\" (nothing was "
+             "stored)")
+    try:
+        path = store_setting("zotero.local_api_key", key, options.config_path or config.source)
+    except (ConfigError, OSError) as exc:
+        fail(f"Zotero gave zsync a key, but it could not be stored: {exc}")
+    stdout.print(f"Zotero approved zsync. The key is stored in {path} as "
+                 "zotero.local_api_key; set zotero.local = true (or ZOTERO_LOCAL=1) to sync "
+                 "with Zotero desktop.", highlight=False, markup=False)
+    if config.origins.get("zotero.local_api_key", "").startswith("$"):
+        stdout.print("Note: $ZOTERO_LOCAL_API_KEY is set and overrides the stored key; unset "
+                     "it to use the new one.", highlight=False, markup=False)

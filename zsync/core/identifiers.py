@@ -8,42 +8,99 @@ Normalising is idempotent: a canonical value normalises to itself.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import unquote
 
 # --- DOI -----------------------------------------------------------------------------------
 
-# A DOI is "10." + registrant + "/" + suffix; the suffix may hold almost anything printable.
-_DOI_CORE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+", re.IGNORECASE)
+# A DOI is "10." + registrant + "/" + suffix. The suffix may hold almost any printable
+# character, so where it ends is decided by `_doi_end`, not by the pattern.
+_DOI_START = re.compile(r"10\.\d{4,9}(?:\.\d+)*/(?=[^\s\"'`<>|])", re.IGNORECASE)
 _DOI_PREFIXES = re.compile(
     r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|info:doi/|doi\s*[:=]\s*|doi\s+)",
     re.IGNORECASE,
 )
-_TRAILING = ".,;:'\"!?>*_"
-_PAIRS = {")": "(", "]": "[", "}": "{"}
+# Characters that never belong to a DOI as written in text: white space, quotes, code
+# marks, table and alias bars. `<` and `>` belong only to a SICI segment (`<693::AID-ASI4>`).
+_DOI_STOP = frozenset("\"'`|\\")
+_SICI_SEGMENT = re.compile(r"<[^<>\s\"'`|]*:[^<>\s\"'`|]*>")
+_TRAILING = ".,;:'\"!?>*_~"
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
+# Pages of a publisher's site that follow the DOI in its links (`…/doi/10.1111/x.y/full`).
+_PAGE_TAIL = re.compile(
+    r"/(?:full|abstract|abs|pdf|epdf|pdfdirect|pdfplus|fulltext|full-text|html|summary"
+    r"|references|citedby|figures|suppinfo|meta|epub|download|issuetoc|text|view)/?$",
+    re.IGNORECASE,
+)
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#x?[0-9A-Fa-f]+);", re.IGNORECASE)
 
 
-def _trim_unbalanced(value: str) -> str:
-    """Drop trailing punctuation and closing brackets that the DOI itself did not open."""
-    while value:
-        last = value[-1]
-        if last in _TRAILING or (last in _PAIRS and value.count(last) > value.count(_PAIRS[last])):
-            value = value[:-1]
-        else:
+def _doi_end(text: str, start: int) -> int:
+    """Where the DOI whose suffix starts at `start` ends: at white space, a quote, markup
+    (`](` of a Markdown link, `</a>` of an HTML one) or a bracket it did not open."""
+    stack: list[str] = []
+    i, n = start, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace() or char in _DOI_STOP or char == ">":
             break
-    return value
+        if char == "<":
+            segment = _SICI_SEGMENT.match(text, i)
+            if not segment:
+                break
+            i = segment.end()
+            continue
+        if char in _OPENERS:
+            stack.append(_OPENERS[char])
+        elif char in _CLOSERS:
+            if not stack or stack[-1] != char:
+                break
+            stack.pop()
+        i += 1
+    return i
+
+
+def _trim(value: str) -> str:
+    """Drop trailing punctuation, and a bracket that opens and never closes (`10.1/a(b`):
+    the DOI's own brackets are balanced."""
+    depth: list[int] = []
+    for i, char in enumerate(value):
+        if char in _OPENERS:
+            depth.append(i)
+        elif char in _CLOSERS and depth:
+            depth.pop()
+    if depth:
+        value = value[: depth[0]]
+    return value.rstrip(_TRAILING)
 
 
 def _decode(value: str) -> str:
-    """Undo percent-encoding (once or twice) as long as it yields something new."""
+    """Undo percent-encoding (once or twice) and HTML entities, as long as that yields
+    something new."""
     for _ in range(2):
-        if "%" not in value:
+        if not _ENCODED.search(value):
             break
         decoded = unquote(value)
         if decoded == value:
             break
         value = decoded
+    if "&" in value and _ENTITY.search(value):
+        value = html.unescape(value)
     return value
+
+
+def _doi_from(text: str, match: re.Match[str]) -> str | None:
+    doi = text[match.start() : _doi_end(text, match.end())]
+    doi = _strip_url_tail(_trim(doi))
+    suffix = doi.split("/", 1)[1] if "/" in doi else ""
+    return doi.lower() if suffix and _valid_suffix(suffix) else None
+
+
+def _valid_suffix(suffix: str) -> bool:
+    return any(c.isalnum() for c in suffix)
 
 
 def normalize_doi(value: str | None) -> str | None:
@@ -51,41 +108,48 @@ def normalize_doi(value: str | None) -> str | None:
 
     >>> normalize_doi("https://doi.org/10.1186/S12913-021-06429-W.")
     '10.1186/s12913-021-06429-w'
+    >>> normalize_doi("[https://doi.org/10.1038/nature03687](https://doi.org/10.1038/nature03687)")
+    '10.1038/nature03687'
     """
     if not value:
         return None
     text = _decode(value.strip())
-    text = text.strip("<>()[]{}\"' \t")
-    text = _DOI_PREFIXES.sub("", text)
-    match = _DOI_CORE.search(text)
-    if not match:
-        return None
-    doi = _trim_unbalanced(match.group(0))
-    doi = _strip_url_tail(doi)
-    return doi.lower() if "/" in doi[3:] and len(doi.split("/", 1)[1]) > 0 else None
+    text = _DOI_PREFIXES.sub("", text.lstrip("<([{\"' \t"))
+    match = _DOI_START.search(text)
+    return _doi_from(text, match) if match else None
 
 
 def _strip_url_tail(doi: str) -> str:
-    """A DOI taken from a link may carry a fragment or a query that is not part of it."""
+    """A DOI taken from a link may carry a fragment, a query or a page name that is not
+    part of it."""
     for marker in ("#", "?"):
         head, sep, _ = doi.partition(marker)
         if sep and head.count("/") >= 1:
             doi = head
-    return _trim_unbalanced(doi)
+    while True:
+        shorter = _PAGE_TAIL.sub("", doi)
+        if shorter == doi or "/" not in shorter:
+            break
+        doi = shorter
+    return _trim(doi)
 
 
 def find_dois(text: str) -> list[str]:
     """Every distinct DOI in `text`, in order of first appearance."""
     found: list[str] = []
-    for match in _DOI_CORE.finditer(_decode_urls(text)):
-        doi = normalize_doi(match.group(0))
+    text = _decode(text)
+    for match in _DOI_START.finditer(text):
+        doi = _doi_from(text, match)
         if doi and doi not in found:
             found.append(doi)
     return found
 
 
-def _decode_urls(text: str) -> str:
-    return _decode(text) if "%2" in text or "%2" in text.upper() else text
+def is_valid_doi(doi: str) -> bool:
+    """`doi` is a canonical DOI as zsync writes it: lower case, nothing around it, every
+    bracket closed, `<` and `>` only in SICI segments."""
+    match = _DOI_START.match(doi)
+    return match is not None and doi == doi.lower() and _doi_from(doi, match) == doi
 
 
 # --- PubMed and PMC ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """BibTeX and BibLaTeX files (Zotero, Better BibTeX, JabRef, Mendeley, Google Scholar exports).
 
 The file is first cut into `@...{...}` blocks (see `bibtex_blocks`); `@string` macros are
-read, then every entry is parsed on its own with bibtexparser, so a broken entry costs only
+read, then every entry is parsed on its own (see `bibtex_reader`), so a broken entry costs only
 itself: it becomes a record carrying a warning (with whatever could still be read from it)
 while the other entries parse normally. Only when no entry at all can be read does the file
 fail, with the line of the first broken entry.
@@ -10,23 +10,22 @@ fail, with the line of the first broken entry.
 from __future__ import annotations
 
 import re
-import warnings as pywarnings
 from dataclasses import replace
 from typing import Any
-
-from bibtexparser.bibdatabase import UndefinedString
-from bibtexparser.bparser import BibTexParser
 
 from ..core.identifiers import normalize_citekey
 from ..core.records import Origin, Record
 from .base import ParseFailure
 from .bibtex_blocks import SPECIAL, Block, split_blocks
 from .bibtex_fields import entry_to_record
+from .bibtex_reader import read_block
 
 FORMAT = "bibtex"
 
-_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(]")
-_ENTRY_HEAD = re.compile(r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*[^\s,={}()\"#%]*\s*,")
+_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]")
+_ENTRY_HEAD = re.compile(
+    r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(?:[^\s,={}()\"#%]*\s*,|[A-Za-z][\w-]*\s*=)"
+)
 _SALVAGED = r"(title|doi|pmid|pmcid|eprint|archiveprefix|year|date|url|journal|booktitle|author)"
 # `name = {value}` (one level of inner braces), `name = "value"` or `name = 2020`, anywhere ...
 _SALVAGE = re.compile(
@@ -38,7 +37,6 @@ _SALVAGE_LINE = re.compile(
     rf"^\s*{_SALVAGED}\s*=\s*[{{\"]?(.*?)[}}\"]?\s*,?\s*$", re.IGNORECASE | re.MULTILINE
 )
 _SWALLOWED = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
-_MAX_MACRO_RETRIES = 10
 
 
 def sniff(text: str) -> bool:
@@ -60,11 +58,11 @@ def sniff(text: str) -> bool:
 def parse(text: str, path: str) -> list[Record]:
     """Every entry in the file, in order; a broken entry gives a record with a warning."""
     blocks = split_blocks(text.lstrip("\ufeff"))
-    parser = _new_parser()
+    strings: dict[str, str] = {}
     for block in blocks:
         if block.kind == "string":
-            _parse_block(parser, block.text, [])
-    read = [(block, *_read_entry(parser, block)) for block in blocks if block.kind not in SPECIAL]
+            read_block(block.text, strings, [])
+    read = [(block, *_read_entry(strings, block)) for block in blocks if block.kind not in SPECIAL]
     _inherit_crossrefs([entry for _, entry, _, _ in read])
     records: list[Record] = []
     for block, entry, notes, _ in read:
@@ -80,19 +78,14 @@ def parse(text: str, path: str) -> list[Record]:
     return records
 
 
-def _new_parser() -> BibTexParser:
-    parser = BibTexParser(
-        common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
-    )
-    parser.expect_multiple_parse = True
-    return parser
-
-
-def _read_entry(parser: BibTexParser, block: Block) -> tuple[dict[str, Any], list[str], str | None]:
+def _read_entry(
+    strings: dict[str, str], block: Block
+) -> tuple[dict[str, Any], list[str], str | None]:
     """The block's fields, notes on them, and a message when the entry is broken."""
     notes: list[str] = []
     label = f"@{block.kind}{{{block.key}}}" if block.key else f"@{block.kind}"
-    entry = _parse_block(parser, block.text, notes) if block.complete else None
+    label += f" at line {block.line}"
+    entry = read_block(block.text, strings, notes) if block.complete else None
     if entry is not None:
         return entry, notes, None
     problem = (
@@ -100,7 +93,7 @@ def _read_entry(parser: BibTexParser, block: Block) -> tuple[dict[str, Any], lis
         if not block.complete
         else f"BibTeX entry {label} could not be read (syntax error)"
     )
-    repaired = _parse_block(parser, _balanced(block.text), notes) or {}
+    repaired = read_block(_balanced(block.text), strings, notes) or {}
     # A value that swallowed the next field (`author = {A` + newline + `title = ...`) is wrong.
     entry = {k: v for k, v in repaired.items() if not _SWALLOWED.search(str(v))}
     salvaged = [(n, next((v for v in vs if v), "")) for n, *vs in _SALVAGE.findall(block.text)]
@@ -126,30 +119,6 @@ def _inherit_crossrefs(entries: list[dict[str, Any]]) -> None:
                 continue
             target = "booktitle" if name == "title" else name
             entry.setdefault(target, value)
-
-
-def _parse_block(parser: BibTexParser, text: str, notes: list[str]) -> dict[str, Any] | None:
-    """The one entry `text` holds, parsed; None when bibtexparser cannot read it."""
-    entries = parser.bib_database.entries
-    for _ in range(_MAX_MACRO_RETRIES):
-        before = len(entries)
-        try:
-            with pywarnings.catch_warnings():
-                pywarnings.simplefilter("ignore")
-                parser.parse(text)
-        except UndefinedString as exc:
-            # A macro defined in another file (`journal = pami`): keep its name as its value.
-            name = str(exc.args[0]) if exc.args else ""
-            if not name or name in parser.bib_database.strings:
-                return None
-            parser.bib_database.strings[name] = name
-            notes.append(f"undefined @string macro '{name}' kept as written")
-            continue
-        except Exception:  # pyparsing and bibtexparser raise many kinds; the entry is broken
-            return None
-        added = entries[before:]
-        return dict(added[0]) if added else None
-    return None
 
 
 def _balanced(text: str) -> str:

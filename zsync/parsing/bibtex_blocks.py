@@ -19,6 +19,10 @@ _START = re.compile(r"(?<![\w@])@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])")
 # ... but inside an unclosed block only one at the start of a line ends it.
 _LINE_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
 _KEY = re.compile(r"\s*([^\s,={}()\"#%]*)\s*,")
+_KEYLESS = re.compile(r"\s*[A-Za-z][\w-]*\s*=")  # `@article{ author = ...`: no key
+# What `_closing` looks at: escapes (skipped whole), braces, the closer, new lines.
+_SIGNS_BRACE = re.compile(r"\\.|[{}\n]", re.DOTALL)
+_SIGNS_PAREN = re.compile(r"\\.|[{}()\n]", re.DOTALL)
 SPECIAL = frozenset({"string", "comment", "preamble"})
 
 
@@ -56,6 +60,11 @@ def split_blocks(text: str) -> list[Block]:
         body = text[match.start() : end].rstrip()
         key_match = _KEY.match(text, match.end())
         key = key_match.group(1) if key_match and kind not in SPECIAL else ""
+        if kind not in SPECIAL and key_match is None and _KEYLESS.match(text, match.end()):
+            # EndNote writes entries without a key: give it one, so the entry can be read.
+            key = f"entry-at-line-{lines.line(match.start())}"
+            head = match.end() - match.start()
+            body = f"{body[:head]}{key},{body[head:]}"
         blocks.append(
             Block(
                 kind,
@@ -77,23 +86,21 @@ def _closing(text: str, start: int, opener: str) -> int | None:
     BibTeX values cannot legally contain one, so the entry before it is broken.
     """
     closer = "}" if opener == "{" else ")"
+    signs = _SIGNS_BRACE if opener == "{" else _SIGNS_PAREN
     depth = 0
-    index = start
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
+    for match in signs.finditer(text, start):
+        char = match.group(0)
+        if char[0] == "\\":
             continue
         if char == "{":
             depth += 1
         elif char == "}":
             if depth == 0 and closer == "}":
-                return index + 1
+                return match.end()
             depth -= 1
-        elif char == closer and depth == 0:
-            return index + 1
-        elif char == "\n" and _LINE_START.match(text, index + 1):
+        elif char == closer:
+            if depth == 0:
+                return match.end()
+        elif char == "\n" and _LINE_START.match(text, match.end()):
             return None
-        index += 1
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from ..core.dates import parse_date
 from ..core.records import (
@@ -71,10 +72,32 @@ TYPES = {
     "standard": "standard",
     "preprint": "preprint",
     "article-journal": "journalArticle",
+    "letter": "letter",
+    "movie": "film",
+    "video": "videoRecording",
+    "audio": "audioRecording",
+    "artwork": "artwork",
+    "legislation": "bill",
+    "jurisdiction": "case",
+    # Mendeley's and other exporters' own spellings
+    "web_page": "webpage",
+    "webpage": "webpage",
+    "book_section": "bookSection",
+    "masterthesis": "thesis",
+    "bachelorthesis": "thesis",
+    "generic": "document",
+    "journal": "journalArticle",
+    "conference_paper": "conferencePaper",
+    "newspaper_article": "newspaperArticle",
+    "magazine_article": "magazineArticle",
+    "computer_program": "computerProgram",
+    "hearing": "hearing",
+    "film": "film",
 }
 _PREPRINT_TYPES = {"misc", "online", "electronic", "www", "unpublished", "preprint", "article"}
 _PREPRINT_SERVER = re.compile(r"^\s*(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
-_THESIS_TYPES = {"phdthesis": "Ph.D. thesis", "mastersthesis": "Master's thesis"}
+_THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis",
+                 "masterthesis": "Master's Thesis"}
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
@@ -139,10 +162,22 @@ class _Getter:
         return value if value and value.strip() else None
 
     def text(self, name: str) -> str | None:
-        return clean(latex_to_text(self.raw(name)))
+        raw = self.raw(name)
+        return _as_text(raw) if raw else None
 
     def verbatim(self, name: str) -> str | None:
-        return clean(latex_verbatim(self.raw(name)))
+        raw = self.raw(name)
+        return _as_verbatim(raw) if raw else None
+
+
+@lru_cache(maxsize=50_000)
+def _as_text(raw: str) -> str | None:
+    return clean(latex_to_text(raw))
+
+
+@lru_cache(maxsize=50_000)
+def _as_verbatim(raw: str) -> str | None:
+    return clean(latex_verbatim(raw))
 
 
 def _is_server(container: str | None) -> bool:
@@ -195,11 +230,11 @@ def _identifiers(get: _Getter) -> IdCollector:
 
 
 def _urls(get: _Getter) -> list[str]:
-    found = [get.verbatim("url")]
+    found = [get.verbatim("url")]  # the whole field: an address may hold spaces
     for name in ("howpublished", "note"):
         value = get.verbatim(name) or ""
         found.extend(re.findall(r"https?://[^\s{}]+", value))
-    return unique(u.split(" ")[0] for u in found if u)
+    return unique(found)
 
 
 def _date(get: _Getter) -> PartialDate | None:
@@ -238,10 +273,15 @@ def _extra_fields(get: _Getter, kind: str, item_type: str | None) -> dict[str, s
         ("eventtitle", "conferenceName"),
         ("urldate", "accessDate"),
         ("school", "university"),
+        ("copyright", "rights"),
+        ("lccn", "callNumber"),
     ):
         value = get.text(source)
         if value:
             fields[target] = value
+    isbn = get.verbatim("isbn")
+    if isbn and not serial_numbers(isbn)[1]:
+        fields["ISBN"] = isbn  # not a valid ISBN: kept as written, as Zotero keeps it
     institution = get.text("institution")
     if item_type == "report" and institution:
         fields["institution"] = institution

@@ -8,6 +8,7 @@ bibtexparser's `splitname`, which knows all three BibTeX name forms.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bibtexparser.customization import InvalidName, splitname
 
@@ -15,23 +16,18 @@ from ..core.names import looks_like_organisation, parse_name
 from ..core.records import Creator
 from .latex import is_braced_whole, latex_to_text
 
+_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr|I{1,3}|IV|V)\.?", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
 def split_and(value: str) -> list[str]:
     """The names in a BibTeX name list, split on ` and ` outside braces."""
-    depth_at = []
-    depth = 0
-    for char in value:
-        depth_at.append(depth)
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
     parts: list[str] = []
-    start = 0
+    start = scanned = depth = 0
     for match in _AND.finditer(value):
-        if depth_at[match.start()] == 0:
+        depth += value.count("{", scanned, match.start()) - value.count("}", scanned, match.start())
+        scanned = match.start()
+        if depth <= 0:
             parts.append(value[start : match.start()])
             start = match.end()
     parts.append(value[start:])
@@ -41,7 +37,10 @@ def split_and(value: str) -> list[str]:
 def parse_bibtex_names(value: str, role: str) -> list[Creator]:
     """Every creator in a BibTeX name list; `and others` is dropped."""
     creators = []
-    for raw in split_and(value.strip()):
+    names = split_and(value.strip())
+    if len(names) == 1 and _comma_listed(names[0]):
+        return _comma_list(names[0], role)
+    for raw in names:
         if raw.strip("{}").strip().lower() in ("others", "et al.", "et al"):
             continue
         creator = parse_bibtex_name(raw, role)
@@ -50,6 +49,7 @@ def parse_bibtex_names(value: str, role: str) -> list[Creator]:
     return creators
 
 
+@lru_cache(maxsize=50_000)
 def parse_bibtex_name(raw: str, role: str) -> Creator | None:
     """One name: `{Corporate}`, `von Last, Jr, First`, `von Last, First` or `First von Last`."""
     raw = " ".join(raw.split()).rstrip(",").strip()
@@ -72,4 +72,37 @@ def parse_bibtex_name(raw: str, role: str) -> Creator | None:
         given = f"{given}, {suffix}" if given else suffix
     if not family:
         return parse_name(plain, role)
+    if not given and " " not in family and "," not in raw:
+        return Creator(name=family, role=role)  # one word (`Microsoft`): one field, as Zotero
     return Creator(family=family, given=given or None, role=role)
+
+
+def _comma_listed(value: str) -> bool:
+    """True for `Reeder Blaine, Chung Jane, Lyden Kate`: names listed with commas instead of
+    ` and ` (a BibTeX name has at most two commas, the middle part a `Jr`)."""
+    parts = [part.strip() for part in _top_level_commas(value)]
+    if len(parts) < 3 or not all(parts):
+        return False
+    return len(parts) > 3 or not _SUFFIX.fullmatch(parts[1])
+
+
+def _comma_list(value: str, role: str) -> list[Creator]:
+    """Each part `Family Given`, as such exports write them."""
+    creators = []
+    for part in _top_level_commas(value):
+        words = latex_to_text(part).split()
+        if words:
+            given = " ".join(words[1:]) or None
+            creators.append(Creator(family=words[0], given=given, role=role))
+    return creators
+
+
+def _top_level_commas(value: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(value):
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth == 0:
+            parts.append(value[start:index])
+            start = index + 1
+    parts.append(value[start:])
+    return parts

@@ -130,7 +130,8 @@ class RecordBuilder:
             or _first(ids.find_pmcids(urls)),
             isbn=tuple(_unique(i for v in self.values.get("isbn", []) for i in _isbns(v))),
             arxiv=_first_of(ids.normalize_arxiv, self.values.get("arxiv", []))
-            or _first(ids.find_arxiv_ids(urls)),
+            or _first(ids.find_arxiv_ids(urls))
+            or _first(ids.find_arxiv_ids(" ".join(self.values.get("doi", [])))),
         )
 
 

@@ -1,31 +1,90 @@
-"""YAML front matter (`---` … `---` at the top of a note) read into `Field`s.
+"""Front matter (YAML between `---` lines, or TOML between `+++` lines, at the top of a
+note) read into `Field`s.
 
-Handles Obsidian/Zettlr/CSL-YAML shapes: names as strings, lists or `{family, given}`
-maps, `issued` as a year or `{date-parts: [[2016, 5]]}`, tags as lists or strings. When
-the YAML is invalid, the block is read line by line (`key: value` and `- item` lines) and
-a warning says so.
+Values are read as the strings they are written as: no YAML 1.1 typing, so `pmid: 01234567`
+is "01234567" (never an octal number) and `issue: 010` stays "010", whatever else the block
+holds. Handles Obsidian/Zettlr/CSL-YAML shapes: names as strings, lists or `{family, given}`
+maps, `issued` as a year or `{date-parts: [[2016, 5]]}`, tags as lists or strings. When the
+YAML is invalid, the block is read line by line (`key: value` and `- item` lines) and a
+warning says so. YAML whose aliases would expand into a huge structure is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from . import simpleyaml
+from .base import ParseFailure
 from .fields import Field
 from .labels import lookup, normalise
 
 try:
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CBaseLoader
 except AttributeError:  # PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.BaseLoader
+
+# A front matter block holds a few dozen values; aliases that would make it more than this
+# many (or nest it deeper) are an attack or a mistake, not a note.
+MAX_NODES = 20_000
+MAX_DEPTH = 40
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _StringLoader(_BaseLoader):
+    """Every scalar a string, as written; the document's expanded size checked before it
+    is built, so aliases cannot multiply it."""
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_size(node)
+        return self.construct_document(node)
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Raise `_TooLarge` when the node graph, with every alias expanded, is too big."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _TooLarge(f"nested more than {MAX_DEPTH} levels deep")
+        children = _children(node)
+        if done:
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[id(node)] > MAX_NODES:
+                raise _TooLarge(f"its aliases expand to more than {MAX_NODES:,} values")
+            continue
+        if id(node) in sizes:
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
 
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
+_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+_TOML_KEY = re.compile(r"^([\w\"'-][\w .\"'-]*?)[ \t]*=", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:\-][^:\n]*?)[ \t]*:(?=\s|$)", re.MULTILINE)
 # Zettlr and CSL keep subject keywords here; the README counts them as user tags.
 _AS_TAGS = frozenset(["keywords", "keyword"])
@@ -43,7 +102,11 @@ class FrontMatter:
 
 
 def find(text: str) -> FrontMatter | None:
-    """The front matter block at the start of `text`, if there is one that closes."""
+    """The front matter block at the start of `text`, if there is one that closes.
+
+    Raises `ParseFailure` for YAML whose aliases would expand without limit."""
+    if text.startswith("+++"):
+        return _find_toml(text)
     opening = _OPEN.match(text)
     if not opening:
         return None
@@ -60,11 +123,32 @@ def find(text: str) -> FrontMatter | None:
     return block
 
 
+def _find_toml(text: str) -> FrontMatter | None:
+    """Hugo's TOML front matter between `+++` lines."""
+    opening = _TOML_OPEN.match(text)
+    close = _TOML_CLOSE.search(text, opening.end()) if opening else None
+    if not opening or not close:
+        return None
+    toml_text = text[opening.end() : close.start()]
+    block = FrontMatter(1, 2 + toml_text.count("\n"), min(len(text), close.end() + 1))
+    try:
+        data = tomllib.loads(toml_text)
+    except tomllib.TOMLDecodeError as exc:
+        block.warnings.append(f"line 1: front matter is not valid TOML ({exc}); not read")
+        data = {}
+    block.fields = _fields(data, _key_lines(toml_text, 2, _TOML_KEY))
+    return block
+
+
 def _read(yaml_text: str, block: FrontMatter) -> None:
     data: Any = simpleyaml.load(yaml_text)
     try:
         if data is None:
-            data = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
+            data = yaml.load(yaml_text, Loader=_StringLoader) if yaml_text.strip() else {}
+    except _TooLarge as exc:
+        raise ParseFailure(f"front matter refused: {exc}", block.start) from None
+    except RecursionError:
+        raise ParseFailure("front matter refused: nested too deeply", block.start) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = block.start + 1 + mark.line if mark is not None else block.start
@@ -81,10 +165,10 @@ def _read(yaml_text: str, block: FrontMatter) -> None:
     block.fields = _fields(data, _key_lines(yaml_text, block.start + 1))
 
 
-def _key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
+def _key_lines(text: str, first_line: int, pattern: re.Pattern[str] = _TOP_KEY) -> dict[str, int]:
     return {
-        m.group(1).strip(): first_line + yaml_text.count("\n", 0, m.start())
-        for m in _TOP_KEY.finditer(yaml_text)
+        m.group(1).strip().strip("\"'"): first_line + text.count("\n", 0, m.start())
+        for m in pattern.finditer(text)
     }
 
 
@@ -100,13 +184,15 @@ def _fields(data: dict[Any, Any], lines: dict[str, int]) -> list[Field]:
             key = "tags"
         line = lines.get(key_text, 1)
         for text, single in _values(key, value):
-            out.append(Field(key, text, line, rank, single))
+            out.append(Field(key, text, line, rank, single, normalise(key_text)))
     return out
 
 
 def _values(key: str, value: Any) -> list[tuple[str, bool]]:
     """(text, single) pairs: list items are single names or tags; scalars may be lists."""
     if value is None or isinstance(value, bool):
+        return []
+    if isinstance(value, str) and value.strip() in _NULLS:
         return []
     if key == "date":
         date = _date_text(value)
@@ -122,10 +208,9 @@ def _values(key: str, value: Any) -> list[tuple[str, bool]]:
 
 
 def _scalar(value: Any) -> str:
+    """A value's text: YAML gives strings as written; TOML may give numbers and dates."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return str(value).strip()
 
 

@@ -27,9 +27,13 @@ _ELSEWHERE = re.compile(
 )
 
 
+_NOT_WORDING = re.compile(r"\S*(?:://|10\.\d{4,9}/)\S*")
+
+
 def points_elsewhere(text: str) -> bool:
-    """The line's wording says its identifiers belong to another work."""
-    return bool(_ELSEWHERE.search(text))
+    """The line's wording (not its links and identifiers: `10.1000/cf`) says its identifiers
+    belong to another work."""
+    return bool(_ELSEWHERE.search(_NOT_WORDING.sub(" ", text)))
 
 
 def ids_in(text: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 CITATION = "citation"
 CITEKEY = "citekey"  # a citation key: not an identifier, but a sign the note is about a work
+ALIAS = "alias"  # another name of the note (`Smith et al. (2019)`): a fallback for names, year
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NOISE = re.compile(r"[\s_\-.:*`'’\"]+")
@@ -44,7 +45,7 @@ _add("title", "full title|work title|titel des artikels|título del artículo")
 _add("title", "short title|kurztitel", 2)
 _add("authors", "authors|author|by|autores|autor|autoren|auteurs|auteur|autori|autore|creator")
 _add("authors", "creators|first author|author(s)|verfasser|verfasserin|autor(es)")
-_add("authors", "author list|authors list|written by|autorinnen|autoria")
+_add("authors", "author list|authors list|written by|autorinnen|autoria|authored by")
 _add("editors", "editors|editor|herausgeber|herausgeberin|hrsg|hg|editores|editors s|eds|ed")
 _add("editors", "éditeurs scientifiques|curatori|curatore|editor es")
 _add("date", "year|jahr|año|ano|anno|année|annee|published|publication year|pub year|issued")
@@ -90,6 +91,24 @@ _add(CITEKEY, "citekey|citation key|cite key|bibtex key|zotero key|item key|zote
 _add(CITATION, "citation|cite|cite as|reference|bibliographic reference|zitation|zitat")
 _add(CITATION, "zitiervorschlag|cita|referencia|referência|référence|citation apa")
 _add(CITATION, "bibliography entry|full citation|formatted citation|apa|bibliographic citation")
+_add(ALIAS, "aliases|alias")
+# Chinese, Japanese and Korean labels (Zotero's own field names in those locales, and the
+# words templates use).
+_add("title", "标题|題名|题名|篇名|题目|論文名|タイトル|表題|제목|논문 제목|논문명")
+_add("authors", "作者|著者|作者们|作者列表|執筆者|저자|지은이|글쓴이|저자들")
+_add("date", "年份|出版年|发表年份|发表时间|出版年份|発行年|出版年月|発表年")
+_add("date", "연도|발표 연도|발행 연도|출판 연도")
+_add("date", "日期|出版日期|日付|発行日|날짜|발행일|출판일", 1)
+_add("container", "期刊|刊名|来源|出版物|期刊名称|雑誌|雑誌名|誌名|掲載誌|저널|학술지|게재지|출처")
+_add("abstract", "摘要|内容摘要|概要|要旨|抄録|초록|요약")
+_add("keywords", "关键词|關鍵詞|关键字|キーワード|키워드|주제어")
+_add("tags", "标签|標籤|タグ|태그")
+_add("volume", "卷|巻|권")
+_add("issue", "期|号|호")
+_add("pages", "页码|頁|ページ|페이지|쪽")
+_add("publisher", "出版社|出版者|출판사|발행처")
+_add("url", "链接|網址|リンク|링크")
+_add("status", "阅读状态|状态|状態|読書状況|상태|읽기 상태")
 
 # Labels that name a field of this work even when phrased freely ("Source DOI", "DOI link").
 _ID_WORDS = (

@@ -1,100 +1,147 @@
-"""TeX markup in BibTeX values turned into plain Unicode text.
+"""TeX markup in BibTeX values turned into plain Unicode text, with pylatexenc.
 
-bibtexparser's `latex_to_unicode` knows the accents and symbols (`{\\"u}`, `\\'{e}`, `{\\o}`)
-but mangles formatting commands: `\\textit{word}` comes out as `\\textitword` and
-`\\url{...}` has its `\\u` read as a breve accent. Formatting commands are therefore
-unwrapped first, and what is left of TeX afterwards (braces, `~`, `--`) is cleaned up.
+Accents, symbols and math (`Jo\\~{a}o`, `Toru{\\'n}`, `{$\\kappa$}`, `$\\sqrt{s}$`) become
+the characters they stand for; formatting commands (`\\emph{...}`, `\\textbf{...}`) leave
+their text. Sub- and superscripts become Unicode characters (`Cu$_2$O` -> `Cu₂O`) where
+every character has one, else `<sub>`/`<sup>` markup, as Zotero writes them. A command
+pylatexenc does not know is kept as written (`\\AIJ` stays `\\AIJ`), never dropped.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 
-from bibtexparser.latexenc import latex_to_unicode
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-# Commands whose braced argument is the text itself.
-_WRAPPERS = (
-    "textit|textbf|textsc|textrm|textsf|texttt|textup|textsl|textmd|textnormal|emph|em|it|bf|"
-    "sc|rm|tt|mathrm|mathit|mathbf|mathsf|mathcal|mathbb|mathtt|text|mbox|hbox|url|"
-    "uppercase|lowercase|MakeUppercase|MakeLowercase|NoCaseChange|ensuremath|"
-    "textsuperscript|textsubscript|enquote|mkbibquote|nolinkurl|path"
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ",
+                       strict=True))
+_SUPERSCRIPTS = dict(zip("0123456789+-=()inabcdefghjklmoprstuvwxyz",
+                         "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
+_IFMMODE = re.compile(r"\\ifmmode\b.*?\\else\b(.*?)\\fi\b", re.DOTALL)
+_LONE_TILDE = re.compile(r"\\~\{\}|\{\\~\}|\\~(?=[\s}]|$)")
+_MATH_SPAN = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+_SCRIPT_IN_MATH = re.compile(
+    r"([_^])\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|[^\s{}\\]))"
 )
-_WRAPPER = re.compile(rf"\\(?:{_WRAPPERS})(?![A-Za-z])\s*")
-_HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*")
-_FOREIGN = re.compile(r"\\foreignlanguage\s*\{[^{}]*\}\s*")
+_TEXT_SCRIPT = re.compile(r"\\text(super|sub)script\s*\{([^{}]*)\}")
+# A piece pylatexenc must read: a command with its arguments (one level of nested braces),
+# a math span, or a braced group holding a command (`{\\'n}`); the text between is plain.
+_GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+_FRAGMENT = re.compile(
+    rf"(\\[^A-Za-z\s](?:\s*{_GROUP}|\s*\\[A-Za-z]+|[A-Za-z])?"  # \'{e}, \"o, \'\i, \%
+    r"|\\[cvuHdbkrt]\s+[A-Za-z]"  # \c c, \v s
+    rf"|\\[A-Za-z]+\*?(?:\s*{_GROUP})*"  # \emph{...}, \ss, \frac{a}{b}
+    r"|(?<!\\)\$[^$]+(?<!\\)\$"  # math
+    rf"|\{{[^{{}}]*\\(?:[^{{}}]|{_GROUP})*\}})"  # {\'n}, {\o}
+)
+_TEX_SIGNS = re.compile(r"[\\{}$~]|--|``|''|<")
+# Zotero writes rich-text titles as `{\textless}i{\textgreater}...`: drop the HTML tags,
+# except the sub- and superscripts that carry meaning.
+_HTML = re.compile(r"</?(?:i|b|em|strong|sc|span|u)(?:\s[^<>]*)?>", re.IGNORECASE)
 _SYMBOLS = {
-    "textendash": "\u2013",
-    "textemdash": "\u2014",
-    "textquoteright": "\u2019",
-    "textquoteleft": "\u2018",
-    "textquotedblleft": "\u201c",
-    "textquotedblright": "\u201d",
-    "textregistered": "\u00ae",
-    "texttrademark": "\u2122",
-    "textcopyright": "\u00a9",
-    "textdegree": "\u00b0",
-    "textmu": "\u00b5",
-    "textasciitilde": "~",
-    "textbackslash": "\\",
-    "textunderscore": "_",
-    "textbar": "|",
-    "textless": "<",
-    "textgreater": ">",
-    "textellipsis": "\u2026",
-    "ldots": "\u2026",
-    "dots": "\u2026",
-    "S": "\u00a7",
-    "textpm": "\u00b1",
-    "textperiodcentered": "\u00b7",
-    "textbullet": "\u2022",
+    "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
+    "textasciitilde": "~", "textbackslash": "\\", "textregistered": "\u00ae",
+    "texttrademark": "\u2122", "textcopyright": "\u00a9", "textdegree": "\u00b0",
+    "textmu": "\u00b5", "textpm": "\u00b1", "textperiodcentered": "\u00b7",
+    "textbullet": "\u2022", "textellipsis": "\u2026",
 }
-_SYMBOL_NAMES = "|".join(sorted(_SYMBOLS, key=len, reverse=True))
-_SYMBOL = re.compile(rf"\\({_SYMBOL_NAMES})(?![A-Za-z])(?:\{{\}})?")
-_DOTLESS = re.compile(r"\\([ij])(?![A-Za-z])(?:\{\})?")
-_ESCAPED = re.compile(r"\\([&%$#_{}])")
-_PROTECT = {c: chr(0xE000 + i) for i, c in enumerate("&%$#_{}")}
-_RESTORE = {v: k for k, v in _PROTECT.items()}
-_LEFTOVER_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
-_MATH = re.compile(r"(?<!\\)\$")
-# Zotero writes rich-text titles as `{\textless}i{\textgreater}...`: drop the HTML tags.
-_HTML = re.compile(r"</?(?:i|b|em|strong|sub|sup|sc|span|u)(?:\s[^<>]*)?>", re.IGNORECASE)
+_KEPT_MARK = "\ue000"  # stands for a backslash of a command kept as written
 
 
 def latex_to_text(value: str | None) -> str:
     """Plain text for a BibTeX value: accents resolved, markup and braces dropped."""
     if not value:
         return ""
-    text = _HREF.sub("", value)
-    text = _FOREIGN.sub("", text)
-    text = _WRAPPER.sub("", text)
-    text = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(1)], text)
-    text = _DOTLESS.sub(r"\1", text)
-    text = _ESCAPED.sub(lambda m: _PROTECT[m.group(1)], text)
-    text = _convert(text)
-    text = _LEFTOVER_COMMAND.sub("", text)
-    text = _MATH.sub("", text).replace("{", "").replace("}", "")
-    text = "".join(_RESTORE.get(c, c) for c in text)
-    text = re.sub(r"(?<!\\)~", " ", text)
-    text = text.replace("---", "\u2014").replace("--", "\u2013")
-    text = text.replace("``", "\u201c").replace("''", "\u201d")
+    return _latex_to_text(value)
+
+
+@lru_cache(maxsize=100_000)
+def _latex_to_text(value: str) -> str:
+    text = value
+    if _TEX_SIGNS.search(text):
+        text = _IFMMODE.sub(r"\1", text)
+        text = _LONE_TILDE.sub("\u223c", text)  # an accent over nothing: the tilde itself
+        text = _TEXT_SCRIPT.sub(lambda m: _script("^" if m.group(1) == "super" else "_",
+                                                  m.group(2)), text)
+        text = _MATH_SPAN.sub(lambda m: "$" + _scripts_in_math(m.group(1)) + "$", text)
+        pieces = _FRAGMENT.split(text)
+        text = "".join(
+            _convert_fragment(piece) if index % 2 else _plain(piece)
+            for index, piece in enumerate(pieces)
+        )
+        text = text.replace(_KEPT_MARK, "\\").replace("\u00a0", " ")
     text = _HTML.sub("", unicodedata.normalize("NFC", text))
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _plain(text: str) -> str:
+    """Text between TeX commands: braces, ties, dashes and quotes."""
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
+    return text.replace("``", "\u201c").replace("''", "\u201d")
+
+
 def latex_verbatim(value: str | None) -> str:
-    """A value meant literally (URL, DOI, identifier): only TeX escapes and braces removed."""
+    """A value meant literally (URL, DOI, identifier): only TeX escapes and braces removed.
+
+    Spaces inside are kept (`.../Volume 9/Issue 2/x.pdf` is one address); line breaks and
+    runs of spaces become one space.
+    """
     if not value:
         return ""
-    text = _WRAPPER.sub("", value)
-    text = re.sub(r"\\([&%$#_{}])|[{}]", lambda m: m.group(1) or "", text)
+    text = re.sub(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", r"\1", value, flags=re.DOTALL)
+    text = re.sub(r"\\([&%$#_{}~])|[{}]", lambda m: m.group(1) or "", text)
     return " ".join(text.split())
+
+
+def _scripts_in_math(math: str) -> str:
+    return _SCRIPT_IN_MATH.sub(lambda m: _script(m.group(1), m.group(2) or m.group(3)), math)
+
+
+def _script(kind: str, body: str | None) -> str:
+    """`_2` as `₂`; as `<sub>..</sub>` when a character has no Unicode subscript."""
+    body = (body or "").strip()
+    if "\\" in body:
+        body = _convert("$" + body + "$").strip()
+    table = _SUBSCRIPTS if kind == "_" else _SUPERSCRIPTS
+    if body and all(c in table for c in body):
+        return "".join(table[c] for c in body)
+    tag = "sub" if kind == "_" else "sup"
+    return f"<{tag}>{body}</{tag}>"
+
+
+@cache
+def _converter() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "zsync-text-symbols",
+        macros=[MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()]
+        + [MacroTextSpec("url", simplify_repl="%s")],
+        prepend=True,
+    )
+    context = context.filter_context()  # a copy we may change
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_kept_as_written))
+    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
+
+
+def _kept_as_written(node: object) -> str:
+    name = getattr(node, "macroname", "")
+    return f"{_KEPT_MARK}{name}{getattr(node, 'macro_post_space', '')}" if name else ""
+
+
+@lru_cache(maxsize=50_000)
+def _convert_fragment(fragment: str) -> str:
+    """One TeX command, math span or braced group holding a command, as text (the same
+    accents and names recur throughout a file, so each is converted once)."""
+    return _convert(fragment)
 
 
 def _convert(text: str) -> str:
     try:
-        return str(latex_to_unicode(text))
-    except Exception:  # the library's tables are partial; keep the text rather than fail
+        return str(_converter().latex_to_text(text))
+    except Exception:  # pylatexenc is lenient, but keep the text rather than fail on a file
         return text
 
 

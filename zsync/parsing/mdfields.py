@@ -16,7 +16,9 @@ _BOLD = re.compile(
     r"^(\*\*|__)(?P<label>[^*_\n]{1,60}?)\s*(?P<c1>::?)?\s*\1\s*(?P<c2>::?)?\s*(?P<value>.*)$"
 )
 _ITALIC = re.compile(r"^([*_])(?P<label>[^*_\n]{1,40}?)(?P<c1>:)?\1\s*(?P<c2>:)?\s*(?P<value>.*)$")
-_DATAVIEW = re.compile(r"^(?P<label>[^\s:*>\[#`|][^:`|\[\]()\n]{0,50}?)\s*::\s*(?P<value>.*)$")
+_DATAVIEW = re.compile(
+    r"^(?P<label>[^\s:*>\[#`|(][^:`|\[\]()\n]{0,50}?(?:\([^:`|\[\]()\n]{1,10}\))?)\s*::\s*(?P<value>.*)$"
+)
 _INLINE_DV = re.compile(r"[\[(](?P<label>[\w][\w \-]{0,40}?)::\s*(?P<value>[^\])]*)[\])]")
 _PLAIN = re.compile(r"^(?P<label>[^\W\d_][\w .'’()/&+-]{0,40}?)\s*:(?!//)(?P<sp>\s*)(?P<value>.*)$")
 _LABEL_ONLY = re.compile(
@@ -28,6 +30,8 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _WRAPPED = re.compile(r"^(\*\*|__|\*|_|`)(.+)\1$")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _KEEP_URL_KEYS = frozenset(["url", "doi", "pmid", "pmcid", "arxiv", "isbn", "citation"])
+# A Dataview inline query (`= this.file.tags`, `$= dv.current()`) computes a value; it is none.
+_DATAVIEW_QUERY = re.compile(r"^`\$?=[^`]*`$")
 
 
 @dataclass(slots=True)
@@ -101,6 +105,8 @@ def clean_value(value: str, key: str) -> str:
     """A field value without Markdown dressing: links to their text (URLs kept for
     identifier keys), wrapping emphasis and code marks, HTML line breaks."""
     text = _HTML_BREAK.sub(" ", value).strip()
+    if _DATAVIEW_QUERY.match(text):
+        return ""
     if "](" in text:
         if key in _KEEP_URL_KEYS:
             text = _MD_LINK.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)

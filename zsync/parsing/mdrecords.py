@@ -28,9 +28,13 @@ _DEFINING = frozenset(
 )
 _CONFLICT = frozenset(["title", "doi", "pmid", "pmcid", "arxiv", "date"])
 _IDENTIFYING = frozenset(["title", "doi", "pmid", "pmcid", "arxiv", "isbn"])
-_NOT_BIBLIOGRAPHIC = frozenset(["tags", "status", "keywords"])
+_NOT_BIBLIOGRAPHIC = frozenset(["tags", "status", "keywords", "alias"])
+# Front matter keys that name the page's writer (Roam, Hugo, Jekyll) when the body names
+# the work's authors itself.
+_WRITER_KEYS = frozenset(["author", "creator", "by"])
 _TAG_KINDS = frozenset([TEXT, HEADING, CONT, LABELLED])
 _NON_WORD = re.compile(r"\W+")
+_TOP_BULLET = re.compile(r"^[-*+][ \t]+\S")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d[a-z]?(?!\d)")
 
 
@@ -44,12 +48,20 @@ def record_parts(doc: MdDoc, path: str) -> Iterator[RecordParts]:
     for position, (start, stop) in enumerate(zip(starts, bounds, strict=True), 1):
         parts = _parts(doc, path, start, stop - 1, position)
         if single:
-            parts.fields = front_fields + parts.fields
+            parts.fields = _without_writer(front_fields, parts.fields) + parts.fields
         else:
             parts.defaults = list(front_fields)
         if position == 1:
             parts.warnings = list(warnings)
         yield parts
+
+
+def _without_writer(front: list[Field], body: list[Field]) -> list[Field]:
+    """Front matter without its `author:` when the body names the work's authors: there it
+    is the page's writer (a Roam export's `author: Joel Chan`), not the work's."""
+    if not any(f.key == "authors" for f in body):
+        return front
+    return [f for f in front if not (f.key == "authors" and f.label in _WRITER_KEYS)]
 
 
 def _record_starts(doc: MdDoc) -> list[int]:
@@ -76,7 +88,7 @@ def _record_starts(doc: MdDoc) -> list[int]:
 
 def _splits(doc: MdDoc, seen: dict[str, str], item: Field, gap: range, level: int | None) -> bool:
     kinds = [doc.kinds[j] for j in gap]
-    if not any(k in (BLANK, HEADING, RULE) for k in kinds):
+    if not any(k in (BLANK, HEADING, RULE) for k in kinds) and not _outline_blocks(doc, gap):
         return False
     value = _comparable(item)
     if item.key in _CONFLICT and value and seen.get(item.key) and seen[item.key] != value:
@@ -87,10 +99,19 @@ def _splits(doc: MdDoc, seen: dict[str, str], item: Field, gap: range, level: in
     return heading is not None and level is not None and heading.level <= level
 
 
+def _outline_blocks(doc: MdDoc, gap: range) -> list[int]:
+    """Top-level bullets in the gap (Logseq and Roam blocks: `- [[@Paper]]` above its
+    indented `title::` properties), each a block of its own."""
+    return [j for j in gap if doc.kinds[j] == TEXT and _TOP_BULLET.match(doc.lines[j])]
+
+
 def _choose_start(doc: MdDoc, gap: range, index: int) -> int:
     headings = [h for h in doc.headings if gap.start <= h.index < gap.stop]
     if headings:
         return min(headings, key=lambda h: (h.level, h.index)).index
+    blocks = _outline_blocks(doc, gap)
+    if blocks and not any(doc.kinds[j] in (BLANK, RULE) for j in gap):
+        return blocks[-1]
     rules = [j for j in gap if doc.kinds[j] == RULE]
     if rules:
         return rules[-1] + 1
@@ -123,25 +144,71 @@ def _title_heading(doc: MdDoc, start: int, stop: int) -> Heading | None:
     for heading in reversed(doc.headings):
         if heading.index < start:
             return None
-        if heading.index < stop and heading.section == OTHER and not is_section_name(heading.text):
+        if heading.index < stop and _can_be_title(doc, heading):
             return heading
+    return None
+
+
+def _can_be_title(doc: MdDoc, heading: Heading) -> bool:
+    return (
+        heading.section == OTHER
+        and heading.index not in doc.unfilled
+        and not is_section_name(heading.text)
+    )
+
+
+def _opening_heading(doc: MdDoc, start: int, end: int) -> Heading | None:
+    """The heading a note opens with (before any text of its own), when it can be a title:
+    what a note whose fields are all in front matter is titled by."""
+    for j in range(max(start, doc.body_start), end + 1):
+        kind = doc.kinds[j]
+        if kind == HEADING:
+            heading = next(h for h in doc.headings if h.index == j)
+            return heading if _can_be_title(doc, heading) else None
+        if kind in (TEXT, LABELLED, CONT) and not doc.meta[j]:
+            return None
     return None
 
 
 def _parts(doc: MdDoc, path: str, start: int, end: int, position: int) -> RecordParts:
     fields = [f for f in doc.fields if start <= f.line - 1 <= end]
-    first_defining = next((f.line - 1 for f in fields if f.key in _DEFINING), end + 1)
-    heading = _title_heading(doc, start, first_defining)
+    first_defining = next((f.line - 1 for f in fields if f.key in _DEFINING), None)
+    if first_defining is None:
+        heading = _opening_heading(doc, start, end)
+    else:
+        heading = _title_heading(doc, start, first_defining)
     lines = doc.lines
     first, last = _content_bounds(doc, start, end)
+    own_lines = _own_lines(doc, start, end)
     return RecordParts(
         origin=Origin(path, first + 1, last + 1, FORMAT, position),
         fields=fields,
         heading_title=title_from_heading(heading.text) if heading else None,
+        heading_text=heading.text if heading else None,
         hashtags=find_hashtags(_tag_lines(doc, fields, start, end)),
-        scanned_ids=scan_lines(_own_lines(doc, start, end)),
+        scanned_ids=scan_lines(own_lines),
+        templated=any(start <= j <= end for j in doc.template_fields),
+        reference_lines=[*own_lines, *_opening_lines(doc, start, end)],
         note="\n".join(lines[first : last + 1]),
     )
+
+
+def _opening_lines(doc: MdDoc, start: int, end: int, limit: int = 12) -> list[str]:
+    """The first lines of text of a record, up to its second heading: where templates print
+    the work's formatted reference."""
+    out: list[str] = []
+    headings = 0
+    for j in range(max(start, doc.body_start), end + 1):
+        kind = doc.kinds[j]
+        if doc.commentary[j] or len(out) >= limit:
+            break
+        if kind == HEADING:
+            headings += 1
+            if headings > 1:
+                break
+        elif kind == TEXT and j not in doc.unfilled:
+            out.append(doc.lines[j])
+    return out
 
 
 def _tag_lines(doc: MdDoc, fields: list[Field], start: int, end: int) -> Iterator[str]:
@@ -150,6 +217,8 @@ def _tag_lines(doc: MdDoc, fields: list[Field], start: int, end: int) -> Iterato
     not_tags = {f.line - 1 for f in fields if f.key in ("keywords", "status")}
     for j in range(start, end + 1):
         kind = doc.kinds[j]
+        if j in doc.unfilled:
+            continue
         if kind in _TAG_KINDS or (kind == FIELD and j not in not_tags):
             yield doc.lines[j]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .fields import Field
+from .fields import Field, is_placeholder
 from .frontmatter import FrontMatter
 from .labels import is_singular_author, lookup
 from .mdfields import BLOCK_KEYS, LineField, clean_value, format_abstract, match_line
@@ -28,6 +28,11 @@ _BULLET = re.compile(r"^([ \t]*)(?:([-*+]|\d{1,3}[.)])(?:[ \t]+|$))?")
 _MEDLINE_PAIR = re.compile(r"[^,]+ [A-Z]{1,3}, [^,]+ [A-Z]{1,3}")
 _EMPHASIS_LABEL = re.compile(r"^(\*\*|__|\*|_)[^*_\n]{1,60}?\1(?:\s*:|$)")
 _CITE_CALLOUTS = frozenset(["cite", "citation", "reference", "info", "md", "metadata", "bib"])
+# Fields that only a note about a work has (in a template, even unfilled).
+_WORK_KEYS = frozenset(["title", "authors", "date", "doi", "container", "pmid", "isbn"])
+# HackMD's tag line: `###### tags: `paper` `ml``, a heading only in its form.
+_HEADING_TAGS = re.compile(r"^tags\s*:\s*(.*)$", re.IGNORECASE)
+_CODE_TAG = re.compile(r"`([^`]+)`")
 
 
 @dataclass(slots=True)
@@ -50,6 +55,8 @@ class MdDoc:
     field_ends: dict[int, int] = field(default_factory=dict)  # field line -> last line (1-based)
     headings: list[Heading] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)  # unknown label of a LABELLED line
+    unfilled: set[int] = field(default_factory=set)  # lines under an unfilled template heading
+    template_fields: list[int] = field(default_factory=list)  # 0-based lines of unfilled fields
 
 
 @dataclass
@@ -88,6 +95,7 @@ class _Scanner:
         self.sections: list[tuple[int, int]] = []  # (level, section class)
         self.in_commentary = False
         self.in_metadata = False
+        self.unfilled_level: int | None = None  # level of an unfilled template's heading
 
     def run(self) -> None:
         doc = self.doc
@@ -95,6 +103,8 @@ class _Scanner:
             self.line(i, doc.lines[i])
             doc.commentary[i] = self.in_commentary
             doc.meta[i] = doc.meta[i] or self.in_metadata
+            if self.unfilled_level is not None:
+                doc.unfilled.add(i)
         self.end_block()
 
     def line(self, i: int, line: str) -> None:
@@ -129,10 +139,21 @@ class _Scanner:
         m = _HEADING.match(line)
         if not m:
             return False
+        level, text = len(m.group(1)), m.group(2).strip()
+        tags = _HEADING_TAGS.match(text)
+        if tags:
+            self.end_block()
+            self.doc.kinds[i] = FIELD
+            value = ", ".join(_CODE_TAG.findall(tags.group(1))) or tags.group(1)
+            self.emit(Field("tags", value, i + 1))
+            return True
         self.end_block()
         self.callout = None
-        level, text = len(m.group(1)), m.group(2).strip()
-        section = classify(text)
+        if self.unfilled_level is not None and level <= self.unfilled_level:
+            self.unfilled_level = None
+        if is_placeholder(text):
+            self.unfilled_level = level
+        section = COMMENTARY if self.unfilled_level is not None else classify(text)
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
         self.sections.append((level, section))
@@ -241,6 +262,9 @@ class _Scanner:
             self.emit(Field(f.key, value, i + 1, f.rank, _one_name(f.label, f.key, value)))
 
     def emit(self, item: Field, end: int | None = None) -> None:
+        unfilled = self.unfilled_level is not None or is_placeholder(item.value)
+        if item.key in _WORK_KEYS and unfilled:
+            self.doc.template_fields.append(item.line - 1)
         if self.in_commentary:
             return
         self.doc.fields.append(item)

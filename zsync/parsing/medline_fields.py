@@ -68,20 +68,30 @@ def tags_to_record(pairs: Pairs, origin: Origin, warnings: list[str]) -> Record:
         return values[0] if values else None
 
     types = tuple(unique(tags.get("PT", [])))
-    item_type = next((z for pt, z in _TYPES if pt in types), "journalArticle")
+    item_type = next((z for pt, z in _TYPES if pt in types), None) or _eric_type(
+        types, bool(first("VI") or first("IP"))
+    )
+    # ERIC names the publisher of a report or thesis where a journal would stand.
+    issuer = first("JT") if item_type in ("report", "thesis", "book") else None
+    school = re.search(r"(?:Dissertation|Thesis), (.+)$", first("SO") or "")
+    if item_type == "thesis" and school and issuer:  # `Ph.D. Dissertation, Drexel University`
+        fields_from_source = {"archive": issuer}
+        issuer = school.group(1)
+    else:
+        fields_from_source = {}
     book = item_type == "book"
     ids, pii = _identifiers(tags)
     issns, isbns = _serials(tags)
     ids.isbn = unique([*ids.isbn, *isbns])
     journal = journal_title(first("JT"))
     title = strip_final_period(first("TI") or (first("BTI") if book else None) or first("TT"))
-    fields = {"libraryCatalog": "PubMed"}
+    fields = {"libraryCatalog": "PubMed", **fields_from_source}
     if item_type == "preprint":
         fields.update({k: v for k, v in (("archiveID", pii), ("repository", journal)) if v})
     pages = expand_page_range(first("PG")) or (pii if item_type != "preprint" else None)
-    edition = first("EN")
-    if edition:
-        fields["edition"] = edition
+    for tag, name in (("EN", "edition"), ("CI", "rights")):
+        if kept := first(tag):
+            fields[name] = kept
     if not ids.pmid:
         warnings.append("MEDLINE record without a PMID")
     return Record(
@@ -91,7 +101,7 @@ def tags_to_record(pairs: Pairs, origin: Origin, warnings: list[str]) -> Record:
         creators=_creators(pairs),
         container=strip_final_period(first("BTI"))
         if item_type == "bookSection"
-        else (None if book else journal or first("TA")),
+        else (None if book or issuer else journal or first("TA")),
         date=_date(first("DP") or first("DEP")),
         volume=first("VI"),
         issue=first("IP"),
@@ -99,7 +109,7 @@ def tags_to_record(pairs: Pairs, origin: Origin, warnings: list[str]) -> Record:
         abstract=_abstract(first("AB")),
         language=language(tags.get("LA", [])),
         item_type=item_type,
-        publisher=first("PB"),
+        publisher=first("PB") or issuer,
         place=first("PL") if item_type in ("book", "bookSection") else None,
         series=first("CTI"),
         issn=tuple(issns),
@@ -133,10 +143,22 @@ def _identifiers(tags: dict[str, list[str]]) -> tuple[IdCollector, str | None]:
     return ids, pii
 
 
+def _eric_type(types: tuple[str, ...], in_a_volume: bool) -> str:
+    """ERIC's publication types (`Reports - Research`, `Dissertations/Theses - ...`) for
+    records that are not journal articles."""
+    if "Journal Articles" not in types and not in_a_volume:
+        if any(t.startswith("Dissertations/Theses") for t in types):
+            return "thesis"
+        if any(t.startswith("Reports - ") for t in types):
+            return "report"
+    return "journalArticle"
+
+
 def _serials(tags: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     issns: list[str] = []
     isbns: list[str] = []
-    for value in tags.get("IS", []) + tags.get("ISBN", []):
+    for value in tags.get("IS", []) + tags.get("ISSN", []) + tags.get("ISBN", []):
+        value = re.sub(r"\bE?ISSN-", "", value)  # ERIC writes `EISSN-2375-5636`
         found_issns, found_isbns = serial_numbers(
             re.sub(r"\((?:Print|Electronic|Linking)\)", "", value)
         )

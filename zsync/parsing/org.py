@@ -26,7 +26,7 @@ from .orgdoc import (
     read,
     value_text,
 )
-from .sections import ABSTRACT, COMMENTARY, classify, is_section_name
+from .sections import ABSTRACT, COMMENTARY, classify, is_section_name, title_from_heading
 
 FORMAT = "org"
 
@@ -160,7 +160,7 @@ def _heading_parts(
         fields.append(Field("status", node.keyword, node.index + 1, -1))
     title = heading_title(node.title)
     if title:
-        fields.append(Field("title", title, node.index + 1, 1))
+        fields.append(Field("title", title_from_heading(title) or title, node.index + 1, 1))
     body, abstract = _subtree_text(doc, node, end)
     fields += _body_fields(doc, body) + abstract
     head = [plain_links(line) for line in (doc.lines[node.index], *_head_zone(doc, node))]
@@ -169,6 +169,7 @@ def _heading_parts(
         fields=fields,
         hashtags=_inherited_tags(doc, node),
         scanned_ids=scan_lines(head),
+        reference_lines=[doc.lines[i] for i in node.body[:12]],
         note="\n".join(doc.lines[node.index : end + 1]).strip("\n"),
     )
 
@@ -184,11 +185,20 @@ def _file_parts(doc: OrgDoc, path: str, text: str, tags: list[str]) -> RecordPar
     return RecordParts(
         origin=Origin(path, 1, _last_content(doc, len(doc.lines) - 1) + 1, FORMAT, 1),
         fields=fields + _body_fields(doc, body) + abstract,
-        heading_title=heading_title(title) if title else None,
+        heading_title=_file_title(title),
+        heading_text=title,
         hashtags=tags + [t for h in doc.headings for t in h.tags],
         scanned_ids=scan_lines(plain_links(line) for line in _head_zone(doc, doc.file)),
+        reference_lines=[doc.lines[i] for i in doc.file.body[:12]],
         note=text.strip("\n"),
     )
+
+
+def _file_title(title: str | None) -> str | None:
+    """`#+title:` without what org-roam-bibtex templates put before the work's title
+    (`Smith et al. (2019): `)."""
+    text = heading_title(title) if title else None
+    return title_from_heading(text) or text if text else None
 
 
 def _subtree_end(doc: OrgDoc, node: OrgNode, records: set[int]) -> int:

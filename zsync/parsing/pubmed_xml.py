@@ -19,6 +19,7 @@ _ROOTS = ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle")
 # Declarations, comments and a DOCTYPE may come before the root element.
 _PROLOG = re.compile(r"\s*(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
 _ROOT = re.compile(r"\s*<(" + "|".join(_ROOTS) + r")[\s>/]")
+_PLACE = re.compile(r" \(([^()]+)\)$")
 _LINE = re.compile(r"\bline (\d+)")
 
 
@@ -48,8 +49,19 @@ def parse(text: str, path: str) -> list[Record]:
     except Exception as exc:  # lxml and the mapping raise several kinds; all mean "unreadable"
         raise ParseFailure(_message(exc), _line(exc)) from exc
     return [
-        _with_origin(record, path, position) for position, record in enumerate(records, start=1)
+        _place_apart(_with_origin(record, path, position))
+        for position, record in enumerate(records, start=1)
     ]
+
+
+def _place_apart(record: Record) -> Record:
+    """`Arthritis & Rheumatology (Hoboken, N.J.)`: NLM's place that tells same-named journals
+    apart goes to the place field, as Zotero's PubMed XML import does."""
+    match = _PLACE.search(record.container or "") if record.item_type == "journalArticle" else None
+    if match is None:
+        return record
+    return replace(record, container=record.container[: match.start()],  # type: ignore[index]
+                   place=record.place or match.group(1))
 
 
 def _with_origin(record: Record, path: str, position: int) -> Record:

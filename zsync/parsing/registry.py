@@ -58,11 +58,20 @@ def parse_text(text: str, path: str) -> FileResult:
         return FileResult(
             path, problems=(InputProblem(path, exc.message, exc.line, fmt),), format=fmt
         )
-    usable = tuple(with_item_type(r) for r in records if r.is_usable())
-    problems = tuple(_unusable(r, fmt) for r in records if not r.is_usable())
+    usable = tuple(with_item_type(r) for r in records if _usable(r))
+    problems = tuple(_unusable(r, fmt) for r in records if not _usable(r))
     if not records:
         problems = (InputProblem(path, "no bibliographic record found", None, fmt),)
     return FileResult(path, usable, problems, fmt)
+
+
+def _usable(record: Record) -> bool:
+    """Named by an identifier or a title, or cited by author, container, year and pages
+    (`Smith J, Phys Rev B 12, 345 (1975)`), which is how Zotero imports such records too."""
+    if record.is_usable():
+        return True
+    return bool(record.creators and record.container and record.year
+                and (record.pages or record.volume))
 
 
 def _looks_like_json(text: str) -> bool:

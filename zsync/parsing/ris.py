@@ -23,6 +23,7 @@ from .ris_fields import tags_to_record
 FORMAT = "ris"
 
 _TAG_LINE = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,3}-(?:\s+(.*?))?\s*$")
+_TYPE = re.compile(r"^[A-Z]{3,8}\b")  # a RIS reference type: JOUR, BOOK, CHAP, CONF ...
 _HEADER = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")  # e.g. `Provider: ...` before the first TY
 _LIST_TAGS = [
     "AU",
@@ -66,7 +67,12 @@ class _Chunk:
 
 
 def sniff(text: str) -> bool:
-    """True when the first content line is `TY  - ` (after at most a few `Key: value` lines)."""
+    """True when the text is built of RIS records.
+
+    Either the first content line is `TY  - ` (after at most a few `Key: value` lines), or
+    the text holds `TY  - ` ... `ER  - ` records that make up much of it, whatever stands
+    between them: Ovid's record numbers (`1.`), a preamble, or other junk.
+    """
     seen = 0
     for line in _lines(text):
         if not line.strip():
@@ -76,8 +82,25 @@ def sniff(text: str) -> bool:
             return True
         seen += 1
         if seen > 4 or not _HEADER.match(line):
-            return False
-    return False
+            break
+    return _built_of_records(text)
+
+
+def _built_of_records(text: str) -> bool:
+    content = tagged = opened = closed = 0
+    for line in _lines(text):
+        if not line.strip():
+            continue
+        content += 1
+        match = _TAG_LINE.match(line)
+        if not match:
+            continue
+        tagged += 1
+        if match.group(1) == "TY" and _TYPE.match(match.group(2) or ""):
+            opened += 1
+        elif match.group(1) == "ER" and opened > closed:
+            closed += 1
+    return closed > 0 and tagged >= 0.5 * content
 
 
 def parse(text: str, path: str) -> list[Record]:

@@ -78,6 +78,11 @@ def tags_to_record(tags: dict[str, list[str]], origin: Origin, warnings: list[st
     )
 
 
+_BOOKISH = frozenset({"book", "bookSection", "thesis", "manuscript", "map", "computerProgram",
+                      "audioRecording", "videoRecording", "encyclopediaArticle",
+                      "dictionaryEntry", "conferencePaper"})
+
+
 class _Tags:
     def __init__(self, tags: dict[str, list[str]]) -> None:
         self.tags = tags
@@ -123,7 +128,10 @@ def _titles(
 
 def _creators(get: _Tags, ty: str, item_type: str) -> tuple[Creator, ...]:
     out: list[Creator] = []
-    for tag in ("AU", "A1", "A2", "A3", "A4", "ED", "C2"):
+    wanted: tuple[str, ...] = ("AU", "A1", "A2", "A3", "A4", "ED", "C2")
+    if item_type == "patent":
+        wanted = tuple(t for t in wanted if t != "A2")  # a patent's A2 is its authority
+    for tag in [t for t in get.tags if t in wanted]:  # the record's own order of tags
         role = creator_role(tag, item_type, edited_book=ty == "EDBOOK")
         if role is None:
             continue
@@ -156,8 +164,22 @@ def ris_name(value: str, role: str) -> Creator | None:
         and any(_INITIAL.match(t) for t in tokens)
         and not looks_like_organisation(value)
     ):
-        return parse_name(value, role)
+        creator = parse_name(value, role)
+        if creator and creator.family and _INITIAL.match(creator.family):
+            return _family_first(tokens, role) or creator  # `Eloubeidi M.A.`
+        return creator
     return Creator(name=value, role=role)
+
+
+def _family_first(tokens: list[str], role: str) -> Creator | None:
+    """`Eloubeidi M.A.`, `Penn E.B.` (Embase, Scopus): the family name, then initials."""
+    initials = 0
+    while initials < len(tokens) and _INITIAL.match(tokens[-1 - initials]):
+        initials += 1
+    if not initials or initials == len(tokens) or _INITIAL.match(tokens[0]):
+        return None
+    family = " ".join(tokens[: len(tokens) - initials])
+    return Creator(family=family, given=" ".join(tokens[len(tokens) - initials :]), role=role)
 
 
 def _date(get: _Tags) -> PartialDate | None:
@@ -168,7 +190,13 @@ def _date(get: _Tags) -> PartialDate | None:
         return full
     if full and full.month and year_only and year_only.year:
         return date_from_parts(year_only.year, full.month, full.day, raw=full.raw)
-    return year_only or (full if full and full.year else None)
+    return year_only or (full if full and full.year else None) or _as_written(get)
+
+
+def _as_written(get: _Tags) -> PartialDate | None:
+    """A date no part of which could be read (`Spring term`): kept as text, as Zotero does."""
+    raw = get.first("DA") or get.first("PY") or get.first("Y1")
+    return PartialDate(raw=raw) if raw else None
 
 
 def _ris_date(value: str | None) -> PartialDate | None:
@@ -214,6 +242,8 @@ def _serials(get: _Tags, item_type: str, fields: dict[str, str]) -> tuple[list[s
         isbns.extend(found_isbns)
         if not (found_issns or found_isbns) and item_type in ("report", "patent"):
             fields.setdefault("reportNumber" if item_type == "report" else "patentNumber", value)
+        elif not (found_issns or found_isbns):  # not a valid number: kept as written
+            fields.setdefault("ISBN" if item_type in _BOOKISH else "ISSN", value)
     return unique(issns), unique(isbns)
 
 
@@ -251,10 +281,17 @@ def _keywords(get: _Tags) -> list[str]:
 
 
 def _more_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
-    for tag, target in (("ET", "edition"), ("ST", "shortTitle"), ("Y2", "accessDate")):
+    for tag, target in (("ET", "edition"), ("ST", "shortTitle"), ("Y2", "accessDate"),
+                        ("CN", "callNumber"), ("H2", "callNumber"),
+                        ("DB", "archive"), ("AN", "archiveLocation"), ("DP", "libraryCatalog")):
         value = get.first(tag)
         if value:
             fields.setdefault(target, value)
+    if item_type == "patent":
+        for tag, target in (("A2", "issuingAuthority"), ("PB", "assignee"),
+                            ("M1", "applicationNumber")):
+            if value := get.first(tag):
+                fields.setdefault(target, value)
     publisher = get.first("PB")
     if publisher and item_type in ("thesis", "report"):
         fields["university" if item_type == "thesis" else "institution"] = publisher

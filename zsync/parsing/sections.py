@@ -33,7 +33,12 @@ _COMMENTARY = _words(
     |follow ups|kommentare|kommentar|notizen|anmerkungen|siehe auch|literaturverzeichnis
     |referencias|bibliografía|notas|comentarios|véase también|ver también|références
     |commentaires|voir aussi|remarques|connections|see|compare|zotero notes|my comments
-    |takeaways|key takeaways|open questions|critique and notes|appraisal|evaluation"""
+    |takeaways|key takeaways|open questions|critique and notes|appraisal|evaluation
+    |relations|relationships|permanent notes|initial thoughts|atomic notes|literature notes
+    |fleeting notes|persistent notes|imported annotations|pdf annotations|zotero annotations
+    |selected concepts and passages|key terms|key concepts|concepts|glossary|terms
+    |connections to wiki|cited by in this wiki|open questions to read|to read|quotes and highlights
+    |highlights and ideas|highlights ideas|my summary|personal summary|zotero highlights"""
 )
 _METADATA = _words(
     """metadata|meta|meta data|info|information|details|bibliographic details
@@ -49,7 +54,10 @@ _SECTION_NAMES = (
     | _words(
         """summary|abstract|methods|results|conclusion|conclusions|introduction|background
         |key points|main points|findings|outline|contents|table of contents|toc|tldr|tl dr
-        |resumen|zusammenfassung|overview|files|attachments|pdf|tags|keywords"""
+        |resumen|zusammenfassung|overview|files|attachments|atachments|pdf|tags|keywords
+        |contribution|contributions|limitations|future work|key idea|key ideas|method|motivation
+        |problem statement|research objective|research objectives|evaluation|experiments
+        |discussion|conclusion and future work|synthesis|synth|comments and notes"""
     )
 )
 
@@ -76,7 +84,17 @@ def is_section_name(heading: str) -> bool:
 
 
 def _name(heading: str) -> str:
-    return normalise(_MARKUP.sub("", unwrap_wikilinks(heading)))
+    """A heading's words: no markup, emoji or a translation in brackets
+    (`📑 논문 개요 (Overview)` is named by `Overview` when that is a known section)."""
+    text = _MARKUP.sub("", unwrap_wikilinks(heading))
+    inner = _BRACKETED.search(text)
+    if inner and normalise(inner.group(1)) in _SECTION_NAMES:
+        return normalise(inner.group(1))
+    return normalise(_SYMBOLS.sub(" ", text))
+
+
+_BRACKETED = re.compile(r"[(（\[]([^()（）\[\]]{2,40})[)）\]]\s*$")
+_SYMBOLS = re.compile(r"[^\w\s'’&/-]+")
 
 
 _MARKUP = re.compile(r"[*_`]|\{#[^}]*\}")
@@ -94,15 +112,24 @@ _AUTHOR_YEAR = re.compile(
     r"^[^\W\d_][\w'’.-]*(?:\s+(?:et\s+al\.?|and|&|y|und|et)(?:\s+[^\W\d_][\w'’.-]*)?)?,?"
     r"\s*\(?\d{4}[a-z]?\)?\s*[-–—:|]\s+"
 )
-_YEAR_SUFFIX = re.compile(r"\s*[(\[](?:\d{4}[a-z]?|n\.\s?d\.)[)\]]\s*$")
+_YEAR_SUFFIX = re.compile(
+    r"\s*[(\[](?:[^\W\d_][^()\[\]]{0,60}?,?\s+)?(?:\d{4}[a-z]?|n\.\s?d\.)[)\]]\s*$"
+)
+_YEAR_PREFIX = re.compile(r"^[(\[]\d{4}[a-z]?[)\]]\s*[-–—:|]?\s*")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _link_text(m: re.Match[str]) -> str:
+    """A link's text, unless it is only an icon (`[📖](zotero://…)`)."""
+    text = m.group(1)
+    return text if any(c.isalnum() for c in text) else ""
 
 
 def title_from_heading(heading: str) -> str | None:
     """The work's title a heading gives, without "Notes on", citekeys or a "(2016)" year."""
-    text = _MD_LINK.sub(r"\1", unwrap_wikilinks(heading))
+    text = _MD_LINK.sub(_link_text, unwrap_wikilinks(heading))
     text = SPACES.sub(" ", _MARKUP.sub("", text)).strip()
-    for pattern in (_TITLE_PREFIX, _CITEKEY, _AUTHOR_YEAR):
+    for pattern in (_TITLE_PREFIX, _CITEKEY, _AUTHOR_YEAR, _YEAR_PREFIX):
         text = pattern.sub("", text, count=1).strip()
     text = _YEAR_SUFFIX.sub("", text).strip(" -–—:|")
     if not text or text.startswith("@") or is_section_name(text):

@@ -4,7 +4,8 @@ Handles `key: scalar`, `key: "quoted"`, `key: [a, b]`, and under `key:` a list o
 or of flat maps (`- family: X` / `given: Y`), with consistent indentation. Whatever it is
 not sure to read exactly as YAML would (flow maps, anchors, block scalars, ragged
 indentation, `: ` inside a plain value …) makes it return None, and the caller uses PyYAML.
-Values are returned as strings (None for empty/null), which is how the caller reads them.
+Values are returned as strings, as written (None for empty/null): `01234567`, `010`, `yes`
+and `2020-01-01` stay text, exactly as the caller's YAML loader (no typing) gives them.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 _KEY = re.compile(r"^([A-Za-z_][\w .-]*?)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _ITEM = re.compile(r"^([ \t]*)-[ \t]+(.*?)[ \t]*$")
 _SUB = re.compile(r"^([ \t]+)([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
-_UNSAFE_START = frozenset("{&*!|>%@`#-?,]}")
+_UNSAFE_START = frozenset("[{&*!|>%@`#-?,]}")
+# A plain item of a flow list that reads the same in any YAML parser.
+_FLOW_ITEM = re.compile(r"[\w.()/+][\w .()/+\-]*")
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
-_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
 class _NotSimple(Exception):
@@ -79,10 +81,11 @@ def _nested(
 
 def _inline(value: str) -> Any:
     if value.startswith("[") and value.endswith("]"):
-        inner = value[1:-1]
-        if "[" in inner or "]" in inner or "{" in inner or "'" in inner or '"' in inner:
+        inner = value[1:-1].strip()
+        items = [v.strip() for v in inner.split(",")] if inner else []
+        if not all(_FLOW_ITEM.fullmatch(v) for v in items):
             raise _NotSimple
-        return [_scalar(v.strip()) for v in inner.split(",") if v.strip()]
+        return [_scalar(v) for v in items]
     return _scalar(value)
 
 
@@ -96,5 +99,4 @@ def _scalar(value: str) -> Any:
         return value[1:-1]
     if first in _UNSAFE_START or ": " in value or " #" in value or value.endswith(":"):
         raise _NotSimple
-    lower = value.lower()
-    return _BOOLS.get(lower, value)
+    return value
