@@ -77,3 +77,40 @@ def test_two_works_claiming_one_key_are_reported_not_merged(world: SyncEnv) -> N
     assert len(library.works) == 2
     assert library.items[key]["DOI"] == held.doi  # untouched
     assert library.by_doi(other.doi)["title"] != held.title
+
+
+def test_notes_known_only_by_their_key_update_the_items_holding_it(world: SyncEnv) -> None:
+    app, ref = world.zotero.app, world.ref
+    by_field = app.seed_item({"itemType": "book", "title": "Deep Reading",
+                              "citationKey": "lecunDeepLearning2015"}, ref=ref)
+    by_extra = app.seed_item({"itemType": "book", "title": "Org Mode for Scholars",
+                              "extra": "Citation Key: doeOrg2020"}, ref=ref)
+    by_name = app.seed_item({"itemType": "book", "title": "Named Notes",
+                             "citationKey": "smithNamed2019"}, ref=ref)
+    notes = world.tmp / "notes"
+    notes.mkdir()
+    (notes / "lecun.md").write_text("---\ncitekey: lecunDeepLearning2015\nstatus: reading\n"
+                                    "---\n\nWhat I made of it.\n", encoding="utf-8")
+    (notes / "doe.org").write_text(":PROPERTIES:\n:ROAM_REFS: cite:&doeOrg2020\n:END:\n"
+                                   "#+filetags: :orgkey:\n\nSome notes.\n", encoding="utf-8")
+    (notes / "@smithNamed2019.md").write_text("Thoughts, in a file named by its key.\n",
+                                             encoding="utf-8")
+    (notes / "@nobodyHasThis2001.md").write_text("A key no item holds.\n", encoding="utf-8")
+
+    result = world.cli("sync", str(notes), "--json")
+
+    report = json.loads(result.stdout)
+    assert report["summary"]["create"] == 0, result.stdout
+    matched = {w["matched_by"] for w in report["works"] if w.get("matched_by")}
+    assert matched == {"citation key lecunDeepLearning2015", "citation key doeOrg2020",
+                       "citation key smithNamed2019"}
+    [lost] = [w for w in report["works"] if w["action"] == "error"]
+    assert "citation key nobodyHasThis2001" in lost["message"]
+    library = world.library()
+    assert len(library.works) == 3
+    assert ("Status", "Reading") in library.filed_in(library.items[by_field])
+    assert "orgkey" in library.tags(library.items[by_extra])
+    assert any("Thoughts" in n["note"] for n in library.notes(by_name))
+    world.zotero.reset_log()
+    world.cli("sync", str(notes))
+    assert world.writes() == []

@@ -164,6 +164,11 @@ def _removed_in_zotero(work: Work, inputs: PlanInputs) -> str | None:
     return linked if item is None or item.trashed else None
 
 
+def _known_by_key_alone(work: Work) -> bool:
+    return bool(work.identifiers.get("citekey")) and not (work.title or "").strip() and \
+        set(work.identifiers) == {"citekey"}
+
+
 def _date_added(item: LibraryItem) -> str:
     return str(item.data.get("dateAdded") or "")
 
@@ -183,6 +188,12 @@ def _plan_work(
     if existing is None and removed is not None:
         return WorkPlan(work.identity, Action.UNCHANGED, work.title, work.origins,
                         item_key=removed, message=REMOVED_IN_ZOTERO, remarks=remarks)
+    if existing is None and _known_by_key_alone(work):
+        return WorkPlan(work.identity, Action.ERROR, work.title, work.origins, remarks=remarks,
+                        message=f"no item in the library holds citation key "
+                        f"{work.identifiers['citekey']}, and the note gives no identifier or "
+                        "title to make one from: add the work to Zotero, or its DOI or title "
+                        "to the note")
     if existing is None:
         return _plan_create(work, inputs, status_key, remarks)
     return plan_update(work, existing, matched_by, inputs, status_key, managed, remarks)
