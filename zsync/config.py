@@ -125,6 +125,7 @@ SETTINGS = (
     Setting("sync", "status_map", dict, DEFAULT_STATUS_MAP),
     Setting("sync", "child_note", bool, True),
     Setting("sync", "merge_preprints", bool, False),
+    Setting("notes", "link_back", bool, False),
     Setting("reports", "keep_days", int, 90),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -42,6 +42,7 @@ from .library_state import (
 )
 from .logs import redact
 from .mapping.schema import ZoteroSchema
+from .notelinks import link_notes, snapshot
 from .report.archive import archive_report
 from .report.model import Outcome, RunInfo, build_report
 
@@ -117,11 +118,20 @@ def sync(
     dry_run: bool,
     prune: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
+    link: bool = False,
 ) -> SyncResult:
+    """`link`: add to each note a link to its item (`notelinks`), after the writes."""
     started = utc_now()
     records, problems = read_inputs(paths)
-    return sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
-                         paths=paths, prune=prune, api_factory=api_factory, started=started)
+    digests = snapshot(records) if link else {}
+    result = sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
+                           paths=paths, prune=prune, api_factory=api_factory, started=started)
+    if link:
+        failed = {w["identity"] for w in result.report["works"]
+                  if w.get("result") and not w["result"].get("applied")}
+        result.report["note_links"] = link_notes(result.plan, result.report["library"],
+                                                 digests, failed, dry_run)
+    return result
 
 
 PlanStep = Callable[[Plan, PlanInputs], Plan]
