@@ -46,7 +46,8 @@ def resolved(
             why = NO_ISBN_SOURCE if record.ids.isbn else ARXIV_ALONE
             kept.append(replace(result, not_enriched=(*result.not_enriched, why)))
         else:
-            reasons = "; ".join(result.not_enriched) or "no source knows it"
+            reasons = "; ".join(p.removeprefix("not enriched: ") for p in result.not_enriched
+                                ) or "no source knows it"
             problems.append(InputProblem(
                 ORIGIN, f"{named(record)} was not added: {reasons}", record.origin.line))
     return kept, problems
