@@ -1,11 +1,14 @@
-"""Benchmark: parse 10,000 generated notes in the two seed forms.
+"""Benchmark: parse 10,000 generated notes in the two seed forms, and one BibTeX export
+of 10,000 entries.
 
 Writes the notes to a temporary folder (half Markdown bullet notes like
 seeds/markdown-bullets-*.txt, half VuFind records like seeds/vufind-*.txt, each with its
 own title, authors, year and identifiers), parses the folder the way `zsync parse` does,
-checks every note gave one record with its DOI, and prints a JSON summary as the last line.
+checks every note gave one record with its DOI; then parses one .bib file of
+--bibtex-entries entries the same way. Prints a JSON summary as the last line (notes and
+BibTeX entries per second, peak memory).
 
-    python bench/parse.py [--notes 10000]
+    python bench/parse.py [--notes 10000] [--bibtex-entries 10000]
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -87,32 +91,31 @@ def generate(folder: Path, count: int, seed: int = 7) -> None:
         (folder / f"note-{i:06d}.{suffix}").write_text(text, encoding="utf-8")
 
 
-def bibtex_file(count: int, seed: int = 11) -> str:
-    """One BibTeX file of `count` entries with TeX accents, math and several authors."""
+def bibtex_export(count: int, seed: int = 11) -> str:
+    """A BibTeX file of `count` entries as reference managers export them."""
     rng = random.Random(seed)
     entries = []
     for i in range(count):
         authors = " and ".join(f"{f}, {g}" for f, g in _people(rng))
         entries.append(
-            f"@article{{bench{i},\n  author = {{M{{\\\"u}}ller, J{{\\'o}}rg and {authors}}},\n"
-            f"  title = {{{_title(rng)} of Cu$_2$O}},\n  journal = {{BMC Health Services Research}},"
-            f"\n  year = {{{rng.randint(1990, 2025)}}},\n  volume = {{{i % 40}}},\n"
-            f"  pages = {{{i}--{i + 9}}},\n  doi = {{10.1186/bench-bib-{i:06d}}},\n"
-            f"  keywords = {{{'; '.join(rng.sample(WORDS, 3))}}}\n}}\n\n"
+            f"@article{{bench{i:06d},\n  title = {{{_title(rng)}}},\n  author = {{{authors}}},\n"
+            f"  journal = {{BMC Health Services Research}},\n  year = {{{rng.randint(1990, 2025)}}},\n"
+            f"  volume = {{{rng.randint(1, 30)}}},\n  pages = {{{rng.randint(1, 500)}--{rng.randint(501, 999)}}},\n"
+            f"  doi = {{10.1186/bib-{i:06d}}},\n  keywords = {{{', '.join(rng.sample(WORDS, 3))}}}\n}}\n"
         )
-    return "".join(entries)
+    return "\n".join(entries)
 
 
-def bibtex_rate(count: int) -> dict[str, float]:
-    """Entries per second reading one large BibTeX file (TeX decoding included)."""
-    from zsync.parsing import parse_text
-
-    text = bibtex_file(count)
-    start = time.perf_counter()
-    result = parse_text(text, "bench.bib")
-    elapsed = time.perf_counter() - start
-    return {"bibtex_entries": len(result.records), "bibtex_wall_s": round(elapsed, 3),
-            "bibtex_entries_per_s": round(len(result.records) / elapsed, 1)}
+def parse_bibtex(count: int) -> tuple[int, float]:
+    """(records with their DOI, seconds) for one .bib file of `count` entries."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.bib"
+        path.write_text(bibtex_export(count), encoding="utf-8")
+        start = time.perf_counter()
+        results = list(parse_paths([path]))
+        elapsed = time.perf_counter() - start
+    found = sum(1 for res in results for r in res.records if r.ids.doi and "bib-" in r.ids.doi)
+    return found, elapsed
 
 
 def main() -> None:
@@ -131,6 +134,12 @@ def main() -> None:
     failed = sum(1 for res in results if res.problems)
     print(f"parsed {len(results)} files: {len(records)} records, {with_doi} with their DOI, "
           f"{failed} with problems, in {elapsed:.2f} s", file=sys.stderr)
+    bib_found, bib_elapsed = parse_bibtex(args.bibtex_entries) if args.bibtex_entries else (0, 0.0)
+    if args.bibtex_entries:
+        print(f"parsed a BibTeX file of {args.bibtex_entries} entries: {bib_found} records with "
+              f"their DOI, in {bib_elapsed:.2f} s", file=sys.stderr)
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({
         "notes": args.notes,
         "records": len(records),
@@ -138,7 +147,11 @@ def main() -> None:
         "files_with_problems": failed,
         "wall_s": round(elapsed, 3),
         "notes_per_s": round(args.notes / elapsed, 1),
-        **bibtex_rate(args.bibtex_entries),
+        "bibtex_entries": args.bibtex_entries,
+        "bibtex_records_with_doi": bib_found,
+        "bibtex_wall_s": round(bib_elapsed, 3),
+        "bibtex_entries_per_s": round(args.bibtex_entries / bib_elapsed, 1) if bib_elapsed else None,
+        "peak_rss_mb": round(peak_kb / 1024, 1),
     }))
 
 

@@ -89,3 +89,12 @@ def test_api_keys_never_show_in_text_or_repr(tmp_path: Path) -> None:
     assert key.reveal() == "s3cretKEYvalue"
     for shown in (str(key), repr(key), f"{key}", repr(config), str(config.values)):
         assert "s3cretKEYvalue" not in shown
+
+
+def test_note_excludes_are_a_list_and_flags_add_to_it(tmp_path: Path) -> None:
+    path = write(tmp_path, '[notes]\nexclude = ["templates/", "*.excalidraw.md"]\n')
+    assert load(path, env={})["notes.exclude"] == ("templates/", "*.excalidraw.md")
+    flagged = load(path, env={}, overrides={"notes.exclude": ["daily/"]})
+    assert flagged["notes.exclude"] == ("templates/", "*.excalidraw.md", "daily/")
+    with pytest.raises(ConfigError, match="a list of strings"):
+        load(write(tmp_path, '[notes]\nexclude = "templates/"\n'), env={})

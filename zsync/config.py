@@ -127,6 +127,7 @@ SETTINGS = (
     Setting("sync", "merge_preprints", bool, False),
     Setting("notes", "link_back", bool, False),
     Setting("reports", "keep_days", int, 90),
+    Setting("notes", "exclude", list, ()),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -241,7 +242,11 @@ def load(
             origins[setting.name] = f"${setting.env}"
     for name, value in (overrides or {}).items():
         if value is not None:
-            values[name] = _coerce(_BY_NAME[name], value, f"--{name}")
+            setting = _BY_NAME[name]
+            value = _coerce(setting, value, f"--{name}")
+            if setting.kind is list:  # flags add to the list the file gives
+                value = (*values[name], *value)
+            values[name] = value
             origins[name] = "flag"
     return Config(values, source, origins)
 
@@ -320,6 +325,12 @@ def _convert(kind: type, value: Any) -> Any:
         if text in ("0", "false", "no", "off"):
             return False
         raise ValueError(value)
+    if kind is list:
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise TypeError(value)
+        if not all(isinstance(item, str) for item in value):
+            raise TypeError(value)
+        return tuple(value)
     if kind is dict:
         if not isinstance(value, dict):
             raise TypeError(value)
@@ -341,6 +352,7 @@ def _describe(setting: Setting) -> str:
         int: "a whole number",
         float: "a number",
         dict: "a table of words to collection names",
+        list: "a list of strings",
     }.get(setting.kind, "a string")
 
 

@@ -80,7 +80,7 @@ def dedupe_input(config: Config, paths: Sequence[Path], enricher: Enricher | Non
     """Duplicate groups among the records in `paths` (enriched first when an `enricher`
     is given, so identifiers a source adds count too)."""
     started = utc_now()
-    results = list(parse_paths(paths))
+    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
     records = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]
     notices: list[str] = []
@@ -127,7 +127,8 @@ def _input_pairs(config: Config, api_factory: ApiFactory, notices: list[str]
 
 def dedupe_library(config: Config, *, merge: bool = False, apply: bool = False,
                    cluster: str | None = None, api_factory: ApiFactory = make_api,
-                   before_writes: BeforeWrites | None = None) -> DedupeResult:
+                   before_writes: BeforeWrites | None = None,
+                   on_phase: Callable[[str, int], None] | None = None) -> DedupeResult:
     """The library's duplicate clusters; with `merge`, what merging them writes (written
     only with `apply`); `cluster` (a number or an item key) merges just that one."""
     if not config.has_zotero_account():
@@ -135,7 +136,10 @@ def dedupe_library(config: Config, *, merge: bool = False, apply: bool = False,
     started = utc_now()
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
         api = api_factory(config)
-        run_id = store.runs.start()
+        mode = "apply" if merge and apply else "dry-run" if merge else "report"
+        run_id = store.runs.start("dedupe", mode, api.library)
+        if on_phase is not None:
+            on_phase("merge" if merge and apply else "library", 0)
         try:
             run = _LibraryRun(config, store, api, WriteExecutor(api, store, run_id),
                               before_writes)
@@ -144,7 +148,6 @@ def dedupe_library(config: Config, *, merge: bool = False, apply: bool = False,
             stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             store.runs.finish(run_id, stopped, {"error": redact(str(exc))[:300]})
             raise
-        mode = "apply" if merge and apply else "dry-run" if merge else "report"
         report = {"command": "dedupe", "scope": "library", "mode": mode,
                   "library": api.library, "started": started, "finished": utc_now(),
                   **report}

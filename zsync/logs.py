@@ -20,6 +20,7 @@ from typing import Any
 
 MASK = "****"
 _SECRETS: set[str] = set()
+_FORMAT = {"lines": "text"}  # "json": every line on stderr is one JSON object
 
 # C0 controls other than tab and newline, DEL, C1 controls (0x9b is a one-byte CSI), and
 # the invisible bidirectional overrides that make text read differently than it is.
@@ -85,6 +86,33 @@ def printable_json(text: str) -> str:
     return _UNSAFE_OUTSIDE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", redact(text))
 
 
+def json_lines() -> bool:
+    """True under `--log-format json`: stderr carries JSON objects only, no progress."""
+    return _FORMAT["lines"] == "json"
+
+
+def _stamp(epoch: float | None = None) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + "Z"
+
+
+def json_line(level: str, event: str, message: str, **fields: Any) -> str:
+    """One JSON log object (see docs/logging.md), secrets masked, safe for a terminal."""
+    entry = {"time": _stamp(), "level": level, "event": event,
+             "message": message, **fields}
+    return printable_json(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+def emit(level: str, event: str, message: str, **fields: Any) -> None:
+    """Tell the user something on stderr: a JSON object under `--log-format json`,
+    otherwise `zsync: LEVEL: message` (errors as `zsync: error: message`)."""
+    if json_lines():
+        line = json_line(level, event, message, **fields)
+    else:
+        line = printable(f"zsync: {level}: {message}")
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 class _SafeFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return printable(super().format(record))
@@ -93,8 +121,9 @@ class _SafeFormatter(logging.Formatter):
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
+            "time": _stamp(record.created),
             "level": record.levelname.lower(),
+            "event": "log",
             "logger": record.name,
             "message": record.getMessage(),
         }
@@ -122,7 +151,8 @@ def setup(verbosity: int = 0, quiet: bool = False, fmt: str = "text") -> None:
         if quiet
         else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbosity, 2)]
     )
-    handler = logging.StreamHandler(sys.stderr)
+    _FORMAT["lines"] = fmt
+    handler = _CurrentStderr()
     if fmt == "json":
         handler.setFormatter(_JsonFormatter())
     else:

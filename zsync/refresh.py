@@ -81,6 +81,7 @@ def refresh(
     options: RefreshOptions | None = None,
     api_factory: Callable[[Config], Any] = make_api,
     on_chunk: ChunkHook | None = None,
+    on_phase: Callable[[str, int], None] | None = None,
 ) -> RefreshResult:
     started = utc_now()
     if not config.has_zotero_account():
@@ -89,13 +90,17 @@ def refresh(
             "(or ZOTERO_LIBRARY_ID / ZOTERO_API_KEY); refresh works on the library itself")
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
         api = api_factory(config)
-        run_id = store.runs.start()
+        run_id = store.runs.start("refresh", "dry-run" if dry_run else "apply", api.library)
         run = _Run(store, WriteExecutor(api, store, run_id), run_id, enricher, dry_run,
                    options or RefreshOptions(), on_chunk)
         try:
             if not dry_run:
                 run.executor.resume_pending()
+            if on_phase is not None:
+                on_phase("library", 0)
             refresh_mirror(api, store)
+            if on_phase is not None:
+                on_phase("refresh", 0)
             result = run.go()
         except BaseException as exc:
             outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

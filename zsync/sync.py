@@ -58,10 +58,11 @@ class SyncResult:
     works: list[Work] = field(default_factory=list)
 
 
-def read_inputs(paths: Sequence[Path]) -> tuple[list[Record], list[InputProblem]]:
+def read_inputs(paths: Sequence[Path], exclude: Sequence[str] = ()
+                ) -> tuple[list[Record], list[InputProblem]]:
     records: list[Record] = []
     problems: list[InputProblem] = []
-    for result in parse_paths(paths):
+    for result in parse_paths(paths, exclude=exclude):
         records.extend(result.records)
         problems.extend(result.problems)
     return records, problems
@@ -83,6 +84,13 @@ def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSett
 
 def random_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+PhaseHook = Callable[[str, int], None]  # (phase, how many things it goes through; 0: unknown)
+
+
+def _no_phase(name: str, total: int = 0) -> None:
+    """The phase hook when nobody follows the run's progress."""
 
 
 def _info(
@@ -119,13 +127,17 @@ def sync(
     prune: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
     link: bool = False,
+    on_phase: PhaseHook = _no_phase,
 ) -> SyncResult:
     """`link`: add to each note a link to its item (`notelinks`), after the writes."""
     started = utc_now()
-    records, problems = read_inputs(paths)
+    on_phase("read", 0)
+    records, problems = read_inputs(paths, config["notes.exclude"])
     digests = snapshot(records) if link else {}
+    on_phase("enrich", len(records))
     result = sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
-                           paths=paths, prune=prune, api_factory=api_factory, started=started)
+                           paths=paths, prune=prune, api_factory=api_factory, started=started,
+                           on_phase=on_phase)
     if link:
         failed = {w["identity"] for w in result.report["works"]
                   if w.get("result") and not w["result"].get("applied")}
@@ -148,9 +160,11 @@ def sync_enriched(
     api_factory: Callable[[Config], Any] = make_api,
     started: str | None = None,
     then: PlanStep | None = None,
+    on_phase: PhaseHook = _no_phase,
 ) -> SyncResult:
     """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
-    the folders read (for notes gone from them); `then` amends every plan made."""
+    the folders read (for notes gone from them); `then` amends every plan made; `on_phase`
+    hears each phase begin."""
     started = started or utc_now()
     works = build_works(enriched, settings_for(config))
     status_parent = str(config["sync.status_parent"])
@@ -172,18 +186,21 @@ def sync_enriched(
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
         api = api_factory(config)
         library = api.library
-        run_id = store.runs.start()
+        run_id = store.runs.start("sync", "dry-run" if dry_run else "apply", library)
         try:
             executor = WriteExecutor(api, store, run_id)
             if not dry_run:
                 executor.resume_pending()
+            on_phase("library", 0)
             refresh_mirror(api, store)
+            on_phase("plan", len(works))
             scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
                 store, paths, works), prune=prune)
             planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
                                                    scope))
             outcomes: list[Outcome] = []
             if not dry_run:
+                on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
                 planned, outcomes = apply_plan(
                     executor, store, works, planned, status_parent, scope=scope, api=api,
                     planner=make_plan,

@@ -62,7 +62,7 @@ def test_bad_inputs_are_named_and_the_rest_still_parse(run: Run, tmp_path: Path)
     folder.mkdir()
     (folder / "good.txt").write_bytes((SEEDS / next(p.name for p in SEEDS.glob("markdown-*"))).read_bytes())
     (folder / "empty.md").write_text("")
-    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    (folder / "blob.dat").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
     (folder / "template.md").write_text("- **Title**: \n- **DOI**: \n- **Status**: \n")
 
     result = run("parse", "--json", str(folder))
@@ -71,8 +71,8 @@ def test_bad_inputs_are_named_and_the_rest_still_parse(run: Run, tmp_path: Path)
     good = [e for e in entries if "error" not in e]
     bad = {Path(e["source"]["path"]).name: e["error"] for e in entries if "error" in e}
     assert [e["doi"] for e in good] == ["10.1186/s12913-021-06429-w"]
-    assert set(bad) == {"empty.md", "picture.png", "template.md"}
-    assert "binary" in bad["picture.png"]
+    assert set(bad) == {"empty.md", "blob.dat", "template.md"}
+    assert "binary" in bad["blob.dat"]
     for name in bad:
         assert name in result.stderr
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from zsync.core.records import Creator, MeshHeading
 from zsync.parsing import medline
 from zsync.parsing.base import ParseFailure
-
-_JUNK = "{}[]()<>\\@\",=:;-\n\r\t \u2028éü–aZ09"
 
 # Saved from pubmed.gov ("Save" > format "PubMed"): a retracted article and a PNAS article.
 PUBMED_EXPORT = """PMID- 32356626
@@ -278,16 +272,3 @@ def test_no_record_fails() -> None:
 )
 def test_sniff(text: str, expected: bool) -> None:
     assert medline.sniff(text) is expected
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cut=st.integers(min_value=0), junk=st.text(alphabet=_JUNK, max_size=12),
-       at=st.integers(min_value=0))
-def test_damaged_input_raises_only_parse_failure(cut: int, junk: str, at: int) -> None:
-    text = PUBMED_EXPORT + BOOK_CHAPTER
-    text = text[: cut % (len(text) + 1)]
-    at %= len(text) + 1
-    text = text[:at] + junk + text[at:]
-    assert isinstance(medline.sniff(text), bool)
-    with contextlib.suppress(ParseFailure):
-        medline.parse(text, "damaged.nbib")

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from zsync.parsing import pubmed_xml
 from zsync.parsing.base import ParseFailure
-
-_JUNK = "{}[]()<>\\@\",=:;-\n\r\t \u2028éü–aZ09"
 
 _HAS_MAPPING = importlib.util.find_spec("zsync.mapping.pubmed") is not None
 needs_mapping = pytest.mark.skipif(not _HAS_MAPPING, reason="zsync.mapping.pubmed not there yet")
@@ -140,15 +135,3 @@ def test_shared_efetch_fixtures(path: Path) -> None:
         assert record.ids.pmid and record.ids.pmid in path.name
         assert record.is_usable()
 
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cut=st.integers(min_value=0), junk=st.text(alphabet=_JUNK, max_size=12),
-       at=st.integers(min_value=0))
-def test_damaged_input_raises_only_parse_failure(cut: int, junk: str, at: int) -> None:
-    text = EFETCH
-    text = text[: cut % (len(text) + 1)]
-    at %= len(text) + 1
-    text = text[:at] + junk + text[at:]
-    assert isinstance(pubmed_xml.sniff(text), bool)
-    with contextlib.suppress(ParseFailure):
-        pubmed_xml.parse(text, "damaged.xml")

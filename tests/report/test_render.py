@@ -69,4 +69,34 @@ def test_html_report_is_self_contained_and_escapes_input() -> None:
     assert page.startswith("<!doctype html>")
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
-    assert not re.search(r"(src|href)=['\"]?https?:", page)
+    # nothing is loaded from elsewhere: the only outside addresses are links to follow
+    assert not re.search(r"src=['\"]?https?:|<link|@import|url\(", page)
+    assert "<script" not in page.lower()
+
+
+def test_html_report_links_works_to_their_doi_and_zotero_item() -> None:
+    page = to_html(report())
+    assert "name='viewport'" in page
+    assert "href='https://doi.org/10.1038/nature14539'" in page
+    # the conflict is an existing item: reachable in the web library and the application
+    assert "href='https://www.zotero.org/users/1/items/ITEM0002'" in page
+    assert "href='zotero://select/library/items/ITEM0002'" in page
+    # the item to create has no key yet: no link to a made-up one
+    assert "ITEM0001'" not in page and "item (new)" in page
+    # the summary table links each count to its section, and each work has an anchor
+    assert "<a href='#create'>To create</a></td><td class='n'>1</td>" in page
+    assert "id='create'" in page and re.search(r"<div class='w' id='w\d+-doi-10-1038", page)
+    assert "Volume: 1 → 2" in page  # Zotero's label, not the API field name
+
+
+def test_unchanged_works_are_counted_not_listed_among_changes() -> None:
+    unchanged = WorkPlan("doi:10.1/c", Action.UNCHANGED, "Quiet paper", (ORIGIN,),
+                         item_key="ITEM0003")
+    plan = Plan(PLAN.collections, (*PLAN.works, unchanged), PLAN.library_empty_because,
+                PLAN.collection_names)
+    data = build_report(INFO, plan)
+    page = to_html(data)
+    assert page.index("<details id='unchanged'>") < page.index("Quiet paper")
+    text = to_markdown(data)
+    assert text.index("## Unchanged (1)") < text.index("Quiet paper")
+    assert "CREATE: Deep learning" in text and "→ (new)" in text

@@ -136,3 +136,19 @@ def test_status_collections_go_under_the_configured_parent_once(world: SyncEnv) 
         ("Reading status", "Inbox"): 1})
     assert lib.filed_in(lib.by_doi(FREDRIKSEN_DOI)) == {("Reading status", "Queued")}
     assert lib.filed_in(lib.by_doi(HINDER_DOI)) == {("Reading status", "Inbox")}
+
+
+def test_a_note_merged_into_another_says_which_rule_matched_them(world: SyncEnv) -> None:
+    folder = world.tmp / "two"
+    folder.mkdir()
+    seed = next(p for p in SEEDS.iterdir() if "fredriksen" in p.name)
+    text = seed.read_text(encoding="utf-8")
+    (folder / "first.md").write_text(text, encoding="utf-8")
+    (folder / "second.md").write_text(text.replace("Status**: New", "Status**: Reading"),
+                                      encoding="utf-8")
+
+    result = world.run([folder], dry_run=True)
+
+    [row] = [w for w in result.report["works"] if w["action"] == "duplicate"]
+    assert "merged into one item" in row["message"]
+    assert "same DOI" in row["message"] and "10.1186/s12913-021-06429-w" in row["message"]

@@ -119,7 +119,8 @@ def mask_httpx(response: httpx2.Response) -> None:
     body = response.read()
     if holds_secret(body):
         response._content = redact_bytes(body)
-        _warn_echoed(str(response.request.url))
+        if "/keys/" not in response.request.url.path:  # Zotero's key info names the key
+            _warn_echoed(str(response.request.url))
 
 
 def requests_session(cache_dir: Path | None, ttl_days: int, user_agent: str) -> requests.Session:

@@ -75,6 +75,9 @@ class Run:
     outcome: str | None
     counts: dict[str, Any]
     report_path: str | None
+    command: str | None = None
+    mode: str | None = None  # "dry-run" or "apply"
+    library: str | None = None  # "users/123", "groups/456"
 
 
 def _intent(row: Any) -> Intent:
@@ -142,7 +145,7 @@ class Intents:
 
 def _run(row: Any) -> Run:
     return Run(row["id"], row["started"], row["ended"], row["outcome"], loads(row["counts"]),
-               row["report_path"])
+               row["report_path"], row["command"], row["mode"], row["library"])
 
 
 class Runs:
@@ -151,9 +154,12 @@ class Runs:
     def __init__(self, db: Db) -> None:
         self.db = db
 
-    def start(self) -> int:
+    def start(self, command: str | None = None, mode: str | None = None,
+              library: str | None = None) -> int:
         with self.db.tx():
-            cur = self.db.execute("INSERT INTO runs (started) VALUES (?)", (self.db.stamp(),))
+            cur = self.db.execute(
+                "INSERT INTO runs (started, command, mode, library) VALUES (?, ?, ?, ?)",
+                (self.db.stamp(), command, mode, library))
         return int(cur.lastrowid or 0)
 
     def finish(self, run_id: int, outcome: str, counts: Mapping[str, Any] | None = None,

@@ -130,10 +130,18 @@ _V3 = (
         updated_at TEXT NOT NULL)""",
 )
 
+_V4 = (
+    # The run history names what ran, how, and on which library ("users/123").
+    "ALTER TABLE runs ADD COLUMN command TEXT",
+    "ALTER TABLE runs ADD COLUMN mode TEXT",  # "dry-run" or "apply"
+    "ALTER TABLE runs ADD COLUMN library TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _V1),
     Migration(2, "indexes on origins and pending writes; attempts, base version", _V2),
     Migration(3, "refresh: per-item refreshed versions and the library watermark", _V3),
+    Migration(4, "runs: command, mode and library", _V4),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -63,12 +63,20 @@ class DesktopReadOnly(ZoteroSetupError):
 
 
 class _Zotero(zotero.Zotero):
-    """pyzotero's client, naming zsync in the User-Agent of every request."""
+    """pyzotero's client, naming zsync in the User-Agent of every request and waiting as
+    long as `network.timeout` says."""
 
     def default_headers(self) -> dict[str, str]:
         headers = super().default_headers()
         headers["User-Agent"] = USER_AGENT
         return headers
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+        # pyzotero passes its own fixed timeout with each request, which would override
+        # the one the client was made with (from the settings).
+        if kwargs.get("timeout") == zotero.DEFAULT_TIMEOUT:
+            del kwargs["timeout"]
+        return super()._send(method, url, **kwargs)
 
 
 @dataclass

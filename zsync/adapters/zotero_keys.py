@@ -78,8 +78,11 @@ def _judge(library: str, info: dict[str, Any]) -> KeyCheck:
     if kind == "users":
         perms = access.get("user") or {}
         if str(user_id) != ident:
+            hint = (f"; {ident} is one of your groups: set library_type = group"
+                    if ident in (access.get("groups") or {}) else
+                    f": set library_id = {user_id}" if user_id is not None else "")
             return KeyCheck(True, True, False, False, user_id, username,
-                            f"this key belongs to user {user_id}, not {ident}")
+                            f"this key belongs to user {user_id}, not {ident}{hint}")
     else:
         groups = access.get("groups") or {}
         perms = groups.get(ident) or groups.get("all") or {}

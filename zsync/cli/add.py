@@ -18,11 +18,13 @@ from .output import (
     AsJson,
     DetailedExitcode,
     DryRun,
+    Force,
     Format,
     Offline,
-    ReportFormat,
     ReportPath,
+    ShowUnchanged,
     emit_report,
+    report_target,
 )
 
 
@@ -64,7 +66,9 @@ def add_command(
     dry_run: DryRun = False,
     as_json: AsJson = False,
     report: ReportPath = None,
-    fmt: Format = ReportFormat.md,
+    fmt: Format = None,
+    force: Force = False,
+    show_unchanged: ShowUnchanged = False,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
 ) -> None:
@@ -77,12 +81,15 @@ def add_command(
     """
     options: Globals = ctx.obj
     given = _given(identifiers or [], from_file)
+    fmt = report_target(report, fmt, force=force,
+                        inputs=[from_file] if from_file and str(from_file) != "-" else [])
     config = options.config(offline=offline)
     wanted = Wanted(tuple(t.strip() for t in tag or [] if t.strip()), status)
-    with zotero_errors(SyncSetupError), enricher(config) as source:
+    with zotero_errors(SyncSetupError, config=config), enricher(config) as source:
         result = add(config, given, source, dry_run=dry_run, wanted=wanted,
                      collection=collection)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+                show_unchanged=show_unchanged)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)
     if detailed_exitcode and dry_run and result.plan.has_changes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import traceback
 from dataclasses import dataclass
@@ -60,7 +61,8 @@ class Globals:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"zsync: error: {logs.printable(message)}", err=True)
+    """Say what went wrong (and what to do) in one line, and end with exit status `code`."""
+    logs.emit("error", "error", message, exit_code=code)
     raise typer.Exit(code)
 
 
@@ -112,7 +114,12 @@ def _register() -> None:
 
 def _masked_traceback(kind: type[BaseException], value: BaseException, tb: Any) -> None:
     """An unexpected error's traceback, with secrets masked and control characters escaped."""
-    sys.stderr.write(logs.printable("".join(traceback.format_exception(kind, value, tb))))
+    text = "".join(traceback.format_exception(kind, value, tb))
+    if logs.json_lines():
+        sys.stderr.write(logs.json_line("error", "crash", f"{kind.__name__}: {value}",
+                                        traceback=text) + "\n")
+    else:
+        sys.stderr.write(logs.printable(text))
 
 
 def main() -> None:
@@ -125,3 +132,11 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except (OSError, sqlite3.OperationalError) as exc:  # a command without local_errors()
+        from .errors import local_failure
+
+        said = local_failure(exc)
+        if said is None:
+            raise
+        logs.emit("error", "error", said[0], exit_code=said[1])
+        sys.exit(said[1])

@@ -18,12 +18,14 @@ from ..dedupe_pairs import (
     list_not_duplicates,
 )
 from ..dedupe_service import DedupeResult, dedupe_input, dedupe_library
-from ..logs import printable_json
+from ..logs import json_lines, printable_json
 from ..report.dedupe import lines, to_markdown
 from ..runtime import enricher
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
 from .errors import require_paths, zotero_errors
-from .render import echo, echo_json, stderr, stdout
+from .inputs import Exclude, exclude_setting
+from .progress import RunProgress
+from .render import echo, echo_json, print_summary, stderr, stdout, warn
 
 _STYLE = {"head": "bold", "master": "green", "match": "cyan", "payload": "dim",
           "notice": "yellow", "problem": "red", "state:merged": "green",
@@ -73,6 +75,7 @@ def dedupe_command(
         help="Take a pair off the not-duplicates list.")] = None,
     list_pairs: Annotated[bool, typer.Option(
         "--list-not-duplicates", help="Show the not-duplicates list.")] = False,
+    exclude: Exclude = None,
 ) -> None:
     """Find duplicates in notes (PATH...) or in the Zotero library (--library), and merge
     the library's duplicates as Zotero does (--merge; dry run unless --apply).
@@ -95,8 +98,8 @@ def dedupe_command(
         fail("--merge goes with --library, --apply and --cluster with --merge")
     if (enrich or offline) and not paths:
         fail("--enrich and --offline go with note files or folders")
-    config = options.config(offline=offline)
-    with zotero_errors(DedupeSetupError):
+    config = options.config(offline=offline, **exclude_setting(exclude))
+    with zotero_errors(DedupeSetupError, config=config):
         if not_duplicate or forget_not_duplicate_pair or list_pairs:
             _edit_list(config, not_duplicate, forget_not_duplicate_pair, fmt, options.quiet)
             raise typer.Exit(EXIT_OK)
@@ -105,7 +108,10 @@ def dedupe_command(
             with enricher(config) if enrich else nullcontext() as source:
                 result = dedupe_input(config, paths, source)
         else:
-            result = dedupe_library(config, merge=merge, apply=apply, cluster=cluster)
+            with RunProgress("dedupe", stderr, show=not options.quiet,
+                             dry_run=not (merge and apply)) as progress:
+                result = dedupe_library(config, merge=merge, apply=apply, cluster=cluster,
+                                        on_phase=progress.phase)
     _emit(result, fmt, report, options.quiet)
     raise typer.Exit(_exit_code(result, detailed_exitcode))
 
@@ -134,6 +140,9 @@ def _emit(result: DedupeResult, fmt: DedupeFormat | None, path: Path | None,
     shown = lines(report)
     for style, text in shown[-1:] if quiet else shown:
         stdout.print(text, style=_STYLE.get(style, ""), markup=False, highlight=False)
+    if json_lines() and shown:
+        print_summary(shown[-1][1], report.get("summary"), command="dedupe",
+                      mode=report.get("mode"))
 
 
 
@@ -146,7 +155,7 @@ def _edit_list(config: Any, add: tuple[str, str] | None, forget: tuple[str, str]
     if add is not None:
         entry = add_not_duplicate(config, *add)
         for warning in entry["warnings"]:
-            stderr.print(f"warning: {warning}", markup=False, highlight=False)
+            warn(warning)
         said = "added to" if entry["added"] else "already on"
         stdout.print(f"{entry['a']} / {entry['b']}: {said} the not-duplicates list",
                      markup=False, highlight=False)

@@ -16,6 +16,8 @@ from . import cache as _cache  # noqa: F401  (registers `zsync cache`)
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from .enrich_view import print_enriched, progress_for
 from .errors import require_paths
+from .inputs import Exclude, exclude_setting
+from .progress import RunProgress
 from .render import echo_json, print_problems, print_warnings, stderr
 
 
@@ -29,6 +31,7 @@ def enrich(
     offline: Annotated[
         bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
     ] = False,
+    exclude: Exclude = None,
 ) -> None:
     """Read notes, complete their records from Crossref and PubMed, and show the result.
 
@@ -40,18 +43,15 @@ def enrich(
     """
     options: Globals = ctx.obj
     require_paths(paths)
-    config = options.config(offline=offline)
-    results = list(parse_paths(paths))
+    config = options.config(offline=offline, **exclude_setting(exclude))
+    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
     notes = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]
-    with enricher(config) as source:
-        bar = progress_for(stderr, len(notes), options.quiet)
-        source.progress = bar
-        if bar is None:
-            enriched = source.enrich(notes)
-        else:
-            with bar:
-                enriched = source.enrich(notes)
+    show = progress_for(stderr, len(notes), options.quiet) is not None
+    with enricher(config) as source, RunProgress("enrich", stderr, show=show) as progress:
+        progress.phase("enrich", len(notes))
+        source.progress = progress
+        enriched = source.enrich(notes)
     if as_json:
         out = [enriched_to_json(e) for e in enriched] + [problem_to_json(p) for p in problems]
         echo_json(json.dumps(out, ensure_ascii=False, indent=2))

@@ -20,6 +20,7 @@ from rich.progress import (
 from ..core.enriched_json import filled_fields, has_temporary_problem, problem_to_json
 from ..core.merge import Enriched
 from ..core.records import Record
+from ..logs import json_lines
 from .render import _creators, _identifiers, stdout
 
 PROGRESS_MIN_RECORDS = 20  # fewer records are done in a few requests: no bar
@@ -110,6 +111,6 @@ class RichProgress:
 
 def progress_for(console: Console, records: int, quiet: bool) -> RichProgress | None:
     """A bar on long runs only, and only on a terminal (never with -q or when piped)."""
-    if quiet or not console.is_terminal or records < PROGRESS_MIN_RECORDS:
+    if quiet or json_lines() or not console.is_terminal or records < PROGRESS_MIN_RECORDS:
         return None
     return RichProgress(console)

@@ -1,15 +1,19 @@
-"""Where a report goes: the terminal, stdout as JSON, or a file in a chosen format."""
+"""Where a report goes: the terminal, stdout as JSON, or a file whose format its name tells."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ..report.render import to_html, to_json, to_markdown
-from .render import echo_json, print_report
+from ..logs import json_lines
+from ..report.render import GENERATOR, headline, to_html, to_json, to_markdown
+from .app import fail
+from .render import echo_json, print_report, print_summary
 
 
 class ReportFormat(StrEnum):
@@ -22,9 +26,21 @@ class ReportFormat(StrEnum):
 DryRun = Annotated[bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 ReportPath = Annotated[
-    Path | None, typer.Option("--report", help="Also write the report to this file.")
+    Path | None,
+    typer.Option("--report", help="Also write the report to this file; its extension "
+                                  "(.md, .json, .html) sets the format."),
 ]
-Format = Annotated[ReportFormat, typer.Option("--format", help="Format of --report.")]
+Format = Annotated[
+    ReportFormat | None,
+    typer.Option("--format", help="Format of --report when its extension does not say."),
+]
+Force = Annotated[
+    bool, typer.Option("--force", help="Let --report overwrite a file that is not an "
+                                       "earlier zsync report.")
+]
+ShowUnchanged = Annotated[
+    bool, typer.Option("--show-unchanged", help="Also list the works that need no change.")
+]
 Offline = Annotated[
     bool, typer.Option("--offline", help="Use cached Crossref and PubMed answers only.")
 ]
@@ -33,15 +49,80 @@ DetailedExitcode = Annotated[
 ]
 
 _RENDER = {ReportFormat.md: to_markdown, ReportFormat.json: to_json, ReportFormat.html: to_html}
+_EXTENSIONS = {".md": ReportFormat.md, ".markdown": ReportFormat.md,
+               ".json": ReportFormat.json, ".html": ReportFormat.html, ".htm": ReportFormat.html}
+
+
+def report_target(
+    path: Path | None, fmt: ReportFormat | None, *, force: bool, inputs: Sequence[Path] = ()
+) -> ReportFormat | None:
+    """The format `--report` will be written in, checked before the run starts: `--format`
+    needs `--report`; an existing file is only replaced when it is an earlier report (or
+    with --force), and never when it is one of the inputs. Usage errors end with exit 2."""
+    if path is None:
+        if fmt is not None:
+            fail("--format sets the format of --report FILE: give --report too "
+                 "(or use --json for JSON on stdout)")
+        return None
+    chosen = fmt or _EXTENSIONS.get(path.suffix.lower())
+    if chosen is None:
+        fail(f"cannot tell the report format from {path.name!r}: name it .md, .json or "
+             ".html, or add --format md|json|html")
+    if path.is_dir():
+        fail(f"--report {path} is a folder: give a file name such as {path / 'report.html'}")
+    if path.exists() and not force:
+        if _is_input(path, inputs):
+            fail(f"--report {path} is one of the notes being read; choose another file")
+        if not _is_report(path):
+            fail(f"--report {path} exists and is not an earlier zsync report; choose another "
+                 "file or add --force to replace it")
+    return chosen
+
+
+def _is_input(path: Path, inputs: Sequence[Path]) -> bool:
+    target = path.resolve()
+    for given in inputs:
+        root = given.resolve()
+        if target == root or (root.is_dir() and target.is_relative_to(root)):
+            return True
+    return False
+
+
+def _is_report(path: Path) -> bool:
+    """Whether `path` holds a report zsync wrote (any of its formats)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    if head.lstrip().startswith("{"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(data, dict) and str(data.get("schema", "")).startswith("zsync.report/")
+    return head.startswith("# zsync ") or GENERATOR in head
 
 
 def emit_report(
-    report: dict[str, Any], *, as_json: bool, path: Path | None, fmt: ReportFormat, quiet: bool
+    report: dict[str, Any], *, as_json: bool, path: Path | None, fmt: ReportFormat | None,
+    quiet: bool, show_unchanged: bool = False,
 ) -> None:
     if as_json:
         echo_json(to_json(report))
+        if json_lines():  # the log still gets its summary object
+            print_summary(headline(report), report["summary"], command=report["command"],
+                          mode=report["mode"], library=report["library"])
     else:
-        print_report(report, quiet=quiet)
+        print_report(report, quiet=quiet, show_unchanged=show_unchanged)
     if path is not None:
+        write_report(report, path, fmt or _EXTENSIONS.get(path.suffix.lower(), ReportFormat.md))
+
+
+def write_report(report: dict[str, Any], path: Path, fmt: ReportFormat) -> None:
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_RENDER[fmt](report), encoding="utf-8")
+    except OSError as exc:
+        fail(f"could not write the report to {path}: {exc.strerror or exc}; the run itself "
+             "is done and recorded (zsync status)", 1)

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from ..adapters.files import parse_paths
+from ..adapters.files import Scan, parse_paths
 from ..core.records import FileResult
 from ..core.serialize import file_result_to_json
 from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from .errors import require_paths
+from .inputs import Exclude, exclude_setting
 from .render import echo_json, print_problems, print_records, print_warnings
 
 
@@ -21,15 +22,20 @@ def parse(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    exclude: Exclude = None,
 ) -> None:
     """Read notes and records and show the bibliographic records found in them.
 
-    The format of each file is told from its content. Exit status: 0 all inputs parsed,
-    1 some inputs could not be used (each is named), 2 usage or config error.
+    The format of each file is told from its content; files that are not notes (PDFs,
+    images, canvases, office documents, archives) are skipped and counted. Exit status:
+    0 all inputs parsed, 1 some inputs could not be used (each is named), 2 usage or
+    config error.
     """
     options: Globals = ctx.obj
     require_paths(paths)
-    results = list(parse_paths(paths))
+    config = options.config(**exclude_setting(exclude))
+    scan = Scan()
+    results = list(parse_paths(paths, exclude=config["notes.exclude"], scan=scan))
     if as_json:
         out = [entry for result in results for entry in file_result_to_json(result)]
         echo_json(json.dumps(out, ensure_ascii=False, indent=2))
@@ -37,6 +43,8 @@ def parse(
         print_records([r for result in results for r in result.records], quiet=options.quiet)
     print_warnings([r for result in results for r in result.records])
     print_problems([p for result in results for p in result.problems])
+    if scan.summary() and not options.quiet:
+        typer.echo(f"zsync: {scan.summary()}", err=True)
     raise typer.Exit(_exit_code(results))
 
 

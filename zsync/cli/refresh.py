@@ -15,12 +15,16 @@ from .output import (
     AsJson,
     DetailedExitcode,
     DryRun,
+    Force,
     Format,
     Offline,
-    ReportFormat,
     ReportPath,
+    ShowUnchanged,
     emit_report,
+    report_target,
 )
+from .progress import RunProgress
+from .render import stderr
 
 
 @app.command("refresh")
@@ -46,7 +50,9 @@ def refresh_command(
     dry_run: DryRun = False,
     as_json: AsJson = False,
     report: ReportPath = None,
-    fmt: Format = ReportFormat.md,
+    fmt: Format = None,
+    force: Force = False,
+    show_unchanged: ShowUnchanged = False,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, hidden=True)] = CHUNK,
@@ -62,11 +68,16 @@ def refresh_command(
     config error, 3 with --detailed-exitcode when a dry run found changes.
     """
     options: Globals = ctx.obj
+    fmt = report_target(report, fmt, force=force)
     config = options.config(offline=offline)
     wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
-    with zotero_errors(RefreshSetupError), enricher(config) as source:
-        result = refresh(config, source, dry_run=dry_run, options=wanted)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+    with zotero_errors(RefreshSetupError, config=config), enricher(config) as source, RunProgress(
+            "refresh", stderr, show=not options.quiet, dry_run=dry_run) as progress:
+        source.progress = progress
+        result = refresh(config, source, dry_run=dry_run, options=wanted,
+                         on_chunk=progress.chunk, on_phase=progress.phase)
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+                show_unchanged=show_unchanged)
     if result.failed or result.unavailable:
         raise typer.Exit(EXIT_PARTIAL)
     if detailed_exitcode and dry_run and result.plan.has_changes:

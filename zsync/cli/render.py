@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,8 +11,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..core.records import InputProblem, Record
-from ..logs import printable, printable_json
-from ..report.render import headline, sorted_works, work_lines
+from ..logs import emit, json_lines, printable, printable_json
+from ..report.render import (
+    headline,
+    item_label,
+    retraction_lines,
+    sorted_works,
+    sources_text,
+    work_lines,
+)
 
 
 class SafeConsole(Console):
@@ -80,6 +88,10 @@ def _creators(record: Record) -> str:
 
 def print_problems(problems: Sequence[InputProblem]) -> None:
     for problem in problems:
+        if json_lines():
+            emit("error", "input_problem", str(problem), path=problem.path,
+                 line=problem.line, format=problem.format, error=problem.message)
+            continue
         stderr.print("[bold red]error[/]: ", end="")
         stderr.print(str(problem), markup=False, highlight=False)
 
@@ -87,43 +99,99 @@ def print_problems(problems: Sequence[InputProblem]) -> None:
 def print_warnings(records: Sequence[Record]) -> None:
     for record in records:
         for warning in record.warnings:
-            stderr.print("[yellow]warning[/]: ", end="")
             where = f"{record.origin.path}:{record.origin.line}"
-            stderr.print(f"{where}: {warning}", markup=False, highlight=False)
+            warn(f"{where}: {warning}", path=record.origin.path, line=record.origin.line)
 
 
-_ACTION_STYLE = {
-    "create": "green",
-    "update": "blue",
-    "conflict": "yellow",
-    "error": "red",
-    "duplicate": "dim",
-    "unchanged": "dim",
+def warn(text: str, **fields: Any) -> None:
+    """A warning on stderr (a JSON object under --log-format json)."""
+    if json_lines():
+        emit("warning", "warning", text, **fields)
+        return
+    stderr.print("[yellow]warning[/]: ", end="")
+    stderr.print(text, markup=False, highlight=False)
+
+
+def print_summary(text: str, counts: dict[str, Any] | None = None, **fields: Any) -> None:
+    """The one-line summary on stderr (--quiet, and always under --log-format json)."""
+    if json_lines():
+        emit("info", "summary", text, counts=counts or {}, **fields)
+    else:
+        stderr.print(text, markup=False, highlight=False)
+
+
+# What each action looks like in a plan, as `terraform plan` shows it.
+_ACTION_MARK = {
+    "create": ("+", "green"),
+    "update": ("~", "blue"),
+    "conflict": ("!", "yellow"),
+    "error": ("x", "red"),
+    "duplicate": ("=", "dim"),
+    "unchanged": (" ", "dim"),
 }
+_INDENT = "    "
 
 
-def print_report(report: dict[str, Any], quiet: bool = False) -> None:
-    """The run report on the terminal: a headline, then one block per work that matters."""
+def _width() -> int:
+    return max(40, stdout.width)
+
+
+def _wrapped(text: str, indent: str, hang: str = "  ") -> str:
+    """`text` wrapped to the terminal, each continuation indented `hang` deeper."""
+    return textwrap.fill(printable(text, newlines=False), width=_width(), initial_indent=indent,
+                         subsequent_indent=indent + hang, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def print_report(report: dict[str, Any], quiet: bool = False,
+                 show_unchanged: bool = False) -> None:
+    """The run report on the terminal: changes first, one block per work with a symbol
+    (+ create, ~ update, ! conflict, x error, = duplicate), then the works left as they are
+    counted (listed with `show_unchanged`), then the headline."""
+    summary = {"command": report["command"], "mode": report["mode"],
+               "library": report["library"]}
     if quiet:
-        stderr.print(headline(report), markup=False, highlight=False)
+        print_problems(_problems(report))
+        print_summary(headline(report), report["summary"], **summary)
         return
     for notice in report["notices"]:
-        stdout.print(f"[yellow]note[/]: {escape(notice)}", highlight=False)
-    for retracted in report["retracted"]:
-        stdout.print(f"[bold red]retracted[/]: {escape(retracted['identity'])}: "
-                     f"{escape(retracted['notice'])}", highlight=False)
+        stdout.print("[yellow]note[/]: ", end="")
+        stdout.print(_wrapped(notice, "", _INDENT).lstrip(), markup=False, highlight=False)
+    for flagged in retraction_lines(report):
+        stdout.print(f"[bold red]{flagged['label']}[/]: ", end="")
+        stdout.print(_wrapped(flagged["text"], "", _INDENT).lstrip(), markup=False,
+                     highlight=False)
+    names = report.get("collection_names") or {}
     for collection in report["collections_created"]:
-        stdout.print(f"[green]+ collection[/] {escape(collection['name'])}", highlight=False)
+        path = names.get(collection["key"], collection["name"])
+        stdout.print(f"[green]+[/] collection {escape(path)} (new)", highlight=False)
+    unchanged = []
     for work in sorted_works(report):
         if work["action"] == "unchanged":
-            continue
-        style = _ACTION_STYLE[work["action"]]
-        stdout.print(f"[{style}]{work['action']:>9}[/] ", end="")
-        stdout.print(work["title"] or work["identity"], markup=False, highlight=False)
-        for line in work_lines(work, report.get("collection_names")):
-            stdout.print(f"           {line}", markup=False, highlight=False)
-    print_problems([
-        InputProblem(p["path"], p["error"], p["line"], p["format"])
-        for p in report.get("input_problems", [])
-    ])
+            unchanged.append(work)
+            if not show_unchanged:
+                continue
+        _print_work(work, report.get("collection_names"))
+    if unchanged and not show_unchanged:
+        stdout.print(f"[dim]{len(unchanged)} work(s) unchanged (--show-unchanged lists them)[/]",
+                     highlight=False)
+    print_problems(_problems(report))
     stdout.print(headline(report), markup=False, highlight=False)
+    if json_lines():
+        print_summary(headline(report), report["summary"], **summary)
+
+
+def _problems(report: dict[str, Any]) -> list[InputProblem]:
+    return [InputProblem(p["path"], p["error"], p["line"], p["format"])
+            for p in report.get("input_problems", [])]
+
+
+def _print_work(work: dict[str, Any], names: dict[str, str] | None) -> None:
+    mark, style = _ACTION_MARK[work["action"]]
+    where = item_label(work)
+    stdout.print(f"[{style}]{mark}[/] ", end="")
+    heading = f"{work['title'] or work['identity']}  " + (
+        where if where == "(new)" or work["action"] == "duplicate" else f"item {where}")
+    stdout.print(_wrapped(heading, "  ", _INDENT).lstrip(), markup=False, highlight=False)
+    for line in [f"from {sources_text(work)}", *work_lines(work, names)]:
+        stdout.print(_wrapped(line, _INDENT), markup=False, highlight=False)

@@ -13,8 +13,8 @@ import typer
 
 from ..schedule import RENDERERS, Job
 from .app import EXIT_OK, Globals, app, fail
-from .render import echo, echo_json, stderr, stdout
-from .status import status_data
+from .render import echo, echo_json, stdout, warn
+from .status import run_line, status_data
 
 
 class Scheduler(StrEnum):
@@ -58,8 +58,8 @@ def schedule(
     if command == "sync" and not paths:
         fail("name the note folders the scheduled sync reads")
     if command == "refresh" and paths:
-        stderr.print("note: refresh works on the whole library; the folders named are not "
-                     "part of the scheduled command", markup=False, highlight=False)
+        warn("refresh works on the whole library; the folders named are not part of the "
+             "scheduled command")
     settings = options.config()
     resolved = tuple(p.expanduser().resolve() for p in paths or ())
     config = options.config_path.expanduser().resolve() if options.config_path else None
@@ -78,7 +78,8 @@ def runs(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """List past runs: start, end, outcome, counts and report."""
+    """List this library's past runs: when, command, dry run / applied / interrupted,
+    outcome, counts and report."""
     data = status_data(ctx.obj.config())["runs"]
     if as_json:
         echo_json(json.dumps(data, ensure_ascii=False, indent=2))
@@ -86,9 +87,5 @@ def runs(
     if not data:
         stdout.print("no runs yet")
     for run in data:
-        counts = ", ".join(f"{k} {v}" for k, v in (run["counts"] or {}).items() if v)
-        stdout.print(
-            f"{run['id']:>5}  {run['started']}  {run['ended'] or '-':20}  "
-            f"{run['outcome'] or 'running':8}  {counts}  {run['report'] or ''}",
-            markup=False, highlight=False,
-        )
+        report = f"  {run['report']}" if run["report"] else ""
+        stdout.print(run_line(run) + report, markup=False, highlight=False)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from pyzotero import errors as ze
+from rich.markup import escape
 
 from ..adapters.state import StateStore
 from ..adapters.zotero import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
@@ -59,10 +60,11 @@ def status_data(config: Config) -> dict[str, Any]:
         }
         data["pending_writes"] = len(store.intents.pending())
         data["runs"] = [
-            {"id": r.id, "started": r.started, "ended": r.ended, "outcome": r.outcome,
+            {"id": r.id, "command": r.command, "mode": r.mode, "library": r.library,
+             "started": r.started, "ended": r.ended, "outcome": r.outcome or "running",
              "counts": r.counts, "report": r.report_path}
-            for r in store.runs.recent(10)
-        ]
+            for r in store.runs.recent(100) if r.library in (library, None)
+        ][:10]
         data["conflicts"] = [
             {"item": c.item_key, "field": c.field, "zsync": c.zsync_value, "yours": c.user_value}
             for c in store.conflicts.open()
@@ -93,8 +95,7 @@ def status(
         stdout.print(f"[yellow]{data['pending_writes']} write batch(es) not yet confirmed; "
                      "the next sync finishes them[/]")
     for run in data["runs"]:
-        stdout.print(f"run {run['id']}: {run['started']} {run['outcome'] or 'running'} "
-                     f"{json.dumps(run['counts'])}", markup=False, highlight=False)
+        stdout.print(run_line(run), markup=False, highlight=False)
     for c in data["conflicts"]:
         stdout.print(f"conflict {c['item']} {c['field']}: kept yours {c['yours']!r}, "
                      f"zsync had {c['zsync']!r}", markup=False, highlight=False)
@@ -102,10 +103,48 @@ def status(
         stdout.print("no runs yet")
 
 
+_MODES = {"dry-run": "dry run", "apply": "applied", "report": "report only"}
+_COUNTED = ("create", "update", "conflict", "error", "failed", "clusters", "merged")
+
+
+def run_line(run: dict[str, Any]) -> str:
+    """One run: when, what, how it went: `run 7  2026-12-07T10:00:00Z  sync  applied  ok
+    (create 2, update 1)`; a run stopped part-way says `interrupted`."""
+    outcome = run["outcome"]
+    mode = "interrupted" if outcome == "interrupted" else _MODES.get(run["mode"] or "", "")
+    counts = run["counts"] or {}
+    shown = ", ".join(f"{name} {counts[name]}" for name in _COUNTED if counts.get(name))
+    parts = [f"run {run['id']}", run["started"], run["command"] or "(older run)", mode,
+             "" if outcome == "interrupted" else outcome]
+    text = "  ".join(p for p in parts if p)
+    if shown:
+        text += f" ({shown})"
+    if counts.get("error") and isinstance(counts["error"], str):
+        text += f": {counts['error']}"
+    return text
+
+
+def settings_data(config: Config) -> list[dict[str, Any]]:
+    """Every setting with its value (secrets masked) and where it came from."""
+    out = []
+    for setting in SETTINGS:
+        value = config[setting.name]
+        out.append({"name": setting.name,
+                    "value": str(value) if isinstance(value, Secret) else value,
+                    "from": config.origins.get(setting.name, "default")})
+    return out
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+
+
 @config_app.command("show")
-def config_show(ctx: typer.Context) -> None:
+def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Print every setting, its value (keys masked) and where it came from."""
     config = ctx.obj.config()
+    if as_json:
+        echo_json(json.dumps(settings_data(config), ensure_ascii=False, indent=2, default=str))
+        return
     for setting in SETTINGS:
         value = config[setting.name]
         shown = str(value) if isinstance(value, Secret) else json.dumps(value, ensure_ascii=False)
@@ -114,14 +153,14 @@ def config_show(ctx: typer.Context) -> None:
 
 
 @config_app.command("check")
-def config_check(ctx: typer.Context) -> None:
+def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Check the API key, the library, and write access (Zotero's /keys/current); on Zotero
     desktop, whether it runs, which version it is and whether zsync's key is approved."""
-    ok = show_checks(ctx.obj.config())
+    ok = show_checks(ctx.obj.config(), as_json)
     raise typer.Exit(EXIT_OK if ok else EXIT_PARTIAL)
 
 
-def show_checks(config: Config) -> bool:
+def show_checks(config: Config, as_json: bool = False) -> bool:
     """Print what zsync may do with the library (or why it cannot be checked); True when it
     can read and write it and no key would travel unencrypted."""
     try:
@@ -132,13 +171,21 @@ def show_checks(config: Config) -> bool:
     desktop = desktop_check(api) if api.hybrid else None
     result = key_check(api)
     checks = [*((risk, False) for risk in risks), *_checks(config, api, result, desktop)]
-    for label, ok in checks:
-        mark = "[green]ok[/]  " if ok else "[red]FAIL[/]"
-        stdout.print(f"{mark} {label}", highlight=False)
-    for message in (desktop.message if desktop else "", result.message):
-        if message:
-            stdout.print(message, markup=False, highlight=False)
-    return result.ok and not risks and (desktop is None or desktop.ok)
+    ok = result.ok and not risks and (desktop is None or desktop.ok)
+    messages = [m for m in (desktop.message if desktop else "", result.message) if m]
+    if as_json:
+        echo_json(json.dumps({
+            "ok": ok, "endpoint": api.endpoint, "library": api.library,
+            "checks": [{"check": label, "ok": bool(passed)} for label, passed in checks],
+            "user_id": result.user_id, "message": " ".join(messages) or None,
+        }, ensure_ascii=False, indent=2))
+        return ok
+    for label, passed in checks:
+        mark = "[green]ok[/]  " if passed else "[red]FAIL[/]"
+        stdout.print(f"{mark} {escape(label)}", highlight=False)
+    for message in messages:
+        stdout.print(message, markup=False, highlight=False)
+    return ok
 
 
 def _checks(config: Config, api: ZoteroApi, result: KeyCheck, desktop: KeyCheck | None

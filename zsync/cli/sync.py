@@ -11,17 +11,21 @@ from ..runtime import enricher
 from ..sync import SyncSetupError, sync
 from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
 from .errors import require_paths, zotero_errors
+from .inputs import Exclude, exclude_setting
 from .output import (
     AsJson,
     DetailedExitcode,
     DryRun,
+    Force,
     Format,
     Offline,
-    ReportFormat,
     ReportPath,
+    ShowUnchanged,
     emit_report,
+    report_target,
 )
-from .render import stdout
+from .progress import RunProgress
+from .render import stderr, stdout
 
 
 @app.command("sync")
@@ -31,7 +35,9 @@ def sync_command(
     dry_run: DryRun = False,
     as_json: AsJson = False,
     report: ReportPath = None,
-    fmt: Format = ReportFormat.md,
+    fmt: Format = None,
+    force: Force = False,
+    show_unchanged: ShowUnchanged = False,
     offline: Offline = False,
     detailed_exitcode: DetailedExitcode = False,
     prune: Annotated[bool, typer.Option(
@@ -42,6 +48,7 @@ def sync_command(
         "--link-notes", help="After the writes, add to each Markdown/Org note a link to its "
         "Zotero item (only those lines; a note edited meanwhile is left alone). With "
         "--dry-run, show the lines. Default: notes.link_back.")] = False,
+    exclude: Exclude = None,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
 
@@ -52,11 +59,16 @@ def sync_command(
     """
     options: Globals = ctx.obj
     require_paths(paths)
-    config = options.config(offline=offline)
-    with zotero_errors(SyncSetupError), enricher(config) as source:
+    fmt = report_target(report, fmt, force=force, inputs=paths)
+    config = options.config(offline=offline, **exclude_setting(exclude))
+    with zotero_errors(SyncSetupError, config=config), enricher(config) as source, RunProgress(
+            "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
+        source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
-                      link=link_notes or bool(config["notes.link_back"]))
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet)
+                      link=link_notes or bool(config["notes.link_back"]),
+                      on_phase=progress.phase)
+    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+                show_unchanged=show_unchanged)
     if not as_json:
         print_note_links(result.report.get("note_links", []))
     if result.failed or result.report["summary"]["input_problems"]:

@@ -28,7 +28,7 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
-_LINK_TARGETS = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
+_LINK_TARGETS = re.compile(r"\[\[([^\[\]|]+)(?:\|[^\[\]]*)?\]\]")
 _ET_AL = re.compile(r"[,;]?\s*(?:\bet\.?\s*al\b\.?|\band others\b|\bu\.\s?a\.)\s*$", re.IGNORECASE)
 _AND = re.compile(r"\s+(?:and|&|und|et(?!\s+al\b))\s+")
 _AND_SPLIT = re.compile(r",?\s+(?:and|&|und|et(?!\s+al\b))\s+")

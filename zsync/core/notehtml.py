@@ -16,7 +16,7 @@ TAGS = {
 }
 ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}}
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-_WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+_WIKILINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 MARKER_CLASS = "zsync-note"
 

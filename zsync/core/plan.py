@@ -119,10 +119,16 @@ def _duplicate_rows(work: Work, main: WorkPlan) -> list[WorkPlan]:
         WorkPlan(
             identity=work.identity, action=Action.DUPLICATE, title=work.title, origins=(origin,),
             item_key=main.item_key, duplicate_of=f"{main.origins[0].path}:{main.origins[0].line}",
-            message="same work as another input; merged into one item",
+            message="same work as another input; merged into one item"
+            + (f" ({reason})" if reason else ""),
         )
-        for origin in work.duplicates
+        for origin, reason in zip(work.duplicates, _reasons(work), strict=True)
     ]
+
+
+def _reasons(work: Work) -> tuple[str, ...]:
+    reasons = work.duplicate_reasons
+    return reasons if len(reasons) == len(work.duplicates) else ("",) * len(work.duplicates)
 
 
 def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, str | None]:

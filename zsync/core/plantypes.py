@@ -49,6 +49,7 @@ class Work:
     identifiers: Mapping[str, str] = field(default_factory=dict)  # kind -> value
     sources: Mapping[str, str] = field(default_factory=dict)  # Zotero field -> source name
     duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
+    duplicate_reasons: tuple[str, ...] = ()  # for each, the rule and evidence that matched
     error: str | None = None
     notice_html: str | None = None  # retraction/correction note to add once (core.retraction)
     contributors: tuple[Contributor, ...] = ()  # the input files seen in this run

@@ -6,6 +6,8 @@ import html
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 _TAGS = re.compile(r"<[^>]+>")
 _RETRACTED = re.compile(
     r"^\s*(?:\[?\s*(?:retracted|withdrawn|retraction)\s*(?:article)?\s*\]?\s*[:.\-–]\s*)+",
@@ -13,14 +15,36 @@ _RETRACTED = re.compile(
 )
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # A wikilink, `[[Target]]` or `[[Target|Alias]]`: the target is group 1, the alias group 2.
-WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 SPACES = re.compile(r"\s+")  # a run of white space, Unicode's included
 
 
+class _LatinFolding(dict[int, str | None]):
+    """`str.translate` table, filled as characters are met: combining marks dropped, Latin
+    letters that do not decompose into a base letter and marks (ø, ł, æ, œ, ß, đ, ð, þ, ı)
+    transliterated to ASCII, every other character kept. Other scripts are kept as they
+    are: a Greek, Cyrillic or Chinese title is compared in its own letters."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value: str | None = char
+        if unicodedata.combining(char):
+            value = None
+        elif code > 0x7F and unicodedata.name(char, "").startswith("LATIN "):
+            value = anyascii(char) or char
+        self[code] = value
+        return value
+
+
+_FOLDING = _LatinFolding()
+
+
 def fold(text: str) -> str:
-    """Case-fold and strip accents: "Fernández" -> "fernandez"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """The one folding of names and titles for matching: case, accents and the Latin
+    letters people write two ways (with and without a stroke, ligature or sharp s) folded
+    away: "Fernández" -> "fernandez", "Østergaard" -> "ostergaard", "Łukasiewicz" ->
+    "lukasiewicz", "Æsir" -> "aesir", "Straße" -> "strasse"."""
+    return unicodedata.normalize("NFKD", text).translate(_FOLDING).casefold()
 
 
 def plain(text: str) -> str:
@@ -35,7 +59,7 @@ def normalize_title(title: str | None) -> str:
         return ""
     text = html.unescape(_TAGS.sub(" ", title))
     text = _RETRACTED.sub("", text)
-    text = fold(text).replace("ß", "ss")
+    text = fold(text)
     return _NON_WORD.sub(" ", text).strip()
 
 

@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from ..mapping.schema import ZoteroSchema
 from ..mapping.zotero import record_to_item
+from .dedupe import Group
 from .duplicates import find_duplicates, record_identity, work_key
 from .fuzzy import Settings
 from .limits import fit_item, fit_note, fit_tag_name, note_shortened
@@ -79,7 +80,20 @@ def combine(group: Sequence[Enriched]) -> Enriched:
 def build_works(enriched: Sequence[Enriched], settings: WorkSettings) -> list[Work]:
     """The works to sync, in input order, duplicates folded into the first appearance."""
     groups = find_duplicates([e.record for e in enriched], settings.duplicates, record_identity)
-    return [_work([enriched[i] for i in g.members], settings) for g in groups]
+    return [_work([enriched[i] for i in g.members], settings, _why_joined(g))
+            for g in groups]
+
+
+def _why_joined(group: Group) -> dict[int, str]:
+    """Member position in the group -> the rule and evidence that joined it to the work."""
+    where = {index: n for n, index in enumerate(group.members)}
+    out: dict[int, str] = {}
+    for match in group.matches:
+        said = f"{match.rule}: {match.evidence}" if match.evidence else match.rule
+        for end in (match.a, match.b):
+            if end in where:
+                out.setdefault(where[end], said)
+    return out
 
 
 def contributor_ids(origins: Sequence[Origin]) -> list[str]:
@@ -119,7 +133,8 @@ def _tag_names(values: Sequence[str]) -> tuple[str, ...]:
     return _unique([fit_tag_name(v) for v in values])
 
 
-def _work(members: list[Enriched], settings: WorkSettings) -> Work:
+def _work(members: list[Enriched], settings: WorkSettings,
+          why: Mapping[int, str] | None = None) -> Work:
     combined = combine(members)
     record = combined.record
     origins = tuple(m.record.origin for m in members)
@@ -145,6 +160,8 @@ def _work(members: list[Enriched], settings: WorkSettings) -> Work:
             for name, source in combined.provenance.items() if name in _ZOTERO_FIELD
         },
         duplicates=tuple(o for o in origins if o != lead_origin),
+        duplicate_reasons=tuple((why or {}).get(n, "") for n, o in enumerate(origins)
+                                if o != lead_origin),
         notice_html=notice_note(record.notices),
         contributors=contributors,
         remarks=tuple(shortened),

@@ -167,7 +167,7 @@ def filetags(value: str) -> list[str]:
 
 # --- Org markup in values ---------------------------------------------------------------------
 
-_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]*)\])?\]")
+_LINK = re.compile(r"\[\[([^\[\]]+)\](?:\[([^\[\]]*)\])?\]")
 _CITE = re.compile(r"\[cite(?:/[\w/]+)?:[^\]]*\]|\b(?:cite[a-z]*|parencite|textcite):[\w:.\-/@,]+")
 _BRACED = re.compile(r"^\{(.*)\}$")
 _URL_KEYS = frozenset(["url", "doi", "pmid", "pmcid", "arxiv", "citation"])

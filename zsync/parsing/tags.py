@@ -16,8 +16,8 @@ from ..core.text import WIKILINK
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S*", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_LOGSEQ_TAG = re.compile(r"(?:^|(?<=[\s(,;]))#\[\[([^\]]+)\]\]")
-_WIKILINK = re.compile(r"!?\[\[[^\]]*\]\]")
+_LOGSEQ_TAG = re.compile(r"(?:^|(?<=[\s(,;]))#\[\[([^\[\]]+)\]\]")
+_WIKILINK = re.compile(r"!?\[\[[^\[\]]*\]\]")
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}(?=\s|$)")
 # After a space, a list separator or a bracket that itself follows one: `F(#frame)` is text.
 _HASHTAG = re.compile(r"(?:^[(\[]?|(?<=[\s,;])[(\[]?|(?<=[\s,;][(\[]))#([\w/-]+)")
