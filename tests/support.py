@@ -89,7 +89,8 @@ def dead_url() -> str:
 _OWN_ENV = ("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_")
 
 
-def invoke_cli(args: Sequence[str], env: Mapping[str, str], home: Path) -> Result:
+def invoke_cli(args: Sequence[str], env: Mapping[str, str], home: Path,
+               input: str | None = None) -> Result:
     """`zsync ARGS` in-process through typer's runner, seeing only `env` of zsync's own
     variables, with its config folder under `home`. The CLI sets up the "zsync" logger (own
     handler, no propagation); it is put back afterwards so later tests' log capture still
@@ -103,6 +104,7 @@ def invoke_cli(args: Sequence[str], env: Mapping[str, str], home: Path) -> Resul
     logger = logging.getLogger("zsync")
     saved = (logger.handlers[:], logger.level, logger.propagate)
     try:
-        return CliRunner().invoke(app, list(args), env=clean, catch_exceptions=False)
+        return CliRunner().invoke(app, list(args), input=input, env=clean,
+                                 catch_exceptions=False)
     finally:
         logger.handlers[:], logger.level, logger.propagate = saved

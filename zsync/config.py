@@ -125,6 +125,7 @@ SETTINGS = (
     Setting("sync", "status_map", dict, DEFAULT_STATUS_MAP),
     Setting("sync", "child_note", bool, True),
     Setting("sync", "merge_preprints", bool, False),
+    Setting("notes", "link_back", bool, False),
     Setting("reports", "keep_days", int, 90),
     Setting("notes", "exclude", list, ()),
 )
@@ -221,12 +222,16 @@ def load(
     path: Path | None = None,
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    read_file: bool = True,
 ) -> Config:
-    """Resolve settings: file (`path`, else the user config file if present), env, flags."""
+    """Resolve settings: file (`path`, else the user config file if present), env, flags.
+    `read_file=False` leaves out every file (to check settings before one is written)."""
     env = os.environ if env is None else env
     values = {s.name: s.default for s in SETTINGS}
     origins = dict.fromkeys(values, "default")
     source = path or (default_config_path() if default_config_path().exists() else None)
+    if not read_file:
+        source = None
     if source is not None:
         for name, value in _read_file(source).items():
             values[name] = value

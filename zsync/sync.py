@@ -43,6 +43,7 @@ from .library_state import (
 )
 from .logs import redact
 from .mapping.schema import ZoteroSchema
+from .notelinks import link_notes, snapshot
 from .report.archive import archive_report
 from .report.model import Outcome, RunInfo, build_report
 
@@ -98,24 +99,6 @@ def _no_phase(name: str, total: int = 0) -> None:
     """The phase hook when nobody follows the run's progress."""
 
 
-def prepare(
-    config: Config, paths: Sequence[Path], enricher: Enricher, on_phase: PhaseHook = _no_phase,
-    *, full: bool = True,
-) -> tuple[list[Work], list[Enriched], list[InputProblem]]:
-    """Everything before the library: parse, enrich, fold duplicates into works. Unless
-    `full`, files and notes unchanged since the last run are not parsed or rendered again."""
-    on_phase("read", 0)
-    records, problems = read_inputs(paths, config["notes.exclude"],
-                                    None if full else config.cache_dir())
-    on_phase("enrich", len(records))
-    enriched = enricher.enrich(records)
-    if full:
-        return build_works(enriched, settings_for(config)), enriched, problems
-    with rendered_notes(config.cache_dir()) as render:
-        works = build_works(enriched, replace(settings_for(config), render_note=render))
-    return works, enriched, problems
-
-
 def _info(
     config: Config, mode: str, library: str | None, enriched: list[Enriched],
     works: list[Work], problems: list[InputProblem], started: str, notices: tuple[str, ...],
@@ -150,12 +133,63 @@ def sync(
     prune: bool = False,
     full: bool = False,
     api_factory: Callable[[Config], Any] = make_api,
+    link: bool = False,
     on_phase: PhaseHook = _no_phase,
 ) -> SyncResult:
-    """`full`: parse every input file again, even those unchanged since the last run."""
+    """`full`: parse and render every note again, even those unchanged since the last
+    run; `link`: add to each note a link to its item (`notelinks`), after the writes."""
     started = utc_now()
-    works, enriched, problems = prepare(config, paths, enricher, on_phase, full=full)
+    on_phase("read", 0)
+    records, problems = read_inputs(paths, config["notes.exclude"],
+                                    None if full else config.cache_dir())
+    digests = snapshot(records) if link else {}
+    on_phase("enrich", len(records))
+    result = sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
+                           paths=paths, prune=prune, api_factory=api_factory, started=started,
+                           on_phase=on_phase, full=full)
+    if link:
+        failed = {w["identity"] for w in result.report["works"]
+                  if w.get("result") and not w["result"].get("applied")}
+        result.report["note_links"] = link_notes(result.plan, result.report["library"],
+                                                 digests, failed, dry_run)
+    return result
+
+
+PlanStep = Callable[[Plan, PlanInputs], Plan]
+
+
+def _works(config: Config, enriched: list[Enriched], full: bool) -> list[Work]:
+    if full:
+        return build_works(enriched, settings_for(config))
+    with rendered_notes(config.cache_dir()) as render:
+        return build_works(enriched, replace(settings_for(config), render_note=render))
+
+
+def sync_enriched(
+    config: Config,
+    enriched: list[Enriched],
+    problems: list[InputProblem],
+    *,
+    dry_run: bool,
+    paths: Sequence[Path] = (),
+    prune: bool = False,
+    api_factory: Callable[[Config], Any] = make_api,
+    started: str | None = None,
+    then: PlanStep | None = None,
+    on_phase: PhaseHook = _no_phase,
+    full: bool = True,
+) -> SyncResult:
+    """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
+    the folders read (for notes gone from them); `then` amends every plan made; `on_phase`
+    hears each phase begin; unless `full`, notes rendered in an earlier run are reused."""
+    started = started or utc_now()
+    works = _works(config, enriched, full)
     status_parent = str(config["sync.status_parent"])
+
+    def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
+        planned = plan(todo, inputs)
+        return then(planned, inputs) if then else planned
+
     if not config.has_zotero_account():
         if not dry_run:
             raise SyncSetupError(
@@ -163,7 +197,7 @@ def sync(
                 "(or ZOTERO_LIBRARY_ID / ZOTERO_API_KEY), or use --dry-run"
             )
         inputs = PlanInputs(LibraryView.build([]), {}, {}, status_parent, random_key)
-        result = plan(works, inputs)
+        result = make_plan(works, inputs)
         info = _info(config, "dry-run", None, enriched, works, problems, started, (NO_ACCOUNT,))
         return SyncResult(build_report(info, result), result, works=works)
     with RunLock(config.state_path()), StateStore.from_config(config) as store:
@@ -179,12 +213,14 @@ def sync(
             on_phase("plan", len(works))
             scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
                 store, paths, works), prune=prune)
-            planned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
+            planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
+                                                   scope))
             outcomes: list[Outcome] = []
             if not dry_run:
                 on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
                 planned, outcomes = apply_plan(
-                    executor, store, works, planned, status_parent, scope=scope, api=api
+                    executor, store, works, planned, status_parent, scope=scope, api=api,
+                    planner=make_plan,
                 )
                 if prune:
                     done = {o.item_key for o in outcomes if o.applied and o.item_key}
@@ -247,6 +283,7 @@ def _collection_writes(planned: Plan) -> list[PlannedWrite]:
 def apply_plan(
     executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
     status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
+    planner: Callable[[list[Work], PlanInputs], Plan] = plan,
 ) -> tuple[Plan, list[Outcome]]:
     """Write the plan; objects another client changed meanwhile are re-planned and retried.
 
@@ -267,9 +304,9 @@ def apply_plan(
         if replans <= 0 or api is None:
             raise
         refresh_mirror(api, store)
-        replanned = plan(works, plan_inputs(store, status_parent, executor.new_key, scope))
+        replanned = planner(works, plan_inputs(store, status_parent, executor.new_key, scope))
         return apply_plan(executor, store, works, replanned, status_parent, replans - 1,
-                          scope, api)
+                          scope, api, planner)
     if updates:
         results += executor.apply(updates, "update").outcomes
     stale = {o.ref for o in results if o.status == "needs_replan"}
@@ -277,9 +314,9 @@ def apply_plan(
     remember_all(store, _applied_pairs(settled, planned, results))
     if stale and replans > 0:
         again = [w for w in works if w.identity in stale]
-        replanned = plan(again, plan_inputs(store, status_parent, executor.new_key, scope))
+        replanned = planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
         replanned, retried = apply_plan(
-            executor, store, again, replanned, status_parent, replans - 1, scope, api
+            executor, store, again, replanned, status_parent, replans - 1, scope, api, planner
         )
         planned = _replace_works(planned, replanned)
         results = [o for o in results if o.ref not in stale]

@@ -168,7 +168,8 @@ def _global(
 
 # Command modules, in the order `zsync --help` lists their commands.
 COMMAND_MODULES = (
-    "parse", "enrich", "sync", "refresh", "dedupe", "status", "schedule", "completion",
+    "parse", "enrich", "sync", "add", "refresh", "dedupe", "status", "configure", "schedule",
+    "completion",
 )
 
 

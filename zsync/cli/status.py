@@ -156,7 +156,13 @@ def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
 def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Check the API key, the library, and write access (Zotero's /keys/current); on Zotero
     desktop, whether it runs, which version it is and whether zsync's key is approved."""
-    config = ctx.obj.config()
+    ok = show_checks(ctx.obj.config(), as_json)
+    raise typer.Exit(EXIT_OK if ok else EXIT_PARTIAL)
+
+
+def show_checks(config: Config, as_json: bool = False) -> bool:
+    """Print what zsync may do with the library (or why it cannot be checked); True when it
+    can read and write it and no key would travel unencrypted."""
     try:
         api = make_api(config)
     except ZoteroSetupError as exc:
@@ -166,7 +172,6 @@ def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
     result = key_check(api)
     checks = [*((risk, False) for risk in risks), *_checks(config, api, result, desktop)]
     ok = result.ok and not risks and (desktop is None or desktop.ok)
-    code = EXIT_OK if ok else EXIT_PARTIAL
     messages = [m for m in (desktop.message if desktop else "", result.message) if m]
     if as_json:
         echo_json(json.dumps({
@@ -174,13 +179,13 @@ def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
             "checks": [{"check": label, "ok": bool(passed)} for label, passed in checks],
             "user_id": result.user_id, "message": " ".join(messages) or None,
         }, ensure_ascii=False, indent=2))
-        raise typer.Exit(code)
+        return ok
     for label, passed in checks:
         mark = "[green]ok[/]  " if passed else "[red]FAIL[/]"
         stdout.print(f"{mark} {escape(label)}", highlight=False)
     for message in messages:
         stdout.print(message, markup=False, highlight=False)
-    raise typer.Exit(code)
+    return ok
 
 
 def _checks(config: Config, api: ZoteroApi, result: KeyCheck, desktop: KeyCheck | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,7 +25,7 @@ from .output import (
     report_target,
 )
 from .progress import RunProgress
-from .render import stderr
+from .render import stderr, stdout
 
 
 @app.command("sync")
@@ -44,6 +44,10 @@ def sync_command(
         "--prune", help="Remove what notes gone from these folders gave their items: their "
         "child notes (unless you edited them) and the tags only they gave. Items stay. "
         "Try it with --dry-run first.")] = False,
+    link_notes: Annotated[bool, typer.Option(
+        "--link-notes", help="After the writes, add to each Markdown/Org note a link to its "
+        "Zotero item (only those lines; a note edited meanwhile is left alone). With "
+        "--dry-run, show the lines. Default: notes.link_back.")] = False,
     exclude: Exclude = None,
     full: Annotated[bool, typer.Option(
         "--full", help="Parse every note again, also those unchanged since the last run.")
@@ -64,11 +68,27 @@ def sync_command(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
+                      link=link_notes or bool(config["notes.link_back"]),
                       on_phase=progress.phase, full=full)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
                 show_unchanged=show_unchanged)
+    if not as_json:
+        print_note_links(result.report.get("note_links", []))
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)
     if detailed_exitcode and dry_run and result.plan.has_changes:
         raise typer.Exit(EXIT_CHANGES)
     raise typer.Exit(EXIT_OK)
+
+
+def print_note_links(entries: list[dict[str, Any]]) -> None:
+    """What --link-notes added (or would add) to each note, and the notes left alone."""
+    for entry in entries:
+        if entry["status"] == "left alone":
+            stdout.print(f"note left alone: {entry['path']}: {entry['why']}",
+                         markup=False, highlight=False)
+            continue
+        stdout.print(f"note link {entry['status']}: {entry['path']}", markup=False,
+                     highlight=False)
+        for line in entry["lines"]:
+            stdout.print(f"    + {line}", markup=False, highlight=False)

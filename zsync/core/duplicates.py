@@ -39,9 +39,12 @@ def record_identity(record: Record) -> str:
 def work_key(record: Record) -> str:
     """What names a record's work the same on every computer, whatever path its note was
     read from: its strongest identifier, else its title and year (core.memory keeps a
-    hash of it in the item, to find the item of a work without identifiers)."""
+    hash of it in the item, to find the item of a work without identifiers); a note
+    with neither identifier nor title is named by its citation key."""
     identity = record_identity(record)
     if not identity.startswith(("doi:", "pmid:", "pmcid:", "arxiv:", "isbn:")):
+        if record.citekey and not normalize_title(record.title):
+            return f"citekey:{record.citekey}"
         year = record.date.year if record.date and record.date.year else ""
         return f"title:{normalize_title(record.title)}|{year}"
     return identity

@@ -302,3 +302,18 @@ def find_arxiv_ids(text: str) -> list[str]:
 def arxiv_doi(arxiv_id: str) -> str:
     """The DOI arXiv registers (with DataCite) for an arXiv id."""
     return f"10.48550/arxiv.{arxiv_id.lower()}"
+
+
+# --- Citation keys -------------------------------------------------------------------------
+
+_CITEKEY = re.compile(r"[^\s{}\[\](),;@\"'#%~\\]+")
+_CITE_PREFIX = re.compile(r"^(?:cite[a-z]*:&?|@)", re.IGNORECASE)
+
+
+def normalize_citekey(value: str | None) -> str | None:
+    """A citation key as written (`@key`, `{key}`, `cite:key`, `cite:&key`), bare; None
+    when `value` is not one key. Keys are case-sensitive, as Better BibTeX makes them."""
+    if not value:
+        return None
+    text = _CITE_PREFIX.sub("", value.strip().strip("{}[]").strip()).strip()
+    return text if _CITEKEY.fullmatch(text) else None

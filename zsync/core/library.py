@@ -117,6 +117,13 @@ class ItemTable(dict[str, LibraryItem]):
         super().clear()
 
 
+def item_citekeys(data: Mapping[str, Any]) -> set[str]:
+    """Citation keys an item holds: its `citationKey` field and a `Citation Key:` line
+    in `extra`, as Better BibTeX wrote it."""
+    raw = (data.get("citationKey"), extra_fields(data.get("extra")).get("citation key"))
+    return {key for value in raw if (key := ids.normalize_citekey(str(value or "")))}
+
+
 @dataclass
 class LibraryView:
     """The mirror's items and collections, with identifier indexes over top-level items."""
@@ -152,6 +159,8 @@ class LibraryView:
             for kind, values in item_identifiers(item.data).items():
                 for value in values:
                     view._index.setdefault((kind, value), []).append(item.key)
+            for citekey in item_citekeys(item.data):
+                view._index.setdefault(("citekey", citekey), []).append(item.key)
             memory = decode(item.data.get("extra"))
             if memory is not None:
                 view._memories[item.key] = memory

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .citekeys import key_clashes, same_key_item
 from .library import LibraryItem
 from .memory import (
     Contribution,
@@ -146,6 +147,9 @@ def _find_existing(work: Work, inputs: PlanInputs) -> tuple[LibraryItem | None, 
             key = sorted(keys, key=lambda k: _date_added(library.items[k]))[0]
             extra = f" ({len(keys)} copies in the library)" if len(keys) > 1 else ""
             return library.items[key], f"{kind.upper()} {value}{extra}"
+    by_key, matched_by = same_key_item(work.identifiers, library)
+    if by_key is not None:
+        return by_key, matched_by
     if inputs.fuzzy is not None:
         return inputs.fuzzy(work)
     return None, None
@@ -166,6 +170,11 @@ def _removed_in_zotero(work: Work, inputs: PlanInputs) -> str | None:
     return linked if item is None or item.trashed else None
 
 
+def _known_by_key_alone(work: Work) -> bool:
+    return bool(work.identifiers.get("citekey")) and not (work.title or "").strip() and \
+        set(work.identifiers) == {"citekey"}
+
+
 def _date_added(item: LibraryItem) -> str:
     return str(item.data.get("dateAdded") or "")
 
@@ -178,11 +187,19 @@ def _plan_work(
         return WorkPlan(work.identity, Action.ERROR, work.title, work.origins, message=work.error)
     existing, matched_by = _find_existing(work, inputs)
     status_key = status_keys.get(work.status)
-    remarks = (*work.remarks, *([in_trash[work.status]] if work.status in in_trash else []))
+    remarks = (*work.remarks, *([in_trash[work.status]] if work.status in in_trash else []),
+               *key_clashes(work.identifiers, inputs.library,
+                           existing.key if existing else None))
     removed = _removed_in_zotero(work, inputs)
     if existing is None and removed is not None:
         return WorkPlan(work.identity, Action.UNCHANGED, work.title, work.origins,
                         item_key=removed, message=REMOVED_IN_ZOTERO, remarks=remarks)
+    if existing is None and _known_by_key_alone(work):
+        return WorkPlan(work.identity, Action.ERROR, work.title, work.origins, remarks=remarks,
+                        message=f"no item in the library holds citation key "
+                        f"{work.identifiers['citekey']}, and the note gives no identifier or "
+                        "title to make one from: add the work to Zotero, or its DOI or title "
+                        "to the note")
     if existing is None:
         return _plan_create(work, inputs, status_key, remarks)
     return plan_update(work, existing, matched_by, inputs, status_key, managed, remarks)

@@ -181,6 +181,8 @@ class Record:
     fields: dict[str, str] = field(default_factory=dict)
     note: str = ""
     warnings: tuple[str, ...] = ()
+    # The citation key the note names the work by (Better BibTeX, Pandoc `@key`), if any.
+    citekey: str | None = None
 
     @property
     def year(self) -> int | None:
@@ -194,8 +196,10 @@ class Record:
         return self.creators[0] if self.creators else None
 
     def is_usable(self) -> bool:
-        """A record zsync can act on: it names the work by an identifier or a title."""
-        return not self.ids.is_empty() or bool(self.title and self.title.strip())
+        """A record zsync can act on: it names the work by an identifier, a title or a
+        citation key."""
+        return (not self.ids.is_empty() or bool(self.title and self.title.strip())
+                or bool(self.citekey))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ def record_to_json(record: Record) -> dict[str, Any]:
             "position": record.origin.position,
         },
         **record.ids.to_json(),
+        "citekey": record.citekey,
         "title": record.title,
         "creators": [c.to_json() for c in record.creators],
         "year": record.year,

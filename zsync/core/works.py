@@ -175,5 +175,5 @@ def _work(members: list[Enriched], settings: WorkSettings,
 def _identifiers(record: Record) -> dict[str, str]:
     ids = record.ids
     out = {"doi": ids.doi, "pmid": ids.pmid, "pmcid": ids.pmcid, "arxiv": ids.arxiv,
-           "isbn": ids.isbn[0] if ids.isbn else None}
+           "isbn": ids.isbn[0] if ids.isbn else None, "citekey": record.citekey}
     return {k: v for k, v in out.items() if v}

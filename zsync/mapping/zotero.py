@@ -5,8 +5,10 @@ Every value goes into the field its item type has for it (`publicationTitle` bec
 type has no field for becomes a `Field: value` line in `extra`, as Zotero itself does, unless
 the same value already sits in a field; `libraryCatalog` and `accessDate` are dropped instead.
 Identifiers follow the schema: `DOI`, `PMID`, `PMCID` go into real fields when the type has
-them (PMID/PMCID only on journalArticle since schema 41), else into `extra`. Creator roles the
-type lacks are mapped to the nearest valid one (bookAuthor -> author -> the primary role).
+them (PMID/PMCID only on journalArticle since schema 41), else into `extra`; so does a
+citation key (`citationKey`, else a `Citation Key: …` line as Better BibTeX writes).
+Creator roles the type lacks are mapped to the nearest valid one (bookAuthor -> author ->
+the primary role).
 Tags: the record's tags and keywords (and `tags_manual`) are manual tags (type 0), MeSH
 descriptors automatic tags (type 1), as Zotero saves tags coming from a catalogue.
 Pure and deterministic: fields come out in the schema's order.
@@ -133,6 +135,16 @@ class _Fields:
         else:
             self.pending.append(("arXiv", arxiv))
 
+    def put_citekey(self, key: str | None) -> None:
+        """In `citationKey` where the schema has it, else as Better BibTeX wrote it in
+        `extra` (`Citation Key: …`), which Zotero moves to the field on upgrading."""
+        if not key:
+            return
+        if self.schema.has_field(self.item_type, "citationKey"):
+            self.put("citationKey", key)
+        else:
+            self.pending.append(("Citation Key", key))
+
     def extra(self) -> str | None:
         present = set(self.values.values())
         lines = list(self.extra_lines)
@@ -207,6 +219,7 @@ def record_to_item(
     for name, value in own.items():
         fields.put(name, value, override=True)
     fields.put_arxiv(record.ids.arxiv)
+    fields.put_citekey(record.citekey)
     extra = fields.extra()
     if extra:
         fields.values["extra"] = extra

@@ -10,8 +10,10 @@ fail, with the line of the first broken entry.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from ..core.identifiers import normalize_citekey
 from ..core.records import Origin, Record
 from .base import ParseFailure
 from .bibtex_blocks import SPECIAL, Block, split_blocks
@@ -65,7 +67,10 @@ def parse(text: str, path: str) -> list[Record]:
     records: list[Record] = []
     for block, entry, notes, _ in read:
         origin = Origin(path, block.line, block.end_line, FORMAT, len(records) + 1)
-        records.append(entry_to_record(entry, origin, notes))
+        record = entry_to_record(entry, origin, notes)
+        if record.is_usable():  # the entry's key is its citation key (not a work on its own)
+            record = replace(record, citekey=normalize_citekey(str(entry.get("ID") or "")))
+        records.append(record)
     failures = [(problem, block.line) for block, _, _, problem in read if problem]
     if failures and len(failures) == len(read) and not any(r.is_usable() for r in records):
         message, line = failures[0]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.dates import parse_date
+from ..core.identifiers import normalize_citekey
 from ..core.names import looks_like_organisation, parse_name
 from ..core.records import Creator, Origin, PartialDate, Record
 from .exportkit import (
@@ -155,6 +156,7 @@ def csl_to_record(item: Mapping[str, Any], origin: Origin) -> Record:
         fields=fields,
         note=str(item.get("note") or "").strip(),
         warnings=tuple(warnings),
+        citekey=normalize_citekey(get.text("citation-key")),
     )
 
 

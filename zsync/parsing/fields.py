@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..core import identifiers as ids
 from ..core.itemtypes import from_label
 from ..core.names import parse_name, parse_names
 from ..core.records import AUTHOR, EDITOR, Creator, Origin, Record
 from .builder import RecordBuilder, unwrap_wikilinks
+from .citekeys import note_citekey
 from .idscan import ID_KINDS, ids_in
 from .labels import ALIAS, CITATION, CITEKEY
 from .reference import Reference, read_alias, read_reference
@@ -158,7 +159,9 @@ def assemble(parts: RecordParts) -> Record:
         builder.add("title", parts.heading_title)
     _add_fallbacks(builder, parts, fields, seen_names)
     builder.extend("tags", parts.hashtags)
-    return builder.build()
+    citekey = note_citekey([f.value for f in fields if f.key == CITEKEY], parts.origin.path,
+                           parts.heading_text, parts.reference_lines)
+    return replace(builder.build(), citekey=citekey)
 
 
 def _add_fallbacks(

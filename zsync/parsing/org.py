@@ -42,7 +42,7 @@ _SNIFF_HEADING = re.compile(
     r"^\*+ (?:TODO|DONE|NEXT|WAITING|READING)\b|^\*+ .*\s:[\w@#%:]+:\s*$", re.MULTILINE
 )
 _SNIFF_MARKUP = re.compile(r"\[\[[^\[\]\n]+\]\[[^\[\]\n]+\]\]|^\s*[-+] .+ :: ", re.MULTILINE)
-_CITE_REF = re.compile(r"(?:^|\s)(?:cite[a-z]*:|@)[\w:.\-/]+")
+_CITE_REF = re.compile(r"(?:^|\s)(?:cite[a-z]*:&?|@)[\w:.\-/]+")
 _BIB_KEYS = frozenset(
     [
         "title",
