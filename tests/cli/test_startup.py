@@ -63,6 +63,17 @@ def test_a_command_imports_what_it_uses_and_runs() -> None:
     assert "zsync.sync" in modules and "zsync.cli.dedupe" not in modules
 
 
+def test_every_command_and_subcommand_is_reachable_from_the_real_entry_point() -> None:
+    _register()
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        out, _ = zsync_imports(name, "--help")
+        assert f"zsync {name}" in out, name
+        for sub in getattr(command, "commands", {}):
+            out, _ = zsync_imports(name, sub, "--help")
+            assert f"zsync {name} {sub}" in out, (name, sub)
+
+
 def _first_paragraph(text: str) -> str:
     return " ".join(text.split("\n\n")[0].split())
 

@@ -37,6 +37,8 @@ LAZY_COMMANDS = {
         "result."),
     "sync": LazyCommand(
         "sync", "Parse, enrich and de-duplicate notes, then create or update their Zotero items."),
+    "add": LazyCommand(
+        "add", "Add works to Zotero by identifier, enriched and matched like a note's."),
     "refresh": LazyCommand(
         "refresh", "Complete the library's items from Crossref and PubMed, and watch for "
         "retractions."),
@@ -53,7 +55,7 @@ LAZY_COMMANDS = {
     "completion": LazyCommand(
         "completion", "Print the completion script for bash, zsh or fish (nothing is installed)."),
     "cache": LazyCommand("cache", "Show or clear the cached Crossref and PubMed answers."),
-    "config": LazyCommand("status", "Show and check settings."),
+    "config": LazyCommand("configure", "Show and check settings."),  # imports status too
 }
 
 
