@@ -56,7 +56,9 @@ def test_what_zsync_writes_in_extra_reads_back_with_the_users_lines_kept(
 
 @given(st.text(string.printable + "éø€", max_size=300))
 def test_a_mangled_memory_line_means_nothing_remembered_never_an_error(junk: str) -> None:
-    assert decode(f"zsync: {junk}") is None or isinstance(decode(f"zsync: {junk}"), Memory)
+    decoded = decode(f"zsync: {junk}")  # must not raise, whatever the user typed there
+    if decoded is not None:  # the rare junk that is a well-formed record reads back the same
+        assert decode(join_extra("", decoded)) == decoded
     assert decode(junk.replace("zsync:", "")) is None
 
 

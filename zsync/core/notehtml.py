@@ -8,6 +8,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
+from .memory import note_text
+
 # What Zotero's note editor keeps; everything else (scripts, styles, event handlers) goes.
 TAGS = {
     "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
@@ -26,8 +28,6 @@ _SOURCE_LINE = re.compile(r"From (.+?) \(synced by zsync\)\s*$")
 
 def note_source(note_html: str | None) -> str | None:
     """The source file a child note names in its last line, if zsync wrote that line."""
-    from .memory import note_text  # a sibling pure module; imported here to avoid a cycle
-
     match = _SOURCE_LINE.search(note_text(note_html))
     return match.group(1) if match else None
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .memory import Memory, contributor_hash, join_extra, split_extra, tag_hash
-from .plan_notes import NotePlan, _prune_note
+from .plan_notes import NotePlan, prune_note
 from .plantypes import Action, PlanInputs, WorkPlan
 from .records import Origin
 
@@ -44,7 +44,7 @@ def _prune(key: str, version: int, data: Mapping[str, Any], memory: Memory, gone
            inputs: PlanInputs, title: str | None, origin: tuple[Origin, ...]) -> WorkPlan:
     notes = NotePlan()
     for cid in sorted(gone):
-        _prune_note(notes, cid, memory.contributors, inputs, key)
+        prune_note(notes, cid, memory.contributors, inputs, key)
     hashed = {contributor_hash(cid) for cid in gone}
     staying = [c for cid, c in memory.contributors.items() if cid not in hashed]
     given_by_gone = {h for cid in hashed if cid in memory.contributors

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import retraction
 from .legacy import LEAD
 from .library import LibraryItem
 from .memory import (
@@ -230,8 +231,6 @@ def _conflict_remarks(conflicts: list[Conflict]) -> list[str]:
 def _plan_notice(work: Work, parent: str, memory: Memory | None,
                  inputs: PlanInputs) -> NoteChange | None:
     """A retraction/correction note, unless zsync noted those kinds on the item before."""
-    from . import retraction
-
     if not work.notice_html:
         return None
     earlier = set(inputs.noticed.get(parent, ())) | set(memory.noticed if memory else ())

@@ -82,7 +82,7 @@ def plan_notes(work: Work, parent: str, memory: Memory | None, inputs: PlanInput
         note_key = key or (child.key if child else "")
         _plan_one(out, contributor.id, contributor.note_html, note_key, child, base, parent)
     for cid in sorted(pruned):
-        _prune_note(out, cid, remembered, inputs, parent)
+        prune_note(out, cid, remembered, inputs, parent)
     return out
 
 
@@ -108,7 +108,7 @@ def _plan_one(out: NotePlan, cid: str, want: str, key: str, child: LibraryItem |
                            "kept and the note's new text was not written")
 
 
-def _prune_note(out: NotePlan, cid: str, remembered: Any, inputs: PlanInputs,
+def prune_note(out: NotePlan, cid: str, remembered: Any, inputs: PlanInputs,
                 parent: str) -> None:
     before = remembered.get(contributor_hash(cid))
     if before is None or not before.note_key:
