@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from .adapters.zotero import make_api
-from .config import Config
-from .core.idlist import ORIGIN, Wanted, named, records_from
-from .core.merge import Enriched
-from .core.plan_file import file_in
-from .core.records import InputProblem, Record
-from .enrich import Enricher, utc_now
-from .sync import PlanStep, SyncResult, sync_enriched
+from zsync.adapters.zotero import make_api
+from zsync.config import Config
+from zsync.core.idlist import ORIGIN, Wanted, named, records_from
+from zsync.core.merge import Enriched
+from zsync.core.plan_file import file_in
+from zsync.core.records import InputProblem, Record
+from zsync.enrich import Enricher, utc_now
+from zsync.sync import PlanStep, SyncResult, sync_enriched
 
 NO_ISBN_SOURCE = ("no source here looks up ISBNs: the item was made from the ISBN alone; "
                   "add its title and authors in Zotero")

@@ -16,7 +16,7 @@ from typing import Any
 
 import tomlkit
 
-from .config import Config, Secret, load
+from zsync.config import Config, Secret, load
 
 
 class ConfigExists(Exception):

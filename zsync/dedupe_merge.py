@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .adapters.zotero import ObjectOutcome, PlannedWrite, WriteExecutor
-from .core.mergewrites import MASTER, MOVE, RELATION, TRASH, Write
+from zsync.adapters.zotero import ObjectOutcome, PlannedWrite, WriteExecutor
+from zsync.core.mergewrites import MASTER, MOVE, RELATION, TRASH, Write
 
 OK = frozenset({"updated", "unchanged", "existed"})
 CHANGED = "was changed in Zotero since it was read (HTTP 412)"

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from .adapters.state import RunLock, StateStore
-from .adapters.zotero import ZoteroApi, make_api
-from .config import Config
-from .core import identifiers as idn
-from .core.signature import item_title
+from zsync.adapters.state import RunLock, StateStore
+from zsync.adapters.zotero import ZoteroApi, make_api
+from zsync.config import Config
+from zsync.core import identifiers as idn
+from zsync.core.signature import item_title
 
 ApiFactory = Callable[[Config], ZoteroApi]
 NO_ACCOUNT = (

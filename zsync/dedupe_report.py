@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .core.dedupe import Group, Match
-from .core.duplicates import Cluster, KeyMatch, record_identity
-from .core.library import LibraryItem, LibraryView, item_identifiers
-from .core.mergeplan import MergePlan
-from .core.records import InputProblem, Record
-from .core.signature import creators_of_item, item_title, year_of
-from .dedupe_merge import ClusterOutcome
+from zsync.core.dedupe import Group, Match
+from zsync.core.duplicates import Cluster, KeyMatch, record_identity
+from zsync.core.library import LibraryItem, LibraryView, item_identifiers
+from zsync.core.mergeplan import MergePlan
+from zsync.core.records import InputProblem, Record
+from zsync.core.signature import creators_of_item, item_title, year_of
+from zsync.dedupe_merge import ClusterOutcome
 
 MASTER_RULE = ("oldest dateAdded: the item added to Zotero first is kept (Zotero's rule; "
                "ties: the smaller key)")

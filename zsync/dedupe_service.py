@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .adapters.files import parse_paths
-from .adapters.retry import Exhausted
-from .adapters.state import RunLock, StateStore
-from .adapters.zotero import (
+from zsync.adapters.files import parse_paths
+from zsync.adapters.retry import Exhausted
+from zsync.adapters.state import RunLock, StateStore
+from zsync.adapters.zotero import (
     PendingWritesError,
     WriteExecutor,
     WriteRejected,
@@ -35,15 +35,15 @@ from .adapters.zotero import (
     make_api,
     refresh_mirror,
 )
-from .config import Config
-from .core.duplicates import Cluster, find_duplicates, library_clusters, work_items
-from .core.fuzzy import Settings
-from .core.library import LibraryItem, LibraryView
-from .core.mergeplan import MergePlan, choose_master, plan_merge
-from .core.mergewrites import Write, merge_writes
-from .dedupe_merge import ClusterOutcome, Sent, merge_cluster, planned
-from .dedupe_pairs import NO_ACCOUNT, ApiFactory, DedupeSetupError, library_store
-from .dedupe_report import (
+from zsync.config import Config
+from zsync.core.duplicates import Cluster, find_duplicates, library_clusters, work_items
+from zsync.core.fuzzy import Settings
+from zsync.core.library import LibraryItem, LibraryView
+from zsync.core.mergeplan import MergePlan, choose_master, plan_merge
+from zsync.core.mergewrites import Write, merge_writes
+from zsync.dedupe_merge import ClusterOutcome, Sent, merge_cluster, planned
+from zsync.dedupe_pairs import NO_ACCOUNT, ApiFactory, DedupeSetupError, library_store
+from zsync.dedupe_report import (
     MASTER_RULE,
     cluster_entry,
     input_groups,
@@ -52,9 +52,9 @@ from .dedupe_report import (
     problem_entry,
     related_entries,
 )
-from .enrich import Enricher, utc_now
-from .library_state import library_view
-from .logs import redact
+from zsync.enrich import Enricher, utc_now
+from zsync.library_state import library_view
+from zsync.logs import redact
 
 BeforeWrites = Callable[[int, list[Write]], None]  # (cluster number, its writes)
 

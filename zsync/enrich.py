@@ -28,16 +28,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from .adapters.crossref import CrossrefClient
-from .adapters.outcomes import CslWork, NotEnriched, NotFound
-from .adapters.pubmed import IDCONV_SOURCE, PubMedClient
-from .core.identifiers import arxiv_doi
-from .core.merge import Enriched, FieldSource, SourceRecord, merge
-from .core.records import Identifiers, Origin, Record
-from .core.titlematch import Verdict, best_match
-from .mapping.crossref import work_to_record
-from .mapping.pubmed import parse_pubmed_xml
-from .parsing.csl_items import csl_to_record
+from zsync.adapters.crossref import CrossrefClient
+from zsync.adapters.outcomes import CslWork, NotEnriched, NotFound
+from zsync.adapters.pubmed import IDCONV_SOURCE, PubMedClient
+from zsync.core.identifiers import arxiv_doi
+from zsync.core.merge import Enriched, FieldSource, SourceRecord, merge
+from zsync.core.records import Identifiers, Origin, Record
+from zsync.core.titlematch import Verdict, best_match
+from zsync.mapping.crossref import work_to_record
+from zsync.mapping.pubmed import parse_pubmed_xml
+from zsync.parsing.csl_items import csl_to_record
 
 log = logging.getLogger("zsync.enrich")
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .adapters.state import StateStore
-from .adapters.state_records import Conflict as StoredConflict
-from .adapters.state_records import Origin as StoredOrigin
-from .core import retraction
-from .core.fuzzy import Settings
-from .core.legacy import legacy_memories
-from .core.libmatch import LibraryIndex, existing_finder
-from .core.library import LibraryCollection, LibraryItem, LibraryView
-from .core.plan import PlanInputs, Work, WorkPlan, Written
+from zsync.adapters.state import StateStore
+from zsync.adapters.state_records import Conflict as StoredConflict
+from zsync.adapters.state_records import Origin as StoredOrigin
+from zsync.core import retraction
+from zsync.core.fuzzy import Settings
+from zsync.core.legacy import legacy_memories
+from zsync.core.libmatch import LibraryIndex, existing_finder
+from zsync.core.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.core.plan import PlanInputs, Work, WorkPlan, Written
 
 _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
 

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .core.notelink import add_link, item_link
-from .core.plan import Action, Plan
-from .core.records import Record
+from zsync.core.notelink import add_link, item_link
+from zsync.core.plan import Action, Plan
+from zsync.core.records import Record
 
 LINKED_FORMATS = frozenset({"markdown", "org"})
 BOM = b"\xef\xbb\xbf"

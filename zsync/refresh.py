@@ -24,25 +24,25 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .adapters.state import Conflict as StoredConflict
-from .adapters.state import RunLock, StateStore
-from .adapters.state_refresh import DueItem, RefreshLog
-from .adapters.zotero import ObjectOutcome, WriteExecutor, make_api, refresh_mirror
-from .config import Config
-from .core import retraction
-from .core.legacy import legacy_memories
-from .core.merge import Enriched
-from .core.plan import Action, Plan, PlanInputs, WorkPlan, plan
-from .core.refresh_work import identity, refresh_work
-from .enrich import Enricher, utc_now
-from .library_state import noticed
-from .logs import redact
-from .mapping.from_zotero import item_to_record
-from .mapping.schema import ZoteroSchema
-from .refresh_apply import apply_chunk, failures, outcomes
-from .refresh_select import RefreshOptions, RefreshSetupError, select, view_of, written_for
-from .report.archive import archive_report
-from .report.model import Outcome, RunInfo, build_report
+from zsync.adapters.state import Conflict as StoredConflict
+from zsync.adapters.state import RunLock, StateStore
+from zsync.adapters.state_refresh import DueItem, RefreshLog
+from zsync.adapters.zotero import ObjectOutcome, WriteExecutor, make_api, refresh_mirror
+from zsync.config import Config
+from zsync.core import retraction
+from zsync.core.legacy import legacy_memories
+from zsync.core.merge import Enriched
+from zsync.core.plan import Action, Plan, PlanInputs, WorkPlan, plan
+from zsync.core.refresh_work import identity, refresh_work
+from zsync.enrich import Enricher, utc_now
+from zsync.library_state import noticed
+from zsync.logs import redact
+from zsync.mapping.from_zotero import item_to_record
+from zsync.mapping.schema import ZoteroSchema
+from zsync.refresh_apply import apply_chunk, failures, outcomes
+from zsync.refresh_select import RefreshOptions, RefreshSetupError, select, view_of, written_for
+from zsync.report.archive import archive_report
+from zsync.report.model import Outcome, RunInfo, build_report
 
 __all__ = ["RefreshOptions", "RefreshResult", "RefreshSetupError", "refresh"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .adapters.zotero import ObjectOutcome, PlannedWrite, WriteExecutor
-from .core.plan import Action, NoteChange, Plan, WorkPlan
-from .report.model import Outcome
+from zsync.adapters.zotero import ObjectOutcome, PlannedWrite, WriteExecutor
+from zsync.core.plan import Action, NoteChange, Plan, WorkPlan
+from zsync.report.model import Outcome
 
 Replan = Callable[[set[str]], Plan]
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .adapters.state import StateStore
-from .adapters.state_mirror import MirrorItem
-from .adapters.state_refresh import DueItem, RefreshLog
-from .core.library import LibraryCollection, LibraryItem, LibraryView
-from .core.plan import Written
+from zsync.adapters.state import StateStore
+from zsync.adapters.state_mirror import MirrorItem
+from zsync.adapters.state_refresh import DueItem, RefreshLog
+from zsync.core.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.core.plan import Written
 
 CHUNK = 500
 _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .adapters.cache import RecordCache
-from .adapters.crossref import CrossrefClient
-from .adapters.http import HttpLayer
-from .adapters.pubmed import PubMedClient
-from .config import Config
-from .enrich import Enricher
+from zsync.adapters.cache import RecordCache
+from zsync.adapters.crossref import CrossrefClient
+from zsync.adapters.http import HttpLayer
+from zsync.adapters.pubmed import PubMedClient
+from zsync.config import Config
+from zsync.enrich import Enricher
 
 
 @contextmanager

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .adapters.filecache import parse_paths_cached, rendered_notes
-from .adapters.files import parse_paths
-from .adapters.state import RunLock, StateStore
-from .adapters.zotero import (
+from zsync.adapters.filecache import parse_paths_cached, rendered_notes
+from zsync.adapters.files import parse_paths
+from zsync.adapters.state import RunLock, StateStore
+from zsync.adapters.zotero import (
     KEY_ALPHABET,
     LibraryMoved,
     ObjectOutcome,
@@ -26,26 +26,20 @@ from .adapters.zotero import (
     make_api,
     refresh_mirror,
 )
-from .config import Config
-from .core.fuzzy import Settings
-from .core.library import LibraryView
-from .core.merge import Enriched
-from .core.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
-from .core.records import InputProblem, Record
-from .core.works import WorkSettings, build_works
-from .enrich import Enricher, utc_now
-from .library_state import (
-    RunScope,
-    forget_gone,
-    gone_contributors,
-    plan_inputs,
-    remember_all,
-)
-from .logs import redact
-from .mapping.schema import ZoteroSchema
-from .notelinks import link_notes, snapshot
-from .report.archive import archive_report
-from .report.model import Outcome, RunInfo, build_report
+from zsync.config import Config
+from zsync.core.fuzzy import Settings
+from zsync.core.library import LibraryView
+from zsync.core.merge import Enriched
+from zsync.core.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from zsync.core.records import InputProblem, Record
+from zsync.core.works import WorkSettings, build_works
+from zsync.enrich import Enricher, utc_now
+from zsync.library_state import RunScope, forget_gone, gone_contributors, plan_inputs, remember_all
+from zsync.logs import redact
+from zsync.mapping.schema import ZoteroSchema
+from zsync.notelinks import link_notes, snapshot
+from zsync.report.archive import archive_report
+from zsync.report.model import Outcome, RunInfo, build_report
 
 log = logging.getLogger("zsync.sync")
 NO_ACCOUNT = "no Zotero account configured: planned against an empty library"

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from zsync.mapping.schema import ZoteroSchema
-
-from .zotero_score import (
+from tests.parsing.zotero_score import (
     ALLOWED,
     REALWORLD,
     Score,
@@ -20,6 +18,7 @@ from .zotero_score import (
     realworld_files,
     score_all,
 )
+from zsync.mapping.schema import ZoteroSchema
 
 needs_realworld = pytest.mark.skipif(
     not REALWORLD.is_dir(), reason="../shared/realworld is absent"

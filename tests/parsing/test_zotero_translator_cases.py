@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.parsing.zotero_score import Score, compare_items, zsync_items
 from zsync.mapping.schema import ZoteroSchema
 from zsync.parsing import parse_text
-
-from .zotero_score import Score, compare_items, zsync_items
 
 CASES = json.loads(
     (Path(__file__).parent / "fixtures" / "zotero_translator_cases.json").read_text("utf-8")

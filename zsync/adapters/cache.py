@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..logs import redact
-from .http_stacks import HTTP_CACHE_FILE
+from zsync.adapters.http_stacks import HTTP_CACHE_FILE
+from zsync.config import Config
+from zsync.logs import redact
 
 log = logging.getLogger("zsync.cache")
 

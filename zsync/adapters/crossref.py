@@ -28,13 +28,13 @@ from urllib.parse import quote
 import httpx2
 from habanero import Crossref, RequestError
 
-from ..config import Config
-from .batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
-from .cache import RecordCache
-from .http import HttpLayer, ServiceUnavailable
-from .http_stacks import scrub
-from .lookup import cached_answers, left_to_fetch, unique_keys
-from .outcomes import OFFLINE, CslWork, NotEnriched, NotFound
+from zsync.adapters.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
+from zsync.adapters.cache import RecordCache
+from zsync.adapters.http import HttpLayer, ServiceUnavailable
+from zsync.adapters.http_stacks import scrub
+from zsync.adapters.lookup import cached_answers, left_to_fetch, unique_keys
+from zsync.adapters.outcomes import OFFLINE, CslWork, NotEnriched, NotFound
+from zsync.config import Config
 
 log = logging.getLogger("zsync.crossref")
 

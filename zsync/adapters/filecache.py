@@ -25,11 +25,11 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
-from ..core.notehtml import render_note
-from ..core.records import FileResult
-from .decoding import UnreadableInput
-from .files import InputFile, Scan, iter_input_files, read_input
+from zsync import __version__
+from zsync.adapters.decoding import UnreadableInput
+from zsync.adapters.files import InputFile, Scan, iter_input_files, read_input
+from zsync.core.notehtml import render_note
+from zsync.core.records import FileResult
 
 PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
@@ -247,7 +247,7 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
 
 def parse_missing(inputs: Sequence[InputFile], workers: int | None) -> list[FileResult]:
     """Parse the files the cache has no result for, under the guard (`guard`)."""
-    from .guard import parse_guarded
+    from zsync.adapters.guard import parse_guarded
 
     return list(parse_guarded(inputs, workers))
 

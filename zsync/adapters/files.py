@@ -25,9 +25,9 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from ..core.records import FileResult, InputProblem
-from ..parsing import parse_text
-from .decoding import UnreadableInput, decode
+from zsync.adapters.decoding import UnreadableInput, decode
+from zsync.core.records import FileResult, InputProblem
+from zsync.parsing import parse_text
 
 # Folders that hold an application's own files, not the user's notes.
 _SKIP_DIRS = {".git", ".obsidian", ".trash", ".logseq", "node_modules", "__pycache__", ".venv"}
@@ -269,7 +269,7 @@ def parse_paths(paths: Iterable[str | Path], workers: int | None = None,
     are not notes, or that `exclude` or a `.zsyncignore` match, are left out and counted
     in `scan` (and logged).
     """
-    from .guard import parse_guarded
+    from zsync.adapters.guard import parse_guarded
 
     scan = scan if scan is not None else Scan()
     inputs = list(iter_input_files(paths, exclude, scan))

@@ -31,8 +31,8 @@ from types import FrameType
 
 from pebble import ProcessPool
 
-from ..core.records import FileResult
-from .files import InputFile, failed, parse_file
+from zsync.adapters.files import InputFile, failed, parse_file
+from zsync.core.records import FileResult
 
 MAX_WORKERS = 4
 MEMORY_BUDGET = 1024 * 1024 * 1024  # for zsync and its workers together

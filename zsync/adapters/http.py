@@ -40,11 +40,9 @@ import habanero
 import httpx2
 import requests
 
-from .. import __version__
-from ..config import Config
-from ..logs import register_secret
-from . import habanero_shim, retry
-from .http_stacks import (
+from zsync import __version__
+from zsync.adapters import habanero_shim, retry
+from zsync.adapters.http_stacks import (
     CURRENT_THROTTLE,
     httpx_client,
     httpx_failure,
@@ -54,8 +52,8 @@ from .http_stacks import (
     scrub,
     scrub_library_logs,
 )
-from .retry import RetryPolicy
-from .throttle import (
+from zsync.adapters.retry import RetryPolicy
+from zsync.adapters.throttle import (
     CROSSREF_POLITE_LIST,
     CROSSREF_POLITE_SINGLE,
     CROSSREF_PUBLIC_LIST,
@@ -65,6 +63,8 @@ from .throttle import (
     NCBI_WITH_KEY,
     Throttle,
 )
+from zsync.config import Config
+from zsync.logs import register_secret
 
 log = logging.getLogger("zsync.http")
 T = TypeVar("T", bound=retry.Response)

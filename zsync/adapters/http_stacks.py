@@ -23,8 +23,8 @@ import requests_cache
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from ..logs import holds_secret, redact, redact_bytes
-from .throttle import Throttle
+from zsync.adapters.throttle import Throttle
+from zsync.logs import holds_secret, redact, redact_bytes
 
 log = logging.getLogger("zsync.http")
 

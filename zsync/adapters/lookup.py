@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from .batching import Progress, tick
-from .cache import RecordCache
-from .outcomes import OFFLINE, NotEnriched, NotFound
+from zsync.adapters.batching import Progress, tick
+from zsync.adapters.cache import RecordCache
+from zsync.adapters.outcomes import OFFLINE, NotEnriched, NotFound
 
 T = TypeVar("T")
 

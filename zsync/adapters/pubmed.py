@@ -24,13 +24,13 @@ from urllib.parse import unquote_plus
 
 import requests
 
-from ..config import Config
-from .batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
-from .cache import RecordCache
-from .http import HttpLayer, ServiceUnavailable
-from .lookup import cached_answers, left_to_fetch, unique_keys
-from .outcomes import NotEnriched, NotFound
-from .pubmed_xml import BadXml, article_ids, error_text, parse_esearch, split_articles
+from zsync.adapters.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
+from zsync.adapters.cache import RecordCache
+from zsync.adapters.http import HttpLayer, ServiceUnavailable
+from zsync.adapters.lookup import cached_answers, left_to_fetch, unique_keys
+from zsync.adapters.outcomes import NotEnriched, NotFound
+from zsync.adapters.pubmed_xml import BadXml, article_ids, error_text, parse_esearch, split_articles
+from zsync.config import Config
 
 log = logging.getLogger("zsync.pubmed")
 

@@ -22,12 +22,20 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from ..config import Config
-from .state_db import Db, StateError, connect
-from .state_journal import Intent, IntentObject, Intents, Run, Runs
-from .state_mirror import Mirror, MirrorCollection, MirrorItem
-from .state_records import Conflict, Conflicts, NotDuplicates, Origin, Origins, Written, WrittenLog
-from .state_schema import StateSchemaError, current_version
+from zsync.adapters.state_db import Db, StateError, connect
+from zsync.adapters.state_journal import Intent, IntentObject, Intents, Run, Runs
+from zsync.adapters.state_mirror import Mirror, MirrorCollection, MirrorItem
+from zsync.adapters.state_records import (
+    Conflict,
+    Conflicts,
+    NotDuplicates,
+    Origin,
+    Origins,
+    Written,
+    WrittenLog,
+)
+from zsync.adapters.state_schema import StateSchemaError, current_version
+from zsync.config import Config
 
 log = logging.getLogger("zsync.state")
 

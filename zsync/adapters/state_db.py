@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .state_schema import migrate, now
+from zsync.adapters.state_schema import migrate, now
 
 
 class StateError(Exception):

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .state_db import Db, dumps, loads
+from zsync.adapters.state_db import Db, dumps, loads
 
 WriteKind = Literal["create", "update"]
 ObjectType = Literal["items", "collections"]

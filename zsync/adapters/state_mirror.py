@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .state_db import Db, dumps, loads
+from zsync.adapters.state_db import Db, dumps, loads
 
 
 @dataclass(frozen=True)

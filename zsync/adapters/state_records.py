@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .state_db import Db, dumps, loads
+from zsync.adapters.state_db import Db, dumps, loads
 
 # Payload members that are bookkeeping, not values zsync wrote.
 _NOT_VALUES = frozenset({"key", "version", "dateAdded", "dateModified"})

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .state_db import Db, loads
-from .state_mirror import MirrorItem
+from zsync.adapters.state_db import Db, loads
+from zsync.adapters.state_mirror import MirrorItem
 
 _REGULAR = ("i.library_id = ? AND i.deleted = 0 AND i.trashed = 0 AND i.parent_key IS NULL"
             " AND i.item_type NOT IN ('note', 'attachment', 'annotation')")

@@ -13,12 +13,12 @@ A run uses it in this order, holding `state.RunLock` throughout:
 
 from __future__ import annotations
 
-from .zotero_client import ZoteroApi, ZoteroSetupError, base_url, make_api
-from .zotero_collections import CollectionError, ensure_collections
-from .zotero_keys import KeyCheck, key_check
-from .zotero_mirror import RefreshStats, fetch_items, refresh_mirror
-from .zotero_settle import ObjectOutcome
-from .zotero_writer import (
+from zsync.adapters.zotero_client import ZoteroApi, ZoteroSetupError, base_url, make_api
+from zsync.adapters.zotero_collections import CollectionError, ensure_collections
+from zsync.adapters.zotero_keys import KeyCheck, key_check
+from zsync.adapters.zotero_mirror import RefreshStats, fetch_items, refresh_mirror
+from zsync.adapters.zotero_settle import ObjectOutcome
+from zsync.adapters.zotero_writer import (
     KEY_ALPHABET,
     LibraryMoved,
     PendingWritesError,

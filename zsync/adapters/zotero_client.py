@@ -24,12 +24,12 @@ import pyzotero
 from pyzotero import zotero
 from pyzotero import zotero_errors as ze
 
-from .. import __version__
-from ..config import Config
-from ..logs import register_secret
-from .http_stacks import mask_httpx
-from .retry import RetryPolicy, run, transient_reason
-from .state import StateStore
+from zsync import __version__
+from zsync.adapters.http_stacks import mask_httpx
+from zsync.adapters.retry import RetryPolicy, run, transient_reason
+from zsync.adapters.state import StateStore
+from zsync.config import Config
+from zsync.logs import register_secret
 
 log = logging.getLogger("zsync.zotero")
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .zotero_writer import PlannedWrite, WriteExecutor
+from zsync.adapters.zotero_writer import PlannedWrite, WriteExecutor
 
 
 class CollectionError(Exception):

@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx2
 
-from ..logs import redact
-from .zotero_client import (
+from zsync.adapters.zotero_client import (
     DESKTOP_OFF,
     DESKTOP_READ_ONLY,
     NO_LOCAL_KEY,
@@ -24,6 +23,7 @@ from .zotero_client import (
     ZoteroApi,
     transport_failure,
 )
+from zsync.logs import redact
 
 DESKTOP_WRITES = "Zotero 10 or newer: reads and, with an approved key, writes"
 DESKTOP_READS = "Zotero 7-9: reads only"

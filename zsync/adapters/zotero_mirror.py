@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .state import StateStore
-from .zotero_client import DESKTOP_OFF, ZoteroApi
+from zsync.adapters.state import StateStore
+from zsync.adapters.zotero_client import DESKTOP_OFF, ZoteroApi
 
 CHUNK = 50
 log = logging.getLogger("zsync.zotero")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .state import Intent, StateStore
-from .zotero_client import ZoteroApi
-from .zotero_mirror import fetch_collection_data, fetch_item_data
-from .zotero_settle import ObjectOutcome, Settled, same_kind, store_results
+from zsync.adapters.state import Intent, StateStore
+from zsync.adapters.zotero_client import ZoteroApi
+from zsync.adapters.zotero_mirror import fetch_collection_data, fetch_item_data
+from zsync.adapters.zotero_settle import ObjectOutcome, Settled, same_kind, store_results
 
 
 def precheck_creates(api: ZoteroApi, store: StateStore, intent: Intent,

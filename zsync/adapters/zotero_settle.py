@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .state import Intent, IntentObject, StateStore
-from .zotero_client import ZoteroApi
-from .zotero_mirror import fetch_collection_data, fetch_item_data
+from zsync.adapters.state import Intent, IntentObject, StateStore
+from zsync.adapters.zotero_client import ZoteroApi
+from zsync.adapters.zotero_mirror import fetch_collection_data, fetch_item_data
 
 Status = Literal["created", "updated", "unchanged", "existed", "needs_replan", "failed"]
 _BOOKKEEPING = frozenset({"key", "version", "dateAdded", "dateModified"})

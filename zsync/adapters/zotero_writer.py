@@ -22,12 +22,12 @@ from typing import Any
 
 from pyzotero import zotero_errors as ze
 
-from .retry import Exhausted
-from .state import Intent, IntentObject, StateStore
-from .state_journal import ObjectType, WriteKind
-from .zotero_client import ZoteroApi
-from .zotero_resume import precheck_creates
-from .zotero_settle import ObjectOutcome, settle
+from zsync.adapters.retry import Exhausted
+from zsync.adapters.state import Intent, IntentObject, StateStore
+from zsync.adapters.state_journal import ObjectType, WriteKind
+from zsync.adapters.zotero_client import ZoteroApi
+from zsync.adapters.zotero_resume import precheck_creates
+from zsync.adapters.zotero_settle import ObjectOutcome, settle
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 BATCH = 50

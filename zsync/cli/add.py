@@ -8,13 +8,10 @@ from typing import Annotated
 
 import typer
 
-from ..add import add
-from ..core.idlist import Wanted, entries
-from ..runtime import enricher
-from ..sync import SyncSetupError
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .errors import zotero_errors
-from .output import (
+from zsync.add import add
+from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.errors import zotero_errors
+from zsync.cli.output import (
     AsJson,
     DetailedExitcode,
     DryRun,
@@ -26,6 +23,9 @@ from .output import (
     emit_report,
     report_target,
 )
+from zsync.core.idlist import Wanted, entries
+from zsync.runtime import enricher
+from zsync.sync import SyncSetupError
 
 
 def _given(identifiers: list[str], from_file: Path | None) -> list[str]:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pyzotero import zotero_errors as ze
 
-from ..adapters.retry import Exhausted
-from ..adapters.state import LockHeld
-from ..adapters.zotero import (
+from zsync.adapters.retry import Exhausted
+from zsync.adapters.state import LockHeld
+from zsync.adapters.zotero import (
     PendingWritesError,
     WriteRejected,
     WriteUnconfirmed,
@@ -22,9 +22,9 @@ from ..adapters.zotero import (
     key_check,
     make_api,
 )
-from ..config import Config
-from ..logs import redact
-from .app import EXIT_PARTIAL, EXIT_USAGE, fail
+from zsync.cli.app import EXIT_PARTIAL, EXIT_USAGE, fail
+from zsync.config import Config
+from zsync.logs import redact
 
 
 def require_paths(paths: Sequence[Path]) -> None:

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from .signature import Sig
+from zsync.core.signature import Sig
 
 RAREST = 3
 RAREST_MAIN = 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .library import LibraryItem, LibraryView, item_identifiers
+from zsync.core.library import LibraryItem, LibraryView, item_identifiers
 
 ID_KINDS = ("doi", "pmid", "pmcid", "isbn", "arxiv")
 

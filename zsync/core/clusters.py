@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .fuzzy import Settings, conflicting
+from zsync.core.fuzzy import Settings, conflicting
 
 
 class Clusters:

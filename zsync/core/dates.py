@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .records import PartialDate
+from zsync.core.records import PartialDate
 
 _MONTHS = {
     # English, Spanish, Portuguese, German, French, Italian, Dutch (first letters suffice)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .records import Record
+from zsync.core.records import Record
 
 EXACT_KINDS = ("doi", "pmid", "pmcid", "arxiv", "isbn")
 _BOOK_TYPES = frozenset({"book"})

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .blocking import candidate_pairs, paused_gc
-from .clusters import Clusters
-from .dedupe import Group, Match
-from .fuzzy import DUPLICATE, Settings, Verdict, judge
-from .library import LibraryItem, LibraryView
-from .records import Record
-from .signature import Sig, sig_of_item, sig_of_record
-from .text import normalize_title
+from zsync.core.blocking import candidate_pairs, paused_gc
+from zsync.core.clusters import Clusters
+from zsync.core.dedupe import Group, Match
+from zsync.core.fuzzy import DUPLICATE, Settings, Verdict, judge
+from zsync.core.library import LibraryItem, LibraryView
+from zsync.core.records import Record
+from zsync.core.signature import Sig, sig_of_item, sig_of_record
+from zsync.core.text import normalize_title
 
 _NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .merge import NOTE, Enriched, FieldSource
-from .records import MeshHeading, Record, UpdateNotice
+from zsync.core.merge import NOTE, Enriched, FieldSource
+from zsync.core.records import MeshHeading, Record, UpdateNotice
 
 SCHEMA_VERSION = 1
 _NOT_ENRICHED = "not enriched: "

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .signature import EXCLUSIVE_KINDS, Sig
+from zsync.core.signature import EXCLUSIVE_KINDS, Sig
 
 DUPLICATE = "duplicate"
 RELATED = "related"

@@ -12,14 +12,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .identifiers import (
+from zsync.core.identifiers import (
     normalize_arxiv,
     normalize_doi,
     normalize_isbn,
     normalize_pmcid,
     normalize_pmid,
 )
-from .records import Identifiers, InputProblem, Origin, Record
+from zsync.core.records import Identifiers, InputProblem, Origin, Record
 
 ORIGIN = "zsync add"  # the name under which an added item remembers what `add` gave it
 _COMMENT = re.compile(r"\s+#.*$|^#.*$")

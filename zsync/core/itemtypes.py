@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .records import EDITOR, Record
+from zsync.core.records import EDITOR, Record
 
 # Type words from notes, BibTeX, RIS, CSL, MEDLINE, catalogues (lower case) -> Zotero type.
 _LABELS = {

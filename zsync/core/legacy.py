@@ -10,10 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import PurePath
 
-from .memory import Contribution, Memory, contributor_hash, note_hash, tag_hash, value_hash
-from .notehtml import note_source
-from .plantypes import Written
-from .threeway import FROZEN, empty
+from zsync.core.memory import (
+    Contribution,
+    Memory,
+    contributor_hash,
+    note_hash,
+    tag_hash,
+    value_hash,
+)
+from zsync.core.notehtml import note_source
+from zsync.core.plantypes import Written
+from zsync.core.threeway import FROZEN, empty
 
 # Stands for "the work's first note" where an old record does not name the note's file.
 LEAD = "ffffff"

@@ -17,12 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .blocking import BlockIndex, paused_gc, word_frequencies
-from .duplicates import date_added, record_identity, work_items
-from .fuzzy import DUPLICATE, RELATED, Settings, Verdict, judge
-from .library import LibraryItem, LibraryView
-from .records import Record
-from .signature import Sig, sig_of_item, sig_of_record
+from zsync.core.blocking import BlockIndex, paused_gc, word_frequencies
+from zsync.core.duplicates import date_added, record_identity, work_items
+from zsync.core.fuzzy import DUPLICATE, RELATED, Settings, Verdict, judge
+from zsync.core.library import LibraryItem, LibraryView
+from zsync.core.records import Record
+from zsync.core.signature import Sig, sig_of_item, sig_of_record
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import identifiers as ids
-from .memory import Memory, decode
+from zsync.core import identifiers as ids
+from zsync.core.memory import Memory, decode
 
 _EXTRA_LINE = re.compile(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
 _NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})

@@ -12,8 +12,8 @@ from typing import Any
 
 import nh3
 
-from .notehtml import ATTRIBUTES as _NOTE_ATTRIBUTES
-from .notehtml import TAGS as _NOTE_TAGS
+from zsync.core.notehtml import ATTRIBUTES as _NOTE_ATTRIBUTES
+from zsync.core.notehtml import TAGS as _NOTE_TAGS
 
 TAG_CHARS = 255
 CREATOR_CHARS = 255

@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .records import Identifiers, Record
-from .text import plain
+from zsync.core.records import Identifiers, Record
+from zsync.core.text import plain
 
 NOTE = "note"
 BIBLIOGRAPHIC = ("crossref", "pubmed", "datacite", NOTE)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .library import LibraryItem, LibraryView
+from zsync.core.library import LibraryItem, LibraryView
 
 REPLACES = "dc:replaces"
 _NOT_FIELDS = frozenset({

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .library import LibraryView
-from .mergeplan import REPLACES, MergePlan
+from zsync.core.library import LibraryView
+from zsync.core.mergeplan import REPLACES, MergePlan
 
 MASTER, MOVE, RELATION, TRASH = "master", "move", "relation", "trash"
 STEPS = (MASTER, MOVE, RELATION, TRASH)

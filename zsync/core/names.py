@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .records import AUTHOR, Creator
-from .text import WIKILINK
+from zsync.core.records import AUTHOR, Creator
+from zsync.core.text import WIKILINK
 
 PARTICLES = frozenset(
     [

@@ -8,7 +8,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-from .memory import note_text
+from zsync.core.memory import note_text
 
 # What Zotero's note editor keeps; everything else (scripts, styles, event handlers) goes.
 TAGS = {

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .citekeys import key_clashes, same_key_item
-from .library import LibraryItem
-from .memory import (
+from zsync.core.citekeys import key_clashes, same_key_item
+from zsync.core.library import LibraryItem
+from zsync.core.memory import (
     Contribution,
     Memory,
     contributor_hash,
@@ -26,10 +26,10 @@ from .memory import (
     tag_hash,
     value_hash,
 )
-from .plan_gone import plan_gone
-from .plan_item import plan_update, work_hash
-from .plan_notes import notice_slugs
-from .plantypes import (
+from zsync.core.plan_gone import plan_gone
+from zsync.core.plan_item import plan_update, work_hash
+from zsync.core.plan_notes import notice_slugs
+from zsync.core.plantypes import (
     Action,
     CollectionCreate,
     Contributor,
@@ -40,7 +40,7 @@ from .plantypes import (
     WorkPlan,
     Written,
 )
-from .threeway import FROZEN, empty
+from zsync.core.threeway import FROZEN, empty
 
 __all__ = [
     "Action",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .plantypes import Action, CollectionCreate, Plan, PlanInputs, WorkPlan
+from zsync.core.plantypes import Action, CollectionCreate, Plan, PlanInputs, WorkPlan
 
 
 def collection_parts(path: str) -> tuple[str, ...]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .memory import Memory, contributor_hash, join_extra, split_extra, tag_hash
-from .plan_notes import NotePlan, prune_note
-from .plantypes import Action, PlanInputs, WorkPlan
-from .records import Origin
+from zsync.core.memory import Memory, contributor_hash, join_extra, split_extra, tag_hash
+from zsync.core.plan_notes import NotePlan, prune_note
+from zsync.core.plantypes import Action, PlanInputs, WorkPlan
+from zsync.core.records import Origin
 
 
 def gone_remark(names: Iterable[str]) -> str:

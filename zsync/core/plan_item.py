@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import retraction
-from .legacy import LEAD
-from .library import LibraryItem
-from .memory import (
+from zsync.core import retraction
+from zsync.core.legacy import LEAD
+from zsync.core.library import LibraryItem
+from zsync.core.memory import (
     Contribution,
     Memory,
     contributor_hash,
@@ -20,10 +20,10 @@ from .memory import (
     tag_hash,
     value_hash,
 )
-from .plan_gone import gone_remark
-from .plan_notes import NotePlan, notice_slugs, plan_notes
-from .plantypes import Action, NoteChange, PlanInputs, Work, WorkPlan
-from .threeway import Conflict, FieldChange, merge_fields, merge_tags, remembered_fields
+from zsync.core.plan_gone import gone_remark
+from zsync.core.plan_notes import NotePlan, notice_slugs, plan_notes
+from zsync.core.plantypes import Action, NoteChange, PlanInputs, Work, WorkPlan
+from zsync.core.threeway import Conflict, FieldChange, merge_fields, merge_tags, remembered_fields
 
 
 def work_hash(work: Work) -> str:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from . import retraction
-from .legacy import LEAD
-from .library import LibraryItem
-from .memory import Memory, contributor_hash, note_hash, note_text
-from .notehtml import note_source
-from .plantypes import NoteChange, PlanInputs, Work
+from zsync.core import retraction
+from zsync.core.legacy import LEAD
+from zsync.core.library import LibraryItem
+from zsync.core.memory import Memory, contributor_hash, note_hash, note_text
+from zsync.core.notehtml import note_source
+from zsync.core.plantypes import NoteChange, PlanInputs, Work
 
 
 @dataclass

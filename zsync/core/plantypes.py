@@ -8,10 +8,10 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
-from .library import LibraryItem, LibraryView
-from .memory import Memory
-from .records import Origin
-from .threeway import Conflict, FieldChange
+from zsync.core.library import LibraryItem, LibraryView
+from zsync.core.memory import Memory
+from zsync.core.records import Origin
+from zsync.core.threeway import Conflict, FieldChange
 
 
 class Action(StrEnum):

@@ -22,16 +22,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..mapping.schema import ZoteroSchema
-from ..mapping.zotero import record_to_item
-from . import retraction
-from .dates import parse_date
-from .library import LibraryItem, extra_fields, item_identifiers
-from .merge import Enriched, comparable
-from .pages import expand_page_range
-from .plan import Work, Written
-from .records import Origin
-from .threeway import empty
+from zsync.core import retraction
+from zsync.core.dates import parse_date
+from zsync.core.library import LibraryItem, extra_fields, item_identifiers
+from zsync.core.merge import Enriched, comparable
+from zsync.core.pages import expand_page_range
+from zsync.core.plan import Work, Written
+from zsync.core.records import Origin
+from zsync.core.threeway import empty
+from zsync.mapping.schema import ZoteroSchema
+from zsync.mapping.zotero import record_to_item
 
 # Base fields refresh fills, in the order a report lists them.
 FIELDS = ("title", "date", "publicationTitle", "volume", "issue", "pages", "abstractNote",

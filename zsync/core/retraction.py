@@ -14,8 +14,8 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from .library import LibraryView
-from .records import UpdateNotice
+from zsync.core.library import LibraryView
+from zsync.core.records import UpdateNotice
 
 MARKER = "zsync-notice"
 FOOTER = "zsync retraction watch:"

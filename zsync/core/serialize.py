@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import FileResult, InputProblem, Record
+from zsync.core.records import FileResult, InputProblem, Record
 
 SCHEMA_VERSION = 1
 

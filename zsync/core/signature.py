@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from . import identifiers as idn
-from .library import item_identifiers
-from .records import EDITOR, SERIES_EDITOR, TRANSLATOR, Creator, Record
-from .text import _NON_WORD, _RETRACTED, fold, normalize_name, normalize_title
+from zsync.core import identifiers as idn
+from zsync.core.library import item_identifiers
+from zsync.core.records import EDITOR, SERIES_EDITOR, TRANSLATOR, Creator, Record
+from zsync.core.text import _NON_WORD, _RETRACTED, fold, normalize_name, normalize_title
 
 EXCLUSIVE_KINDS = ("doi", "pre", "pmid", "pmcid", "isbn")
 _BOOK_TYPES = frozenset({"book"})

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .memory import Memory, clean, tag_hash, value_hash
+from zsync.core.memory import Memory, clean, tag_hash, value_hash
 
 # Fields zsync never changes on an existing item: identity and bookkeeping.
 FROZEN = frozenset(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .records import Record
-from .text import normalize_name, normalize_title
+from zsync.core.records import Record
+from zsync.core.text import normalize_name, normalize_title
 
 # Set on real cases (tests/core/test_titlematch.py): subtitles dropped or added, British
 # versus American spelling and PubMed's trailing period stay above; different works that

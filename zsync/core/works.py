@@ -11,19 +11,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from ..mapping.schema import ZoteroSchema
-from ..mapping.zotero import record_to_item
-from .dedupe import Group
-from .duplicates import find_duplicates, record_identity, work_key
-from .fuzzy import Settings
-from .limits import fit_item, fit_note, fit_tag_name, note_shortened
-from .memory import clean
-from .merge import Enriched
-from .notehtml import render_note
-from .plan import Contributor, Work
-from .records import Origin, Record
-from .retraction import note_html as notice_note
-from .retraction import tags_for as notice_tags
+from zsync.core.dedupe import Group
+from zsync.core.duplicates import find_duplicates, record_identity, work_key
+from zsync.core.fuzzy import Settings
+from zsync.core.limits import fit_item, fit_note, fit_tag_name, note_shortened
+from zsync.core.memory import clean
+from zsync.core.merge import Enriched
+from zsync.core.notehtml import render_note
+from zsync.core.plan import Contributor, Work
+from zsync.core.records import Origin, Record
+from zsync.core.retraction import note_html as notice_note
+from zsync.core.retraction import tags_for as notice_tags
+from zsync.mapping.schema import ZoteroSchema
+from zsync.mapping.zotero import record_to_item
 
 # Record fields and the Zotero field each lands in, for showing where a value came from.
 _ZOTERO_FIELD = {

@@ -13,12 +13,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ..core.identifiers import normalize_citekey
-from ..core.records import Origin, Record
-from .base import ParseFailure
-from .bibtex_blocks import SPECIAL, Block, split_blocks
-from .bibtex_fields import entry_to_record
-from .bibtex_reader import read_block
+from zsync.core.identifiers import normalize_citekey
+from zsync.core.records import Origin, Record
+from zsync.parsing.base import ParseFailure
+from zsync.parsing.bibtex_blocks import SPECIAL, Block, split_blocks
+from zsync.parsing.bibtex_fields import entry_to_record
+from zsync.parsing.bibtex_reader import read_block
 
 FORMAT = "bibtex"
 

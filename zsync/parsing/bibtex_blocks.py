@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .exportkit import LineIndex
+from zsync.parsing.exportkit import LineIndex
 
 # A block starts with `@type{` or `@type(` anywhere outside other blocks (as in BibTeX) ...
 _START = re.compile(r"(?<![\w@])@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])")

@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from ..core.dates import parse_date
-from ..core.records import (
+from zsync.core.dates import parse_date
+from zsync.core.records import (
     AUTHOR,
     BOOK_AUTHOR,
     EDITOR,
@@ -23,9 +23,9 @@ from ..core.records import (
     PartialDate,
     Record,
 )
-from ..mapping.dates import month_number
-from .bibtex_names import parse_bibtex_names
-from .exportkit import (
+from zsync.mapping.dates import month_number
+from zsync.parsing.bibtex_names import parse_bibtex_names
+from zsync.parsing.exportkit import (
     IdCollector,
     clean,
     date_from_parts,
@@ -34,7 +34,7 @@ from .exportkit import (
     split_keywords,
     unique,
 )
-from .latex import latex_to_text, latex_verbatim
+from zsync.parsing.latex import latex_to_text, latex_verbatim
 
 TYPES = {
     "article": "journalArticle",

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from bibtexparser.customization import InvalidName, splitname
 
-from ..core.names import looks_like_organisation, parse_name
-from ..core.records import Creator
-from .latex import is_braced_whole, latex_to_text
+from zsync.core.names import looks_like_organisation, parse_name
+from zsync.core.records import Creator
+from zsync.parsing.latex import is_braced_whole, latex_to_text
 
 _SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr|I{1,3}|IV|V)\.?", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)

@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..core import identifiers as ids
-from ..core.dates import parse_date
-from ..core.names import parse_names
-from ..core.records import AUTHOR, EDITOR, Creator, Identifiers, Origin, Record
-from ..core.text import WIKILINK
+from zsync.core import identifiers as ids
+from zsync.core.dates import parse_date
+from zsync.core.names import parse_names
+from zsync.core.records import AUTHOR, EDITOR, Creator, Identifiers, Origin, Record
+from zsync.core.text import WIKILINK
 
 KEYS = (
     "title", "authors", "editors", "container", "date", "doi", "pmid", "pmcid", "isbn",

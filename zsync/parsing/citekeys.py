@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from ..core.identifiers import normalize_citekey
+from zsync.core.identifiers import normalize_citekey
 
 _ZOTERO_ITEM_KEY = re.compile(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
 _HEADING_KEY = re.compile(r"^@([^\s\]\[{}(),;]+)")

@@ -14,11 +14,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.dates import parse_date
-from ..core.identifiers import normalize_citekey
-from ..core.names import looks_like_organisation, parse_name
-from ..core.records import Creator, Origin, PartialDate, Record
-from .exportkit import (
+from zsync.core.dates import parse_date
+from zsync.core.identifiers import normalize_citekey
+from zsync.core.names import looks_like_organisation, parse_name
+from zsync.core.records import Creator, Origin, PartialDate, Record
+from zsync.parsing.exportkit import (
     IdCollector,
     clean,
     date_from_parts,

@@ -13,11 +13,11 @@ import json
 import re
 from typing import Any
 
-from ..core.records import Origin, Record
-from .base import ParseFailure
-from .csl_items import TYPES, csl_to_record
-from .exportkit import LineIndex
-from .zotero_items import zotero_to_record
+from zsync.core.records import Origin, Record
+from zsync.parsing.base import ParseFailure
+from zsync.parsing.csl_items import TYPES, csl_to_record
+from zsync.parsing.exportkit import LineIndex
+from zsync.parsing.zotero_items import zotero_to_record
 
 FORMAT = "csl-json"
 

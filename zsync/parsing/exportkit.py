@@ -12,10 +12,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..core import identifiers as ids
-from ..core.dates import parse_date
-from ..core.records import Identifiers, PartialDate
-from ..core.text import SPACES
+from zsync.core import identifiers as ids
+from zsync.core.dates import parse_date
+from zsync.core.records import Identifiers, PartialDate
+from zsync.core.text import SPACES
 
 _ISSN = re.compile(r"(?<![\dA-Za-z-])(\d{4})\s?[-\u2010-\u2013]?\s?(\d{3}[\dXx])(?![\dA-Za-z-])")
 _DASHES = re.compile(r"\s*(?:--+|[\u2010-\u2015\u2212])\s*")

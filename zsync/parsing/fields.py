@@ -12,16 +12,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from ..core import identifiers as ids
-from ..core.itemtypes import from_label
-from ..core.names import parse_name, parse_names
-from ..core.records import AUTHOR, EDITOR, Creator, Origin, Record
-from .builder import RecordBuilder, unwrap_wikilinks
-from .citekeys import note_citekey
-from .idscan import ID_KINDS, ids_in
-from .labels import ALIAS, CITATION, CITEKEY
-from .reference import Reference, read_alias, read_reference
-from .tags import split_tag_value, unique_tags
+from zsync.core import identifiers as ids
+from zsync.core.itemtypes import from_label
+from zsync.core.names import parse_name, parse_names
+from zsync.core.records import AUTHOR, EDITOR, Creator, Origin, Record
+from zsync.parsing.builder import RecordBuilder, unwrap_wikilinks
+from zsync.parsing.citekeys import note_citekey
+from zsync.parsing.idscan import ID_KINDS, ids_in
+from zsync.parsing.labels import ALIAS, CITATION, CITEKEY
+from zsync.parsing.reference import Reference, read_alias, read_reference
+from zsync.parsing.tags import split_tag_value, unique_tags
 
 
 @dataclass(slots=True)

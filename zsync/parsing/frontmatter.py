@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
-from . import simpleyaml
-from .base import ParseFailure
-from .fields import Field
-from .labels import lookup, normalise
+from zsync.parsing import simpleyaml
+from zsync.parsing.base import ParseFailure
+from zsync.parsing.fields import Field
+from zsync.parsing.labels import lookup, normalise
 
 try:
     _BaseLoader: Any = yaml.CBaseLoader

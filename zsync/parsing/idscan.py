@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..core import identifiers as ids
+from zsync.core import identifiers as ids
 
 ID_KINDS = ("doi", "pmid", "pmcid", "arxiv")
 

@@ -9,11 +9,11 @@ work gives a record that is not usable (reported by the registry).
 
 from __future__ import annotations
 
-from ..core.records import Record
-from . import frontmatter
-from .fields import assemble, plain_newlines
-from .mdrecords import FORMAT, record_parts
-from .mdscan import scan
+from zsync.core.records import Record
+from zsync.parsing import frontmatter
+from zsync.parsing.fields import assemble, plain_newlines
+from zsync.parsing.mdrecords import FORMAT, record_parts
+from zsync.parsing.mdscan import scan
 
 __all__ = ["FORMAT", "parse", "sniff"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .labels import lookup, normalise
+from zsync.parsing.labels import lookup, normalise
 
 _BOLD = re.compile(
     r"^(\*\*|__)(?P<label>[^*_\n]{1,60}?)\s*(?P<c1>::?)?\s*\1\s*(?P<c2>::?)?\s*(?P<value>.*)$"

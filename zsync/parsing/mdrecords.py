@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..core import identifiers as ids
-from ..core.dates import parse_date
-from ..core.records import Origin
-from .fields import Field, RecordParts
-from .idscan import has_identifier, scan_lines
-from .labels import points_elsewhere
-from .mdscan import BLANK, CONT, FIELD, HEADING, LABELLED, RULE, TEXT, Heading, MdDoc
-from .sections import OTHER, is_section_name, title_from_heading
-from .tags import find_hashtags
+from zsync.core import identifiers as ids
+from zsync.core.dates import parse_date
+from zsync.core.records import Origin
+from zsync.parsing.fields import Field, RecordParts
+from zsync.parsing.idscan import has_identifier, scan_lines
+from zsync.parsing.labels import points_elsewhere
+from zsync.parsing.mdscan import BLANK, CONT, FIELD, HEADING, LABELLED, RULE, TEXT, Heading, MdDoc
+from zsync.parsing.sections import OTHER, is_section_name, title_from_heading
+from zsync.parsing.tags import find_hashtags
 
 FORMAT = "markdown"
 _DEFINING = frozenset(

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .fields import Field, is_placeholder
-from .frontmatter import FrontMatter
-from .labels import is_singular_author, lookup
-from .mdfields import BLOCK_KEYS, LineField, clean_value, format_abstract, match_line
-from .sections import ABSTRACT, COMMENTARY, METADATA, classify
+from zsync.parsing.fields import Field, is_placeholder
+from zsync.parsing.frontmatter import FrontMatter
+from zsync.parsing.labels import is_singular_author, lookup
+from zsync.parsing.mdfields import BLOCK_KEYS, LineField, clean_value, format_abstract, match_line
+from zsync.parsing.sections import ABSTRACT, COMMENTARY, METADATA, classify
 
 BLANK, TEXT, HEADING, RULE, CODE, FIELD, CONT, LABELLED, FRONT, MARK = range(10)
 

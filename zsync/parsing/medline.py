@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core.records import Origin, Record
-from .base import ParseFailure
-from .medline_fields import tags_to_record
+from zsync.core.records import Origin, Record
+from zsync.parsing.base import ParseFailure
+from zsync.parsing.medline_fields import tags_to_record
 
 FORMAT = "medline"
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..core.names import parse_name
-from ..core.pages import expand_page_range
-from ..core.records import AUTHOR, EDITOR, Creator, MeshHeading, Origin, PartialDate, Record
-from ..mapping.dates import pubmed_date
-from ..mapping.notices import pubmed_notices
-from ..mapping.pubmed_parts import journal_title, language, strip_final_period
-from ..mapping.text import capitalize_name, dot_initials
-from .exportkit import IdCollector, clean, serial_numbers, unique
+from zsync.core.names import parse_name
+from zsync.core.pages import expand_page_range
+from zsync.core.records import AUTHOR, EDITOR, Creator, MeshHeading, Origin, PartialDate, Record
+from zsync.mapping.dates import pubmed_date
+from zsync.mapping.notices import pubmed_notices
+from zsync.mapping.pubmed_parts import journal_title, language, strip_final_period
+from zsync.mapping.text import capitalize_name, dot_initials
+from zsync.parsing.exportkit import IdCollector, clean, serial_numbers, unique
 
 Pairs = Sequence[tuple[str, str]]
 

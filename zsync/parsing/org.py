@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ..core.records import Origin, Record
-from .fields import Field, RecordParts, assemble, plain_newlines
-from .idscan import has_identifier, ids_in, scan_lines
-from .labels import CITEKEY, lookup, points_elsewhere
-from .mdfields import clean_value, format_abstract, match_line
-from .orgdoc import (
+from zsync.core.records import Origin, Record
+from zsync.parsing.fields import Field, RecordParts, assemble, plain_newlines
+from zsync.parsing.idscan import has_identifier, ids_in, scan_lines
+from zsync.parsing.labels import CITEKEY, lookup, points_elsewhere
+from zsync.parsing.mdfields import clean_value, format_abstract, match_line
+from zsync.parsing.orgdoc import (
     OrgDoc,
     OrgNode,
     filetags,
@@ -26,7 +26,13 @@ from .orgdoc import (
     read,
     value_text,
 )
-from .sections import ABSTRACT, COMMENTARY, classify, is_section_name, title_from_heading
+from zsync.parsing.sections import (
+    ABSTRACT,
+    COMMENTARY,
+    classify,
+    is_section_name,
+    title_from_heading,
+)
 
 FORMAT = "org"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..core.records import Record
-from .base import ParseFailure
+from zsync.core.records import Record
+from zsync.parsing.base import ParseFailure
 
 FORMAT = "pubmed-xml"
 
@@ -39,7 +39,7 @@ def sniff(text: str) -> bool:
 def parse(text: str, path: str) -> list[Record]:
     """Every article and book article in the file, in document order."""
     try:
-        from ..mapping.pubmed import parse_pubmed_xml
+        from zsync.mapping.pubmed import parse_pubmed_xml
     except ImportError as exc:  # the mapping module is missing from this installation
         raise ParseFailure(f"PubMed XML cannot be read here: {exc}", None) from exc
     try:

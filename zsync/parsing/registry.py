@@ -12,9 +12,9 @@ from functools import cache
 from importlib import import_module
 from types import ModuleType
 
-from ..core.itemtypes import with_item_type
-from ..core.records import FileResult, InputProblem, Record
-from .base import ParseFailure
+from zsync.core.itemtypes import with_item_type
+from zsync.core.records import FileResult, InputProblem, Record
+from zsync.parsing.base import ParseFailure
 
 _ORDER = (
     "pubmed_xml",

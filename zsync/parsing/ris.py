@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import rispy
 
-from ..core.records import Origin, Record
-from .base import ParseFailure
-from .ris_fields import tags_to_record
+from zsync.core.records import Origin, Record
+from zsync.parsing.base import ParseFailure
+from zsync.parsing.ris_fields import tags_to_record
 
 FORMAT = "ris"
 

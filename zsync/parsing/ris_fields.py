@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from ..core.dates import parse_date
-from ..core.names import looks_like_organisation, parse_name
-from ..core.records import Creator, Origin, PartialDate, Record
-from .exportkit import (
+from zsync.core.dates import parse_date
+from zsync.core.names import looks_like_organisation, parse_name
+from zsync.core.records import Creator, Origin, PartialDate, Record
+from zsync.parsing.exportkit import (
     IdCollector,
     clean,
     date_from_parts,
@@ -26,7 +26,7 @@ from .exportkit import (
     serial_numbers,
     unique,
 )
-from .ris_tables import CONTAINER_T2, SERIES_T2, TYPES, creator_role
+from zsync.parsing.ris_tables import CONTAINER_T2, SERIES_T2, TYPES, creator_role
 
 _INITIAL = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
 # RIS dates: `YYYY/MM/DD/other`, every part after the year optional (`2020///`).

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..core.text import SPACES
-from .builder import unwrap_wikilinks
-from .labels import lookup, normalise
+from zsync.core.text import SPACES
+from zsync.parsing.builder import unwrap_wikilinks
+from zsync.parsing.labels import lookup, normalise
 
 OTHER, COMMENTARY, METADATA, ABSTRACT = range(4)
 

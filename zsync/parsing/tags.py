@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..core.text import WIKILINK
+from zsync.core.text import WIKILINK
 
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S*", re.IGNORECASE)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
-from ..core.records import Origin, Record
-from .builder import RecordBuilder
-from .vufind_display import display_harvest, read_display
-from .vufind_fields import KNOWN_FIELDS
-from .vufind_harvest import Harvest, merge, unique_creators
-from .vufind_labels import FIELD_LABELS, VUFIND_SPECIFIC, is_boilerplate, is_loading
-from .vufind_marc import marc_harvest, marc_tag
-from .vufind_solr import solr_harvest
-from .vufind_split import Chunk, split_records
-from .vufind_values import words
+from zsync.core.records import Origin, Record
+from zsync.parsing.builder import RecordBuilder
+from zsync.parsing.vufind_display import display_harvest, read_display
+from zsync.parsing.vufind_fields import KNOWN_FIELDS
+from zsync.parsing.vufind_harvest import Harvest, merge, unique_creators
+from zsync.parsing.vufind_labels import FIELD_LABELS, VUFIND_SPECIFIC, is_boilerplate, is_loading
+from zsync.parsing.vufind_marc import marc_harvest, marc_tag
+from zsync.parsing.vufind_solr import solr_harvest
+from zsync.parsing.vufind_split import Chunk, split_records
+from zsync.parsing.vufind_values import words
 
 FORMAT = "vufind"
 

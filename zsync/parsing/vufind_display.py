@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core.records import AUTHOR, Creator
-from .vufind_harvest import Harvest, name_list, organisation
-from .vufind_labels import (
+from zsync.core.records import AUTHOR, Creator
+from zsync.parsing.vufind_harvest import Harvest, name_list, organisation
+from zsync.parsing.vufind_labels import (
     FIELD_LABELS,
     field_kind,
     is_boilerplate,
@@ -21,7 +21,7 @@ from .vufind_labels import (
     is_loading,
     normalise_label,
 )
-from .vufind_values import (
+from zsync.parsing.vufind_values import (
     clean_title,
     item_type_from_formats,
     language_name,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core.names import looks_like_organisation, parse_name, split_names
-from ..core.records import AUTHOR, Creator
-from .vufind_values import strip_name_punctuation, strip_role
+from zsync.core.names import looks_like_organisation, parse_name, split_names
+from zsync.core.records import AUTHOR, Creator
+from zsync.parsing.vufind_values import strip_name_punctuation, strip_role
 
 # Keys whose values from every source are kept (in priority order), not only the first's.
 _UNION_KEYS = frozenset({"doi", "pmid", "pmcid", "isbn", "issn", "url"})

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core import identifiers as ids
-from ..core.records import AUTHOR
-from .builder import strip_final_period
-from .vufind_harvest import Harvest, organisation, person
-from .vufind_values import clean_title, language_name, role_of, split_citation
+from zsync.core import identifiers as ids
+from zsync.core.records import AUTHOR
+from zsync.parsing.builder import strip_final_period
+from zsync.parsing.vufind_harvest import Harvest, organisation, person
+from zsync.parsing.vufind_values import clean_title, language_name, role_of, split_citation
 
 _LINE = re.compile(r"^(LEADER|LDR|\d{3})(?:\s+(.*))?$")
 _DATA = re.compile(r"^[0-9 _#\\]{0,6}(?:[|‡]\s?[a-z0-9]|\$[a-z0-9]\s)")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..core.records import AUTHOR, CONTRIBUTOR, Creator
-from .vufind_harvest import Harvest, organisation, person, unique_creators
-from .vufind_spelling import container_from_spelling
-from .vufind_values import (
+from zsync.core.records import AUTHOR, CONTRIBUTOR, Creator
+from zsync.parsing.vufind_harvest import Harvest, organisation, person, unique_creators
+from zsync.parsing.vufind_spelling import container_from_spelling
+from zsync.parsing.vufind_values import (
     clean_title,
     item_type_from_formats,
     language_name,

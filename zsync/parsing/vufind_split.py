@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vufind_fields import (
+from zsync.parsing.vufind_fields import (
     is_dump_start,
     is_record_restart,
     split_field_line,
     starts_field,
 )
-from .vufind_labels import is_boilerplate, is_loading
-from .vufind_marc import marc_tag
+from zsync.parsing.vufind_labels import is_boilerplate, is_loading
+from zsync.parsing.vufind_marc import marc_tag
 
 _LOOKAHEAD = 40
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.records import AUTHOR, CONTRIBUTOR, EDITOR, TRANSLATOR
-from ..core.text import SPACES
+from zsync.core.records import AUTHOR, CONTRIBUTOR, EDITOR, TRANSLATOR
+from zsync.core.text import SPACES
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.dates import parse_date
-from ..core.records import Creator, Origin, Record
-from .exportkit import IdCollector, clean, normalize_pages, serial_numbers, unique
+from zsync.core.dates import parse_date
+from zsync.core.records import Creator, Origin, Record
+from zsync.parsing.exportkit import IdCollector, clean, normalize_pages, serial_numbers, unique
 
 _CONTAINERS = (
     "publicationTitle",

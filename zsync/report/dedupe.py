@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from ..logs import printable
+from zsync.logs import printable
 
 Line = tuple[str, str]  # (style, text): head, item, master, match, write, payload, ...
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.plan import Action, Plan, WorkPlan
-from ..core.records import InputProblem, Origin
+from zsync.core.plan import Action, Plan, WorkPlan
+from zsync.core.records import InputProblem, Origin
 
 SCHEMA = "zsync.report/1"
 
