@@ -37,9 +37,9 @@ from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zsync.adapters.decoding import UnreadableInput, decode
-from zsync.adapters.guard import load_parsers
-from zsync.parsing import registry
+from zsync.inputs import registry
+from zsync.inputs.decoding import UnreadableInput, decode
+from zsync.inputs.guard import load_parsers
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from zsync.adapters.cache import RecordCache
-from zsync.adapters.crossref import CrossrefClient
-from zsync.adapters.http import HttpLayer
-from zsync.adapters.pubmed import PubMedClient
-from zsync.config import Config
-from zsync.enrich import Enricher
+from zsync.config.settings import Config
+from zsync.enrich.enricher import Enricher
+from zsync.sources.cache import RecordCache
+from zsync.sources.crossref.client import CrossrefClient
+from zsync.sources.http import HttpLayer
+from zsync.sources.pubmed.client import PubMedClient
 
 
 @contextmanager

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from zsync.core import retraction
-from zsync.core.library import LibraryCollection, LibraryItem, LibraryView
-from zsync.core.memory import decode
-from zsync.core.merge import SourceRecord, merge
-from zsync.core.plan import Action, PlanInputs, Work, Written, plan
-from zsync.core.records import Identifiers, MeshHeading, Origin, Record, UpdateNotice
-from zsync.core.refresh_work import equivalent, refresh_tags, refresh_work
-from zsync.mapping.from_zotero import item_to_record
-from zsync.mapping.schema import ZoteroSchema
-from zsync.mapping.zotero import record_to_item
+from zsync.enrich.merge import SourceRecord, merge
+from zsync.model.records import Identifiers, MeshHeading, Origin, Record, UpdateNotice
+from zsync.refresh.work import equivalent, refresh_tags, refresh_work
+from zsync.sync import retraction
+from zsync.sync.plan import Action, PlanInputs, Work, Written, plan
+from zsync.zotero.from_item import item_to_record
+from zsync.zotero.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.zotero.memory import decode
+from zsync.zotero.schema import ZoteroSchema
+from zsync.zotero.to_item import record_to_item
 
 SCHEMA = ZoteroSchema.load_default()
 RETRACTION = UpdateNotice("retraction", doi="10.5555/x.ret", date="2021-03-04",

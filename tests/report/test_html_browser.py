@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.report.test_render import INFO, ORIGIN, PLAN
-from zsync.core.plan import Action, Plan, WorkPlan
 from zsync.report.model import RunInfo, build_report
 from zsync.report.render import to_html
+from zsync.sync.plan import Action, Plan, WorkPlan
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from zsync.add import add
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
 from zsync.cli.errors import zotero_errors
 from zsync.cli.output import (
@@ -23,9 +22,10 @@ from zsync.cli.output import (
     emit_report,
     report_target,
 )
-from zsync.core.idlist import Wanted, entries
+from zsync.inputs.idlist import Wanted, entries
 from zsync.runtime import enricher
-from zsync.sync import SyncSetupError
+from zsync.sync.add import add
+from zsync.sync.run import SyncSetupError
 
 
 def _given(identifiers: list[str], from_file: Path | None) -> list[str]:

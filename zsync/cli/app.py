@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from zsync import __version__, logs
-from zsync.config import Config, ConfigError, load, migrate_state, plain_http_risks
+from zsync.config.settings import Config, ConfigError, load, migrate_state, plain_http_risks
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
@@ -116,7 +116,7 @@ class Globals:
         logs.register_secret(config["zotero.api_key"].reveal())
         logs.register_secret(config["pubmed.api_key"].reveal())
         logs.register_secret(config["zotero.local_api_key"].reveal())
-        log = logging.getLogger("zsync.config")
+        log = logging.getLogger("zsync.config.settings")
         for risk in plain_http_risks(config):
             log.warning("%s", risk)
         try:

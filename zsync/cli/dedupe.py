@@ -16,13 +16,13 @@ from zsync.cli.errors import require_paths, zotero_errors
 from zsync.cli.inputs import Exclude, exclude_setting
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo, echo_json, print_summary, stderr, stdout, warn
-from zsync.dedupe_pairs import (
+from zsync.dedupe.pairs import (
     DedupeSetupError,
     add_not_duplicate,
     forget_not_duplicate,
     list_not_duplicates,
 )
-from zsync.dedupe_service import DedupeResult, dedupe_input, dedupe_library
+from zsync.dedupe.service import DedupeResult, dedupe_input, dedupe_library
 from zsync.logs import json_lines, printable_json
 from zsync.report.dedupe import lines, to_markdown
 from zsync.runtime import enricher

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from zsync.adapters.files import parse_paths
 from zsync.cli import cache as _cache  # noqa: F401  (registers `zsync cache`)
 from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from zsync.cli.enrich_view import print_enriched, progress_for
@@ -16,8 +15,9 @@ from zsync.cli.errors import require_paths
 from zsync.cli.inputs import Exclude, exclude_setting
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo_json, print_problems, print_warnings, stderr
-from zsync.core.enriched_json import enriched_to_json, has_temporary_problem
-from zsync.core.serialize import problem_to_json
+from zsync.enrich.jsonform import enriched_to_json, has_temporary_problem
+from zsync.inputs.files import parse_paths
+from zsync.model.serialize import problem_to_json
 from zsync.runtime import enricher
 
 

@@ -18,10 +18,10 @@ from rich.progress import (
 )
 
 from zsync.cli.render import _creators, _identifiers, stdout
-from zsync.core.enriched_json import filled_fields, has_temporary_problem, problem_to_json
-from zsync.core.merge import Enriched
-from zsync.core.records import Record
+from zsync.enrich.jsonform import filled_fields, has_temporary_problem, problem_to_json
+from zsync.enrich.merge import Enriched
 from zsync.logs import json_lines
+from zsync.model.records import Record
 
 PROGRESS_MIN_RECORDS = 20  # fewer records are done in a few requests: no bar
 

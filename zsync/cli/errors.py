@@ -12,9 +12,12 @@ from pathlib import Path
 
 from pyzotero import zotero_errors as ze
 
-from zsync.adapters.retry import Exhausted
-from zsync.adapters.state import LockHeld
-from zsync.adapters.zotero import (
+from zsync.cli.app import EXIT_PARTIAL, EXIT_USAGE, fail
+from zsync.config.settings import Config
+from zsync.logs import redact
+from zsync.sources.retry import Exhausted
+from zsync.state.store import LockHeld
+from zsync.zotero.api import (
     PendingWritesError,
     WriteRejected,
     WriteUnconfirmed,
@@ -22,9 +25,6 @@ from zsync.adapters.zotero import (
     key_check,
     make_api,
 )
-from zsync.cli.app import EXIT_PARTIAL, EXIT_USAGE, fail
-from zsync.config import Config
-from zsync.logs import redact
 
 
 def require_paths(paths: Sequence[Path]) -> None:

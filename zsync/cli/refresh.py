@@ -22,8 +22,8 @@ from zsync.cli.output import (
 )
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import stderr
-from zsync.refresh import RefreshOptions, RefreshSetupError, refresh
-from zsync.refresh_select import CHUNK
+from zsync.refresh.run import RefreshOptions, RefreshSetupError, refresh
+from zsync.refresh.select import CHUNK
 from zsync.runtime import enricher
 
 

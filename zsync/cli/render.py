@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from zsync.core.records import InputProblem, Record
 from zsync.logs import emit, json_lines, printable, printable_json
+from zsync.model.records import InputProblem, Record
 from zsync.report.render import (
     headline,
     item_label,

@@ -25,7 +25,7 @@ from zsync.cli.output import (
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import stderr, stdout
 from zsync.runtime import enricher
-from zsync.sync import SyncSetupError, sync
+from zsync.sync.run import SyncSetupError, sync
 
 
 @app.command("sync")
