@@ -32,7 +32,7 @@ def item(**data: Any) -> dict[str, Any]:
     return {**base, **data}
 
 
-# -- mapping.from_zotero ---------------------------------------------------------------------
+# -- zotero.from_item ---------------------------------------------------------------------
 
 
 def test_identifiers_are_read_wherever_they_are_kept() -> None:
@@ -63,7 +63,7 @@ def test_type_specific_fields_are_read_through_their_base_field() -> None:
         ("The book", "1-10", "Original date: 1999")
 
 
-# -- core.retraction ---------------------------------------------------------------------------
+# -- sync.retraction ---------------------------------------------------------------------------
 
 
 def test_the_note_says_what_when_and_where_once_per_notice() -> None:
@@ -87,7 +87,7 @@ def test_a_note_is_recognised_by_its_marker_or_its_footer() -> None:
     assert not retraction.is_notice_note('<div class="zsync-note"><p>From notes.md</p></div>')
 
 
-# -- core.refresh_work -------------------------------------------------------------------------
+# -- refresh.work -------------------------------------------------------------------------
 
 
 def test_values_that_say_the_same_are_equivalent() -> None:
@@ -128,7 +128,7 @@ def test_the_refresh_work_wants_only_what_the_item_lacks() -> None:
     assert work.sources["abstractNote"] == "pubmed"
 
 
-# -- core.plan options -------------------------------------------------------------------------
+# -- sync.plan options -------------------------------------------------------------------------
 
 
 def _keys() -> Any:

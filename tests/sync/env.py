@@ -278,5 +278,5 @@ def _dois(item: dict[str, Any]) -> set[str]:
 
 
 def user_extra(item: dict[str, Any]) -> str:
-    """An item's `extra` without the line where zsync keeps its record (core.memory)."""
+    """An item's `extra` without the line where zsync keeps its record (zotero.memory)."""
     return split_extra(item.get("extra"))[0]

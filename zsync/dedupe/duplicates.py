@@ -38,7 +38,7 @@ def record_identity(record: Record) -> str:
 
 def work_key(record: Record) -> str:
     """What names a record's work the same on every computer, whatever path its note was
-    read from: its strongest identifier, else its title and year (core.memory keeps a
+    read from: its strongest identifier, else its title and year (zotero.memory keeps a
     hash of it in the item, to find the item of a work without identifiers); a note
     with neither identifier nor title is named by its citation key."""
     identity = record_identity(record)

@@ -6,7 +6,7 @@ Lookups are batched across all records of a run, never one record at a time:
    like any other DOI (it goes to DOI content negotiation);
 2. PMCIDs without a PMID or DOI go to the PMC ID Converter (200 a request);
 3. records with no identifier but a title are searched in Crossref by citation and
-   accepted only when title, author and year agree (`core.titlematch`);
+   accepted only when title, author and year agree (`enrich.titlematch`);
 4. then Crossref and PubMed at the same time (their rate limits are separate): every DOI to
    Crossref (`filter=doi:` batches; DataCite and other agencies' DOIs through content
    negotiation); DOIs without a PMID to PubMed's esearch, and one efetch pass (200 a
@@ -39,7 +39,7 @@ from zsync.sources.outcomes import CslWork, NotEnriched, NotFound
 from zsync.sources.pubmed.client import IDCONV_SOURCE, PubMedClient
 from zsync.sources.pubmed.mapping import parse_pubmed_xml
 
-log = logging.getLogger("zsync.enrich.enricher")
+log = logging.getLogger("zsync.enrich")
 
 TITLE_SEARCH = "crossref-search"
 _SOURCE_ORDER = ("crossref", "datacite", "pubmed")

@@ -6,10 +6,10 @@ A run holds the `RunLock`, finishes writes a killed run left unconfirmed, refres
 mirror (one request when nothing changed), then walks the regular items that changed
 since refresh last saw them (all of them on the first run, or with `--all`), oldest
 version first, in chunks of `chunk_size`. Each chunk is enriched in batches (`Enricher`),
-planned by the sync planner against what zsync wrote earlier (`core.refresh_work`: fill
+planned by the sync planner against what zsync wrote earlier (`refresh.work`: fill
 empty fields, update zsync's own values, report every other difference; MeSH tags and
 retraction watch), written (`refresh_apply`), and then marked as seen in the state store
-(`adapters.state_refresh`), the watermark advancing with it. A run stopped at any point
+(`state.refresh`), the watermark advancing with it. A run stopped at any point
 resumes with the first chunk it did not finish. Items a source could not be asked about
 stay due and are retried by the next run. A dry run does all of this but write and mark.
 """
@@ -46,7 +46,7 @@ from zsync.zotero.schema import ZoteroSchema
 
 __all__ = ["RefreshOptions", "RefreshResult", "RefreshSetupError", "refresh"]
 
-log = logging.getLogger("zsync.refresh.run")
+log = logging.getLogger("zsync.refresh")
 NOT_ENRICHED = "not enriched: "
 OFFLINE = "offline"
 # Item types worth a Crossref title search when they carry no identifier.

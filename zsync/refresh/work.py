@@ -1,18 +1,18 @@
 """What `zsync refresh` wants for one library item: a `Work` linked to that item.
 
-Pure. From the item as the library holds it and the enriched record (`core.merge`), the
+Pure. From the item as the library holds it and the enriched record (`enrich.merge`), the
 work's desired `item` holds only the fields refresh manages (`FIELDS`, through the item
 type's own field names) and only where the sources say something the item does not say
 already: a value equal up to case, punctuation, page abbreviation, a date of the same
 year, a shared ISSN or the same language code is left out, so it is neither written nor
-reported. The planner (`core.plan`, three-way against what zsync wrote) then fills empty
+reported. The planner (`sync.plan`, three-way against what zsync wrote) then fills empty
 fields, updates fields zsync wrote earlier, and reports every other difference.
 
 Identifiers the item type has no field for go into `extra` as `PMID: ...` lines. Creators
 are only given to an item that has none. Tags: MeSH descriptors (automatic) and the
 retraction-watch tags are added; every tag the item has is kept; a tag zsync added before
 and the user removed is not added again. The work has no status collection and no note
-of its own; it may carry the retraction-watch note (`core.retraction`).
+of its own; it may carry the retraction-watch note (`sync.retraction`).
 """
 
 from __future__ import annotations

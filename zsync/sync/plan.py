@@ -4,10 +4,10 @@ Pure: takes the works to sync and a view of the library mirror, and returns a `P
 dry run renders the plan; a real run applies it. Both share this code, so what a dry run
 shows is what a real run does.
 
-What zsync last wrote to an item is read from the item itself (`core.memory`), so the plan
+What zsync last wrote to an item is read from the item itself (`zotero.memory`), so the plan
 is the same on any computer and after the state file was lost. Fields, tags, the status
-collection and each note's child note are merged three ways (`core.threeway`,
-`core.plan_item`, `core.plan_notes`): the user's changes in Zotero are kept and reported.
+collection and each note's child note are merged three ways (`sync.threeway`,
+`sync.plan_item`, `sync.plan_notes`): the user's changes in Zotero are kept and reported.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Planning the update of an item that exists: fields, tags and status collection, merged
-three ways against what zsync remembers writing (`core.memory`). Pure."""
+three ways against what zsync remembers writing (`zotero.memory`). Pure."""
 
 from __future__ import annotations
 

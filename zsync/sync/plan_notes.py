@@ -1,6 +1,6 @@
 """Planning child notes: one per contributing note, each updated in place. Pure.
 
-A child note zsync wrote is found by the key zsync remembers in the item (`core.memory`)
+A child note zsync wrote is found by the key zsync remembers in the item (`zotero.memory`)
 or, when that record is lost, by its last line, which names the source file. It is
 updated only while it still holds what zsync wrote there; a note the user edited is kept
 (and reported), one the user deleted or trashed is not written again.

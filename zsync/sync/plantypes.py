@@ -40,7 +40,7 @@ class Contributor:
 class Work:
     """One work to sync, after parsing, enrichment and de-duplication."""
 
-    identity: str  # "doi:...", "pmid:...", "title:..." (see core.duplicates.record_identity)
+    identity: str  # "doi:...", "pmid:...", "title:..." (see dedupe.duplicates.record_identity)
     title: str | None
     item: Mapping[str, Any]  # the Zotero item data zsync wants (no key, version, collections)
     status: str  # the status collection's name, e.g. "New"; "" files it nowhere
@@ -51,9 +51,9 @@ class Work:
     duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
     duplicate_reasons: tuple[str, ...] = ()  # for each, the rule and evidence that matched
     error: str | None = None
-    notice_html: str | None = None  # retraction/correction note to add once (core.retraction)
+    notice_html: str | None = None  # retraction/correction note to add once (sync.retraction)
     contributors: tuple[Contributor, ...] = ()  # the input files seen in this run
-    key: str = ""  # names the work on any computer (core.duplicates.work_key)
+    key: str = ""  # names the work on any computer (dedupe.duplicates.work_key)
 
     @property
     def parts(self) -> tuple[Contributor, ...]:
@@ -158,9 +158,9 @@ class PlanInputs:
     links: Mapping[str, str]  # work identity -> item key zsync synced it to
     status_parent: str = "Status"
     new_key: Callable[[], str] = field(default=lambda: "")
-    # item key -> notice kinds (core.retraction slugs) zsync already wrote a note about
+    # item key -> notice kinds (sync.retraction slugs) zsync already wrote a note about
     noticed: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # The fuzzy rules (core.libmatch.existing_finder), tried when no identifier matches.
+    # The fuzzy rules (dedupe.libmatch.existing_finder), tried when no identifier matches.
     fuzzy: Callable[[Work], tuple[LibraryItem | None, str | None]] | None = None
     # What zsync remembers of items whose `extra` has no memory line yet (state store).
     legacy: Mapping[str, Memory] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """Retraction watch: the tag and the one child note an item gets when its work was retracted,
 corrected or given an expression of concern.
 
-Pure. The notices come from Crossref `updated-by` and PubMed (`mapping.notices`) through
+Pure. The notices come from Crossref `updated-by` and PubMed (`model.notices`) through
 enrichment. Each watched kind has a tag (`Retracted`, `Corrected`, `Expression of concern`)
 and a slug; the note carries the slugs of what it reports in its marker class
 (`zsync-notice zsync-notice-retracted`) and in its footer line, so a later run (or

@@ -47,7 +47,7 @@ from zsync.zotero.api import (
 from zsync.zotero.library import LibraryView
 from zsync.zotero.schema import ZoteroSchema
 
-log = logging.getLogger("zsync.sync.run")
+log = logging.getLogger("zsync.sync")
 NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
 
 
@@ -63,7 +63,7 @@ def read_inputs(
     paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None
 ) -> tuple[list[Record], list[InputProblem]]:
     """Every record and problem in the input files; with `parsed_cache` (a folder), files
-    unchanged since an earlier run are not parsed again (adapters.filecache)."""
+    unchanged since an earlier run are not parsed again (inputs.filecache)."""
     records: list[Record] = []
     problems: list[InputProblem] = []
     results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \

@@ -1,7 +1,7 @@
 """Three-way field merge: what zsync wants, what the library holds, what zsync last wrote.
 
 The base is what zsync last wrote, as the server stored it, remembered in the item itself
-(`core.memory`). A field is changed only when the library still holds what zsync last
+(`zotero.memory`). A field is changed only when the library still holds what zsync last
 wrote there (the source changed, the user did not), or holds nothing zsync ever wrote. A
 field the user edited or cleared in Zotero is kept and reported; a field zsync never wrote
 and the library fills differently is kept and reported as a difference.

@@ -1,8 +1,8 @@
-"""A Zotero item's `data` read back into a `Record`: the inverse of `mapping.zotero`.
+"""A Zotero item's `data` read back into a `Record`: the inverse of `zotero.to_item`.
 
 Type-specific fields are read through their base field (`bookTitle` is the container,
 `university` the publisher), as `record_to_item` writes them. Identifiers are taken
-wherever Zotero or the user put them (`core.library.item_identifiers`: the DOI/PMID/PMCID
+wherever Zotero or the user put them (`zotero.library.item_identifiers`: the DOI/PMID/PMCID
 fields, `Field: value` lines in `extra`, a DOI or arXiv link in `url`), preferring the
 dedicated field when several disagree. Manual tags become `tags`, automatic tags
 `keywords`; fields a `Record` has no slot for are kept in `fields` by their Zotero name

@@ -169,7 +169,7 @@ class LibraryView:
         return view
 
     def memory(self, key: str) -> Memory | None:
-        """What zsync remembers in a live top-level item's `extra` (core.memory)."""
+        """What zsync remembers in a live top-level item's `extra` (zotero.memory)."""
         return self._memories.get(key)
 
     def find(self, kind: str, value: str | None) -> list[str]:

@@ -92,7 +92,7 @@ class Memory:
     tags: frozenset[str] = frozenset()
     collection: str | None = None
     contributors: Mapping[str, Contribution] = field(default_factory=dict)
-    work: str | None = None  # hash of the work's identity (core.duplicates.record_identity)
+    work: str | None = None  # hash of the work's identity (dedupe.duplicates.record_identity)
     noticed: frozenset[str] = frozenset()  # retraction-watch kinds noted on the item
 
     def wrote_field(self, name: str) -> bool:
