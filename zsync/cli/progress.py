@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Any
 
 import typer
@@ -27,13 +27,9 @@ from rich.progress import (
 )
 
 from zsync.logs import emit, json_lines
+from zsync.runs import Terminated, raise_terminated
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the run is so that it stops as after Ctrl-C: journalled,
-    recorded as interrupted."""
 
 
 # What the next run does after a stop in each phase: (command, phase) or phase alone.
@@ -108,7 +104,7 @@ class RunProgress:
 
     def __enter__(self) -> RunProgress:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGTERM, _raise_terminated)
+            self._previous = signal.signal(signal.SIGTERM, raise_terminated)
         if self._bar is not None:
             self._bar.start()
         return self
@@ -137,8 +133,4 @@ class RunProgress:
              f"{how} while in phase '{self.phase_name}'; {after}"
              + ("" if self.command in _READ_ONLY else "; recorded as interrupted (zsync status)"),
              phase=self.phase_name, command=self.command)
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
 

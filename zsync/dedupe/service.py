@@ -40,9 +40,9 @@ from zsync.dedupe.report import (
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.inputs.files import parse_paths
-from zsync.logs import redact
+from zsync.runs import library_run
 from zsync.sources.retry import Exhausted
-from zsync.state.store import RunLock, StateStore
+from zsync.state.store import StateStore
 from zsync.sync.library_state import library_view
 from zsync.zotero.api import (
     PendingWritesError,
@@ -134,26 +134,18 @@ def dedupe_library(config: Config, *, merge: bool = False, apply: bool = False,
     if not config.has_zotero_account():
         raise DedupeSetupError(NO_ACCOUNT)
     started = utc_now()
-    with RunLock(config.state_path()), StateStore.from_config(config) as store:
-        api = api_factory(config)
-        mode = "apply" if merge and apply else "dry-run" if merge else "report"
-        run_id = store.runs.start("dedupe", mode, api.library)
+    mode = "apply" if merge and apply else "dry-run" if merge else "report"
+    with library_run(config, "dedupe", mode, api_factory) as lib:
         if on_phase is not None:
             on_phase("merge" if merge and apply else "library", 0)
-        try:
-            run = _LibraryRun(config, store, api, WriteExecutor(api, store, run_id),
-                              before_writes)
-            report = run.go(merge, apply, cluster)
-        except BaseException as exc:
-            stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            store.runs.finish(run_id, stopped, {"error": redact(str(exc))[:300]})
-            raise
+        run = _LibraryRun(config, lib.store, lib.api, lib.executor, before_writes)
+        report = run.go(merge, apply, cluster)
         report = {"command": "dedupe", "scope": "library", "mode": mode,
-                  "library": api.library, "started": started, "finished": utc_now(),
+                  "library": lib.library, "started": started, "finished": utc_now(),
                   **report}
         summary = report["summary"]
         failed = sum(summary[s] for s in ("partial", "skipped", "failed", "refused"))
-        store.runs.finish(run_id, "failed" if failed and apply else "ok", summary)
+        lib.finish(report, "failed" if failed and apply else "ok")
         return DedupeResult(report, summary["clusters"], failed if merge and apply else 0)
 
 

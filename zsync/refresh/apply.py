@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from zsync.report.model import Outcome
+from zsync.sync.apply import failures, write_replanning
 from zsync.sync.plan import Action, NoteChange, Plan, WorkPlan
 from zsync.zotero.api import ObjectOutcome, PlannedWrite, WriteExecutor
 
@@ -40,35 +41,26 @@ def apply_chunk(executor: WriteExecutor, planned: Plan, replan: Replan, rounds: 
                 ) -> tuple[Plan, list[ObjectOutcome]]:
     """Write `planned`; items another client changed meanwhile are re-planned (`replan`
     with their identities) and written again, at most `rounds` more times."""
-    planned = no_creates(planned)
-    notes = [note_write(w.notice, w.identity) for w in planned.works if w.notice is not None]
-    # `owned`: only the tags zsync added count as its own, not the user's sent along.
-    updates = [PlannedWrite(dict(w.payload), ref=w.identity,
-                            remember=dict(w.owned) if w.owned else None)
-               for w in planned.works if w.payload is not None]
-    results: list[ObjectOutcome] = []
-    if notes:
-        results += executor.apply(notes, "create").outcomes
-    if updates:
-        results += executor.apply(updates, "update").outcomes
-    stale = {o.ref for o in results if o.status == "needs_replan" and o.code == 412}
-    if not stale or rounds <= 0:
-        return planned, results
-    again, retried = apply_chunk(executor, replan(stale), replan, rounds - 1)
-    newer = {w.identity: w for w in again.works}
-    works = tuple(newer.get(w.identity, w) for w in planned.works)
-    kept = [o for o in results if not (o.ref in stale and o.status == "needs_replan")]
-    return Plan((), works), kept + retried
+
+    def write(todo: Plan) -> list[ObjectOutcome]:
+        notes = [note_write(w.notice, w.identity) for w in todo.works if w.notice is not None]
+        # `owned`: only the tags zsync added count as its own, not the user's sent along.
+        updates = [PlannedWrite(dict(w.payload), ref=w.identity,
+                                remember=dict(w.owned) if w.owned else None)
+                   for w in todo.works if w.payload is not None]
+        results: list[ObjectOutcome] = []
+        if notes:
+            results += executor.apply(notes, "create").outcomes
+        if updates:
+            results += executor.apply(updates, "update").outcomes
+        return results
+
+    return write_replanning(no_creates(planned), write, lambda stale: no_creates(replan(stale)),
+                            rounds, stale=_refused_as_stale)
 
 
-def failures(results: list[ObjectOutcome]) -> dict[str, str]:
-    """Identity -> what went wrong, for every work with an object not written."""
-    out: dict[str, str] = {}
-    for o in results:
-        if o.status in ("failed", "needs_replan"):
-            message = f"{o.code or ''} {o.message or o.status}".strip()
-            out[o.ref] = f"{out[o.ref]}; {message}" if o.ref in out else message
-    return out
+def _refused_as_stale(outcome: ObjectOutcome) -> bool:
+    return outcome.status == "needs_replan" and outcome.code == 412
 
 
 def outcomes(works: tuple[WorkPlan, ...], results: list[ObjectOutcome]) -> list[Outcome]:

@@ -27,16 +27,16 @@ from typing import Any
 from zsync.config.settings import Config
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
-from zsync.logs import redact
-from zsync.refresh.apply import apply_chunk, failures, outcomes
+from zsync.refresh.apply import apply_chunk, outcomes
 from zsync.refresh.select import RefreshOptions, RefreshSetupError, select, view_of, written_for
 from zsync.refresh.work import identity, refresh_work
-from zsync.report.archive import archive_report
 from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.runs import library_run
 from zsync.state.refresh import DueItem, RefreshLog
 from zsync.state.store import Conflict as StoredConflict
-from zsync.state.store import RunLock, StateStore
+from zsync.state.store import StateStore
 from zsync.sync import retraction
+from zsync.sync.apply import failures
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.library_state import noticed
 from zsync.sync.plan import Action, Plan, PlanInputs, WorkPlan, plan
@@ -88,32 +88,24 @@ def refresh(
         raise RefreshSetupError(
             "no Zotero account configured: set zotero.library_id and zotero.api_key "
             "(or ZOTERO_LIBRARY_ID / ZOTERO_API_KEY); refresh works on the library itself")
-    with RunLock(config.state_path()), StateStore.from_config(config) as store:
-        api = api_factory(config)
-        run_id = store.runs.start("refresh", "dry-run" if dry_run else "apply", api.library)
-        run = _Run(store, WriteExecutor(api, store, run_id), run_id, enricher, dry_run,
+    mode = "dry-run" if dry_run else "apply"
+    with library_run(config, "refresh", mode, api_factory) as lib:
+        run = _Run(lib.store, lib.executor, lib.id, enricher, dry_run,
                    options or RefreshOptions(), on_chunk)
-        try:
-            if not dry_run:
-                run.executor.resume_pending()
-            if on_phase is not None:
-                on_phase("library", 0)
-            refresh_mirror(api, store)
-            if on_phase is not None:
-                on_phase("refresh", 0)
-            result = run.go()
-        except BaseException as exc:
-            outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            store.runs.finish(run_id, outcome, {"error": redact(str(exc))[:300]})
-            raise
-        info = RunInfo("refresh", "dry-run" if dry_run else "apply", api.library, started,
-                       utc_now(), tuple(run.notices(result)), run.totals.not_enriched, (),
+        if not dry_run:
+            run.executor.resume_pending()
+        if on_phase is not None:
+            on_phase("library", 0)
+        refresh_mirror(lib.api, lib.store)
+        if on_phase is not None:
+            on_phase("refresh", 0)
+        result = run.go()
+        info = RunInfo("refresh", mode, lib.library, started, utc_now(),
+                       tuple(run.notices(result)), run.totals.not_enriched, (),
                        run.totals.retracted)
         result.report = _report(info, result, run.totals)
-        outcome = "failed" if result.failed else "partial" if result.unavailable else "ok"
-        kept = archive_report(result.report, config.state_path().parent / "reports", run_id,
-                              float(config["reports.keep_days"]))
-        store.runs.finish(run_id, outcome, result.report["summary"], str(kept))
+        lib.finish(result.report,
+                   "failed" if result.failed else "partial" if result.unavailable else "ok")
         return result
 
 

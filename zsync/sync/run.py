@@ -20,11 +20,11 @@ from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import parse_paths_cached, rendered_notes
 from zsync.inputs.files import parse_paths
-from zsync.logs import redact
 from zsync.model.records import InputProblem, Record
-from zsync.report.archive import archive_report
 from zsync.report.model import Outcome, RunInfo, build_report
-from zsync.state.store import RunLock, StateStore
+from zsync.runs import library_run
+from zsync.state.store import StateStore
+from zsync.sync.apply import failures, write_replanning
 from zsync.sync.library_state import (
     RunScope,
     forget_gone,
@@ -37,7 +37,6 @@ from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
 from zsync.sync.works import WorkSettings, build_works
 from zsync.zotero.api import (
     KEY_ALPHABET,
-    LibraryMoved,
     ObjectOutcome,
     PlannedWrite,
     WriteExecutor,
@@ -200,42 +199,32 @@ def sync_enriched(
         result = make_plan(works, inputs)
         info = _info(config, "dry-run", None, enriched, works, problems, started, (NO_ACCOUNT,))
         return SyncResult(build_report(info, result), result, works=works)
-    with RunLock(config.state_path()), StateStore.from_config(config) as store:
-        api = api_factory(config)
-        library = api.library
-        run_id = store.runs.start("sync", "dry-run" if dry_run else "apply", library)
-        try:
-            executor = WriteExecutor(api, store, run_id)
-            if not dry_run:
-                executor.resume_pending()
-            on_phase("library", 0)
-            refresh_mirror(api, store)
-            on_phase("plan", len(works))
-            scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
-                store, paths, works), prune=prune)
-            planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
-                                                   scope))
-            outcomes: list[Outcome] = []
-            if not dry_run:
-                on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
-                planned, outcomes = apply_plan(
-                    executor, store, works, planned, status_parent, scope=scope, api=api,
-                    planner=make_plan,
-                )
-                if prune:
-                    done = {o.item_key for o in outcomes if o.applied and o.item_key}
-                    forget_gone(store, scope.gone, done & set(scope.gone))
-        except BaseException as exc:  # the run history says why the run stopped
-            stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            store.runs.finish(run_id, stopped, {"error": redact(f"{type(exc).__name__}: {exc}")})
-            raise
+    with library_run(config, "sync", "dry-run" if dry_run else "apply", api_factory) as run:
+        store, api, executor, library = run.store, run.api, run.executor, run.library
+        if not dry_run:
+            executor.resume_pending()
+        on_phase("library", 0)
+        refresh_mirror(api, store)
+        on_phase("plan", len(works))
+        scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
+            store, paths, works), prune=prune)
+        planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
+                                               scope))
+        outcomes: list[Outcome] = []
+        if not dry_run:
+            on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
+            planned, outcomes = apply_plan(
+                executor, store, works, planned, status_parent, scope=scope, api=api,
+                planner=make_plan,
+            )
+            if prune:
+                done = {o.item_key for o in outcomes if o.applied and o.item_key}
+                forget_gone(store, scope.gone, done & set(scope.gone))
         mode = "dry-run" if dry_run else "apply"
         info = _info(config, mode, library, enriched, works, problems, started, ())
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
-        kept = archive_report(report, config.state_path().parent / "reports", run_id,
-                              float(config["reports.keep_days"]))
-        store.runs.finish(run_id, "failed" if failed else "ok", report["summary"], str(kept))
+        run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
 
 
@@ -291,73 +280,52 @@ def apply_plan(
     wrote to the library since, Zotero refuses them whole (412) and the works are planned
     again against what it wrote, so its items and collections are found, not made twice.
     """
-    results: list[ObjectOutcome] = []
-    try:
-        collections = _collection_writes(planned)
+
+    def write(todo: Plan) -> list[ObjectOutcome]:
+        results: list[ObjectOutcome] = []
+        collections = _collection_writes(todo)
         if collections:
             results += executor.apply(collections, "create", "collections",
                                       guard=True).outcomes
-        creates, updates = _item_writes(planned)
+        creates, updates = _item_writes(todo)
         if creates:
             results += executor.apply(creates, "create", guard=True).outcomes
-    except LibraryMoved:
-        if replans <= 0 or api is None:
-            raise
+        if updates:
+            results += executor.apply(updates, "update").outcomes
+        remember_all(store, _applied_pairs(works, todo, results))
+        return results
+
+    def replan(identities: set[str]) -> Plan:
+        again = [w for w in works if w.identity in identities]
+        return planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
+
+    def moved(identities: set[str] | None) -> Plan:
         refresh_mirror(api, store)
-        replanned = planner(works, plan_inputs(store, status_parent, executor.new_key, scope))
-        return apply_plan(executor, store, works, replanned, status_parent, replans - 1,
-                          scope, api, planner)
-    if updates:
-        results += executor.apply(updates, "update").outcomes
-    stale = {o.ref for o in results if o.status == "needs_replan"}
-    settled = [w for w in works if w.identity not in stale]
-    remember_all(store, _applied_pairs(settled, planned, results))
-    if stale and replans > 0:
-        again = [w for w in works if w.identity in stale]
-        replanned = planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
-        replanned, retried = apply_plan(
-            executor, store, again, replanned, status_parent, replans - 1, scope, api, planner
-        )
-        planned = _replace_works(planned, replanned)
-        results = [o for o in results if o.ref not in stale]
-        return planned, _outcomes(planned, results) + retried
+        return replan(identities) if identities is not None else \
+            planner(works, plan_inputs(store, status_parent, executor.new_key, scope))
+
+    planned, results = write_replanning(planned, write, replan, replans,
+                                        moved=moved if api is not None else None)
     return planned, _outcomes(planned, results)
 
 
-def _replace_works(planned: Plan, replanned: Plan) -> Plan:
-    newer = {w.identity: w for w in replanned.works if w.action != Action.DUPLICATE}
-    works = tuple(newer.get(w.identity, w) if w.action != Action.DUPLICATE else w
-                  for w in planned.works)
-    return Plan(planned.collections, works, planned.library_empty_because,
-                planned.collection_names)
-
-
-def _failures(results: list[ObjectOutcome]) -> dict[str, str]:
-    failures: dict[str, str] = {}
-    for o in results:
-        if o.status in ("failed", "needs_replan"):
-            message = f"{o.code or ''} {o.message or o.status}".strip()
-            failures[o.ref] = f"{failures[o.ref]}; {message}" if o.ref in failures else message
-    return failures
-
-
 def _outcomes(planned: Plan, results: list[ObjectOutcome]) -> list[Outcome]:
-    failures = _failures(results)
+    failed = failures(results)
     touched = {o.ref for o in results}
     return [
-        Outcome(w.identity, w.identity not in failures, failures.get(w.identity), w.item_key)
+        Outcome(w.identity, w.identity not in failed, failed.get(w.identity), w.item_key)
         for w in planned.works
-        if w.action != Action.DUPLICATE and (w.identity in touched or w.identity in failures)
+        if w.action != Action.DUPLICATE and (w.identity in touched or w.identity in failed)
     ]
 
 
 def _applied_pairs(
     works: list[Work], planned: Plan, results: list[ObjectOutcome]
 ) -> list[tuple[Work, WorkPlan]]:
-    failures = _failures(results)
+    failed = failures(results)
     by_identity = {w.identity: w for w in planned.works if w.action != Action.DUPLICATE}
     return [
         (work, by_identity[work.identity]) for work in works
-        if work.identity in by_identity and work.identity not in failures
+        if work.identity in by_identity and work.identity not in failed
         and by_identity[work.identity].action != Action.ERROR
     ]
