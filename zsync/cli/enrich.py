@@ -16,7 +16,7 @@ from zsync.cli.inputs import Exclude, exclude_setting
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo_json, print_problems, print_warnings, stderr
 from zsync.enrich.jsonform import enriched_to_json, has_temporary_problem
-from zsync.inputs.files import parse_paths
+from zsync.inputs.files import parse_paths, records_and_problems
 from zsync.model.serialize import problem_to_json
 from zsync.runtime import enricher
 
@@ -44,9 +44,7 @@ def enrich(
     options: Globals = ctx.obj
     require_paths(paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
-    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
-    notes = [r for result in results for r in result.records]
-    problems = [p for result in results for p in result.problems]
+    notes, problems = records_and_problems(parse_paths(paths, exclude=config["notes.exclude"]))
     show = progress_for(stderr, len(notes), options.quiet) is not None
     with enricher(config) as source, RunProgress("enrich", stderr, show=show) as progress:
         progress.phase("enrich", len(notes))

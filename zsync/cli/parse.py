@@ -12,7 +12,7 @@ from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from zsync.cli.errors import require_paths
 from zsync.cli.inputs import Exclude, exclude_setting
 from zsync.cli.render import echo_json, print_problems, print_records, print_warnings
-from zsync.inputs.files import Scan, parse_paths
+from zsync.inputs.files import Scan, parse_paths, records_and_problems
 from zsync.model.records import FileResult
 from zsync.model.serialize import file_result_to_json
 
@@ -36,13 +36,14 @@ def parse(
     config = options.config(**exclude_setting(exclude))
     scan = Scan()
     results = list(parse_paths(paths, exclude=config["notes.exclude"], scan=scan))
+    records, problems = records_and_problems(results)
     if as_json:
         out = [entry for result in results for entry in file_result_to_json(result)]
         echo_json(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print_records([r for result in results for r in result.records], quiet=options.quiet)
-    print_warnings([r for result in results for r in result.records])
-    print_problems([p for result in results for p in result.problems])
+        print_records(records, quiet=options.quiet)
+    print_warnings(records)
+    print_problems(problems)
     if scan.summary() and not options.quiet:
         typer.echo(f"zsync: {scan.summary()}", err=True)
     raise typer.Exit(_exit_code(results))

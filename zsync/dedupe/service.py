@@ -39,7 +39,7 @@ from zsync.dedupe.report import (
 )
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
-from zsync.inputs.files import parse_paths
+from zsync.inputs.files import parse_paths, records_and_problems
 from zsync.runs import library_run
 from zsync.sources.retry import Exhausted
 from zsync.state.store import StateStore
@@ -80,9 +80,7 @@ def dedupe_input(config: Config, paths: Sequence[Path], enricher: Enricher | Non
     """Duplicate groups among the records in `paths` (enriched first when an `enricher`
     is given, so identifiers a source adds count too)."""
     started = utc_now()
-    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
-    records = [r for result in results for r in result.records]
-    problems = [p for result in results for p in result.problems]
+    records, problems = records_and_problems(parse_paths(paths, exclude=config["notes.exclude"]))
     notices: list[str] = []
     if enricher is not None:
         enriched = enricher.enrich(records)

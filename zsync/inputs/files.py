@@ -27,7 +27,7 @@ from pathspec import GitIgnoreSpec
 
 from zsync.inputs import parse_text
 from zsync.inputs.decoding import UnreadableInput, decode
-from zsync.model.records import FileResult, InputProblem
+from zsync.model.records import FileResult, InputProblem, Record
 
 # Folders that hold an application's own files, not the user's notes.
 _SKIP_DIRS = {".git", ".obsidian", ".trash", ".logseq", "node_modules", "__pycache__", ".venv"}
@@ -276,3 +276,14 @@ def parse_paths(paths: Iterable[str | Path], workers: int | None = None,
     if scan.summary():
         log.info("%s", scan.summary())
     yield from parse_guarded(inputs, workers)
+
+
+def records_and_problems(results: Iterable[FileResult]
+                         ) -> tuple[list[Record], list[InputProblem]]:
+    """Every record and every problem of `results` (one per file), in file order."""
+    records: list[Record] = []
+    problems: list[InputProblem] = []
+    for result in results:
+        records.extend(result.records)
+        problems.extend(result.problems)
+    return records, problems

@@ -19,7 +19,7 @@ from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import parse_paths_cached, rendered_notes
-from zsync.inputs.files import parse_paths
+from zsync.inputs.files import parse_paths, records_and_problems
 from zsync.model.records import InputProblem, Record
 from zsync.report.model import Outcome, RunInfo, build_report
 from zsync.runs import library_run
@@ -63,14 +63,9 @@ def read_inputs(
 ) -> tuple[list[Record], list[InputProblem]]:
     """Every record and problem in the input files; with `parsed_cache` (a folder), files
     unchanged since an earlier run are not parsed again (inputs.filecache)."""
-    records: list[Record] = []
-    problems: list[InputProblem] = []
     results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \
         parse_paths_cached(paths, parsed_cache, exclude=exclude)
-    for result in results:
-        records.extend(result.records)
-        problems.extend(result.problems)
-    return records, problems
+    return records_and_problems(results)
 
 
 def duplicate_rules(config: Config) -> Settings:
