@@ -268,8 +268,7 @@ def _patch(view: LibraryView, store: StateStore, key: str) -> None:
     if mirrored is None or mirrored.deleted:
         view.items.pop(key, None)
         return
-    data = {**mirrored.data, "deleted": mirrored.trashed or mirrored.data.get("deleted")}
-    view.items[key] = LibraryItem(key, mirrored.version, data)
+    view.items[key] = LibraryItem.from_mirror(mirrored)
 
 
 def _select(entries: list[dict[str, Any]], wanted: str | None) -> list[int]:

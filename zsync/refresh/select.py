@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from zsync.state.mirror import MirrorItem
 from zsync.state.refresh import DueItem, RefreshLog
 from zsync.state.store import StateStore
 from zsync.sync.plan import Written
@@ -69,17 +68,12 @@ def select(store: StateStore, due: list[DueItem], options: RefreshOptions) -> li
     return items
 
 
-def _library_item(item: MirrorItem) -> LibraryItem:
-    return LibraryItem(item.key, item.version,
-                       {**item.data, "deleted": item.trashed or item.data.get("deleted")})
-
-
 def view_of(store: StateStore, keys: Iterable[str]) -> LibraryView:
     """The untrashed items among `keys` and all their children (trashed ones too)."""
     wanted = set(keys)
     rows = RefreshLog(store.db).items_and_children(sorted(wanted))
     live = {r.key for r in rows if r.key in wanted and not r.trashed}
-    return LibraryView.build(_library_item(r) for r in rows
+    return LibraryView.build(LibraryItem.from_mirror(r) for r in rows
                              if r.key in live or r.parent_key in live)
 
 

@@ -29,7 +29,8 @@ from zsync.model.records import Origin
 from zsync.sync import retraction
 from zsync.sync.plan import Work, Written
 from zsync.sync.threeway import empty
-from zsync.zotero.library import LibraryItem, extra_fields, item_identifiers
+from zsync.zotero.extra import extra_fields, extra_line, with_lines
+from zsync.zotero.library import LibraryItem, item_identifiers
 from zsync.zotero.schema import ZoteroSchema
 from zsync.zotero.to_item import record_to_item
 
@@ -79,11 +80,10 @@ def _extra(current: Mapping[str, Any], ids: Mapping[str, str],
     for kind, label in _ID_LABELS:
         value = ids.get(kind)
         if value and not held[kind] and not has_field(label) and kind not in known:
-            lines.append(f"{label}: {value}")
+            lines.append(extra_line(label, value))
     if not lines or "extra" not in current:
         return None
-    have = str(current.get("extra") or "").rstrip()
-    return "\n".join([have, *lines]) if have else "\n".join(lines)
+    return with_lines(str(current.get("extra") or ""), lines)
 
 
 def refresh_tags(current: Iterable[Mapping[str, Any]], written: Iterable[str],

@@ -21,10 +21,7 @@ _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
 
 
 def library_view(store: StateStore) -> LibraryView:
-    items = (
-        LibraryItem(i.key, i.version, {**i.data, "deleted": i.trashed or i.data.get("deleted")})
-        for i in store.mirror.items()
-    )
+    items = (LibraryItem.from_mirror(i) for i in store.mirror.items())
     collections = (
         LibraryCollection(c.key, c.version, c.name, c.parent_key, bool(c.trashed))
         for c in store.mirror.collections()

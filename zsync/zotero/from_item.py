@@ -19,7 +19,8 @@ from typing import Any
 from zsync.model import identifiers as ident
 from zsync.model.dates import parse_date
 from zsync.model.records import Creator, Identifiers, Origin, Record
-from zsync.zotero.library import extra_fields, item_identifiers
+from zsync.zotero.extra import extra_fields
+from zsync.zotero.library import item_identifiers
 from zsync.zotero.schema import ITEM_META_KEYS, ZoteroSchema
 
 # Base fields that have their own slot in a Record.

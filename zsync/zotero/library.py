@@ -8,16 +8,28 @@ reads all of these, so a work is found wherever its identifier was stored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from zsync.model import identifiers as ids
+from zsync.zotero.extra import extra_fields
 from zsync.zotero.memory import Memory, decode
 
-_EXTRA_LINE = re.compile(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
 _NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
+
+
+class MirrorRow(Protocol):
+    """An item as the state store's mirror keeps it (`state.mirror.MirrorItem`)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def trashed(self) -> bool: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +37,12 @@ class LibraryItem:
     key: str
     version: int
     data: Mapping[str, Any]
+
+    @classmethod
+    def from_mirror(cls, row: MirrorRow) -> LibraryItem:
+        """The mirrored item, in the trash when the mirror says so or its data does."""
+        return cls(row.key, row.version,
+                   {**row.data, "deleted": row.trashed or row.data.get("deleted")})
 
     @property
     def item_type(self) -> str:
@@ -47,14 +65,6 @@ class LibraryCollection:
     name: str
     parent: str | None
     trashed: bool = False
-
-
-def extra_fields(extra: str | None) -> dict[str, str]:
-    """`Field: value` lines of Zotero's `extra` field, by lower-case field name."""
-    out: dict[str, str] = {}
-    for name, value in _EXTRA_LINE.findall(extra or ""):
-        out.setdefault(name.strip().lower(), value.strip())
-    return out
 
 
 def item_identifiers(data: Mapping[str, Any]) -> dict[str, set[str]]:

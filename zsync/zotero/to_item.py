@@ -22,6 +22,7 @@ from typing import Any
 
 from zsync.model.partial_dates import month_names
 from zsync.model.records import Creator, PartialDate, Record
+from zsync.zotero.extra import extra_line, extra_lines
 from zsync.zotero.schema import ZoteroSchema
 
 _NOT_ITEMS = frozenset({"note", "attachment", "annotation"})
@@ -114,7 +115,7 @@ class _Fields:
         self.schema, self.item_type = schema, item_type
         self.values: dict[str, str] = {}
         self.pending: list[tuple[str, str]] = []
-        self.extra_lines = [line for line in (extra or "").splitlines() if line.strip()]
+        self.extra_lines = extra_lines(extra)
 
     def put(self, name: str, value: str | None, *, override: bool = False) -> None:
         if value is None or not str(value).strip():
@@ -149,7 +150,7 @@ class _Fields:
         present = set(self.values.values())
         lines = list(self.extra_lines)
         for name, value in self.pending:
-            line = f"{name}: {_one_line(value)}"
+            line = extra_line(name, value)
             if value not in present and line not in lines:
                 lines.append(line)
         return "\n".join(lines) or None

@@ -10,7 +10,6 @@ Extra field into `note`, so labelled identifiers there (`PMID: 123`) are read to
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +26,7 @@ from zsync.model.dates import parse_date
 from zsync.model.identifiers import normalize_citekey
 from zsync.model.names import looks_like_organisation, parse_name
 from zsync.model.records import Creator, Origin, PartialDate, Record
+from zsync.zotero.extra import extra_fields
 
 TYPES = {
     "article": "preprint",
@@ -220,8 +220,7 @@ def _identifiers(get: _Item) -> IdCollector:
             ids.scan_labelled(value)
     for name in ("note", "extra"):  # Zotero's Extra: one `Label: value` a line
         raw = get.item.get(name)
-        doi = re.search(r"^\s*DOI:\s*(\S+)", raw, re.I | re.M) if isinstance(raw, str) else None
-        ids.add_doi(doi.group(1) if doi else None)
+        ids.add_doi(extra_fields(raw).get("doi") if isinstance(raw, str) else None)
     return ids
 
 

@@ -9,7 +9,6 @@ publisher whichever base-mapped publisher field it has (`university`, `instituti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +21,7 @@ from zsync.inputs.exports.exportkit import (
 )
 from zsync.model.dates import parse_date
 from zsync.model.records import Creator, Origin, Record
+from zsync.zotero.extra import extra_fields
 
 _CONTAINERS = (
     "publicationTitle",
@@ -82,8 +82,7 @@ def zotero_to_record(data: Mapping[str, Any], origin: Origin) -> Record:
     extra = str(data.get("extra") or "")
     ids = IdCollector()
     ids.add_doi(get.text("DOI"))
-    doi = re.search(r"^\s*DOI:\s*(\S+)", extra, re.IGNORECASE | re.MULTILINE)
-    ids.add_doi(doi.group(1) if doi else None)
+    ids.add_doi(extra_fields(extra).get("doi"))
     ids.scan_labelled(extra)
     ids.scan_labelled(get.text("archiveID"))
     ids.scan_url(get.text("url"))
