@@ -17,7 +17,6 @@ from pathlib import Path
 HOUR_OF_DAILY_RUN = 6
 # How far systemd may move each start at random, on top of the library's own minute.
 RANDOM_DELAY = {"hourly": "5m", "daily": "30m"}
-EVERY = ("hourly", "daily")
 
 
 def spread_minute(library: str) -> int:

@@ -184,8 +184,8 @@ def test_runs_origins_not_duplicates_conflicts(store: StateStore) -> None:
     got = store.runs.get(run)
     assert got is not None and got.outcome == "ok" and got.counts == {"created": 2}
     store.origins.add(Origin("AAAA2222", "notes/a.md", 3, "markdown", {"doi": "10.1/x"}))
-    assert store.origins.for_path("notes/a.md")[0].identifiers == {"doi": "10.1/x"}
-    assert store.origins.for_item("AAAA2222")[0].line == 3
+    [origin] = store.origins.for_item("AAAA2222")
+    assert (origin.path, origin.line, origin.identifiers) == ("notes/a.md", 3, {"doi": "10.1/x"})
     store.not_duplicates.add("BBBB2222", "AAAA2222")
     assert store.not_duplicates.contains("AAAA2222", "BBBB2222")
     assert store.not_duplicates.pairs() == {frozenset({"AAAA2222", "BBBB2222"})}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zsync.dedupe.within_input import group_records
+from zsync.dedupe.duplicates import find_duplicates
 from zsync.model.records import Identifiers, Origin, Record
 
 
@@ -14,13 +14,13 @@ def rec(item_type: str = "journalArticle", **ids: object) -> Record:
 
 
 def groups_of(records: list[Record]) -> list[list[int]]:
-    return [g.members for g in group_records(records)]
+    return [g.members for g in find_duplicates(records)]
 
 
 def test_records_sharing_any_identifier_are_one_work_with_the_rule_named() -> None:
     records = [rec(doi="10.1186/1748-5908-6-42"), rec(pmid="21513547"),
                rec(doi="10.1186/1748-5908-6-42", pmid="21513547"), rec(pmcid="PMC3096582")]
-    groups = group_records(records)
+    groups = find_duplicates(records)
     assert [g.members for g in groups] == [[0, 1, 2], [3]]
     assert {(m.rule, m.evidence) for m in groups[0].matches} == {
         ("same DOI", "10.1186/1748-5908-6-42"), ("same PMID", "21513547"),
@@ -49,7 +49,7 @@ ids_strategy = st.builds(
 @given(st.lists(ids_strategy, min_size=1, max_size=8))
 def test_no_group_ever_holds_two_different_dois_or_pmids(id_sets: list[dict[str, str | None]]) -> None:
     records = [rec(**ids) for ids in id_sets]
-    for group in group_records(records):
+    for group in find_duplicates(records):
         dois = {records[i].ids.doi for i in group.members} - {None}
         pmids = {records[i].ids.pmid for i in group.members} - {None}
         assert len(dois) <= 1 and len(pmids) <= 1

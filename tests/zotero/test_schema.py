@@ -69,8 +69,6 @@ def test_resolve_field(item_type: str, field: str, expected: str | None) -> None
 def test_base_fields_and_creator_types() -> None:
     assert SCHEMA.base_field("bookTitle") == "publicationTitle"
     assert SCHEMA.base_field("title") is None
-    assert SCHEMA.primary_creator_type("artwork") == "artist"
-    assert SCHEMA.primary_creator_type("journalArticle") == "author"
     assert "bookAuthor" in SCHEMA.creator_types("bookSection")
     assert "bookAuthor" not in SCHEMA.creator_types("book")
     assert SCHEMA.creator_types("note") == ()

@@ -10,7 +10,7 @@ related.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from zsync.dedupe.blocking import candidate_pairs, paused_gc
@@ -158,8 +158,3 @@ def library_clusters(library: LibraryView, settings: Settings | None = None) -> 
 
 def _keyed(match: Match, keys: Sequence[str]) -> KeyMatch:
     return KeyMatch(keys[match.a], keys[match.b], match.rule, match.evidence, match.kind)
-
-
-def group_keys(clusters: Iterable[Cluster]) -> list[list[str]]:
-    """The item keys of each cluster that has duplicates."""
-    return [c.keys for c in clusters if len(c.keys) > 1]

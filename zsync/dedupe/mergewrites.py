@@ -24,7 +24,6 @@ from zsync.dedupe.mergeplan import REPLACES, MergePlan
 from zsync.zotero.library import LibraryView
 
 MASTER, MOVE, RELATION, TRASH = "master", "move", "relation", "trash"
-STEPS = (MASTER, MOVE, RELATION, TRASH)
 _NOT_SENT = frozenset({"dateAdded", "dateModified"})
 
 

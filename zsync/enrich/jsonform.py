@@ -13,7 +13,6 @@ from typing import Any
 from zsync.enrich.merge import NOTE, Enriched, FieldSource
 from zsync.model.records import MeshHeading, Record, UpdateNotice
 
-SCHEMA_VERSION = 1
 _NOT_ENRICHED = "not enriched: "
 # Record attributes in output order, with how to show each value.
 _PLAIN = ("title", "container", "volume", "issue", "pages", "publisher", "place", "series",
@@ -96,10 +95,6 @@ def problem_to_json(text: str) -> dict[str, Any]:
     if not reason:
         source, reason = "", rest
     return {"source": source, "reason": reason, "temporary": temporary}
-
-
-def was_enriched(enriched: Enriched) -> bool:
-    return bool(enriched.sources)
 
 
 def has_temporary_problem(enriched: Enriched) -> bool:

@@ -10,8 +10,3 @@ class ParseFailure(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
-
-
-def line_of(text: str, offset: int) -> int:
-    """1-based line number of a character offset in `text`."""
-    return text.count("\n", 0, offset) + 1

@@ -6,8 +6,6 @@ from typing import Any
 
 from zsync.model.records import FileResult, InputProblem, Record
 
-SCHEMA_VERSION = 1
-
 
 def record_to_json(record: Record) -> dict[str, Any]:
     """One parsed record: identifiers, bibliographic fields, tags, status and its source."""

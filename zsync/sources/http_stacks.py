@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
@@ -182,7 +181,3 @@ def httpx_failure(exc: BaseException) -> tuple[str, bool] | None:
     if isinstance(exc, httpx2.TransportError):
         return "connection lost", True
     return None
-
-
-def header_view(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}

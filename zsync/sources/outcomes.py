@@ -46,8 +46,3 @@ class CslWork:
 
 
 OFFLINE = "offline (answered from the cache only)"
-
-
-def is_payload(value: object) -> bool:
-    """True for an answer that carries data (not `NotFound` / `NotEnriched`)."""
-    return not isinstance(value, NotFound | NotEnriched)

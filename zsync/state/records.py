@@ -120,9 +120,6 @@ class Origins:
     def for_item(self, item_key: str) -> list[Origin]:
         return self._select("item_key = ?", item_key)
 
-    def for_path(self, path: str) -> list[Origin]:
-        return self._select("path = ?", path)
-
     def _select(self, where: str, value: str) -> list[Origin]:
         rows = self.db.execute(
             f"SELECT * FROM origins WHERE library_id = ? AND {where} ORDER BY path, line",

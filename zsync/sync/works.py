@@ -1,6 +1,6 @@
 """From enriched records to the works a sync plans: one per distinct work in the input.
 
-Appearances of one work (found by `dedupe.group_records` on enriched identifiers) become
+Appearances of one work (found by `dedupe.find_duplicates` on enriched identifiers) become
 one work: the richest appearance leads, tags and keywords are unioned, the first stated
 reading status counts, and every appearance is kept as a source.
 """

@@ -105,10 +105,6 @@ class ZoteroSchema:
     def creator_types(self, item_type: str) -> tuple[str, ...]:
         return self._spec(item_type).creator_types
 
-    def primary_creator_type(self, item_type: str) -> str | None:
-        types = self._spec(item_type).creator_types
-        return types[0] if types else None
-
     def item_problems(self, data: Mapping[str, Any]) -> list[str]:
         """Why Zotero would reject item `data` under this schema (empty list: valid)."""
         item_type = data.get("itemType")

@@ -86,9 +86,6 @@ class WriteResult:
     def ok(self) -> bool:
         return not self.with_status("failed", "needs_replan")
 
-    def key_for(self, ref: str) -> str | None:
-        return next((o.key for o in self.outcomes if o.ref == ref), None)
-
 
 class WriteExecutor:
     """Sends planned writes for one library and records everything in the state store."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zsync.inputs.notes.labels import lookup, normalise
+from zsync.inputs.notes.labels import lookup
 
 _BOLD = re.compile(
     r"^(\*\*|__)(?P<label>[^*_\n]{1,60}?)\s*(?P<c1>::?)?\s*\1\s*(?P<c2>::?)?\s*(?P<value>.*)$"
@@ -118,11 +118,6 @@ def clean_value(value: str, key: str) -> str:
             break
         text = m.group(2).strip()
     return text.rstrip("\\").strip()
-
-
-def is_label_word(text: str) -> bool:
-    """Text that is a known label (used for headings such as `## Abstract`)."""
-    return lookup(text) is not None and len(normalise(text).split()) <= 3
 
 
 # --- abstracts with section labels ------------------------------------------------------------

@@ -48,12 +48,6 @@ def install() -> None:
             module.httpx2 = _STAND_IN  # type: ignore[attr-defined]
 
 
-def is_installed() -> bool:
-    return all(
-        getattr(importlib.import_module(name), "httpx2", None) is _STAND_IN for name in _MODULES
-    )
-
-
 @contextmanager
 def routed(getter: Getter) -> Iterator[None]:
     """Inside the block, habanero's `httpx2.get` calls go to `getter`."""

@@ -73,11 +73,6 @@ def article_ids(article_xml: str, id_type: str) -> list[str]:
     return found
 
 
-def wrap_articles(article_xmls: list[str]) -> str:
-    """Per-article strings back into one `PubmedArticleSet` document (for the mapping)."""
-    return "<PubmedArticleSet>" + "".join(article_xmls) + "</PubmedArticleSet>"
-
-
 @dataclass(frozen=True)
 class SearchResult:
     count: int
