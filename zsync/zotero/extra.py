@@ -14,10 +14,11 @@ from collections.abc import Iterable
 _LINE = re.compile(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
 
 
-def extra_fields(extra: str | None) -> dict[str, str]:
-    """`Field: value` lines of `extra`, by lower-case field name (the first of each)."""
+def extra_fields(extra: object) -> dict[str, str]:
+    """`Field: value` lines of `extra`, by lower-case field name (the first of each);
+    nothing when `extra` is not text."""
     out: dict[str, str] = {}
-    for name, value in _LINE.findall(extra or ""):
+    for name, value in _LINE.findall(extra if isinstance(extra, str) else ""):
         out.setdefault(name.strip().lower(), value.strip())
     return out
 

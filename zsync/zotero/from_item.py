@@ -69,11 +69,10 @@ def _creators(entries: Any) -> tuple[Creator, ...]:
             continue
         role = str(entry.get("creatorType") or "author")
         name = _text(entry.get("name"))
-        if name:
-            out.append(Creator(name=name, role=role))
-            continue
         family, given = _text(entry.get("lastName")), _text(entry.get("firstName"))
-        if family or given:
+        if name or (family and entry.get("fieldMode") == 1):  # one field: a name as written
+            out.append(Creator(name=name or family, role=role))
+        elif family or given:
             out.append(Creator(family=family or given, given=given if family else None,
                                role=role))
     return tuple(out)
@@ -101,17 +100,20 @@ def by_base_field(data: Mapping[str, Any], schema: ZoteroSchema) -> dict[str, st
 
 
 def item_to_record(
-    data: Mapping[str, Any], schema: ZoteroSchema | None = None, *, key: str | None = None
+    data: Mapping[str, Any], schema: ZoteroSchema | None = None, *, key: str | None = None,
+    origin: Origin | None = None, ids: Identifiers | None = None,
 ) -> Record:
-    """The `Record` for one regular Zotero item (`data` of an API item or mirror row)."""
+    """The `Record` for one regular Zotero item (`data` of an API item or mirror row, or an
+    item in a Zotero JSON export); `origin` by default names the item by its key; `ids`,
+    when the caller found the identifiers its own way, are taken as they are."""
     schema = schema or ZoteroSchema.load_default()
     values = by_base_field(data, schema)
     key = key or _text(data.get("key")) or "?"
     get = values.get
     url = get("url")
     return Record(
-        origin=Origin(f"zotero:{key}", format="zotero"),
-        ids=item_ids(data),
+        origin=origin or Origin(f"zotero:{key}", format="zotero"),
+        ids=item_ids(data) if ids is None else ids,
         title=get("title"),
         creators=_creators(data.get("creators")),
         container=get("publicationTitle"),
