@@ -21,7 +21,7 @@ from zsync.config.settings import (
     store_setting,
 )
 from zsync.state.store import StateStore
-from zsync.zotero.api import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
+from zsync.zotero.api import KeyCheck, ZoteroApi, key_check, make_api
 from zsync.zotero.client import authorize_desktop, local_url
 from zsync.zotero.keys import desktop_check
 
@@ -170,10 +170,7 @@ def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
 def show_checks(config: Config, as_json: bool = False) -> bool:
     """Print what zsync may do with the library (or why it cannot be checked); True when it
     can read and write it and no key would travel unencrypted."""
-    try:
-        api = make_api(config)
-    except ZoteroSetupError as exc:
-        fail(str(exc))
+    api = make_api(config)  # a ZoteroSetupError ends with exit 2
     risks = plain_http_risks(config)
     desktop = desktop_check(api) if api.hybrid else None
     result = key_check(api)
@@ -230,8 +227,6 @@ def config_local_auth(ctx: typer.Context) -> None:
                  "\"Always Allow\" in the dialog Zotero shows now.", highlight=False)
     try:
         key, remember = authorize_desktop(config)
-    except ZoteroSetupError as exc:
-        fail(str(exc))
     except ze.LocalAPIDeniedError:
         fail("Zotero refused: the request was denied in Zotero's dialog. Run "
              "`zsync config local-auth` again and choose \"Always Allow\" to let zsync write "

@@ -20,11 +20,9 @@ import tomlkit
 import tomlkit.exceptions
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir, user_state_dir
 
+from zsync.errors import ConfigError
+
 APP = "zsync"
-
-
-class ConfigError(Exception):
-    """A setting that is missing, of the wrong type, or out of range."""
 
 
 class Secret(str):

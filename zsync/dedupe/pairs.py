@@ -12,6 +12,7 @@ from typing import Any
 
 from zsync.config.settings import Config
 from zsync.dedupe.signature import item_title
+from zsync.errors import UsageError
 from zsync.model import identifiers as idn
 from zsync.state.store import RunLock, StateStore
 from zsync.zotero.api import ZoteroApi, make_api
@@ -25,7 +26,7 @@ _KEY = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$", re.IGNORECASE)
 _KINDS = ("doi", "pmid", "pmcid", "arxiv", "isbn")
 
 
-class DedupeSetupError(Exception):
+class DedupeSetupError(UsageError):
     """The command cannot run as asked: settings missing, an unknown cluster, a bad pair."""
 
 

@@ -42,6 +42,7 @@ import requests
 
 from zsync import __version__
 from zsync.config.settings import Config
+from zsync.errors import ServiceError
 from zsync.logs import register_secret
 from zsync.sources import retry
 from zsync.sources.crossref import habanero_shim
@@ -72,7 +73,7 @@ T = TypeVar("T", bound=retry.Response)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class ServiceUnavailable(Exception):
+class ServiceUnavailable(ServiceError):
     """A service could not give a final answer; the message is safe to show."""
 
     def __init__(self, service: str, reason: str) -> None:

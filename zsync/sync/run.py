@@ -18,6 +18,7 @@ from zsync.config.settings import Config
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
+from zsync.errors import UsageError
 from zsync.inputs.filecache import parse_paths_cached, rendered_notes
 from zsync.inputs.files import parse_paths
 from zsync.logs import redact
@@ -239,7 +240,7 @@ def sync_enriched(
         return SyncResult(report, planned, failed, works)
 
 
-class SyncSetupError(Exception):
+class SyncSetupError(UsageError):
     """The sync cannot start: settings are missing."""
 
 

@@ -26,6 +26,7 @@ from pyzotero import zotero_errors as ze
 
 from zsync import __version__
 from zsync.config.settings import Config
+from zsync.errors import ConfigError
 from zsync.logs import register_secret
 from zsync.sources.http_stacks import mask_httpx
 from zsync.sources.retry import RetryPolicy, run, transient_reason
@@ -47,7 +48,7 @@ NO_LOCAL_KEY = ("zsync has no local API key for Zotero desktop: run `zsync confi
                 "and choose Allow in the dialog Zotero shows")
 
 
-class ZoteroSetupError(Exception):
+class ZoteroSetupError(ConfigError):
     """The Zotero settings are incomplete (library id, key)."""
 
 

@@ -29,6 +29,7 @@ import httpx2
 from habanero import Crossref, RequestError
 
 from zsync.config.settings import Config
+from zsync.errors import ServiceError
 from zsync.sources.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer, ServiceUnavailable
@@ -47,7 +48,7 @@ Answer = Work | CslWork | NotFound | NotEnriched
 T = TypeVar("T")
 
 
-class _Refused(Exception):
+class _Refused(ServiceError):
     """A final HTTP error answer, however habanero chose to report it."""
 
     def __init__(self, status: int | None, detail: str) -> None:

@@ -30,7 +30,13 @@ from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer, ServiceUnavailable
 from zsync.sources.lookup import cached_answers, left_to_fetch, unique_keys
 from zsync.sources.outcomes import NotEnriched, NotFound
-from zsync.sources.pubmed.xml import BadXml, article_ids, error_text, parse_esearch, split_articles
+from zsync.sources.pubmed.xml import (
+    PubmedXmlError,
+    article_ids,
+    error_text,
+    parse_esearch,
+    split_articles,
+)
 
 log = logging.getLogger("zsync.pubmed")
 
@@ -244,7 +250,7 @@ def _guard(call: Callable[[], T], source: str = SOURCE) -> T | NotEnriched:
         return call()
     except ServiceUnavailable as exc:
         return NotEnriched(source, exc.reason)
-    except BadXml as exc:
+    except PubmedXmlError as exc:
         return NotEnriched(source, f"unexpected answer: {exc}")
 
 
