@@ -121,9 +121,9 @@ class Globals:
         if offline:
             overrides["network.offline"] = True
         config = load(self.config_path, overrides=overrides)  # a ConfigError ends with exit 2
-        logs.register_secret(config["zotero.api_key"].reveal())
-        logs.register_secret(config["pubmed.api_key"].reveal())
-        logs.register_secret(config["zotero.local_api_key"].reveal())
+        logs.register_secret(config.zotero.api_key.reveal())
+        logs.register_secret(config.pubmed.api_key.reveal())
+        logs.register_secret(config.zotero.local_api_key.reveal())
         log = logging.getLogger("zsync.config.settings")
         for risk in plain_http_risks(config):
             log.warning("%s", risk)

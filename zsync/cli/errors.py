@@ -60,7 +60,7 @@ def said(exc: ZsyncError, config: Config | None = None) -> tuple[str, int]:
     if isinstance(exc, Exhausted):
         hint = ("; is Zotero running, with \"Allow other applications on this computer to "
                 "communicate with Zotero\" on (Settings > Advanced)?"
-                if config is not None and config["zotero.local"] else
+                if config is not None and config.zotero.local else
                 "; try again later (nothing is lost: the next run finishes any journalled "
                 "writes)")
         return f"Zotero could not be reached: {redact(exc.reason)}{hint}", exit_status(exc)

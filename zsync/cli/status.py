@@ -30,14 +30,14 @@ app.add_typer(config_app, name="config")
 
 
 def _library(config: Config) -> str | None:
-    library_id = str(config["zotero.library_id"]).strip()
-    if not library_id and _desktop_only(config) and config["zotero.library_type"] == "user":
+    library_id = config.zotero.library_id.strip()
+    if not library_id and _desktop_only(config) and config.zotero.library_type == "user":
         library_id = "0"  # the desktop's own library
-    return f"{config['zotero.library_type']}s/{library_id}" if library_id else None
+    return f"{config.zotero.library_type}s/{library_id}" if library_id else None
 
 
 def _desktop_only(config: Config) -> bool:
-    return bool(config["zotero.local"]) and not config["zotero.hybrid"]
+    return config.zotero.local and not config.zotero.hybrid
 
 
 def _select(store: StateStore, config: Config, library: str) -> None:
@@ -135,7 +135,7 @@ def settings_data(config: Config) -> list[dict[str, Any]]:
     """Every setting with its value (secrets masked) and where it came from."""
     out = []
     for setting in SETTINGS:
-        value = config[setting.name]
+        value = config.value(setting.name)
         out.append({"name": setting.name,
                     "value": str(value) if isinstance(value, Secret) else value,
                     "from": config.origins.get(setting.name, "default")})
@@ -153,7 +153,7 @@ def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
         echo_json(json.dumps(settings_data(config), ensure_ascii=False, indent=2, default=str))
         return
     for setting in SETTINGS:
-        value = config[setting.name]
+        value = config.value(setting.name)
         shown = str(value) if isinstance(value, Secret) else json.dumps(value, ensure_ascii=False)
         origin = config.origins.get(setting.name, "default")
         stdout.print(f"{setting.name} = {shown}  [dim]({origin})[/]", highlight=False)

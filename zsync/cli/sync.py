@@ -68,7 +68,7 @@ def sync_command(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
-                      link=link_notes or bool(config["notes.link_back"]),
+                      link=link_notes or config.notes.link_back,
                       on_phase=progress.phase, full=full)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
                 show_unchanged=show_unchanged)

@@ -133,9 +133,9 @@ def library_store(config: Config, api_factory: ApiFactory, lock: bool) -> Iterat
         if lock:
             stack.enter_context(RunLock(config.state_path()))
         store = stack.enter_context(StateStore.from_config(config))
-        if config["zotero.local"]:
+        if config.zotero.local:
             api_factory(config).bind(store)  # the local API names its library by server id
         else:
-            library_id = str(config["zotero.library_id"]).strip()
-            store.select_library(f"{config['zotero.library_type']}s/{library_id}")
+            library_id = config.zotero.library_id.strip()
+            store.select_library(f"{config.zotero.library_type}s/{library_id}")
         yield store

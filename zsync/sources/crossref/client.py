@@ -63,12 +63,12 @@ class CrossrefClient:
     ) -> None:
         self.http = http
         self.cache = cache
-        self.offline = bool(config["network.offline"])
-        self.api_url = str(config["crossref.api_url"]).rstrip("/")
-        self.doi_url = str(config["crossref.doi_url"]).rstrip("/")
+        self.offline = config.network.offline
+        self.api_url = config.crossref.api_url.rstrip("/")
+        self.doi_url = config.crossref.doi_url.rstrip("/")
         self.max_request_line = max_request_line
         self.max_batch = max_batch
-        self.cr = Crossref(base_url=self.api_url, mailto=config["crossref.mailto"] or None,
+        self.cr = Crossref(base_url=self.api_url, mailto=config.crossref.mailto or None,
                            timeout=http.timeout)
 
     # --- by DOI ------------------------------------------------------------------------------

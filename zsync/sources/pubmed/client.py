@@ -57,13 +57,13 @@ class PubMedClient:
     ) -> None:
         self.http = http
         self.cache = cache
-        self.offline = bool(config["network.offline"])
-        self.eutils = str(config["pubmed.eutils_url"]).rstrip("/")
-        self.idconv_url = str(config["pubmed.idconv_url"])
-        self.identity: Params = [("tool", str(config["pubmed.tool"] or "zsync"))]
-        if config["pubmed.email"]:
-            self.identity.append(("email", str(config["pubmed.email"])))
-        key = config["pubmed.api_key"]
+        self.offline = config.network.offline
+        self.eutils = config.pubmed.eutils_url.rstrip("/")
+        self.idconv_url = config.pubmed.idconv_url
+        self.identity: Params = [("tool", str(config.pubmed.tool or "zsync"))]
+        if config.pubmed.email:
+            self.identity.append(("email", config.pubmed.email))
+        key = config.pubmed.api_key
         self.key: Params = [("api_key", key.reveal())] if key else []
         self.max_get_line = max_get_line
         self.esearch_batch = esearch_batch
