@@ -29,13 +29,15 @@ ONLY_HERE = "An abstract that only the new source holds, word for word."
 ELSEWHERE = "OpenAlex has this abstract too, but PubMed's comes first."
 NEW_TITLE = "A title the new source spells its own way"
 WITH_ABSTRACT = next(w for w in WITH_PMC if w.abstract)
+GREY_DOI = str(CROSSREF_ONLY["DOI"])  # a work Crossref holds with no abstract, PubMed not at all
+GREY_TITLE = next(iter(CROSSREF_ONLY["title"]))
 
 
 @pytest.fixture
 def openalex() -> Iterator[LocalServer]:
     with openalex_server(rate=2) as server:
         server.app.add_work(openalex_work(  # type: ignore[attr-defined]
-            CROSSREF_ONLY["DOI"], NEW_TITLE, abstract=ONLY_HERE, language="en", pmid="999001"))
+            GREY_DOI, NEW_TITLE, abstract=ONLY_HERE, language="en", pmid="999001"))
         server.app.add_work(openalex_work(  # type: ignore[attr-defined]
             WITH_ABSTRACT.doi, WITH_ABSTRACT.title, abstract=ELSEWHERE))
         yield server
@@ -67,7 +69,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crossref: LocalServer,
 
 def write_notes(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "grey.md").write_text(f"- **DOI**: {CROSSREF_ONLY['DOI']}\n", encoding="utf-8")
+    (folder / "grey.md").write_text(f"- **DOI**: {GREY_DOI}\n", encoding="utf-8")
     (folder / "med.md").write_text(f"- **DOI**: {WITH_ABSTRACT.doi}\n", encoding="utf-8")
     (folder / "plain.md").write_text(f"- **DOI**: {NO_PMC[0].doi}\n", encoding="utf-8")
     return folder
@@ -89,7 +91,7 @@ def test_enrich_fills_fields_from_a_registered_source(
     assert grey["pmid"] == {"value": "999001", "source": "openalex",
                             "fetched_at": grey["abstract"]["fetched_at"]}
     # Trusted for descriptive fields and PMIDs only, and after PubMed: the rest stays.
-    assert grey["title"]["value"] == CROSSREF_ONLY["title"][0]
+    assert grey["title"]["value"] == GREY_TITLE
     assert grey["title"]["source"] == "crossref"
     assert med["abstract"]["source"] == "pubmed" and med["abstract"]["value"] != ELSEWHERE
     assert med["pmid"]["source"] == "pubmed"

@@ -78,18 +78,22 @@ class OpenAlexApp:
         return None
 
     def handle(self, request: Request) -> Response:
-        headers = {"X_RateLimit_Limit": str(self.rate), "X_RateLimit_Interval": "1s"}
         if self.endpoint(request) != "works":
-            return Response.json({"error": "Not found"}, status=404, **headers)
+            return self._answer({"error": "Not found"}, 404)
         wanted, problem = _doi_filter(request.arg("filter") or "")
         per_page = _int(request.arg("per-page"), 25)
         if problem or per_page is None or not 1 <= per_page <= 200:
-            return Response.json({"error": problem or "per-page must be 1-200"}, status=400,
-                                 **headers)
+            return self._answer({"error": problem or "per-page must be 1-200"}, 400)
         with self._lock:
             hits = [w for doi, w in self._works.items() if doi in wanted]
         meta = {"count": len(hits), "page": 1, "per_page": per_page}
-        return Response.json({"meta": meta, "results": hits[:per_page]}, **headers)
+        return self._answer({"meta": meta, "results": hits[:per_page]}, 200)
+
+    def _answer(self, data: dict[str, Any], status: int) -> Response:
+        answer = Response.json(data, status=status)
+        answer.headers.update({"X-RateLimit-Limit": str(self.rate),
+                               "X-RateLimit-Interval": "1s"})
+        return answer
 
 
 def _doi_filter(text: str) -> tuple[set[str], str | None]:
