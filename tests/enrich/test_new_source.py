@@ -11,19 +11,17 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from tests.enrich.env import CROSSREF_ONLY, NO_PMC, WITH_PMC, note
 from tests.enrich.test_pacing import arrivals, most_in_one_second
 from tests.servers.base import LocalServer
 from tests.servers.openalex import openalex_server, openalex_work
 from tests.sources.openalex_like import SPEC, OpenAlexLike
-from tests.support import MAILTO, config_for, make_stack
-from zsync.cli.app import _register, app
+from tests.support import MAILTO, config_for, invoke_cli, make_stack
 from zsync.enrich.enricher import Enricher
 from zsync.sources.registry import REGISTRY
 
-_register()
 Run = Callable[..., Result]
 ONLY_HERE = "An abstract that only the new source holds, word for word."
 ELSEWHERE = "OpenAlex has this abstract too, but PubMed's comes first."
@@ -52,19 +50,15 @@ def registered(openalex: LocalServer) -> Iterator[None]:
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crossref: LocalServer,
-        pubmed: LocalServer) -> Run:
-    for name in ("NCBI_API_KEY", "ZSYNC_OFFLINE", "ZOTERO_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "ZSYNC_CACHE_DIR": str(tmp_path / "cache"),
-           "CROSSREF_MAILTO": MAILTO, "NCBI_EMAIL": MAILTO, "CROSSREF_API_URL": crossref.url,
+def run(tmp_path: Path, crossref: LocalServer, pubmed: LocalServer) -> Run:
+    """`zsync ARGS` in-process with settings pointing at the emulators, a private cache."""
+    env = {"ZSYNC_CACHE_DIR": str(tmp_path / "cache"), "CROSSREF_MAILTO": MAILTO,
+           "NCBI_EMAIL": MAILTO, "CROSSREF_API_URL": crossref.url,
            "DOI_RESOLVER_URL": f"{crossref.url}/doi",
            "NCBI_EUTILS_URL": f"{pubmed.url}/entrez/eutils",
            "NCBI_IDCONV_URL": f"{pubmed.url}/tools/idconv/api/v1/articles/",
            "ZSYNC_MAX_RETRIES": "0"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return lambda *args: CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return lambda *args: invoke_cli(args, env, tmp_path)
 
 
 def write_notes(folder: Path) -> Path:

@@ -1,7 +1,8 @@
-"""One HTTP layer for every service zsync enriches from: Crossref, doi.org, NCBI.
+"""One HTTP layer for every service zsync enriches from: Crossref, doi.org, NCBI, and the
+request pools of any other registered source (`sources.registry`).
 
 Per service pool there is one `Throttle` (sliding-window limiter + concurrency cap, from the
-documented defaults, lowered by the rate headers servers send), one retry policy (tenacity:
+documented defaults each source's spec gives, lowered by the rate headers servers send), one retry policy (tenacity:
 exponential backoff with jitter, honouring Retry-After/Backoff; only for requests safe to
 repeat), one timeout and one User-Agent naming zsync, its version and the mailto address.
 A service whose retries are used up is marked down for the rest of the run, so later
