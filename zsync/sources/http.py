@@ -2,11 +2,12 @@
 request pools of any other registered source (`sources.registry`).
 
 Per service pool there is one `Throttle` (sliding-window limiter + concurrency cap, from the
-documented defaults each source's spec gives, lowered by the rate headers servers send), one retry policy (tenacity:
-exponential backoff with jitter, honouring Retry-After/Backoff; only for requests safe to
-repeat), one timeout and one User-Agent naming zsync, its version and the mailto address.
-A service whose retries are used up is marked down for the rest of the run, so later
-batches degrade at once ("not enriched: ...") instead of waiting through retries again.
+documented defaults each source's spec gives, lowered by the rate headers servers send),
+one retry policy (tenacity: exponential backoff with jitter, honouring Retry-After/Backoff;
+only for requests safe to repeat), one timeout and one User-Agent naming zsync, its version
+and the mailto address. A service whose retries are used up is marked down for the rest of
+the run, so later batches degrade at once ("not enriched: ...") instead of waiting through
+retries again.
 
 Two stacks sit underneath:
 - requests + requests-cache (`CachedSession`, SQLite under the cache dir, `api_key`,
