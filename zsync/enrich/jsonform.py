@@ -12,6 +12,7 @@ from typing import Any
 
 from zsync.enrich.merge import NOTE, Enriched, FieldSource
 from zsync.model.records import MeshHeading, Record, UpdateNotice
+from zsync.sources.registry import REGISTRY
 
 SCHEMA_VERSION = 1
 _NOT_ENRICHED = "not enriched: "
@@ -117,8 +118,8 @@ def filled_fields(note: Record, enriched: Enriched) -> dict[str, list[str]]:
 
 
 def _source_rank(source: str) -> tuple[int, str]:
-    order = ("crossref", "datacite", "pubmed")
-    return (order.index(source) if source in order else len(order), source)
+    """Registered sources' labels in registration order, then other lookups by name."""
+    return (REGISTRY.precedence().rank(source), source)
 
 
 def _note_has(note: Record, name: str) -> bool:

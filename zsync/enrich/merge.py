@@ -1,6 +1,9 @@
-"""Combine a note with what Crossref and PubMed say about the same work, field by field.
+"""Combine a note with what the metadata sources say about the same work, field by field.
 
-Precedence: the first source in a field's order that has a value wins.
+Precedence: the first source in a field's order that has a value wins. Fields fall in four
+groups (`sources.base.FieldGroup`, assigned below); each registered source says how far its
+records are trusted for each group (`Trust` in its spec, `sources.registry`), so the orders
+are read from the registry, never written here. With Crossref and PubMed registered:
 
 - Bibliographic fields (title, creators, container, date, volume, issue, pages,
   publisher, place, ISSN, item type): Crossref, PubMed, DataCite, then the note. The
@@ -8,9 +11,9 @@ Precedence: the first source in a field's order that has a value wins.
 - Descriptive fields (abstract, language, journal abbreviation, MeSH, publication types):
   PubMed, Crossref, DataCite, then the note. PubMed keeps structured abstracts with their
   section labels and the ISO journal abbreviation.
-- DOI: the note first (it is what was looked up), then Crossref, PubMed. PMID and PMCID:
-  the note, PubMed, Crossref. ISBN, arXiv id, URLs, series and further Zotero fields: the
-  note, Crossref, PubMed, DataCite.
+- Identifiers: the note first (it is what was looked up). DOI, ISBN, arXiv id, URLs,
+  series and further Zotero fields: the note, Crossref, PubMed, DataCite. PMID and PMCID:
+  the note, PubMed, Crossref.
 - Tags, keywords, status and the note's text: the note only; they are the user's own.
 - Retraction and correction notices: the union of all sources.
 
@@ -20,53 +23,39 @@ where the note and a source disagree, both values are kept for the report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zsync.model.records import Identifiers, Record
 from zsync.model.text import plain
+from zsync.sources.base import FieldGroup, FieldSource, SourceRecord
+from zsync.sources.registry import NOTE, REGISTRY, Precedence
 
-NOTE = "note"
-BIBLIOGRAPHIC = ("crossref", "pubmed", "datacite", NOTE)
-DESCRIPTIVE = ("pubmed", "crossref", "datacite", NOTE)
-LOCAL_FIRST = (NOTE, "crossref", "pubmed", "datacite")
+__all__ = ["NOTE", "Disagreement", "Enriched", "FieldSource", "SourceRecord", "comparable",
+           "merge"]
 
-_ORDER: dict[str, tuple[str, ...]] = {
+_GROUPS: dict[str, FieldGroup] = {
     **dict.fromkeys(
         ("title", "creators", "container", "date", "volume", "issue", "pages", "publisher",
          "place", "issn", "item_type"),
-        BIBLIOGRAPHIC,
+        FieldGroup.BIBLIOGRAPHIC,
     ),
     **dict.fromkeys(
         ("abstract", "language", "journal_abbreviation", "mesh", "publication_types"),
-        DESCRIPTIVE,
+        FieldGroup.DESCRIPTIVE,
     ),
-    **dict.fromkeys(("urls", "series"), LOCAL_FIRST),
+    **dict.fromkeys(("urls", "series"), FieldGroup.IDENTIFIERS),
 }
-_ID_ORDER = {
-    "doi": (NOTE, "crossref", "pubmed", "datacite"),
-    "pmid": (NOTE, "pubmed", "crossref"),
-    "pmcid": (NOTE, "pubmed", "crossref"),
-    "isbn": LOCAL_FIRST,
-    "arxiv": LOCAL_FIRST,
+_ID_GROUPS: dict[str, FieldGroup] = {
+    "doi": FieldGroup.IDENTIFIERS,
+    "pmid": FieldGroup.BIOMEDICAL_IDS,
+    "pmcid": FieldGroup.BIOMEDICAL_IDS,
+    "isbn": FieldGroup.IDENTIFIERS,
+    "arxiv": FieldGroup.IDENTIFIERS,
 }
 # Fields whose disagreement between the note and a source is worth showing a person.
 _COMPARED = ("title", "date", "container", "volume", "issue", "pages", "item_type")
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    """What one source said about a work, and when it was fetched (ISO 8601, UTC)."""
-
-    source: str
-    record: Record
-    fetched_at: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSource:
-    source: str
-    fetched_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,20 +77,24 @@ class Enriched:
     not_enriched: tuple[str, ...] = ()  # why a source could not be used, one line each
 
 
-def merge(note: Record, sources: list[SourceRecord], problems: tuple[str, ...] = ()) -> Enriched:
-    """Combine `note` with `sources` under the precedence in this module's docstring."""
+def merge(note: Record, sources: list[SourceRecord], problems: tuple[str, ...] = (),
+          precedence: Precedence | None = None) -> Enriched:
+    """Combine `note` with `sources` under `precedence` (by default the registered
+    sources'; see this module's docstring)."""
+    order_of = (precedence or REGISTRY.precedence()).order
     by_source = {s.source: s for s in sources}
     by_source[NOTE] = SourceRecord(NOTE, note)
     values: dict[str, Any] = {}
     provenance: dict[str, FieldSource] = {}
-    for name, order in _ORDER.items():
-        chosen = _pick(name, order, by_source)
+    for name, group in _GROUPS.items():
+        chosen = _pick(name, order_of(group), by_source)
         if chosen is not None:
             values[name] = getattr(chosen.record, name)
             provenance[name] = FieldSource(chosen.source, chosen.fetched_at)
-    ids, id_provenance = _merge_identifiers(by_source)
+    ids, id_provenance = _merge_identifiers(by_source, order_of)
     provenance.update(id_provenance)
-    values["fields"] = _merge_extra_fields(by_source, provenance)
+    values["fields"] = _merge_extra_fields(by_source, provenance,
+                                           order_of(FieldGroup.IDENTIFIERS))
     values["notices"] = _union_notices(by_source)
     merged = replace(note, ids=ids, **values)
     return Enriched(
@@ -128,12 +121,12 @@ def _pick(
 
 
 def _merge_identifiers(
-    by_source: dict[str, SourceRecord],
+    by_source: dict[str, SourceRecord], order_of: Callable[[FieldGroup], tuple[str, ...]],
 ) -> tuple[Identifiers, dict[str, FieldSource]]:
     chosen: dict[str, Any] = {}
     provenance: dict[str, FieldSource] = {}
-    for name, order in _ID_ORDER.items():
-        for source in order:
+    for name, group in _ID_GROUPS.items():
+        for source in order_of(group):
             candidate = by_source.get(source)
             value = getattr(candidate.record.ids, name) if candidate else None
             if _is_set(value):
@@ -144,10 +137,11 @@ def _merge_identifiers(
 
 
 def _merge_extra_fields(
-    by_source: dict[str, SourceRecord], provenance: dict[str, FieldSource]
+    by_source: dict[str, SourceRecord], provenance: dict[str, FieldSource],
+    order: tuple[str, ...],
 ) -> dict[str, str]:
     merged: dict[str, str] = {}
-    for source in reversed(LOCAL_FIRST):  # later (higher-precedence) sources overwrite
+    for source in reversed(order):  # later (higher-precedence) sources overwrite
         candidate = by_source.get(source)
         if candidate is None:
             continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import unquote_plus
@@ -25,11 +25,16 @@ from urllib.parse import unquote_plus
 import requests
 
 from zsync.config.settings import Config
+from zsync.model.records import Identifiers
+from zsync.sources import pubmed
+from zsync.sources.base import Lookup, LookupContext, SourceSpec
 from zsync.sources.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer, ServiceUnavailable
 from zsync.sources.lookup import cached_answers, left_to_fetch, unique_keys
 from zsync.sources.outcomes import NotEnriched, NotFound
+from zsync.sources.pubmed import source as pubmed_source
+from zsync.sources.pubmed.source import IDCONV_SOURCE, SOURCE
 from zsync.sources.pubmed.xml import (
     PubmedXmlError,
     article_ids,
@@ -40,8 +45,6 @@ from zsync.sources.pubmed.xml import (
 
 log = logging.getLogger("zsync.pubmed")
 
-SOURCE = "pubmed"
-IDCONV_SOURCE = "pmc-idconv"
 EFETCH_GET_MAX = 200
 _ALL_INVALID = ("ID list is empty", "no correct IDs", "Supplied id parameter is empty")
 T = TypeVar("T")
@@ -50,6 +53,10 @@ ArticleSink = Callable[[dict[str, str]], None]  # {pmid: article XML}, batch by 
 
 
 class PubMedClient:
+    """The E-utilities and the ID Converter, and PubMed as a `Source` (`pubmed.SPEC`)."""
+
+    spec: SourceSpec = pubmed.SPEC
+
     def __init__(
         self, config: Config, http: HttpLayer, cache: RecordCache, *,
         max_get_line: int = MAX_REQUEST_LINE, esearch_batch: int = 100, efetch_batch: int = 200,
@@ -69,6 +76,12 @@ class PubMedClient:
         self.esearch_batch = esearch_batch
         self.efetch_batch = efetch_batch
         self.idconv_batch = idconv_batch
+
+    def lookup(self, queries: Sequence[Identifiers], context: LookupContext) -> list[Lookup]:
+        return pubmed_source.lookup(self, queries, context)
+
+    def convert(self, queries: Sequence[Identifiers], context: LookupContext) -> list[Lookup]:
+        return pubmed_source.convert(self, queries, context)
 
     # --- DOI -> PMID ------------------------------------------------------------------------
 
