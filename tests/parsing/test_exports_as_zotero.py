@@ -20,7 +20,13 @@ from zsync.parsing.latex import latex_to_text
         (r"the {'}classic{'} view", "the 'classic' view"),
         (r"at $\sqrt{s}$ = 13 TeV", "at √(s) = 13 TeV"),
         (r"Cu$_2$O thin films", "Cu₂O thin films"),
-        (r"$^{63}$Cu and m\textsuperscript{2}", "⁶³Cu and m²"),
+        (r"$^{63}$Cu and m\textsuperscript{2}", "<sup>63</sup>Cu and m²"),
+        (r"Po$_{eee}$t and H$_{2}$O", "Po<sub>eee</sub>t and H₂O"),
+        (r"D\\'ecoret, Swe{\\i}g and " + r'D\\"ead', "Décoret, Sweıg and Dëad"),
+        (r"first line\\second", "first line second"),
+        (r"\enquote{Intention} and \mkbibemph{Alexiad}", "“Intention” and Alexiad"),
+        (r"\href{https://example.org/a\_b}{example.org} [Online]",
+         "example.org (https://example.org/a_b) [Online]"),
         (r"Cu$_{2-\delta}$O", "Cu<sub>2-δ</sub>O"),
         (r"Search in \AIJ and {BERT}", r"Search in \AIJ and BERT"),
         (r"{\o}stergaard, \L{}ukasiewicz, Stra\ss{}e", "østergaard, Łukasiewicz, Straße"),
@@ -53,6 +59,19 @@ def test_an_unbalanced_brace_costs_only_its_entry_and_is_named_with_its_line() -
     assert [r.title for r in records][-1] == "Second"
     warned = [w for r in records for w in r.warnings if "line 1" in w]
     assert warned, [r.warnings for r in records]
+
+
+def test_mathscinet_full_journal_title_with_its_abbreviation() -> None:
+    (record,) = bib("@article{a, title = {T}, journal = {Adv. Math.},"
+                    " fjournal = {Advances in Mathematics}, year = 2013}")
+    assert (record.container, record.journal_abbreviation) == ("Advances in Mathematics",
+                                                               "Adv. Math.")
+
+
+def test_a_linked_note_gives_its_address_whole() -> None:
+    (record,) = bib("@misc{a, title = {T}, year = 2013, note = {\\href{https://example.org/"
+                    "story\\_1.html}{example.org} {[Online]}}}")
+    assert record.urls == ("https://example.org/story_1.html",)
 
 
 def test_undefined_macro_kept_as_written() -> None:

@@ -98,6 +98,7 @@ _PREPRINT_TYPES = {"misc", "online", "electronic", "www", "unpublished", "prepri
 _PREPRINT_SERVER = re.compile(r"^\s*(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
 _THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis",
                  "masterthesis": "Master's Thesis"}
+_URL_IN_TEX = re.compile(r"https?://(?:\\[{}%&_#~]|[^\s{}])+")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
@@ -110,6 +111,11 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
         warnings.append(f"unknown BibTeX entry type @{kind}")
     ids = _identifiers(get)
     container = get.text("journaltitle") or get.text("journal") or get.text("booktitle")
+    abbreviation = get.text("shortjournal") or get.text("journalabbreviation")
+    full_journal = get.text("fjournal")  # MathSciNet: `journal` abbreviated, `fjournal` full
+    if full_journal:
+        abbreviation = abbreviation or (container if container != full_journal else None)
+        container = full_journal
     fields = _extra_fields(get, kind, item_type)
     if ids.arxiv and kind in _PREPRINT_TYPES and (kind != "article" or _is_server(container)):
         item_type = "preprint"
@@ -141,7 +147,7 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
         place=get.text("address") or get.text("location"),
         series=get.text("series"),
         issn=tuple(_issns(get)),
-        journal_abbreviation=get.text("shortjournal") or get.text("journalabbreviation"),
+        journal_abbreviation=abbreviation,
         keywords=tuple(split_keywords(get.text("keywords") or get.text("keyword"))),
         tags=tuple(split_keywords(get.text("mendeley-tags"))),
         urls=tuple(_urls(get)),
@@ -231,9 +237,8 @@ def _identifiers(get: _Getter) -> IdCollector:
 
 def _urls(get: _Getter) -> list[str]:
     found = [get.verbatim("url")]  # the whole field: an address may hold spaces
-    for name in ("howpublished", "note"):
-        value = get.verbatim(name) or ""
-        found.extend(re.findall(r"https?://[^\s{}]+", value))
+    for name in ("howpublished", "note"):  # addresses end at a brace: `\href{URL}{text}`
+        found.extend(latex_verbatim(url) for url in _URL_IN_TEX.findall(get.raw(name) or ""))
     return unique(found)
 
 
