@@ -3,6 +3,8 @@ record structure, and the speed of reading a large BibTeX file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from zsync.core.records import Creator
@@ -132,3 +134,35 @@ def test_ris_with_record_numbers_or_a_preamble_is_ris() -> None:
             "First numbered record", "Second numbered record"]
     second = parse_text(OVID, "export.txt").records[1]
     assert second.creators == (Creator(family="Eloubeidi", given="M.A."),)
+
+
+def _large_export(entries: int, crossref: bool = False) -> str:
+    parts = ["@string{bmc = {BMC Health Services Research}}\n"]
+    for i in range(entries):
+        parent = f"  crossref = {{proc{i - 1}}},\n" if crossref and i % 2 else ""
+        kind = "inproceedings" if parent else ("proceedings" if crossref else "article")
+        parts.append(f"@{kind}{{{'proc' if crossref else 'e'}{i},\n  title = {{Entry {i}: "
+                     f"G\\\"odel {'x' * 200}}},\n  author = {{Family{i}, Given and Other, A.}},\n"
+                     f"  journal = bmc,\n  year = {{{1990 + i % 30}}},\n{parent}"
+                     f"  doi = {{10.1186/large-{i:05d}}}\n}}\n")
+    parts.insert(entries // 2, "@article{broken, title = {No end,\n")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("crossref", [False, True])
+def test_a_large_export_read_by_several_workers_is_read_as_one_reading_it_whole(
+    tmp_path: Path, crossref: bool
+) -> None:
+    from zsync.adapters.files import parse_paths
+    from zsync.adapters.guard import SHARE_BYTES
+
+    text = _large_export(2000, crossref)
+    assert len(text.encode()) >= SHARE_BYTES
+    path = tmp_path / "large.bib"
+    path.write_text(text, encoding="utf-8")
+    (shared,) = parse_paths([path], workers=3)
+    whole = parse_text(text, str(path))
+    assert shared == whole
+    assert len(shared.records) == 2001
+    positions = [r.origin.position for r in shared.records]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)

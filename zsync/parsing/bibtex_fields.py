@@ -102,8 +102,12 @@ _URL_IN_TEX = re.compile(r"https?://(?:\\[{}%&_#~]|[^\s{}])+")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
-def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str]) -> Record:
-    """The Record for one parsed entry; `warnings` carries what was noticed on the way."""
+def entry_to_record(
+    entry: Mapping[str, str], origin: Origin, warnings: list[str], citekey: str | None = None
+) -> Record:
+    """The Record for one parsed entry; `warnings` carries what was noticed on the way.
+    `citekey` (the entry's key) is kept when the entry names a work (an identifier or a
+    title): a key alone is not a work."""
     kind = entry.get("ENTRYTYPE", "").lower()
     get = _Getter(entry)
     item_type = TYPES.get(kind)
@@ -130,10 +134,13 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
     publisher = get.text("publisher") or get.text("school") or get.text("institution")
     if not publisher and kind in ("inproceedings", "manual", "proceedings"):
         publisher = get.text("organization")
+    identifiers = ids.build()
+    title = _title(get)
     return Record(
         origin=origin,
-        ids=ids.build(),
-        title=_title(get),
+        ids=identifiers,
+        title=title,
+        citekey=citekey if citekey and (title or not identifiers.is_empty()) else None,
         creators=_creators(get),
         container=container,
         date=_date(get),
@@ -160,19 +167,20 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
 class _Getter:
     """Field values of an entry, read as plain text or verbatim."""
 
+    __slots__ = ("entry",)
+
     def __init__(self, entry: Mapping[str, str]) -> None:
-        self.entry = {k.lower(): v for k, v in entry.items() if isinstance(v, str)}
+        self.entry = {k.lower(): v for k, v in entry.items() if v and not v.isspace()}
 
     def raw(self, name: str) -> str | None:
-        value = self.entry.get(name)
-        return value if value and value.strip() else None
+        return self.entry.get(name)
 
     def text(self, name: str) -> str | None:
-        raw = self.raw(name)
+        raw = self.entry.get(name)
         return _as_text(raw) if raw else None
 
     def verbatim(self, name: str) -> str | None:
-        raw = self.raw(name)
+        raw = self.entry.get(name)
         return _as_verbatim(raw) if raw else None
 
 

@@ -48,6 +48,9 @@ _SYMBOLS = {
     "textmu": "\u00b5", "textpm": "\u00b1", "textperiodcentered": "\u00b7",
     "textbullet": "\u2022", "textellipsis": "\u2026",
 }
+_URL_COMMAND = re.compile(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", re.DOTALL)
+_ESCAPE_OR_BRACE = re.compile(r"\\([&%$#_{}~])|[{}]")
+_SPACES = re.compile(r"\s+")
 _KEPT_MARK = "\ue000"  # stands for a backslash of a command kept as written
 # Commands of hyperref and biblatex that pylatexenc reads without their arguments:
 # (name, argument spec, text). `%(n)s` is the n-th argument as text.
@@ -92,7 +95,7 @@ def _latex_to_text(value: str) -> str:
         )
         text = text.replace(_KEPT_MARK, "\\").replace("\u00a0", " ")
     text = _HTML.sub("", unicodedata.normalize("NFC", text))
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _plain(text: str) -> str:
@@ -110,8 +113,9 @@ def latex_verbatim(value: str | None) -> str:
     """
     if not value:
         return ""
-    text = re.sub(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", r"\1", value, flags=re.DOTALL)
-    text = re.sub(r"\\([&%$#_{}~])|[{}]", lambda m: m.group(1) or "", text)
+    text = _URL_COMMAND.sub(r"\1", value)
+    if "{" in text or "}" in text or "\\" in text:
+        text = _ESCAPE_OR_BRACE.sub(lambda m: m.group(1) or "", text)
     return " ".join(text.split())
 
 
