@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from zsync.cli.errors import require_paths, zsync_errors
-from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.errors import zsync_errors
+from zsync.cli.inputs import Exclude, exclude_setting, require_paths
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo, echo_json, print_summary, stderr, stdout, warn
 from zsync.dedupe.pairs import (

@@ -10,9 +10,8 @@ from __future__ import annotations
 import errno
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from pyzotero import zotero_errors as ze
 
@@ -30,13 +29,6 @@ EXIT_BY_BRANCH: tuple[tuple[type[ZsyncError], int], ...] = (
     (StateError, EXIT_PARTIAL),
     (InputError, EXIT_PARTIAL),
 )
-
-
-def require_paths(paths: Sequence[Path]) -> None:
-    """Stop with exit 2 when a named file or folder does not exist."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
 
 
 def _line(exc: BaseException) -> str:

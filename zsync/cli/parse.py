@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
-from zsync.cli.errors import require_paths
-from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.inputs import Exclude, exclude_setting, require_paths
 from zsync.cli.render import echo_json, print_problems, print_records, print_warnings
 from zsync.inputs.files import Scan, parse_paths
 from zsync.model.records import FileResult
