@@ -1,17 +1,19 @@
 """Combine a note with what Crossref and PubMed say about the same work, field by field.
 
-Precedence: the first source in a field's order that has a value wins.
+Precedence: the first source in a field's order that has a value wins. Each field's
+precedence class is on its line of the field table (`model.fields`); `ORDERS` gives the
+sources of each class:
 
-- Bibliographic fields (title, creators, container, date, volume, issue, pages,
-  publisher, place, ISSN, item type): Crossref, PubMed, DataCite, then the note. The
-  publisher's deposit is the version of record; notes abbreviate and mistype.
-- Descriptive fields (abstract, language, journal abbreviation, MeSH, publication types):
-  PubMed, Crossref, DataCite, then the note. PubMed keeps structured abstracts with their
-  section labels and the ISO journal abbreviation.
-- DOI: the note first (it is what was looked up), then Crossref, PubMed. PMID and PMCID:
-  the note, PubMed, Crossref. ISBN, arXiv id, URLs, series and further Zotero fields: the
-  note, Crossref, PubMed, DataCite.
-- Tags, keywords, status and the note's text: the note only; they are the user's own.
+- Bibliographic (title, creators, container, date, volume, issue, pages, publisher, place,
+  ISSN, item type): Crossref, PubMed, DataCite, then the note. The publisher's deposit is
+  the version of record; notes abbreviate and mistype.
+- Descriptive (abstract, language, journal abbreviation, MeSH, publication types): PubMed,
+  Crossref, DataCite, then the note. PubMed keeps structured abstracts with their section
+  labels and the ISO journal abbreviation.
+- Local first (DOI, ISBN, arXiv id, URLs, series and further Zotero fields): the note,
+  Crossref, PubMed, DataCite; the DOI is what was looked up. PMID and PMCID: the note,
+  PubMed, Crossref.
+- Note only (tags, keywords, status and the note's text): they are the user's own.
 - Retraction and correction notices: the union of all sources.
 
 Every field of the result records which source gave it and when that source was fetched;
@@ -23,6 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from zsync.model.fields import (
+    Field,
+    Precedence,
+    extension_fields,
+    record_fields,
+    table,
+    value_of,
+    with_values,
+)
 from zsync.model.records import Identifiers, Record
 from zsync.model.text import plain
 
@@ -31,27 +42,14 @@ BIBLIOGRAPHIC = ("crossref", "pubmed", "datacite", NOTE)
 DESCRIPTIVE = ("pubmed", "crossref", "datacite", NOTE)
 LOCAL_FIRST = (NOTE, "crossref", "pubmed", "datacite")
 
-_ORDER: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(
-        ("title", "creators", "container", "date", "volume", "issue", "pages", "publisher",
-         "place", "issn", "item_type"),
-        BIBLIOGRAPHIC,
-    ),
-    **dict.fromkeys(
-        ("abstract", "language", "journal_abbreviation", "mesh", "publication_types"),
-        DESCRIPTIVE,
-    ),
-    **dict.fromkeys(("urls", "series"), LOCAL_FIRST),
+# Source order per precedence class of the field table (`model.fields`).
+ORDERS: dict[Precedence, tuple[str, ...]] = {
+    Precedence.BIBLIOGRAPHIC: BIBLIOGRAPHIC,
+    Precedence.DESCRIPTIVE: DESCRIPTIVE,
+    Precedence.LOCAL_FIRST: LOCAL_FIRST,
+    Precedence.LOCAL_THEN_PUBMED: (NOTE, "pubmed", "crossref"),
+    Precedence.NOTE_ONLY: (NOTE,),
 }
-_ID_ORDER = {
-    "doi": (NOTE, "crossref", "pubmed", "datacite"),
-    "pmid": (NOTE, "pubmed", "crossref"),
-    "pmcid": (NOTE, "pubmed", "crossref"),
-    "isbn": LOCAL_FIRST,
-    "arxiv": LOCAL_FIRST,
-}
-# Fields whose disagreement between the note and a source is worth showing a person.
-_COMPARED = ("title", "date", "container", "volume", "issue", "pages", "item_type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +90,18 @@ def merge(note: Record, sources: list[SourceRecord], problems: tuple[str, ...] =
     """Combine `note` with `sources` under the precedence in this module's docstring."""
     by_source = {s.source: s for s in sources}
     by_source[NOTE] = SourceRecord(NOTE, note)
-    values: dict[str, Any] = {}
+    values: dict[Field, Any] = {}
     provenance: dict[str, FieldSource] = {}
-    for name, order in _ORDER.items():
-        chosen = _pick(name, order, by_source)
+    for spec in record_fields():
+        if spec.precedence is Precedence.NOTE_ONLY:
+            continue
+        chosen = _pick(spec, ORDERS[spec.precedence], by_source)
         if chosen is not None:
-            values[name] = getattr(chosen.record, name)
-            provenance[name] = FieldSource(chosen.source, chosen.fetched_at)
-    ids, id_provenance = _merge_identifiers(by_source)
-    provenance.update(id_provenance)
-    values["fields"] = _merge_extra_fields(by_source, provenance)
-    values["notices"] = _union_notices(by_source)
-    merged = replace(note, ids=ids, **values)
+            values[spec] = value_of(chosen.record, spec)
+            provenance[spec.key] = FieldSource(chosen.source, chosen.fetched_at)
+    merged_fields = _merge_extra_fields(by_source, provenance)
+    merged = with_values(replace(note, ids=Identifiers(), fields=merged_fields,
+                                 notices=_union_notices(by_source)), values)
     return Enriched(
         record=merged,
         provenance=provenance,
@@ -118,34 +116,20 @@ def _is_set(value: Any) -> bool:
 
 
 def _pick(
-    name: str, order: tuple[str, ...], by_source: dict[str, SourceRecord]
+    spec: Field, order: tuple[str, ...], by_source: dict[str, SourceRecord]
 ) -> SourceRecord | None:
     for source in order:
         candidate = by_source.get(source)
-        if candidate is not None and _is_set(getattr(candidate.record, name)):
+        if candidate is not None and _is_set(value_of(candidate.record, spec)):
             return candidate
     return None
-
-
-def _merge_identifiers(
-    by_source: dict[str, SourceRecord],
-) -> tuple[Identifiers, dict[str, FieldSource]]:
-    chosen: dict[str, Any] = {}
-    provenance: dict[str, FieldSource] = {}
-    for name, order in _ID_ORDER.items():
-        for source in order:
-            candidate = by_source.get(source)
-            value = getattr(candidate.record.ids, name) if candidate else None
-            if _is_set(value):
-                chosen[name] = value
-                provenance[name] = FieldSource(source, candidate.fetched_at if candidate else None)
-                break
-    return Identifiers(**chosen), provenance
 
 
 def _merge_extra_fields(
     by_source: dict[str, SourceRecord], provenance: dict[str, FieldSource]
 ) -> dict[str, str]:
+    """Further Zotero fields: per field, the first source in its table line's order (the
+    note first for a field the table does not name)."""
     merged: dict[str, str] = {}
     for source in reversed(LOCAL_FIRST):  # later (higher-precedence) sources overwrite
         candidate = by_source.get(source)
@@ -155,6 +139,16 @@ def _merge_extra_fields(
             if _is_set(value):
                 merged[key] = value
                 provenance[f"fields.{key}"] = FieldSource(source, candidate.fetched_at)
+    for spec in extension_fields():
+        order = ORDERS[spec.precedence]
+        if order == LOCAL_FIRST:
+            continue
+        merged.pop(spec.name, None)
+        provenance.pop(spec.key, None)
+        chosen = _pick(spec, order, by_source)
+        if chosen is not None:
+            merged[spec.name] = value_of(chosen.record, spec)
+            provenance[spec.key] = FieldSource(chosen.source, chosen.fetched_at)
     return merged
 
 
@@ -170,13 +164,16 @@ def _disagreements(
     note: Record, merged: Record, provenance: dict[str, FieldSource]
 ) -> tuple[Disagreement, ...]:
     out = []
-    for name in _COMPARED:
-        ours, theirs = getattr(note, name), getattr(merged, name)
-        source = provenance.get(name)
+    for spec in table():
+        if not spec.compared:
+            continue
+        ours, theirs = value_of(note, spec), value_of(merged, spec)
+        source = provenance.get(spec.key)
         if source is None or source.source == NOTE or not _is_set(ours):
             continue
         if comparable(ours) != comparable(theirs):
-            out.append(Disagreement(name, ((source.source, _text(theirs)), (NOTE, _text(ours)))))
+            out.append(Disagreement(spec.key, ((source.source, _text(theirs)),
+                                               (NOTE, _text(ours)))))
     return tuple(out)
 
 
