@@ -142,6 +142,10 @@ class MeshHeading:
     qualifiers: tuple[str, ...] = ()
     ui: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"descriptor": self.descriptor, "major": self.major,
+                "qualifiers": list(self.qualifiers), "ui": self.ui}
+
 
 @_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
