@@ -82,7 +82,7 @@ class LibraryRun:
         """Archive `report` and record the run's `outcome` with `counts` (by default the
         report's summary); the archived report's path."""
         kept = archive_report(report, self.config.state_path().parent / "reports", self.id,
-                              float(self.config["reports.keep_days"]))
+                              float(self.config.reports.keep_days))
         self.store.runs.finish(self.id, outcome,
                                report["summary"] if counts is None else counts, str(kept))
         self.finished = True

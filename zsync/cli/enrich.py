@@ -11,8 +11,7 @@ import typer
 from zsync.cli import cache as _cache  # noqa: F401  (registers `zsync cache`)
 from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from zsync.cli.enrich_view import print_enriched, progress_for
-from zsync.cli.errors import require_paths
-from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.inputs import Exclude, exclude_setting, require_paths
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo_json, print_problems, print_warnings, stderr
 from zsync.enrich.jsonform import enriched_to_json, has_temporary_problem
@@ -44,7 +43,7 @@ def enrich(
     options: Globals = ctx.obj
     require_paths(paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
-    notes, problems = records_and_problems(parse_paths(paths, exclude=config["notes.exclude"]))
+    notes, problems = records_and_problems(parse_paths(paths, exclude=config.notes.exclude))
     show = progress_for(stderr, len(notes), options.quiet) is not None
     with enricher(config) as source, RunProgress("enrich", stderr, show=show) as progress:
         progress.phase("enrich", len(notes))

@@ -16,6 +16,7 @@ from zsync.inputs.base import ParseFailure
 from zsync.model.itemtypes import with_item_type
 from zsync.model.records import FileResult, InputProblem, Record
 
+_SHARED = frozenset({"bibtex"})  # formats read in shares by several processes
 _ORDER = (
     "exports.pubmed_xml",
     "exports.csl_json",
@@ -44,8 +45,12 @@ def detect_format(text: str) -> ModuleType | None:
     return None
 
 
-def parse_text(text: str, path: str) -> FileResult:
-    """Parse one input's text; every problem is reported in the result, never raised."""
+def parse_text(text: str, path: str, part: tuple[int, int] | None = None) -> FileResult:
+    """Parse one input's text; every problem is reported in the result, never raised.
+
+    `part` (`(i, n)`): the i-th of n shares of a large input, for n processes reading it
+    together (see `merge_parts`); a format that is not read in shares is read whole by
+    share 0 and the others give nothing."""
     parser = detect_format(text)
     if parser is None:
         return FileResult(path, problems=(InputProblem(path, "empty input: nothing to read"),))
@@ -54,7 +59,16 @@ def parse_text(text: str, path: str) -> FileResult:
         message = "JSON that is not CSL-JSON or Zotero item JSON: not a format zsync reads"
         return FileResult(path, problems=(InputProblem(path, message, 1, "json"),))
     try:
-        records: list[Record] = parser.parse(text, path)
+        if part is None:
+            records: list[Record] = parser.parse(text, path)
+        elif fmt in _SHARED:
+            records = parser.parse(text, path, part=part)
+            if not records:
+                return FileResult(path, format=fmt)
+        elif part[0] == 0:
+            return parse_text(text, path)
+        else:
+            return FileResult(path, format=fmt)
     except ParseFailure as exc:
         return FileResult(
             path, problems=(InputProblem(path, exc.message, exc.line, fmt),), format=fmt
@@ -64,6 +78,17 @@ def parse_text(text: str, path: str) -> FileResult:
     if not records:
         problems = (InputProblem(path, "no bibliographic record found", None, fmt),)
     return FileResult(path, usable, problems, fmt)
+
+
+def merge_parts(path: str, parts: list[FileResult]) -> FileResult | None:
+    """The result of reading an input in shares (`parse_text(..., part=...)`), or None
+    when no share gave a usable record: the input must then be read whole, so that it is
+    refused or named as a whole one would be."""
+    records = tuple(record for part in parts for record in part.records)
+    if not records:
+        return None
+    problems = tuple(problem for part in parts for problem in part.problems)
+    return FileResult(path, records, problems, next((p.format for p in parts if p.format), None))
 
 
 def _usable(record: Record) -> bool:

@@ -22,35 +22,10 @@ from zsync.inputs.exports.exportkit import (
     unique,
 )
 from zsync.model.dates import parse_date
+from zsync.model.fields import extension_fields
 from zsync.model.records import Creator, Identifiers, Origin, PartialDate, Record
 from zsync.zotero.extra import extra_fields
 from zsync.zotero.from_item import item_to_record
-
-_KEPT = (
-    "shortTitle",
-    "edition",
-    "conferenceName",
-    "seriesNumber",
-    "numPages",
-    "numberOfVolumes",
-    "archive",
-    "archiveLocation",
-    "libraryCatalog",
-    "callNumber",
-    "accessDate",
-    "rights",
-    "citationKey",
-    "thesisType",
-    "reportType",
-    "reportNumber",
-    "archiveID",
-    "university",
-    "institution",
-    "repository",
-    "versionNumber",
-    "patentNumber",
-    "websiteType",
-)
 
 
 def zotero_to_record(data: Mapping[str, Any], origin: Origin) -> Record:
@@ -75,7 +50,7 @@ def zotero_to_record(data: Mapping[str, Any], origin: Origin) -> Record:
         urls=tuple(unique(clean(url) for url in record.urls)),
         tags=(),
         keywords=tuple(_tags(data.get("tags"))),
-        fields={name: value for name in _KEPT if (value := _text(data, name))},
+        fields={f.name: value for f in extension_fields() if (value := _text(data, f.name))},
         note=extra.strip(),
     )
 
