@@ -15,7 +15,7 @@ from zsync.errors import ConfigError, StateError, UsageError, ZsyncError
 CONTROL_FLOW = {
     "zsync.inputs.notes.simpleyaml._NotSimple",
     "zsync.inputs.guard.FileTooSlow",
-    "zsync.cli.progress.Terminated",
+    "zsync.runs.Terminated",
 }
 
 
