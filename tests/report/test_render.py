@@ -6,9 +6,10 @@ import json
 import re
 
 from zsync.model.records import InputProblem, Origin
-from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.report.model import Outcome, RunInfo
 from zsync.report.render import to_html, to_json, to_markdown
 from zsync.sync.plan import Action, CollectionCreate, NoteChange, Plan, WorkPlan
+from zsync.sync.report import build_report
 from zsync.sync.threeway import Conflict, FieldChange
 
 ORIGIN = Origin("notes/lecun.md", 3, 20, "markdown")

@@ -1,4 +1,4 @@
-"""Render a report dictionary (see `model.build_report`) as Markdown, HTML or JSON.
+"""Render a report dictionary (see `zsync.sync.report.build_report`) as Markdown, HTML or JSON.
 
 Every renderer masks known secrets; Markdown and HTML escape the text they take from
 notes, the library and servers (HTML markup, and control characters shown as `\x1b`), so a

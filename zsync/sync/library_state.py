@@ -15,21 +15,9 @@ from zsync.state.store import StateStore
 from zsync.sync import retraction
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.plan import PlanInputs, Work, WorkPlan, Written
-from zsync.zotero.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.zotero.mirror import library_view
 
 _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
-
-
-def library_view(store: StateStore) -> LibraryView:
-    items = (
-        LibraryItem(i.key, i.version, {**i.data, "deleted": i.trashed or i.data.get("deleted")})
-        for i in store.mirror.items()
-    )
-    collections = (
-        LibraryCollection(c.key, c.version, c.name, c.parent_key, bool(c.trashed))
-        for c in store.mirror.collections()
-    )
-    return LibraryView.build(items, collections, store.mirror.deleted_item_keys())
 
 
 def written_by_item(store: StateStore) -> dict[str, Written]:

@@ -23,7 +23,7 @@ from zsync.inputs.files import parse_paths
 from zsync.logs import redact
 from zsync.model.records import InputProblem, Record
 from zsync.report.archive import archive_report
-from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.report.model import Outcome, RunInfo
 from zsync.state.store import RunLock, StateStore
 from zsync.sync.library_state import (
     RunScope,
@@ -34,6 +34,7 @@ from zsync.sync.library_state import (
 )
 from zsync.sync.notelink_files import link_notes, snapshot
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from zsync.sync.report import build_report
 from zsync.sync.works import WorkSettings, build_works
 from zsync.zotero.api import (
     KEY_ALPHABET,
