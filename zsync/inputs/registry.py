@@ -1,41 +1,34 @@
 """Tell an input's format from its content and parse it with the right parser.
 
-Each parser module offers `FORMAT` (its name), `sniff(text) -> bool` and
-`parse(text, path) -> list[Record]`, raising `ParseFailure` for input it cannot read.
-Formats are tried in `_ORDER`: the most distinctive first, Markdown (which accepts any
-text) last.
+Each format is a module offering the `InputFormat` interface (`zsync.inputs.base`). They
+are asked in the order `parsers()` lists them: the most distinctive first, Markdown (which
+accepts any text) last.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
-from types import ModuleType
 
-from zsync.inputs.base import ParseFailure
+from zsync.inputs.base import InputFormat, ParseFailure
 from zsync.model.itemtypes import with_item_type
 from zsync.model.records import FileResult, InputProblem, Record
 
-_ORDER = (
-    "exports.pubmed_xml",
-    "exports.csl_json",
-    "exports.bibtex",
-    "exports.ris",
-    "exports.medline",
-    "vufind.parser",
-    "notes.org",
-    "notes.markdown",
-)
-
 
 @cache
-def parsers() -> tuple[ModuleType, ...]:
-    """Every input format's parser, in the order their `sniff` is asked."""
-    return tuple(import_module(f"{__package__}.{name}") for name in _ORDER)
+def parsers() -> tuple[InputFormat, ...]:
+    """Every input format, in the order their `sniff` is asked. Imported on first use (the
+    parsers bring lxml, bibtexparser and more, which commands that parse nothing skip)."""
+    from zsync.inputs.exports import bibtex, csl_json, medline, pubmed_xml, ris
+    from zsync.inputs.notes import markdown, org
+    from zsync.inputs.vufind import parser as vufind
+
+    formats: list[InputFormat] = [pubmed_xml, csl_json, bibtex, ris, medline, vufind, org,
+                                  markdown]
+    return tuple(formats)
 
 
-def detect_format(text: str) -> ModuleType | None:
-    """The parser module for `text`, or None when the text is empty."""
+def detect_format(text: str) -> InputFormat | None:
+    """The format of `text`, or None when the text is empty."""
     if not text.strip():
         return None
     for parser in parsers():
@@ -49,12 +42,12 @@ def parse_text(text: str, path: str) -> FileResult:
     parser = detect_format(text)
     if parser is None:
         return FileResult(path, problems=(InputProblem(path, "empty input: nothing to read"),))
-    fmt: str = parser.FORMAT
+    fmt = parser.FORMAT
     if fmt == "markdown" and _looks_like_json(text):
         message = "JSON that is not CSL-JSON or Zotero item JSON: not a format zsync reads"
         return FileResult(path, problems=(InputProblem(path, message, 1, "json"),))
     try:
-        records: list[Record] = parser.parse(text, path)
+        records = parser.parse(text, path)
     except ParseFailure as exc:
         return FileResult(
             path, problems=(InputProblem(path, exc.message, exc.line, fmt),), format=fmt
