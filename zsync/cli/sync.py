@@ -62,7 +62,7 @@ def sync_command(
     """
     options: Globals = ctx.obj
     require_paths(paths)
-    fmt = report_target(report, fmt, force=force, inputs=paths)
+    chosen = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
     with zotero_errors(SyncSetupError, config=config), enricher(config) as source, RunProgress(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
@@ -70,7 +70,7 @@ def sync_command(
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
                       link=link_notes or bool(config["notes.link_back"]),
                       on_phase=progress.phase, full=full)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+    emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if not as_json:
         print_note_links(result.report.get("note_links", []))
