@@ -116,7 +116,7 @@ def _input_pairs(config: Config, api_factory: ApiFactory, notices: list[str]
         return set()
     try:
         with library_store(config, api_factory, lock=False) as store:
-            return store.not_duplicates.pairs()
+            return store.not_duplicates.pairs() | library_view(store).kept_apart()
     except (Exhausted, ZoteroSetupError) as exc:
         notices.append(f"the not-duplicates list could not be read: {exc}")
         return set()
@@ -172,7 +172,7 @@ class _LibraryRun:
             self.executor.resume_pending()
         refresh_mirror(self.api, self.store)
         self.view = view = library_view(self.store)
-        pairs = self.store.not_duplicates.pairs()
+        pairs = self.store.not_duplicates.pairs() | view.kept_apart()
         found = library_clusters(view, fuzzy_settings(self.config, pairs))
         dups = [(choose_master(c.keys, view), c) for c in found if len(c.keys) > 1]
         dups.sort(key=lambda mc: (str(view.items[mc[0]].data.get("dateAdded") or ""), mc[0]))

@@ -8,15 +8,18 @@ line in the item. Pure.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import PurePath
 
 from zsync.sync.plantypes import Written
 from zsync.sync.threeway import FROZEN, empty
+from zsync.zotero.library import LibraryItem
 from zsync.zotero.memory import (
     Contribution,
     Memory,
     contributor_hash,
     note_hash,
+    split_extra,
     tag_hash,
     value_hash,
 )
@@ -46,3 +49,14 @@ def legacy_memory(written: Written, status_collections: set[str]) -> Memory:
 def legacy_memories(written: Mapping[str, Written],
                     status_collections: set[str]) -> dict[str, Memory]:
     return {key: legacy_memory(w, status_collections) for key, w in written.items()}
+
+
+def remembered(item: LibraryItem, legacy: Mapping[str, Memory]) -> Memory | None:
+    """What zsync remembers of `item`: the line in its `extra`, else the state store's
+    record from before zsync kept one there (with the kept-apart keys of a line that holds
+    only those)."""
+    memory = split_extra(item.data.get("extra"))[1]
+    earlier = legacy.get(item.key)
+    if earlier is not None and (memory is None or memory.only_apart()):
+        return replace(earlier, apart=memory.apart) if memory else earlier
+    return memory
