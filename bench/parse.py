@@ -5,7 +5,8 @@ Writes the notes to a temporary folder (half Markdown bullet notes like
 seeds/markdown-bullets-*.txt, half VuFind records like seeds/vufind-*.txt, each with its
 own title, authors, year and identifiers), parses the folder the way `zsync parse` does,
 checks every note gave one record with its DOI; then parses one .bib file of
---bibtex-entries entries the same way. Prints a JSON summary as the last line (notes and
+--bibtex-entries entries the same way, and once more end to end, as `zsync parse FILE --json`
+in its own process. Prints a JSON summary as the last line (notes and
 BibTeX entries per second, peak memory).
 
     python bench/parse.py [--notes 10000] [--bibtex-entries 10000]
@@ -17,6 +18,7 @@ import argparse
 import json
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -106,16 +108,34 @@ def bibtex_export(count: int, seed: int = 11) -> str:
     return "\n".join(entries)
 
 
-def parse_bibtex(count: int) -> tuple[int, float]:
-    """(records with their DOI, seconds) for one .bib file of `count` entries."""
+def parse_bibtex(count: int) -> tuple[int, float, float]:
+    """(records with their DOI, seconds through the guarded workers a sync uses, seconds
+    for `zsync parse FILE --json` as its own process) for one .bib file of `count` entries."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.bib"
         path.write_text(bibtex_export(count), encoding="utf-8")
         start = time.perf_counter()
         results = list(parse_paths([path]))
         elapsed = time.perf_counter() - start
+        end_to_end = _cli_seconds(path, count)
     found = sum(1 for res in results for r in res.records if r.ids.doi and "bib-" in r.ids.doi)
-    return found, elapsed
+    return found, elapsed, end_to_end
+
+
+def _cli_seconds(path: Path, count: int) -> float:
+    """Wall time of `zsync parse PATH --json` in a new process: start-up, the guarded
+    workers, the records sent back and written as JSON."""
+    command = [sys.executable, "-c", "from zsync.cli import main; main()", "parse", str(path),
+               "--json"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, check=False,
+                          cwd=Path(__file__).resolve().parents[1])
+    elapsed = time.perf_counter() - start
+    printed = json.loads(done.stdout)
+    if len(printed) != count:
+        raise SystemExit(f"zsync parse printed {len(printed)} records, not {count}: "
+                         f"{done.stderr.decode()[-500:]}")
+    return elapsed
 
 
 def main() -> None:
@@ -134,10 +154,12 @@ def main() -> None:
     failed = sum(1 for res in results if res.problems)
     print(f"parsed {len(results)} files: {len(records)} records, {with_doi} with their DOI, "
           f"{failed} with problems, in {elapsed:.2f} s", file=sys.stderr)
-    bib_found, bib_elapsed = parse_bibtex(args.bibtex_entries) if args.bibtex_entries else (0, 0.0)
+    bib_found, bib_elapsed, bib_cli = (parse_bibtex(args.bibtex_entries) if args.bibtex_entries
+                                       else (0, 0.0, 0.0))
     if args.bibtex_entries:
         print(f"parsed a BibTeX file of {args.bibtex_entries} entries: {bib_found} records with "
-              f"their DOI, in {bib_elapsed:.2f} s", file=sys.stderr)
+              f"their DOI, in {bib_elapsed:.2f} s; `zsync parse FILE --json` took {bib_cli:.2f} s",
+              file=sys.stderr)
     peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({
@@ -151,6 +173,7 @@ def main() -> None:
         "bibtex_records_with_doi": bib_found,
         "bibtex_wall_s": round(bib_elapsed, 3),
         "bibtex_entries_per_s": round(args.bibtex_entries / bib_elapsed, 1) if bib_elapsed else None,
+        "bibtex_end_to_end_s": round(bib_cli, 3),
         "peak_rss_mb": round(peak_kb / 1024, 1),
     }))
 

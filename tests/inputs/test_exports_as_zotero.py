@@ -3,6 +3,8 @@ record structure, and the speed of reading a large BibTeX file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from zsync.inputs import parse_text
@@ -20,7 +22,13 @@ from zsync.model.records import Creator
         (r"the {'}classic{'} view", "the 'classic' view"),
         (r"at $\sqrt{s}$ = 13 TeV", "at √(s) = 13 TeV"),
         (r"Cu$_2$O thin films", "Cu₂O thin films"),
-        (r"$^{63}$Cu and m\textsuperscript{2}", "⁶³Cu and m²"),
+        (r"$^{63}$Cu and m\textsuperscript{2}", "<sup>63</sup>Cu and m²"),
+        (r"Po$_{eee}$t and H$_{2}$O", "Po<sub>eee</sub>t and H₂O"),
+        (r"D\\'ecoret, Swe{\\i}g and " + r'D\\"ead', "Décoret, Sweıg and Dëad"),
+        (r"first line\\second", "first line second"),
+        (r"\enquote{Intention} and \mkbibemph{Alexiad}", "“Intention” and Alexiad"),
+        (r"\href{https://example.org/a\_b}{example.org} [Online]",
+         "example.org (https://example.org/a_b) [Online]"),
         (r"Cu$_{2-\delta}$O", "Cu<sub>2-δ</sub>O"),
         (r"Search in \AIJ and {BERT}", r"Search in \AIJ and BERT"),
         (r"{\o}stergaard, \L{}ukasiewicz, Stra\ss{}e", "østergaard, Łukasiewicz, Straße"),
@@ -53,6 +61,19 @@ def test_an_unbalanced_brace_costs_only_its_entry_and_is_named_with_its_line() -
     assert [r.title for r in records][-1] == "Second"
     warned = [w for r in records for w in r.warnings if "line 1" in w]
     assert warned, [r.warnings for r in records]
+
+
+def test_mathscinet_full_journal_title_with_its_abbreviation() -> None:
+    (record,) = bib("@article{a, title = {T}, journal = {Adv. Math.},"
+                    " fjournal = {Advances in Mathematics}, year = 2013}")
+    assert (record.container, record.journal_abbreviation) == ("Advances in Mathematics",
+                                                               "Adv. Math.")
+
+
+def test_a_linked_note_gives_its_address_whole() -> None:
+    (record,) = bib("@misc{a, title = {T}, year = 2013, note = {\\href{https://example.org/"
+                    "story\\_1.html}{example.org} {[Online]}}}")
+    assert record.urls == ("https://example.org/story_1.html",)
 
 
 def test_undefined_macro_kept_as_written() -> None:
@@ -113,3 +134,35 @@ def test_ris_with_record_numbers_or_a_preamble_is_ris() -> None:
             "First numbered record", "Second numbered record"]
     second = parse_text(OVID, "export.txt").records[1]
     assert second.creators == (Creator(family="Eloubeidi", given="M.A."),)
+
+
+def _large_export(entries: int, crossref: bool = False) -> str:
+    parts = ["@string{bmc = {BMC Health Services Research}}\n"]
+    for i in range(entries):
+        parent = f"  crossref = {{proc{i - 1}}},\n" if crossref and i % 2 else ""
+        kind = "inproceedings" if parent else ("proceedings" if crossref else "article")
+        parts.append(f"@{kind}{{{'proc' if crossref else 'e'}{i},\n  title = {{Entry {i}: "
+                     f"G\\\"odel {'x' * 200}}},\n  author = {{Family{i}, Given and Other, A.}},\n"
+                     f"  journal = bmc,\n  year = {{{1990 + i % 30}}},\n{parent}"
+                     f"  doi = {{10.1186/large-{i:05d}}}\n}}\n")
+    parts.insert(entries // 2, "@article{broken, title = {No end,\n")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("crossref", [False, True])
+def test_a_large_export_read_by_several_workers_is_read_as_one_reading_it_whole(
+    tmp_path: Path, crossref: bool
+) -> None:
+    from zsync.inputs.files import parse_paths
+    from zsync.inputs.guard import SHARE_BYTES
+
+    text = _large_export(2000, crossref)
+    assert len(text.encode()) >= SHARE_BYTES
+    path = tmp_path / "large.bib"
+    path.write_text(text, encoding="utf-8")
+    (shared,) = parse_paths([path], workers=3)
+    whole = parse_text(text, str(path))
+    assert shared == whole
+    assert len(shared.records) == 2001
+    positions = [r.origin.position for r in shared.records]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)

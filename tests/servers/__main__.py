@@ -1,6 +1,6 @@
 """Run one emulator until interrupted.
 
-    python -m tests.servers zotero|zotero-local|crossref|pubmed --port PORT [options]
+    python -m tests.servers zotero|zotero-local|crossref|pubmed|openalex --port PORT [options]
 
 Everything after the server name goes to `tests.servers.<name>.cli(argv)`; run
 `python -m tests.servers <name> --help` for that server's options.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SERVERS = ("zotero", "zotero-local", "crossref", "pubmed")
+SERVERS = ("zotero", "zotero-local", "crossref", "pubmed", "openalex")
 
 
 def main(argv: list[str] | None = None) -> int:

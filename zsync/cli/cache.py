@@ -1,4 +1,7 @@
-"""`zsync cache info` and `zsync cache clear`: the Crossref and PubMed answers kept on disk."""
+"""`zsync cache info` and `zsync cache clear`: the metadata sources' answers kept on disk.
+
+Which names exist (a source, or one of its cache namespaces) comes from the source registry.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +15,29 @@ from zsync.cli.render import echo_json, stdout
 from zsync.config.settings import Config
 from zsync.sources.cache import RECORDS_FILE, RecordCache
 from zsync.sources.http_stacks import HTTP_CACHE_FILE
+from zsync.sources.registry import REGISTRY
 
-cache_app = typer.Typer(help="Show or clear the cached Crossref and PubMed answers.",
+_TITLES = " and ".join(spec.title for spec in REGISTRY.specs())
+cache_app = typer.Typer(help=f"Show or clear the cached {_TITLES} answers.",
                         no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
-# A service name clears everything zsync cached from that service.
-SERVICES = {
-    "crossref": ("crossref", "crossref-search", "doi.org"),
-    "pubmed": ("pubmed", "pmc-idconv"),
-}
-SOURCES = ("crossref", "crossref-search", "doi.org", "pubmed", "pmc-idconv")
+
+def services() -> dict[str, tuple[str, ...]]:
+    """A source's name clears everything zsync cached from that source."""
+    return REGISTRY.cache_namespaces()
+
+
+def namespaces() -> tuple[str, ...]:
+    """Every name `--source` takes besides a source's: its cache namespaces."""
+    return tuple(dict.fromkeys(n for names in services().values() for n in names))
+
+
+def _source_help() -> str:
+    names = services()
+    parts = [n for spec_names in names.values() for n in spec_names if n not in names]
+    return (f"Only this source: {' or '.join(names)} (all they cached), or one of "
+            f"{', '.join(parts)}. Repeatable.")
 
 
 def _open(config: Config) -> RecordCache | None:
@@ -39,8 +54,8 @@ def cache_info(config: Config) -> dict[str, Any]:
         "dir": str(directory), "records_file": str(directory / RECORDS_FILE),
         "records_bytes": 0, "sources": {}, "http_cache_file": str(http_path),
         "http_cache_bytes": http_path.stat().st_size if http_path.exists() else 0,
-        "ttl_days": config["cache.ttl_days"],
-        "not_found_ttl_days": config["cache.not_found_ttl_days"],
+        "ttl_days": config.cache.ttl_days,
+        "not_found_ttl_days": config.cache.not_found_ttl_days,
     }
     cache = _open(config)
     if cache is None:
@@ -83,8 +98,7 @@ def clear_command(
     ctx: typer.Context,
     source: Annotated[
         list[str] | None,
-        typer.Option("--source", help="Only this source: crossref or pubmed (all they "
-                     "cached), or one of crossref-search, doi.org, pmc-idconv. Repeatable."),
+        typer.Option("--source", help=_source_help()),
     ] = None,
 ) -> None:
     """Forget cached answers (all, or one source's), and the HTTP cache behind them.
@@ -114,12 +128,13 @@ def clear_command(
 def _sources(names: list[str]) -> list[str] | None:
     if not names:
         return None
+    known, by_source = namespaces(), services()
     chosen: list[str] = []
     for name in names:
         key = name.strip().lower()
-        if key not in SERVICES and key not in SOURCES:
-            fail(f"unknown source {name!r}: expected one of {', '.join(SOURCES)}")
-        chosen.extend(SERVICES.get(key, (key,)))
+        if key not in by_source and key not in known:
+            fail(f"unknown source {name!r}: expected one of {', '.join(known)}")
+        chosen.extend(by_source.get(key, (key,)))
     return list(dict.fromkeys(chosen))
 
 

@@ -23,7 +23,7 @@ from zsync.config.settings import (
     plain_http_risks,
     store_setting,
 )
-from zsync.zotero.api import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
+from zsync.zotero.api import KeyCheck, ZoteroApi, key_check, make_api
 from zsync.zotero.client import authorize_desktop, local_url
 from zsync.zotero.keys import desktop_check
 
@@ -36,7 +36,7 @@ def settings_data(config: Config) -> list[dict[str, Any]]:
     """Every setting with its value (secrets masked) and where it came from."""
     out = []
     for setting in SETTINGS:
-        value = config[setting.name]
+        value = config.value(setting.name)
         out.append({"name": setting.name,
                     "value": str(value) if isinstance(value, Secret) else value,
                     "from": config.origins.get(setting.name, "default")})
@@ -54,7 +54,7 @@ def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
         echo_json(json.dumps(settings_data(config), ensure_ascii=False, indent=2, default=str))
         return
     for setting in SETTINGS:
-        value = config[setting.name]
+        value = config.value(setting.name)
         shown = str(value) if isinstance(value, Secret) else json.dumps(value, ensure_ascii=False)
         origin = config.origins.get(setting.name, "default")
         stdout.print(f"{setting.name} = {shown}  [dim]({origin})[/]", highlight=False)
@@ -71,10 +71,7 @@ def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
 def show_checks(config: Config, as_json: bool = False) -> bool:
     """Print what zsync may do with the library (or why it cannot be checked); True when it
     can read and write it and no key would travel unencrypted."""
-    try:
-        api = make_api(config)
-    except ZoteroSetupError as exc:
-        fail(str(exc))
+    api = make_api(config)  # a ZoteroSetupError ends with exit 2
     risks = plain_http_risks(config)
     desktop = desktop_check(api) if api.hybrid else None
     result = key_check(api)
@@ -131,8 +128,6 @@ def config_local_auth(ctx: typer.Context) -> None:
                  "\"Always Allow\" in the dialog Zotero shows now.", highlight=False)
     try:
         key, remember = authorize_desktop(config)
-    except ZoteroSetupError as exc:
-        fail(str(exc))
     except ze.LocalAPIDeniedError:
         fail("Zotero refused: the request was denied in Zotero's dialog. Run "
              "`zsync config local-auth` again and choose \"Always Allow\" to let zsync write "
@@ -205,8 +200,6 @@ def config_init(
              EXIT_PARTIAL)
     try:
         init.write_private(path, init.render(init.example_text(), values), force)
-    except init.ConfigExists as exc:
-        fail(str(exc))
     except OSError as exc:
         fail(f"could not write {path}: {exc}")
     stdout.print(f"wrote {path} (readable by you only); zsync config check tests it again",

@@ -10,8 +10,7 @@ import typer
 
 from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from zsync.cli.enrich_view import print_enriched, progress_for
-from zsync.cli.errors import require_paths
-from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.inputs import Exclude, exclude_setting, require_paths
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo_json, print_problems, print_warnings, stderr
 from zsync.enrich.jsonform import enriched_to_json, has_temporary_problem
@@ -43,7 +42,7 @@ def enrich(
     options: Globals = ctx.obj
     require_paths(paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
-    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
+    results = list(parse_paths(paths, exclude=config.notes.exclude))
     notes = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]
     show = progress_for(stderr, len(notes), options.quiet) is not None

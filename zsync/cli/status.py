@@ -15,14 +15,14 @@ from zsync.state.store import StateStore
 
 
 def _library(config: Config) -> str | None:
-    library_id = str(config["zotero.library_id"]).strip()
-    if not library_id and _desktop_only(config) and config["zotero.library_type"] == "user":
+    library_id = config.zotero.library_id.strip()
+    if not library_id and _desktop_only(config) and config.zotero.library_type == "user":
         library_id = "0"  # the desktop's own library
-    return f"{config['zotero.library_type']}s/{library_id}" if library_id else None
+    return f"{config.zotero.library_type}s/{library_id}" if library_id else None
 
 
 def _desktop_only(config: Config) -> bool:
-    return bool(config["zotero.local"]) and not config["zotero.hybrid"]
+    return config.zotero.local and not config.zotero.hybrid
 
 
 def _select(store: StateStore, config: Config, library: str) -> None:

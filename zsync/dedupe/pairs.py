@@ -13,6 +13,7 @@ from typing import Any
 
 from zsync.config.settings import Config
 from zsync.dedupe.signature import item_title
+from zsync.errors import UsageError
 from zsync.model import identifiers as idn
 from zsync.state.store import RunLock, StateStore
 from zsync.zotero.api import PlannedWrite, WriteExecutor, ZoteroApi, make_api, refresh_mirror
@@ -28,7 +29,7 @@ _KEY = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$", re.IGNORECASE)
 _KINDS = ("doi", "pmid", "pmcid", "arxiv", "isbn")
 
 
-class DedupeSetupError(Exception):
+class DedupeSetupError(UsageError):
     """The command cannot run as asked: settings missing, an unknown cluster, a bad pair."""
 
 
@@ -183,9 +184,9 @@ def library_store(config: Config, api_factory: ApiFactory, lock: bool) -> Iterat
         if lock:
             stack.enter_context(RunLock(config.state_path()))
         store = stack.enter_context(StateStore.from_config(config))
-        if config["zotero.local"]:
+        if config.zotero.local:
             api_factory(config).bind(store)  # the local API names its library by server id
         else:
-            library_id = str(config["zotero.library_id"]).strip()
-            store.select_library(f"{config['zotero.library_type']}s/{library_id}")
+            library_id = config.zotero.library_id.strip()
+            store.select_library(f"{config.zotero.library_type}s/{library_id}")
         yield store

@@ -11,15 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from zsync.enrich.merge import NOTE, Enriched, FieldSource
+from zsync.model.fields import Kind, by_key, record_fields, value_of
 from zsync.model.records import MeshHeading, Record, UpdateNotice
+from zsync.model.serialize import json_value
+from zsync.sources.registry import REGISTRY
 
 SCHEMA_VERSION = 1
 _NOT_ENRICHED = "not enriched: "
-# Record attributes in output order, with how to show each value.
-_PLAIN = ("title", "container", "volume", "issue", "pages", "publisher", "place", "series",
-          "item_type", "language", "journal_abbreviation", "abstract")
-_LISTS = ("issn", "urls", "publication_types")
-_NOTE_ONLY = ("tags", "keywords", "status")
 
 
 def enriched_to_json(enriched: Enriched) -> dict[str, Any]:
@@ -51,32 +49,20 @@ def fields_with_provenance(enriched: Enriched) -> dict[str, dict[str, Any]]:
         origin = provenance.get(key or name, FieldSource(NOTE))
         out[name] = {"value": value, "source": origin.source, "fetched_at": origin.fetched_at}
 
-    ids = record.ids
-    put("doi", ids.doi)
-    put("pmid", ids.pmid)
-    put("pmcid", ids.pmcid)
-    put("isbn", list(ids.isbn))
-    put("arxiv", ids.arxiv)
-    put("title", record.title)
-    put("creators", [c.to_json() for c in record.creators])
-    put("date", (record.date.iso() or record.date.raw) if record.date else None)
-    put("year", record.year, "date")
-    for name in _PLAIN:
-        put(name, getattr(record, name))
-    for name in _LISTS:
-        put(name, list(getattr(record, name)))
-    put("mesh", [mesh_to_json(m) for m in record.mesh])
-    for name in _NOTE_ONLY:
-        value = getattr(record, name)
-        put(name, list(value) if isinstance(value, tuple) else value)
+    for spec in record_fields():
+        value = value_of(record, spec)
+        if spec.kind is Kind.DATE:
+            put(spec.key, (value.iso() or value.raw) if value else None)
+            put("year", record.year, spec.key)
+        else:
+            put(spec.key, json_value(value))
     for name, value in sorted(record.fields.items()):
         put(f"fields.{name}", value)
     return out
 
 
 def mesh_to_json(heading: MeshHeading) -> dict[str, Any]:
-    return {"descriptor": heading.descriptor, "major": heading.major,
-            "qualifiers": list(heading.qualifiers), "ui": heading.ui}
+    return heading.to_json()
 
 
 def notice_to_json(notice: UpdateNotice) -> dict[str, Any]:
@@ -117,13 +103,13 @@ def filled_fields(note: Record, enriched: Enriched) -> dict[str, list[str]]:
 
 
 def _source_rank(source: str) -> tuple[int, str]:
-    order = ("crossref", "datacite", "pubmed")
-    return (order.index(source) if source in order else len(order), source)
+    """Registered sources' labels in registration order, then other lookups by name."""
+    return (REGISTRY.precedence().rank(source), source)
 
 
 def _note_has(note: Record, name: str) -> bool:
     if name.startswith("fields."):
         return bool(note.fields.get(name.removeprefix("fields.")))
-    value = getattr(note.ids, name, None) if name in ("doi", "pmid", "pmcid", "isbn", "arxiv") \
-        else getattr(note, name, None)
+    spec = by_key(name)
+    value = value_of(note, spec) if spec else getattr(note, name, None)
     return value not in (None, "", (), [])

@@ -1,6 +1,11 @@
-"""Combine a note with what Crossref and PubMed say about the same work, field by field.
+"""Combine a note with what the metadata sources say about the same work, field by field.
 
-Precedence: the first source in a field's order that has a value wins.
+Precedence: the first source in a field's order that has a value wins. Each field's
+precedence class is on its line of the field table (`model.fields`); each class reads the
+order of one source group (`sources.base.FieldGroup`), and each registered source says how
+far its records are trusted for each group (`Trust` in its spec, `sources.registry`), so
+the orders are read from the registry, never written here. With Crossref and PubMed
+registered:
 
 - Bibliographic fields (title, creators, container, date, volume, issue, pages,
   publisher, place, ISSN, item type): Crossref, PubMed, DataCite, then the note. The
@@ -8,9 +13,9 @@ Precedence: the first source in a field's order that has a value wins.
 - Descriptive fields (abstract, language, journal abbreviation, MeSH, publication types):
   PubMed, Crossref, DataCite, then the note. PubMed keeps structured abstracts with their
   section labels and the ISO journal abbreviation.
-- DOI: the note first (it is what was looked up), then Crossref, PubMed. PMID and PMCID:
-  the note, PubMed, Crossref. ISBN, arXiv id, URLs, series and further Zotero fields: the
-  note, Crossref, PubMed, DataCite.
+- Identifiers: the note first (it is what was looked up). DOI, ISBN, arXiv id, URLs,
+  series and further Zotero fields: the note, Crossref, PubMed, DataCite. PMID and PMCID:
+  the note, PubMed, Crossref.
 - Tags, keywords, status and the note's text: the note only; they are the user's own.
 - Retraction and correction notices: the union of all sources.
 
@@ -23,50 +28,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from zsync.model.fields import (
+    Field,
+    Precedence,
+    extension_fields,
+    record_fields,
+    table,
+    value_of,
+    with_values,
+)
 from zsync.model.records import Identifiers, Record
 from zsync.model.text import plain
+from zsync.sources.base import FieldGroup, FieldSource, SourceRecord
+from zsync.sources.registry import NOTE, REGISTRY
+from zsync.sources.registry import Precedence as SourceOrder
 
-NOTE = "note"
-BIBLIOGRAPHIC = ("crossref", "pubmed", "datacite", NOTE)
-DESCRIPTIVE = ("pubmed", "crossref", "datacite", NOTE)
-LOCAL_FIRST = (NOTE, "crossref", "pubmed", "datacite")
+__all__ = ["NOTE", "Disagreement", "Enriched", "FieldSource", "SourceRecord", "comparable",
+           "merge"]
 
-_ORDER: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(
-        ("title", "creators", "container", "date", "volume", "issue", "pages", "publisher",
-         "place", "issn", "item_type"),
-        BIBLIOGRAPHIC,
-    ),
-    **dict.fromkeys(
-        ("abstract", "language", "journal_abbreviation", "mesh", "publication_types"),
-        DESCRIPTIVE,
-    ),
-    **dict.fromkeys(("urls", "series"), LOCAL_FIRST),
+# The source group whose order decides each precedence class of the field table.
+_GROUP: dict[Precedence, FieldGroup] = {
+    Precedence.BIBLIOGRAPHIC: FieldGroup.BIBLIOGRAPHIC,
+    Precedence.DESCRIPTIVE: FieldGroup.DESCRIPTIVE,
+    Precedence.LOCAL_FIRST: FieldGroup.IDENTIFIERS,
+    Precedence.LOCAL_THEN_PUBMED: FieldGroup.BIOMEDICAL_IDS,
 }
-_ID_ORDER = {
-    "doi": (NOTE, "crossref", "pubmed", "datacite"),
-    "pmid": (NOTE, "pubmed", "crossref"),
-    "pmcid": (NOTE, "pubmed", "crossref"),
-    "isbn": LOCAL_FIRST,
-    "arxiv": LOCAL_FIRST,
-}
-# Fields whose disagreement between the note and a source is worth showing a person.
-_COMPARED = ("title", "date", "container", "volume", "issue", "pages", "item_type")
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    """What one source said about a work, and when it was fetched (ISO 8601, UTC)."""
-
-    source: str
-    record: Record
-    fetched_at: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSource:
-    source: str
-    fetched_at: str | None = None
+def _orders(sources: SourceOrder) -> dict[Precedence, tuple[str, ...]]:
+    """The provenance labels in winning order, per precedence class."""
+    return {**{p: sources.order(g) for p, g in _GROUP.items()}, Precedence.NOTE_ONLY: (NOTE,)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +79,25 @@ class Enriched:
     not_enriched: tuple[str, ...] = ()  # why a source could not be used, one line each
 
 
-def merge(note: Record, sources: list[SourceRecord], problems: tuple[str, ...] = ()) -> Enriched:
-    """Combine `note` with `sources` under the precedence in this module's docstring."""
+def merge(note: Record, sources: list[SourceRecord], problems: tuple[str, ...] = (),
+          precedence: SourceOrder | None = None) -> Enriched:
+    """Combine `note` with `sources` under `precedence` (by default the registered
+    sources'; see this module's docstring)."""
+    order = _orders(precedence or REGISTRY.precedence())
     by_source = {s.source: s for s in sources}
     by_source[NOTE] = SourceRecord(NOTE, note)
-    values: dict[str, Any] = {}
+    values: dict[Field, Any] = {}
     provenance: dict[str, FieldSource] = {}
-    for name, order in _ORDER.items():
-        chosen = _pick(name, order, by_source)
+    for spec in record_fields():
+        if spec.precedence is Precedence.NOTE_ONLY:
+            continue
+        chosen = _pick(spec, order[spec.precedence], by_source)
         if chosen is not None:
-            values[name] = getattr(chosen.record, name)
-            provenance[name] = FieldSource(chosen.source, chosen.fetched_at)
-    ids, id_provenance = _merge_identifiers(by_source)
-    provenance.update(id_provenance)
-    values["fields"] = _merge_extra_fields(by_source, provenance)
-    values["notices"] = _union_notices(by_source)
-    merged = replace(note, ids=ids, **values)
+            values[spec] = value_of(chosen.record, spec)
+            provenance[spec.key] = FieldSource(chosen.source, chosen.fetched_at)
+    merged_fields = _merge_extra_fields(by_source, provenance, order)
+    merged = with_values(replace(note, ids=Identifiers(), fields=merged_fields,
+                                 notices=_union_notices(by_source)), values)
     return Enriched(
         record=merged,
         provenance=provenance,
@@ -118,36 +112,24 @@ def _is_set(value: Any) -> bool:
 
 
 def _pick(
-    name: str, order: tuple[str, ...], by_source: dict[str, SourceRecord]
+    spec: Field, order: tuple[str, ...], by_source: dict[str, SourceRecord]
 ) -> SourceRecord | None:
     for source in order:
         candidate = by_source.get(source)
-        if candidate is not None and _is_set(getattr(candidate.record, name)):
+        if candidate is not None and _is_set(value_of(candidate.record, spec)):
             return candidate
     return None
 
 
-def _merge_identifiers(
-    by_source: dict[str, SourceRecord],
-) -> tuple[Identifiers, dict[str, FieldSource]]:
-    chosen: dict[str, Any] = {}
-    provenance: dict[str, FieldSource] = {}
-    for name, order in _ID_ORDER.items():
-        for source in order:
-            candidate = by_source.get(source)
-            value = getattr(candidate.record.ids, name) if candidate else None
-            if _is_set(value):
-                chosen[name] = value
-                provenance[name] = FieldSource(source, candidate.fetched_at if candidate else None)
-                break
-    return Identifiers(**chosen), provenance
-
-
 def _merge_extra_fields(
-    by_source: dict[str, SourceRecord], provenance: dict[str, FieldSource]
+    by_source: dict[str, SourceRecord], provenance: dict[str, FieldSource],
+    order: dict[Precedence, tuple[str, ...]],
 ) -> dict[str, str]:
+    """Further Zotero fields: per field, the first source in its table line's order (the
+    note first for a field the table does not name)."""
     merged: dict[str, str] = {}
-    for source in reversed(LOCAL_FIRST):  # later (higher-precedence) sources overwrite
+    local_first = order[Precedence.LOCAL_FIRST]
+    for source in reversed(local_first):  # later (higher-precedence) sources overwrite
         candidate = by_source.get(source)
         if candidate is None:
             continue
@@ -155,6 +137,15 @@ def _merge_extra_fields(
             if _is_set(value):
                 merged[key] = value
                 provenance[f"fields.{key}"] = FieldSource(source, candidate.fetched_at)
+    for spec in extension_fields():
+        if order[spec.precedence] == local_first:
+            continue
+        merged.pop(spec.name, None)
+        provenance.pop(spec.key, None)
+        chosen = _pick(spec, order[spec.precedence], by_source)
+        if chosen is not None:
+            merged[spec.name] = value_of(chosen.record, spec)
+            provenance[spec.key] = FieldSource(chosen.source, chosen.fetched_at)
     return merged
 
 
@@ -170,13 +161,16 @@ def _disagreements(
     note: Record, merged: Record, provenance: dict[str, FieldSource]
 ) -> tuple[Disagreement, ...]:
     out = []
-    for name in _COMPARED:
-        ours, theirs = getattr(note, name), getattr(merged, name)
-        source = provenance.get(name)
+    for spec in table():
+        if not spec.compared:
+            continue
+        ours, theirs = value_of(note, spec), value_of(merged, spec)
+        source = provenance.get(spec.key)
         if source is None or source.source == NOTE or not _is_set(ours):
             continue
         if comparable(ours) != comparable(theirs):
-            out.append(Disagreement(name, ((source.source, _text(theirs)), (NOTE, _text(ours)))))
+            out.append(Disagreement(spec.key, ((source.source, _text(theirs)),
+                                               (NOTE, _text(ours)))))
     return tuple(out)
 
 

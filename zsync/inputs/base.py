@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from zsync.errors import InputError
 from zsync.model.records import Record
 
 
@@ -22,7 +23,16 @@ class InputFormat(Protocol):
     def parse(self, text: str, source: str, /) -> list[Record]: ...
 
 
-class ParseFailure(Exception):
+class SharedInputFormat(InputFormat, Protocol):
+    """A format a large input of which several processes can read together, each its
+    `part=(i, n)`: the i-th of n shares of the entries."""
+
+    def parse(self, text: str, source: str, /,
+              part: tuple[int, int] | None = None) -> list[Record]: ...
+
+
+
+class ParseFailure(InputError):
     """An input this parser recognised but could not read; `line` is 1-based when known."""
 
     def __init__(self, message: str, line: int | None = None) -> None:

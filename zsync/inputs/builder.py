@@ -2,17 +2,19 @@
 
 Parsers of note-like formats (Markdown, Org, catalogue pages) collect raw strings under
 canonical keys (see `KEYS`) and leave cleaning, identifier normalisation, name and date
-parsing to `RecordBuilder.build`, so every format reads values the same way.
+parsing to `RecordBuilder.build`, so every format reads values the same way. Text fields
+reach the record through the field table (`model.fields`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from zsync.model import identifiers as ids
 from zsync.model.dates import parse_date
+from zsync.model.fields import Kind, by_key, extension_fields, record_fields, with_values
 from zsync.model.names import parse_names
 from zsync.model.records import AUTHOR, EDITOR, Creator, Identifiers, Origin, Record
 from zsync.model.text import WIKILINK
@@ -59,7 +61,9 @@ class RecordBuilder:
     creators: list[Creator] = field(default_factory=list)
 
     def add(self, key: str, value: str | None) -> None:
-        if key not in KEYS:
+        """Collect `value` under a key of `KEYS` or the Zotero name of a further field of
+        the field table (`edition`)."""
+        if key not in KEYS and by_key(f"fields.{key}") is None:
             raise ValueError(f"unknown record key {key!r}")
         if value is not None and str(value).strip():
             self.values.setdefault(key, []).append(str(value).strip())
@@ -79,31 +83,23 @@ class RecordBuilder:
         return bool(self.values.get(key))
 
     def build(self) -> Record:
-        return Record(
+        record = Record(
             origin=self.origin,
             ids=self._identifiers(),
-            title=_clean_title(self.first("title")),
             creators=self._creators(),
-            container=self.first("container"),
             date=parse_date(self.first("date")),
-            volume=self.first("volume"),
-            issue=self.first("issue"),
-            pages=self.first("pages"),
-            abstract=self.first("abstract"),
-            language=self.first("language"),
-            item_type=self.first("item_type"),
-            publisher=self.first("publisher"),
-            place=self.first("place"),
-            series=self.first("series"),
             issn=tuple(self._all("issn")),
-            journal_abbreviation=self.first("journal_abbreviation"),
             keywords=tuple(self._list("keywords")),
             tags=tuple(self._list("tags")),
-            status=self.first("status"),
             urls=tuple(self._all("url")),
+            fields={f.name: v for f in extension_fields()
+                    if f.name not in KEYS and (v := self.first(f.name))},
             note=self.note,
             warnings=tuple(self.warnings),
         )
+        text = {f: self.first(f.name) for f in record_fields(Kind.TEXT) if f.name in KEYS}
+        record = with_values(record, text)
+        return replace(record, title=_clean_title(record.title))
 
     def _all(self, key: str) -> list[str]:
         return _unique(unwrap_wikilinks(v).strip() for v in self.values.get(key, []))

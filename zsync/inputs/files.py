@@ -217,22 +217,23 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
 
-def parse_file(path: Path) -> FileResult:
-    """Read and parse one file; problems are reported in the result, never raised."""
+def parse_file(path: Path, part: tuple[int, int] | None = None) -> FileResult:
+    """Read and parse one file (or one share of it, see `parse_text`); problems are
+    reported in the result, never raised."""
     name = display_name(path)
     try:
         decoded = decode(read_input(path))
     except (OSError, UnreadableInput) as exc:
         message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return failed(name, f"cannot read: {message}")
-    result = parse_contained(decoded.text, name)
+    result = parse_contained(decoded.text, name, part)
     return with_warning(result, decoded.warning) if decoded.warning else result
 
 
-def parse_contained(text: str, name: str) -> FileResult:
+def parse_contained(text: str, name: str, part: tuple[int, int] | None = None) -> FileResult:
     """`parse_text`, with any failure of a parser turned into a problem naming the file."""
     try:
-        return parse_text(text, name)
+        return parse_text(text, name) if part is None else parse_text(text, name, part)
     except RecursionError:
         return failed(name, "nested too deeply to read (a parser ran out of stack)")
     except MemoryError:

@@ -14,7 +14,9 @@ worker die or stop answering anyway (a crash inside a C library), the files it h
 parsed again one by one in fresh workers, so only the culprit is reported.
 
 Files go to workers in small batches (`BATCH_FILES`, `BATCH_BYTES`): one message per
-file would cost more than parsing a typical note.
+file would cost more than parsing a typical note. A large file (`SHARE_BYTES`) is read by
+every worker at once, each parsing its share of the records (formats that allow it, see
+`parse_text`), under the same guard; should any share fail, the file is read whole.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from types import FrameType
 from pebble import ProcessPool
 
 from zsync.inputs.files import InputFile, failed, parse_file
+from zsync.inputs.registry import merge_parts
 from zsync.model.records import FileResult
 
 MAX_WORKERS = 4
@@ -44,6 +47,7 @@ SECONDS_PER_MB = 30.0
 MAX_SECONDS = 300.0
 BATCH_FILES = 32
 BATCH_BYTES = 1024 * 1024
+SHARE_BYTES = 512 * 1024
 # A worker that does not stop itself within this much wall time (ten times its processor
 # time, for a busy machine, plus a grace) is stopped from outside: a last resort for a
 # parser stuck where no timer reaches it.
@@ -65,7 +69,8 @@ def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> It
     """One result per input, in order, each file parsed under the time and memory guard."""
     batches = _batches(inputs)
     wanted = [b for b in batches if not _walk_problem(b)]
-    count = min(workers or os.cpu_count() or 1, MAX_WORKERS, max(len(wanted), 1))
+    cpus = min(workers or os.cpu_count() or 1, MAX_WORKERS)
+    count = min(cpus, max(sum(_shares(b, cpus) for b in wanted), 1))
     if not wanted:
         for batch in batches:
             yield from (failed(i.name, i.problem or "") for i in batch)
@@ -74,12 +79,15 @@ def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> It
     allowance = max(MIN_WORKER_MEMORY, (MEMORY_BUDGET - _own_memory()) // count)
     pool = ProcessPool(max_workers=count, initializer=_start_worker, initargs=(allowance,))
     try:
-        futures = [None if _walk_problem(b) else _submit(pool, b) for b in batches]
-        for batch, future in zip(batches, futures, strict=True):
-            if future is None:
+        futures = [[] if _walk_problem(b) else _submit_shares(pool, b, _shares(b, count))
+                   for b in batches]
+        for batch, shares in zip(batches, futures, strict=True):
+            if not shares:
                 yield from (failed(i.name, i.problem or "") for i in batch)
+            elif len(shares) == 1:
+                yield from _collect(pool, batch, shares[0])
             else:
-                yield from _collect(pool, batch, future)
+                yield _collect_shares(pool, batch[0], shares)
     finally:
         pool.stop()
         pool.join()
@@ -137,6 +145,35 @@ def _timeout(batch: Sequence[InputFile]) -> float:
 def _submit(pool: ProcessPool, batch: Sequence[InputFile]) -> Future[list[FileResult]]:
     paths = [i.path for i in batch]
     return pool.schedule(_parse_batch, args=(paths,), timeout=_timeout(batch))
+
+
+def _shares(batch: Sequence[InputFile], workers: int) -> int:
+    """In how many shares the batch is parsed: a large file alone, by every worker."""
+    return workers if len(batch) == 1 and _size(batch[0].path) >= SHARE_BYTES else 1
+
+
+def _submit_shares(pool: ProcessPool, batch: Sequence[InputFile],
+                   count: int) -> list[Future[list[FileResult]]]:
+    if count == 1:
+        return [_submit(pool, batch)]
+    path, timeout = batch[0].path, _timeout(batch)
+    return [pool.schedule(_parse_share, args=(path, (index, count)), timeout=timeout)
+            for index in range(count)]
+
+
+def _collect_shares(pool: ProcessPool, item: InputFile,
+                    shares: list[Future[list[FileResult]]]) -> FileResult:
+    """One file read in shares, merged; read whole when a share failed or none gave a
+    record (so that it fails, or is named, as a whole)."""
+    try:
+        merged = merge_parts(item.name, [result for share in shares for result in share.result()])
+    except Exception:
+        for share in shares:
+            share.cancel()
+        merged = None
+    if merged is not None:
+        return merged
+    return next(iter(_collect(pool, [item], _submit(pool, [item]))))
 
 
 def _collect(pool: ProcessPool, batch: list[InputFile],
@@ -212,14 +249,18 @@ def _parse_batch(paths: list[Path]) -> list[FileResult]:
     return [_parse_timed(path) for path in paths]
 
 
-def _parse_timed(path: Path) -> FileResult:
+def _parse_share(path: Path, part: tuple[int, int]) -> list[FileResult]:
+    return [_parse_timed(path, part)]
+
+
+def _parse_timed(path: Path, part: tuple[int, int] | None = None) -> FileResult:
     if not hasattr(signal, "ITIMER_PROF"):  # no timer here: the pool's own timeout holds
-        return parse_file(path)
+        return parse_file(path, part)
     seconds = file_seconds(_size(path))
     previous = signal.signal(signal.SIGPROF, _too_slow)
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        return parse_file(path)
+        return parse_file(path, part)
     except FileTooSlow:
         return failed(_name(path), f"took longer than {seconds:.0f} s of processor time to "
                                    "read: stopped (a bug in zsync; the other files were read)")

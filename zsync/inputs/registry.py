@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from zsync.inputs.base import InputFormat, ParseFailure
+from zsync.inputs.base import InputFormat, ParseFailure, SharedInputFormat
 from zsync.model.itemtypes import with_item_type
 from zsync.model.records import FileResult, InputProblem, Record
 
@@ -27,6 +27,15 @@ def parsers() -> tuple[InputFormat, ...]:
     return tuple(formats)
 
 
+@cache
+def shared_formats() -> dict[str, SharedInputFormat]:
+    """The formats a large input of which several processes read together, by name."""
+    from zsync.inputs.exports import bibtex
+
+    formats: list[SharedInputFormat] = [bibtex]
+    return {f.FORMAT: f for f in formats}
+
+
 def detect_format(text: str) -> InputFormat | None:
     """The format of `text`, or None when the text is empty."""
     if not text.strip():
@@ -37,8 +46,12 @@ def detect_format(text: str) -> InputFormat | None:
     return None
 
 
-def parse_text(text: str, path: str) -> FileResult:
-    """Parse one input's text; every problem is reported in the result, never raised."""
+def parse_text(text: str, path: str, part: tuple[int, int] | None = None) -> FileResult:
+    """Parse one input's text; every problem is reported in the result, never raised.
+
+    `part` (`(i, n)`): the i-th of n shares of a large input, for n processes reading it
+    together (see `merge_parts`); a format that is not read in shares is read whole by
+    share 0 and the others give nothing."""
     parser = detect_format(text)
     if parser is None:
         return FileResult(path, problems=(InputProblem(path, "empty input: nothing to read"),))
@@ -47,7 +60,17 @@ def parse_text(text: str, path: str) -> FileResult:
         message = "JSON that is not CSL-JSON or Zotero item JSON: not a format zsync reads"
         return FileResult(path, problems=(InputProblem(path, message, 1, "json"),))
     try:
-        records = parser.parse(text, path)
+        shared = shared_formats().get(fmt)
+        if part is None:
+            records = parser.parse(text, path)
+        elif shared is not None:
+            records = shared.parse(text, path, part=part)
+            if not records:
+                return FileResult(path, format=fmt)
+        elif part[0] == 0:
+            return parse_text(text, path)
+        else:
+            return FileResult(path, format=fmt)
     except ParseFailure as exc:
         return FileResult(
             path, problems=(InputProblem(path, exc.message, exc.line, fmt),), format=fmt
@@ -57,6 +80,17 @@ def parse_text(text: str, path: str) -> FileResult:
     if not records:
         problems = (InputProblem(path, "no bibliographic record found", None, fmt),)
     return FileResult(path, usable, problems, fmt)
+
+
+def merge_parts(path: str, parts: list[FileResult]) -> FileResult | None:
+    """The result of reading an input in shares (`parse_text(..., part=...)`), or None
+    when no share gave a usable record: the input must then be read whole, so that it is
+    refused or named as a whole one would be."""
+    records = tuple(record for part in parts for record in part.records)
+    if not records:
+        return None
+    problems = tuple(problem for part in parts for problem in part.problems)
+    return FileResult(path, records, problems, next((p.format for p in parts if p.format), None))
 
 
 def _usable(record: Record) -> bool:

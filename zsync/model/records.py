@@ -6,8 +6,34 @@ It is immutable: later stages make changed copies with `dataclasses.replace`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _pickled_as_tuple(cls: type[_T]) -> type[_T]:
+    """Pickle a slotted, frozen dataclass as the tuple of its field values.
+
+    Parsed records travel back from the worker processes that parse files; the generic
+    dataclass pickling looks up the fields of every object and was the largest cost of
+    reading a large export."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values = attrgetter(*names)
+    slots = tuple(cls.__dict__[name] for name in names)
+
+    def __getstate__(self: _T) -> tuple[Any, ...]:
+        state = values(self)
+        return state if len(names) > 1 else (state,)
+
+    def __setstate__(self: _T, state: tuple[Any, ...]) -> None:
+        for slot, value in zip(slots, state, strict=True):
+            slot.__set__(self, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[method-assign,assignment]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
 
 # Zotero creator types zsync uses most; any creatorType valid in Zotero's schema is allowed.
 AUTHOR = "author"
@@ -18,6 +44,7 @@ TRANSLATOR = "translator"
 CONTRIBUTOR = "contributor"
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Creator:
     """A person (family/given) or an organisation (one `name`), with a Zotero creator role."""
@@ -55,6 +82,7 @@ class Creator:
         return out
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date as written in the source, and the parts of it that could be read."""
@@ -76,6 +104,7 @@ class PartialDate:
         return out
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Identifiers:
     """The work's own identifiers, each already normalised (see `zsync.model.identifiers`).
@@ -103,6 +132,7 @@ class Identifiers:
         }
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class MeshHeading:
     """A MeSH descriptor with its qualifiers; `major` marks a major topic of the work."""
@@ -112,7 +142,12 @@ class MeshHeading:
     qualifiers: tuple[str, ...] = ()
     ui: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"descriptor": self.descriptor, "major": self.major,
+                "qualifiers": list(self.qualifiers), "ui": self.ui}
 
+
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class UpdateNotice:
     """A retraction, correction or similar notice that concerns this work.
@@ -129,6 +164,7 @@ class UpdateNotice:
     source: str | None = None
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record came from: file, 1-based line span, detected format, position in file."""
@@ -149,6 +185,7 @@ class Origin:
         }
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Record:
     """One appearance of a work in the user's notes or records."""
@@ -202,6 +239,7 @@ class Record:
                 or bool(self.citekey))
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """An input (or part of one) that could not be read; reported, never raised past a file."""
@@ -216,6 +254,7 @@ class InputProblem:
         return f"{where}: {self.message}"
 
 
+@_pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """What parsing one file gave: its usable records and the problems found on the way.

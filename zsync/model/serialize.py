@@ -4,41 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from zsync.model.fields import Kind, record_fields, value_of
 from zsync.model.records import FileResult, InputProblem, Record
 
 SCHEMA_VERSION = 1
 
 
 def record_to_json(record: Record) -> dict[str, Any]:
-    """One parsed record: identifiers, bibliographic fields, tags, status and its source."""
-    return {
-        "source": {
-            "path": record.origin.path,
-            "line": record.origin.line,
-            "end_line": record.origin.end_line,
-            "format": record.origin.format,
-            "position": record.origin.position,
-        },
+    """One parsed record: its source, identifiers, citation key, every field of the field
+    table (`model.fields`) in table order, further Zotero fields and warnings."""
+    out: dict[str, Any] = {
+        "source": record.origin.to_json(),
         **record.ids.to_json(),
         "citekey": record.citekey,
-        "title": record.title,
-        "creators": [c.to_json() for c in record.creators],
-        "year": record.year,
-        "date": record.date.raw if record.date else None,
-        "container": record.container,
-        "volume": record.volume,
-        "issue": record.issue,
-        "pages": record.pages,
-        "item_type": record.item_type,
-        "language": record.language,
-        "publisher": record.publisher,
-        "status": record.status,
-        "tags": list(record.tags),
-        "keywords": list(record.keywords),
-        "urls": list(record.urls),
-        "abstract": record.abstract,
-        "warnings": list(record.warnings),
     }
+    for field in record_fields():
+        value = value_of(record, field)
+        if field.kind is Kind.DATE:
+            out["year"] = record.year
+            out[field.name] = value.raw if value else None
+        elif field.kind is not Kind.IDENTIFIER:
+            out[field.name] = json_value(value)
+    out["fields"] = dict(sorted(record.fields.items()))
+    out["warnings"] = list(record.warnings)
+    return out
+
+
+def json_value(value: Any) -> Any:
+    """A field's value as JSON: tuples as lists, creators and MeSH headings as objects."""
+    if isinstance(value, tuple):
+        return [v.to_json() if hasattr(v, "to_json") else v for v in value]
+    return value
 
 
 def problem_to_json(problem: InputProblem) -> dict[str, Any]:

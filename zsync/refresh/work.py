@@ -24,6 +24,7 @@ from typing import Any
 
 from zsync.enrich.merge import Enriched, comparable
 from zsync.model.dates import parse_date
+from zsync.model.fields import table
 from zsync.model.pages import expand_page_range
 from zsync.model.records import Origin
 from zsync.sync import retraction
@@ -36,12 +37,8 @@ from zsync.zotero.to_item import record_to_item
 # Base fields refresh fills, in the order a report lists them.
 FIELDS = ("title", "date", "publicationTitle", "volume", "issue", "pages", "abstractNote",
           "journalAbbreviation", "ISSN", "language", "DOI", "PMID", "PMCID")
-# Base field -> the `Record` attribute (and provenance key) it comes from.
-_ATTR = {"title": "title", "date": "date", "publicationTitle": "container",
-         "volume": "volume", "issue": "issue", "pages": "pages", "abstractNote": "abstract",
-         "journalAbbreviation": "journal_abbreviation", "ISSN": "issn",
-         "language": "language", "DOI": "doi", "PMID": "pmid", "PMCID": "pmcid",
-         "creators": "creators"}
+# Base field -> the provenance key of the `Record` field it comes from (the field table).
+_ATTR = {f.zotero_field: f.key for f in table() if f.zotero_field} | {"creators": "creators"}
 _ID_LABELS = (("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID"))
 _ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
 

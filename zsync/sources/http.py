@@ -1,11 +1,13 @@
-"""One HTTP layer for every service zsync enriches from: Crossref, doi.org, NCBI.
+"""One HTTP layer for every service zsync enriches from: Crossref, doi.org, NCBI, and the
+request pools of any other registered source (`sources.registry`).
 
 Per service pool there is one `Throttle` (sliding-window limiter + concurrency cap, from the
-documented defaults, lowered by the rate headers servers send), one retry policy (tenacity:
-exponential backoff with jitter, honouring Retry-After/Backoff; only for requests safe to
-repeat), one timeout and one User-Agent naming zsync, its version and the mailto address.
-A service whose retries are used up is marked down for the rest of the run, so later
-batches degrade at once ("not enriched: ...") instead of waiting through retries again.
+documented defaults each source's spec gives, lowered by the rate headers servers send),
+one retry policy (tenacity: exponential backoff with jitter, honouring Retry-After/Backoff;
+only for requests safe to repeat), one timeout and one User-Agent naming zsync, its version
+and the mailto address. A service whose retries are used up is marked down for the rest of
+the run, so later batches degrade at once ("not enriched: ...") instead of waiting through
+retries again.
 
 Two stacks sit underneath:
 - requests + requests-cache (`CachedSession`, SQLite under the cache dir, `api_key`,
@@ -42,6 +44,7 @@ import requests
 
 from zsync import __version__
 from zsync.config.settings import Config
+from zsync.errors import ServiceError
 from zsync.logs import register_secret
 from zsync.sources import retry
 from zsync.sources.crossref import habanero_shim
@@ -55,24 +58,16 @@ from zsync.sources.http_stacks import (
     scrub,
     scrub_library_logs,
 )
+from zsync.sources.registry import REGISTRY
 from zsync.sources.retry import RetryPolicy
-from zsync.sources.throttle import (
-    CROSSREF_POLITE_LIST,
-    CROSSREF_POLITE_SINGLE,
-    CROSSREF_PUBLIC_LIST,
-    CROSSREF_PUBLIC_SINGLE,
-    DOI_RESOLVER,
-    NCBI_NO_KEY,
-    NCBI_WITH_KEY,
-    Throttle,
-)
+from zsync.sources.throttle import Throttle
 
 log = logging.getLogger("zsync.http")
 T = TypeVar("T", bound=retry.Response)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class ServiceUnavailable(Exception):
+class ServiceUnavailable(ServiceError):
     """A service could not give a final answer; the message is safe to show."""
 
     def __init__(self, service: str, reason: str) -> None:
@@ -88,14 +83,8 @@ def user_agent(mailto: str, based_on: str) -> str:
 
 
 def default_throttles(config: Config) -> dict[str, Throttle]:
-    polite = bool(config["crossref.mailto"])
-    keyed = bool(config["pubmed.api_key"])
-    return {
-        "crossref-single": Throttle(CROSSREF_POLITE_SINGLE if polite else CROSSREF_PUBLIC_SINGLE),
-        "crossref-list": Throttle(CROSSREF_POLITE_LIST if polite else CROSSREF_PUBLIC_LIST),
-        "ncbi": Throttle(NCBI_WITH_KEY if keyed else NCBI_NO_KEY),
-        "doi": Throttle(DOI_RESOLVER),
-    }
+    """One throttle per request pool of every registered source, at its documented limits."""
+    return {name: Throttle(policy) for name, policy in REGISTRY.pools(config).items()}
 
 
 def crossref_pool(url: str) -> str:
@@ -115,14 +104,15 @@ class HttpLayer:
         throttles: dict[str, Throttle] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.offline = bool(config["network.offline"])
-        self.timeout = float(timeout if timeout is not None else config["network.timeout"])
-        self.retry = retry_policy or RetryPolicy(max_retries=int(config["network.max_retries"]))
-        self.throttles = throttles or default_throttles(config)
+        self.offline = config.network.offline
+        self.timeout = float(timeout if timeout is not None else config.network.timeout)
+        self.retry = retry_policy or RetryPolicy(max_retries=config.network.max_retries)
+        # Pools the given throttles leave out (a source registered later) get the defaults.
+        self.throttles = {**default_throttles(config), **(throttles or {})}
         self.sleep = sleep
         self.down: dict[str, str] = {}
-        mailto = config["crossref.mailto"] or config["pubmed.email"]
-        register_secret(config["pubmed.api_key"].reveal() if config["pubmed.api_key"] else "")
+        mailto = config.crossref.mailto or config.pubmed.email
+        register_secret(config.pubmed.api_key.reveal() if config.pubmed.api_key else "")
         scrub_library_logs()
         self.user_agent = user_agent(mailto, f"python-requests/{requests.__version__}")
         self.habanero_agent = user_agent(
@@ -130,7 +120,7 @@ class HttpLayer:
         )
         cache_dir = config.cache_dir() if http_cache else None
         # A second line behind the record cache: it must not outlive a "not found" there.
-        days = min(int(config["cache.ttl_days"]), int(config["cache.not_found_ttl_days"]))
+        days = min(config.cache.ttl_days, config.cache.not_found_ttl_days)
         self.session = requests_session(cache_dir, days, self.user_agent)
         self._client: httpx2.Client | None = None
         self._client_lock = threading.Lock()

@@ -18,6 +18,7 @@ from zsync.config.settings import Config
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
+from zsync.errors import UsageError
 from zsync.inputs.filecache import parse_paths_cached, rendered_notes
 from zsync.inputs.files import parse_paths
 from zsync.logs import redact
@@ -76,15 +77,15 @@ def read_inputs(
 
 
 def duplicate_rules(config: Config) -> Settings:
-    return Settings.of(bool(config["sync.merge_preprints"]))
+    return Settings.of(config.sync.merge_preprints)
 
 
 def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSettings:
     return WorkSettings(
         schema=schema or ZoteroSchema.load_default(),
         status_map=config.status_map(),
-        default_status=str(config["sync.default_status"]),
-        child_note=bool(config["sync.child_note"]),
+        default_status=config.sync.default_status,
+        child_note=config.sync.child_note,
         duplicates=duplicate_rules(config),
     )
 
@@ -141,7 +142,7 @@ def sync(
     run; `link`: add to each note a link to its item (`notelinks`), after the writes."""
     started = utc_now()
     on_phase("read", 0)
-    records, problems = read_inputs(paths, config["notes.exclude"],
+    records, problems = read_inputs(paths, config.notes.exclude,
                                     None if full else config.cache_dir())
     digests = snapshot(records) if link else {}
     on_phase("enrich", len(records))
@@ -185,7 +186,7 @@ def sync_enriched(
     hears each phase begin; unless `full`, notes rendered in an earlier run are reused."""
     started = started or utc_now()
     works = _works(config, enriched, full)
-    status_parent = str(config["sync.status_parent"])
+    status_parent = config.sync.status_parent
 
     def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
         planned = plan(todo, inputs)
@@ -235,12 +236,12 @@ def sync_enriched(
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
         kept = archive_report(report, config.state_path().parent / "reports", run_id,
-                              float(config["reports.keep_days"]))
+                              float(config.reports.keep_days))
         store.runs.finish(run_id, "failed" if failed else "ok", report["summary"], str(kept))
         return SyncResult(report, planned, failed, works)
 
 
-class SyncSetupError(Exception):
+class SyncSetupError(UsageError):
     """The sync cannot start: settings are missing."""
 
 

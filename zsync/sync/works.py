@@ -14,7 +14,8 @@ from pathlib import PurePath
 from zsync.dedupe.duplicates import find_duplicates, record_identity, work_key
 from zsync.dedupe.rules import Settings
 from zsync.dedupe.within_input import Group
-from zsync.enrich.merge import Enriched
+from zsync.enrich.merge import Enriched, FieldSource
+from zsync.model.fields import table
 from zsync.model.records import Origin, Record
 from zsync.sync.plan import Contributor, Work
 from zsync.sync.retraction import note_html as notice_note
@@ -25,14 +26,12 @@ from zsync.zotero.notehtml import render_note
 from zsync.zotero.schema import ZoteroSchema
 from zsync.zotero.to_item import record_to_item
 
-# Record fields and the Zotero field each lands in, for showing where a value came from.
-_ZOTERO_FIELD = {
-    "title": "title", "creators": "creators", "date": "date", "volume": "volume",
-    "issue": "issue", "pages": "pages", "abstract": "abstractNote", "language": "language",
-    "container": "publicationTitle", "journal_abbreviation": "journalAbbreviation",
-    "publisher": "publisher", "place": "place", "issn": "ISSN", "doi": "DOI", "pmid": "PMID",
-    "pmcid": "PMCID", "series": "series",
-}
+
+def _zotero_field_sources(provenance: Mapping[str, FieldSource]) -> dict[str, str]:
+    """Zotero field -> the source its value came from (the field table names the field)."""
+    zotero = {f.key: f.zotero_field for f in table() if f.zotero_field}
+    zotero["creators"] = "creators"
+    return {zotero[key]: origin.source for key, origin in provenance.items() if key in zotero}
 
 
 @dataclass(frozen=True)
@@ -158,10 +157,7 @@ def _work(members: list[Enriched], settings: WorkSettings,
         origins=(lead_origin, *(o for o in origins if o != lead_origin)),
         note_html=note_html,
         identifiers=_identifiers(record),
-        sources={
-            _ZOTERO_FIELD[name]: source.source
-            for name, source in combined.provenance.items() if name in _ZOTERO_FIELD
-        },
+        sources=_zotero_field_sources(combined.provenance),
         duplicates=tuple(o for o in origins if o != lead_origin),
         duplicate_reasons=tuple((why or {}).get(n, "") for n, o in enumerate(origins)
                                 if o != lead_origin),

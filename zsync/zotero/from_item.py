@@ -1,5 +1,6 @@
 """A Zotero item's `data` read back into a `Record`: the inverse of `zotero.to_item`.
 
+Which base field fills which `Record` attribute is in the field table (`model.fields`).
 Type-specific fields are read through their base field (`bookTitle` is the container,
 `university` the publisher), as `record_to_item` writes them. Identifiers are taken
 wherever Zotero or the user put them (`zotero.library.item_identifiers`: the DOI/PMID/PMCID
@@ -18,16 +19,11 @@ from typing import Any
 
 from zsync.model import identifiers as ident
 from zsync.model.dates import parse_date
+from zsync.model.fields import Kind, record_fields, with_values
 from zsync.model.records import Creator, Identifiers, Origin, Record
 from zsync.zotero.library import extra_fields, item_identifiers
 from zsync.zotero.schema import ITEM_META_KEYS, ZoteroSchema
 
-# Base fields that have their own slot in a Record.
-_OWN_SLOT = frozenset({
-    "title", "publicationTitle", "volume", "issue", "pages", "abstractNote", "language",
-    "publisher", "place", "series", "journalAbbreviation", "date", "ISSN", "ISBN", "DOI",
-    "PMID", "PMCID", "url",
-})
 _SERIAL = re.compile(r"[,;\s]+")
 
 
@@ -108,26 +104,22 @@ def item_to_record(
     key = key or _text(data.get("key")) or "?"
     get = values.get
     url = get("url")
-    return Record(
+    record = Record(
         origin=Origin(f"zotero:{key}", format="zotero"),
         ids=item_ids(data),
-        title=get("title"),
         creators=_creators(data.get("creators")),
-        container=get("publicationTitle"),
         date=parse_date(get("date")),
-        volume=get("volume"),
-        issue=get("issue"),
-        pages=get("pages"),
-        abstract=get("abstractNote"),
-        language=get("language"),
-        publisher=get("publisher"),
-        place=get("place"),
-        series=get("series"),
-        journal_abbreviation=get("journalAbbreviation"),
         issn=tuple(s for s in _SERIAL.split(values.get("ISSN", "")) if s),
         item_type=_text(data.get("itemType")),
         tags=_tags(data.get("tags"), automatic=False),
         keywords=_tags(data.get("tags"), automatic=True),
         urls=(url,) if url else (),
-        fields={name: value for name, value in values.items() if name not in _OWN_SLOT},
+        fields={name: value for name, value in values.items() if name not in _own_slots()},
     )
+    text = {f: get(f.zotero[0]) for f in record_fields(Kind.TEXT) if f.zotero}
+    return with_values(record, text)
+
+
+def _own_slots() -> frozenset[str]:
+    """Base fields read into a Record attribute (the rest are kept in `fields`)."""
+    return frozenset(f.zotero[0] for f in record_fields() if f.zotero)

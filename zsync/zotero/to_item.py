@@ -1,5 +1,7 @@
 """A `Record` as the `data` object of a Zotero item, valid for its item type.
 
+Which Zotero field each `Record` field goes to is in the field table (`model.fields`);
+further fields in `Record.fields` are named by their Zotero field already.
 Every value goes into the field its item type has for it (`publicationTitle` becomes
 `bookTitle` on a book section, `publisher` becomes `repository` on a preprint). A value the
 type has no field for becomes a `Field: value` line in `extra`, as Zotero itself does, unless
@@ -20,6 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from zsync.model.fields import Field, Kind, record_fields, value_of
 from zsync.model.partial_dates import month_names
 from zsync.model.records import Creator, PartialDate, Record
 from zsync.zotero.schema import ZoteroSchema
@@ -27,6 +30,8 @@ from zsync.zotero.schema import ZoteroSchema
 _NOT_ITEMS = frozenset({"note", "attachment", "annotation"})
 _OLD_SCHEMA_TYPES = {"preprint": "report", "dataset": "document", "standard": "report"}
 _DROP_WHEN_INVALID = frozenset({"libraryCatalog", "accessDate"})
+# Where a further field (`Record.fields`) goes on a type without it; the table's fields
+# name theirs in `Field.zotero`.
 _FIELD_FALLBACKS = {"series": ("seriesTitle",), "seriesTitle": ("series",)}
 _PRIMARY = "<primary>"
 _ROLE_FALLBACKS = {
@@ -71,32 +76,27 @@ def zotero_date(date: PartialDate | None) -> str | None:
     return iso if not raw or _parts_only(raw, date) else raw
 
 
-def _core_values(record: Record) -> list[tuple[str, str | None]]:
-    ids = record.ids
-    return [
-        ("title", record.title),
-        ("abstractNote", record.abstract),
-        ("publicationTitle", record.container),
-        ("series", record.series),
-        ("volume", record.volume),
-        ("issue", record.issue),
-        ("pages", record.pages),
-        ("date", zotero_date(record.date)),
-        ("publisher", record.publisher),
-        ("place", record.place),
-        ("journalAbbreviation", record.journal_abbreviation),
-        ("ISSN", ", ".join(record.issn) or None),
-        ("ISBN", " ".join(ids.isbn) or None),
-        ("language", record.language),
-        ("DOI", ids.doi),
-        ("url", record.urls[0] if record.urls else None),
-        ("PMID", ids.pmid),
-        ("PMCID", ids.pmcid),
-    ]
+def _zotero_value(field: Field, value: Any) -> str | None:
+    """A field's value as the text of its Zotero field (see `model.fields.Field`)."""
+    if field.kind is Kind.DATE:
+        return zotero_date(value)
+    if isinstance(value, tuple):
+        if field.separator is None:
+            return value[0] if value else None
+        return field.separator.join(value) or None
+    return value if isinstance(value, str) else None
 
 
-def _resolve(schema: ZoteroSchema, item_type: str, name: str) -> str | None:
-    for candidate in (name, *_FIELD_FALLBACKS.get(name, ())):
+def _core_values(record: Record) -> list[tuple[tuple[str, ...], str | None]]:
+    """(Zotero fields to try, value) for every field of the table with a Record attribute
+    and a Zotero field; further fields in `record.fields` are put afterwards, over these."""
+    return [(field.zotero, _zotero_value(field, value_of(record, field)))
+            for field in record_fields() if field.zotero]
+
+
+def _resolve(schema: ZoteroSchema, item_type: str, name: str,
+             alternatives: tuple[str, ...] = ()) -> str | None:
+    for candidate in (name, *alternatives, *_FIELD_FALLBACKS.get(name, ())):
         field = schema.resolve_field(item_type, candidate)
         if field is not None:
             return field
@@ -116,11 +116,12 @@ class _Fields:
         self.pending: list[tuple[str, str]] = []
         self.extra_lines = [line for line in (extra or "").splitlines() if line.strip()]
 
-    def put(self, name: str, value: str | None, *, override: bool = False) -> None:
+    def put(self, name: str, value: str | None, *, override: bool = False,
+            alternatives: tuple[str, ...] = ()) -> None:
         if value is None or not str(value).strip():
             return
         value = str(value).strip()
-        field = _resolve(self.schema, self.item_type, name)
+        field = _resolve(self.schema, self.item_type, name, alternatives)
         if field is not None and field != "extra":
             if override or field not in self.values:
                 self.values[field] = value
@@ -214,8 +215,8 @@ def record_to_item(
     item_type = item_type_for(record, schema)
     own = dict(record.fields)
     fields = _Fields(schema, item_type, own.pop("extra", None))
-    for name, value in _core_values(record):
-        fields.put(name, value)
+    for (name, *alternatives), value in _core_values(record):
+        fields.put(name, value, alternatives=tuple(alternatives))
     for name, value in own.items():
         fields.put(name, value, override=True)
     fields.put_arxiv(record.ids.arxiv)

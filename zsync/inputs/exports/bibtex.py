@@ -10,7 +10,6 @@ fail, with the line of the first broken entry.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from zsync.inputs.base import ParseFailure
@@ -36,6 +35,7 @@ _SALVAGE = re.compile(
 _SALVAGE_LINE = re.compile(
     rf"^\s*{_SALVAGED}\s*=\s*[{{\"]?(.*?)[}}\"]?\s*,?\s*$", re.IGNORECASE | re.MULTILINE
 )
+_CROSSREF = re.compile(r"\bcrossref\s*=", re.IGNORECASE)
 _SWALLOWED = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
 
 
@@ -55,27 +55,44 @@ def sniff(text: str) -> bool:
     return False
 
 
-def parse(text: str, path: str) -> list[Record]:
-    """Every entry in the file, in order; a broken entry gives a record with a warning."""
+def parse(text: str, path: str, part: tuple[int, int] | None = None) -> list[Record]:
+    """Every entry in the file, in order; a broken entry gives a record with a warning.
+
+    With `part` (`(i, n)`), only the i-th of n equal shares of the entries, numbered as in
+    the whole file, so that n processes can read a large file together; the file is then
+    never refused as a whole (the caller reads it whole when no share gave a record). A
+    file whose entries `crossref` others is not shared: part 0 reads it all."""
     blocks = split_blocks(text.lstrip("\ufeff"))
     strings: dict[str, str] = {}
     for block in blocks:
         if block.kind == "string":
             read_block(block.text, strings, [])
-    read = [(block, *_read_entry(strings, block)) for block in blocks if block.kind not in SPECIAL]
+    entries = [block for block in blocks if block.kind not in SPECIAL]
+    first = 0
+    if part is not None:
+        first, last = _share(len(entries), *part, whole=bool(_CROSSREF.search(text)))
+        entries = entries[first:last]
+    read = [(block, *_read_entry(strings, block)) for block in entries]
     _inherit_crossrefs([entry for _, entry, _, _ in read])
     records: list[Record] = []
     for block, entry, notes, _ in read:
-        origin = Origin(path, block.line, block.end_line, FORMAT, len(records) + 1)
-        record = entry_to_record(entry, origin, notes)
-        if record.is_usable():  # the entry's key is its citation key (not a work on its own)
-            record = replace(record, citekey=normalize_citekey(str(entry.get("ID") or "")))
-        records.append(record)
+        origin = Origin(path, block.line, block.end_line, FORMAT, first + len(records) + 1)
+        citekey = normalize_citekey(str(entry.get("ID") or ""))
+        records.append(entry_to_record(entry, origin, notes, citekey))
     failures = [(problem, block.line) for block, _, _, problem in read if problem]
-    if failures and len(failures) == len(read) and not any(r.is_usable() for r in records):
+    if (part is None and failures and len(failures) == len(read)
+            and not any(r.is_usable() for r in records)):
         message, line = failures[0]
         raise ParseFailure(message, line)
     return records
+
+
+def _share(total: int, index: int, count: int, whole: bool) -> tuple[int, int]:
+    """The entries (first, last + 1) that share `index` of `count` reads; with `whole`,
+    share 0 reads them all."""
+    if whole:
+        return (0, total) if index == 0 else (0, 0)
+    return total * index // count, total * (index + 1) // count
 
 
 def _read_entry(

@@ -98,11 +98,16 @@ _PREPRINT_TYPES = {"misc", "online", "electronic", "www", "unpublished", "prepri
 _PREPRINT_SERVER = re.compile(r"^\s*(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
 _THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis",
                  "masterthesis": "Master's Thesis"}
+_URL_IN_TEX = re.compile(r"https?://(?:\\[{}%&_#~]|[^\s{}])+")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 
 
-def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str]) -> Record:
-    """The Record for one parsed entry; `warnings` carries what was noticed on the way."""
+def entry_to_record(
+    entry: Mapping[str, str], origin: Origin, warnings: list[str], citekey: str | None = None
+) -> Record:
+    """The Record for one parsed entry; `warnings` carries what was noticed on the way.
+    `citekey` (the entry's key) is kept when the entry names a work (an identifier or a
+    title): a key alone is not a work."""
     kind = entry.get("ENTRYTYPE", "").lower()
     get = _Getter(entry)
     item_type = TYPES.get(kind)
@@ -110,6 +115,11 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
         warnings.append(f"unknown BibTeX entry type @{kind}")
     ids = _identifiers(get)
     container = get.text("journaltitle") or get.text("journal") or get.text("booktitle")
+    abbreviation = get.text("shortjournal") or get.text("journalabbreviation")
+    full_journal = get.text("fjournal")  # MathSciNet: `journal` abbreviated, `fjournal` full
+    if full_journal:
+        abbreviation = abbreviation or (container if container != full_journal else None)
+        container = full_journal
     fields = _extra_fields(get, kind, item_type)
     if ids.arxiv and kind in _PREPRINT_TYPES and (kind != "article" or _is_server(container)):
         item_type = "preprint"
@@ -124,10 +134,13 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
     publisher = get.text("publisher") or get.text("school") or get.text("institution")
     if not publisher and kind in ("inproceedings", "manual", "proceedings"):
         publisher = get.text("organization")
+    identifiers = ids.build()
+    title = _title(get)
     return Record(
         origin=origin,
-        ids=ids.build(),
-        title=_title(get),
+        ids=identifiers,
+        title=title,
+        citekey=citekey if citekey and (title or not identifiers.is_empty()) else None,
         creators=_creators(get),
         container=container,
         date=_date(get),
@@ -141,7 +154,7 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
         place=get.text("address") or get.text("location"),
         series=get.text("series"),
         issn=tuple(_issns(get)),
-        journal_abbreviation=get.text("shortjournal") or get.text("journalabbreviation"),
+        journal_abbreviation=abbreviation,
         keywords=tuple(split_keywords(get.text("keywords") or get.text("keyword"))),
         tags=tuple(split_keywords(get.text("mendeley-tags"))),
         urls=tuple(_urls(get)),
@@ -154,19 +167,20 @@ def entry_to_record(entry: Mapping[str, str], origin: Origin, warnings: list[str
 class _Getter:
     """Field values of an entry, read as plain text or verbatim."""
 
+    __slots__ = ("entry",)
+
     def __init__(self, entry: Mapping[str, str]) -> None:
-        self.entry = {k.lower(): v for k, v in entry.items() if isinstance(v, str)}
+        self.entry = {k.lower(): v for k, v in entry.items() if v and not v.isspace()}
 
     def raw(self, name: str) -> str | None:
-        value = self.entry.get(name)
-        return value if value and value.strip() else None
+        return self.entry.get(name)
 
     def text(self, name: str) -> str | None:
-        raw = self.raw(name)
+        raw = self.entry.get(name)
         return _as_text(raw) if raw else None
 
     def verbatim(self, name: str) -> str | None:
-        raw = self.raw(name)
+        raw = self.entry.get(name)
         return _as_verbatim(raw) if raw else None
 
 
@@ -231,9 +245,8 @@ def _identifiers(get: _Getter) -> IdCollector:
 
 def _urls(get: _Getter) -> list[str]:
     found = [get.verbatim("url")]  # the whole field: an address may hold spaces
-    for name in ("howpublished", "note"):
-        value = get.verbatim(name) or ""
-        found.extend(re.findall(r"https?://[^\s{}]+", value))
+    for name in ("howpublished", "note"):  # addresses end at a brace: `\href{URL}{text}`
+        found.extend(latex_verbatim(url) for url in _URL_IN_TEX.findall(get.raw(name) or ""))
     return unique(found)
 
 

@@ -4,7 +4,8 @@ Types: CSL type -> the first Zotero type Zotero maps to it (`article` is a prepr
 `chapter` a book section, `paper-conference` a conference paper ...). Names: CSL name roles
 -> Zotero creator types (`container-author` is bookAuthor, `collection-editor`
 seriesEditor), `literal` names are organisations, particles are joined to the family name
-or the given name as CSL says. Dates: `date-parts`, else `raw`/`literal`. Zotero writes the
+or the given name as CSL says. Which CSL variable fills which field is in the field table
+(`model.fields`). Dates: `date-parts`, else `raw`/`literal`. Zotero writes the
 Extra field into `note`, so labelled identifiers there (`PMID: 123`) are read too.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from zsync.inputs.exports.exportkit import (
@@ -24,6 +26,7 @@ from zsync.inputs.exports.exportkit import (
     unique,
 )
 from zsync.model.dates import parse_date
+from zsync.model.fields import Kind, extension_fields, record_fields, with_values
 from zsync.model.identifiers import normalize_citekey
 from zsync.model.names import looks_like_organisation, parse_name
 from zsync.model.records import Creator, Origin, PartialDate, Record
@@ -100,57 +103,24 @@ ROLES = {
     "original-author": "originalCreator",
     "series-creator": "seriesCreator",
 }
-# CSL variable -> Zotero field kept in `Record.fields`.
-FIELDS = {
-    "title-short": "shortTitle",
-    "shortTitle": "shortTitle",
-    "edition": "edition",
-    "event-title": "conferenceName",
-    "event": "conferenceName",
-    "collection-number": "seriesNumber",
-    "number-of-pages": "numPages",
-    "number-of-volumes": "numberOfVolumes",
-    "archive": "archive",
-    "archive_location": "archiveLocation",
-    "source": "libraryCatalog",
-    "call-number": "callNumber",
-    "version": "versionNumber",
-    "medium": "medium",
-    "citation-key": "citationKey",
-    "license": "rights",
-    "status": "status",
-}
-
-
 def csl_to_record(item: Mapping[str, Any], origin: Origin) -> Record:
     """The Record for one CSL item."""
     get = _Item(item)
     csl_type = (get.text("type") or "").lower()
     item_type = TYPES.get(csl_type)
     warnings = [] if item_type or not csl_type else [f"unknown CSL type {csl_type!r}"]
-    fields = {zotero: v for csl, zotero in FIELDS.items() if (v := get.text(csl))}
+    fields = {f.name: v for f in extension_fields() if (v := get.first(f.csl))}
     _typed_fields(get, item_type, fields)
     ids = _identifiers(get)
     issns, isbns = serial_numbers(" ".join(get.texts("ISSN") + get.texts("ISBN")))
     ids.isbn = unique([*ids.isbn, *isbns])
-    return Record(
+    record = Record(
         origin=origin,
         ids=ids.build(),
-        title=get.text("title"),
         creators=tuple(_creators(item)),
-        container=get.text("container-title"),
         date=csl_date(item.get("issued")),
-        volume=get.text("volume"),
-        issue=get.text("issue"),
-        pages=normalize_pages(get.text("page")),
-        abstract=get.text("abstract"),
-        language=get.text("language"),
         item_type=item_type,
-        publisher=get.text("publisher"),
-        place=get.text("publisher-place"),
-        series=get.text("collection-title"),
         issn=tuple(issns),
-        journal_abbreviation=get.text("container-title-short") or get.text("journalAbbreviation"),
         keywords=tuple(unique(k for v in get.texts("keyword") for k in split_keywords(v))),
         urls=tuple(get.texts("URL")),
         fields=fields,
@@ -158,6 +128,8 @@ def csl_to_record(item: Mapping[str, Any], origin: Origin) -> Record:
         warnings=tuple(warnings),
         citekey=normalize_citekey(get.text("citation-key")),
     )
+    record = with_values(record, {f: get.first(f.csl) for f in record_fields(Kind.TEXT) if f.csl})
+    return replace(record, pages=normalize_pages(record.pages))
 
 
 class _Item:
@@ -176,6 +148,10 @@ class _Item:
     def text(self, name: str) -> str | None:
         found = self.texts(name)
         return found[0] if found else None
+
+    def first(self, names: tuple[str, ...]) -> str | None:
+        """The value of the first of `names` that has one."""
+        return next((v for v in map(self.text, names) if v), None)
 
 
 def _typed_fields(get: _Item, item_type: str | None, fields: dict[str, str]) -> None:

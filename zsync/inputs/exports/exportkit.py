@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from zsync.model import identifiers as ids
 from zsync.model.dates import parse_date
@@ -142,7 +143,7 @@ class IdCollector:
         """Identifiers a link names: doi.org, PubMed, PMC and arXiv addresses."""
         if not url:
             return
-        if re.search(r"doi\.org/|info:doi/", url, re.IGNORECASE):
+        if _DOI_LINK.search(url):
             self.add_doi(url)
         self.scan_labelled(url)
 
@@ -150,14 +151,25 @@ class IdCollector:
         """Identifiers `text` marks as such (`PMID: 1`, `PMC2`, `arXiv:3`), never bare numbers."""
         if not text:
             return
-        self.add_pmid(_first(ids.find_pmids(text)))
-        self.add_pmcid(_first(ids.find_pmcids(text)))
-        self.add_arxiv(_first(ids.find_arxiv_ids(text)))
+        pmid, pmcid, arxiv = _labelled(text)
+        self.add_pmid(pmid)
+        self.add_pmcid(pmcid)
+        self.add_arxiv(arxiv)
 
     def build(self) -> Identifiers:
         return Identifiers(
             doi=self.doi, pmid=self.pmid, pmcid=self.pmcid, isbn=tuple(self.isbn), arxiv=self.arxiv
         )
+
+
+_DOI_LINK = re.compile(r"doi\.org/|info:doi/", re.IGNORECASE)
+
+
+@lru_cache(maxsize=20_000)
+def _labelled(text: str) -> tuple[str | None, str | None, str | None]:
+    """(PMID, PMCID, arXiv id) `text` labels; the same journal names recur in an export."""
+    return (_first(ids.find_pmids(text)), _first(ids.find_pmcids(text)),
+            _first(ids.find_arxiv_ids(text)))
 
 
 def _first(values: list[str]) -> str | None:

@@ -13,12 +13,13 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.macrospec import LatexContextDb, MacroSpec
 
-_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ",
-                       strict=True))
-_SUPERSCRIPTS = dict(zip("0123456789+-=()inabcdefghjklmoprstuvwxyz",
-                         "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
+# One digit or sign (and a superscript n) as its Unicode character, as Zotero writes them.
+_SUBSCRIPTS = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))
+_SUPERSCRIPTS = dict(zip("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ", strict=True))
 _IFMMODE = re.compile(r"\\ifmmode\b.*?\\else\b(.*?)\\fi\b", re.DOTALL)
 _LONE_TILDE = re.compile(r"\\~\{\}|\{\\~\}|\\~(?=[\s}]|$)")
 _MATH_SPAN = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
@@ -47,7 +48,27 @@ _SYMBOLS = {
     "textmu": "\u00b5", "textpm": "\u00b1", "textperiodcentered": "\u00b7",
     "textbullet": "\u2022", "textellipsis": "\u2026",
 }
+_URL_COMMAND = re.compile(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", re.DOTALL)
+_ESCAPE_OR_BRACE = re.compile(r"\\([&%$#_{}~])|[{}]")
+_SPACES = re.compile(r"\s+")
 _KEPT_MARK = "\ue000"  # stands for a backslash of a command kept as written
+# Commands of hyperref and biblatex that pylatexenc reads without their arguments:
+# (name, argument spec, text). `%(n)s` is the n-th argument as text.
+_COMMANDS = (
+    ("href", "{{", None),  # link text, then its address where the text does not say it
+    ("enquote", "*{", "\u201c%(2)s\u201d"),
+    ("mkbibquote", "{", "\u201c%(1)s\u201d"),
+    ("mkbibemph", "{", "%(1)s"),
+    ("mkbibitalic", "{", "%(1)s"),
+    ("mkbibbold", "{", "%(1)s"),
+    ("mkbibacro", "{", "%(1)s"),
+    ("NoCaseChange", "{", "%(1)s"),
+    ("nocite", "{", ""),
+)
+# A backslash written twice before an accent or a letter command (`D\\'ecoret`,
+# `Swe{\\i}g`), as programs that escape backslashes once more than needed write it: the
+# accent or letter is meant, not a line break followed by an apostrophe.
+_DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[`'\"^~=.][A-Za-z{\\]|([A-Za-z]+)(?![A-Za-z]))")
 
 
 def latex_to_text(value: str | None) -> str:
@@ -62,6 +83,7 @@ def _latex_to_text(value: str) -> str:
     text = value
     if _TEX_SIGNS.search(text):
         text = _IFMMODE.sub(r"\1", text)
+        text = _DOUBLED_BACKSLASH.sub(_single_backslash, text)
         text = _LONE_TILDE.sub("\u223c", text)  # an accent over nothing: the tilde itself
         text = _TEXT_SCRIPT.sub(lambda m: _script("^" if m.group(1) == "super" else "_",
                                                   m.group(2)), text)
@@ -73,7 +95,7 @@ def _latex_to_text(value: str) -> str:
         )
         text = text.replace(_KEPT_MARK, "\\").replace("\u00a0", " ")
     text = _HTML.sub("", unicodedata.normalize("NFC", text))
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _plain(text: str) -> str:
@@ -91,8 +113,9 @@ def latex_verbatim(value: str | None) -> str:
     """
     if not value:
         return ""
-    text = re.sub(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", r"\1", value, flags=re.DOTALL)
-    text = re.sub(r"\\([&%$#_{}~])|[{}]", lambda m: m.group(1) or "", text)
+    text = _URL_COMMAND.sub(r"\1", value)
+    if "{" in text or "}" in text or "\\" in text:
+        text = _ESCAPE_OR_BRACE.sub(lambda m: m.group(1) or "", text)
     return " ".join(text.split())
 
 
@@ -101,13 +124,14 @@ def _scripts_in_math(math: str) -> str:
 
 
 def _script(kind: str, body: str | None) -> str:
-    """`_2` as `₂`; as `<sub>..</sub>` when a character has no Unicode subscript."""
+    """`_2` as `₂`; as `<sub>..</sub>` for more than one character or one without a
+    Unicode subscript (`_{12}`, `_{eee}`), as Zotero writes them."""
     body = (body or "").strip()
     if "\\" in body:
         body = _convert("$" + body + "$").strip()
     table = _SUBSCRIPTS if kind == "_" else _SUPERSCRIPTS
-    if body and all(c in table for c in body):
-        return "".join(table[c] for c in body)
+    if body in table:
+        return table[body]
     tag = "sub" if kind == "_" else "sup"
     return f"<{tag}>{body}</{tag}>"
 
@@ -118,12 +142,45 @@ def _converter() -> LatexNodes2Text:
     context.add_context_category(
         "zsync-text-symbols",
         macros=[MacroTextSpec(name, simplify_repl=char) for name, char in _SYMBOLS.items()]
-        + [MacroTextSpec("url", simplify_repl="%s")],
+        + [MacroTextSpec("url", simplify_repl="%s")]
+        + [MacroTextSpec(name, simplify_repl=text or _link) for name, _, text in _COMMANDS],
         prepend=True,
     )
     context = context.filter_context()  # a copy we may change
     context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_kept_as_written))
     return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
+
+
+@cache
+def _walker_context() -> LatexContextDb:
+    """pylatexenc's parsing context, knowing the arguments of `_COMMANDS`."""
+    context = latexwalker.get_default_latex_context_db()
+    context.add_context_category(
+        "zsync-commands", macros=[MacroSpec(name, args) for name, args, _ in _COMMANDS],
+        prepend=True,
+    )
+    return context
+
+
+def _single_backslash(match: re.Match[str]) -> str:
+    """One backslash for `_DOUBLED_BACKSLASH`, when what follows is an accent or a command
+    pylatexenc reads as one letter (`\\i`, `\\ss`, `\\o`); else the line break stays."""
+    name = match.group(1)
+    if name is None:
+        return "\\"
+    spec = _converter().latex_context.get_macro_spec(name)
+    letter = getattr(spec, "simplify_repl", None) if spec is not None else None
+    return "\\" if isinstance(letter, str) and len(letter) == 1 and letter.isalpha() else "\\\\"
+
+
+def _link(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    """`\\href{address}{text}` as its text, followed by the address unless the text is it."""
+    address_node, text_node = node.nodeargd.argnlist[-2:]
+    address = latex_verbatim(address_node.latex_verbatim()) if address_node else ""
+    text = l2tobj.nodelist_to_text([text_node]).strip() if text_node else ""
+    if not text or address.rstrip("/").endswith(text.rstrip("/")):
+        return address
+    return f"{text} ({address})" if address else text
 
 
 def _kept_as_written(node: object) -> str:
@@ -140,7 +197,7 @@ def _convert_fragment(fragment: str) -> str:
 
 def _convert(text: str) -> str:
     try:
-        return str(_converter().latex_to_text(text))
+        return str(_converter().latex_to_text(text, latex_context=_walker_context()))
     except Exception:  # pylatexenc is lenient, but keep the text rather than fail on a file
         return text
 

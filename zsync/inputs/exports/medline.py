@@ -33,12 +33,13 @@ class _Chunk:
         return any(t == tag for t, _ in self.pairs)
 
 
+_FIRST_CONTENT = re.compile(r"\S[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
+
+
 def sniff(text: str) -> bool:
     """True when the first non-blank line is a `PMID- ` line (or ERIC's `OWN - ERIC`)."""
-    for line in text.lstrip("\ufeff").splitlines():
-        if line.strip():
-            return bool(_FIRST.match(line.strip()))
-    return False
+    first = _FIRST_CONTENT.search(text.lstrip("\ufeff"))
+    return bool(first and _FIRST.match(first.group(0).strip()))
 
 
 def parse(text: str, path: str) -> list[Record]:

@@ -23,6 +23,7 @@ from zsync.model.records import Origin, Record
 FORMAT = "ris"
 
 _TAG_LINE = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,3}-(?:\s+(.*?))?\s*$")
+_END_TAG = re.compile(r"ER\s{1,3}-")
 _TYPE = re.compile(r"^[A-Z]{3,8}\b")  # a RIS reference type: JOUR, BOOK, CHAP, CONF ...
 _HEADER = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")  # e.g. `Provider: ...` before the first TY
 _LIST_TAGS = [
@@ -87,6 +88,8 @@ def sniff(text: str) -> bool:
 
 
 def _built_of_records(text: str) -> bool:
+    if not _closes_a_record(text):  # not worth reading every line
+        return False
     content = tagged = opened = closed = 0
     for line in _lines(text):
         if not line.strip():
@@ -101,6 +104,16 @@ def _built_of_records(text: str) -> bool:
         elif match.group(1) == "ER" and opened > closed:
             closed += 1
     return closed > 0 and tagged >= 0.5 * content
+
+
+def _closes_a_record(text: str) -> bool:
+    """Whether some line may be an `ER  - ` line: a quick test before reading every line
+    (a literal search is many times faster than a line-anchored one)."""
+    for match in _END_TAG.finditer(text):
+        start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+        if match.start() - start <= 3 and not text[start : match.start()].strip():
+            return True
+    return False
 
 
 def parse(text: str, path: str) -> list[Record]:

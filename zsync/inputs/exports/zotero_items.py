@@ -21,6 +21,7 @@ from zsync.inputs.exports.exportkit import (
     unique,
 )
 from zsync.model.dates import parse_date
+from zsync.model.fields import extension_fields
 from zsync.model.records import Creator, Origin, Record
 
 _CONTAINERS = (
@@ -48,31 +49,6 @@ _PUBLISHERS = (
     "distributor",
     "court",
     "assignee",
-)
-_KEPT = (
-    "shortTitle",
-    "edition",
-    "conferenceName",
-    "seriesNumber",
-    "numPages",
-    "numberOfVolumes",
-    "archive",
-    "archiveLocation",
-    "libraryCatalog",
-    "callNumber",
-    "accessDate",
-    "rights",
-    "citationKey",
-    "thesisType",
-    "reportType",
-    "reportNumber",
-    "archiveID",
-    "university",
-    "institution",
-    "repository",
-    "versionNumber",
-    "patentNumber",
-    "websiteType",
 )
 
 
@@ -109,7 +85,7 @@ def zotero_to_record(data: Mapping[str, Any], origin: Origin) -> Record:
         journal_abbreviation=get.text("journalAbbreviation"),
         keywords=tuple(_tags(data.get("tags"))),
         urls=tuple(unique([get.text("url")])),
-        fields={name: value for name in _KEPT if (value := get.text(name))},
+        fields={f.name: value for f in extension_fields() if (value := get.text(f.name))},
         note=extra.strip(),
     )
 

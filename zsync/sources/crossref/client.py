@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -29,8 +29,14 @@ import httpx2
 from habanero import Crossref, RequestError
 
 from zsync.config.settings import Config
+from zsync.errors import ServiceError
+from zsync.model.records import Identifiers, Record
+from zsync.sources import crossref
+from zsync.sources.base import Lookup, LookupContext, SourceSpec
 from zsync.sources.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from zsync.sources.cache import RecordCache
+from zsync.sources.crossref import source as crossref_source
+from zsync.sources.crossref.source import SOURCE
 from zsync.sources.http import HttpLayer, ServiceUnavailable
 from zsync.sources.http_stacks import scrub
 from zsync.sources.lookup import cached_answers, left_to_fetch, unique_keys
@@ -38,7 +44,6 @@ from zsync.sources.outcomes import OFFLINE, CslWork, NotEnriched, NotFound
 
 log = logging.getLogger("zsync.crossref")
 
-SOURCE = "crossref"
 CN_SOURCE = "doi.org"
 SEARCH_SOURCE = "crossref-search"
 CSL_ACCEPT = "application/vnd.citationstyles.csl+json"
@@ -47,7 +52,7 @@ Answer = Work | CslWork | NotFound | NotEnriched
 T = TypeVar("T")
 
 
-class _Refused(Exception):
+class _Refused(ServiceError):
     """A final HTTP error answer, however habanero chose to report it."""
 
     def __init__(self, status: int | None, detail: str) -> None:
@@ -56,19 +61,29 @@ class _Refused(Exception):
 
 
 class CrossrefClient:
+    """Crossref's REST API and DOI content negotiation, and Crossref as a `Source`."""
+
+    spec: SourceSpec = crossref.SPEC
+
     def __init__(
         self, config: Config, http: HttpLayer, cache: RecordCache, *,
         max_request_line: int = MAX_REQUEST_LINE, max_batch: int = 100,
     ) -> None:
         self.http = http
         self.cache = cache
-        self.offline = bool(config["network.offline"])
-        self.api_url = str(config["crossref.api_url"]).rstrip("/")
-        self.doi_url = str(config["crossref.doi_url"]).rstrip("/")
+        self.offline = config.network.offline
+        self.api_url = config.crossref.api_url.rstrip("/")
+        self.doi_url = config.crossref.doi_url.rstrip("/")
         self.max_request_line = max_request_line
         self.max_batch = max_batch
-        self.cr = Crossref(base_url=self.api_url, mailto=config["crossref.mailto"] or None,
+        self.cr = Crossref(base_url=self.api_url, mailto=config.crossref.mailto or None,
                            timeout=http.timeout)
+
+    def lookup(self, queries: Sequence[Identifiers], context: LookupContext) -> list[Lookup]:
+        return crossref_source.lookup(self, queries, context)
+
+    def search(self, record: Record) -> list[tuple[Record, float | None]] | NotEnriched:
+        return crossref_source.search(self, record)
 
     # --- by DOI ------------------------------------------------------------------------------
 

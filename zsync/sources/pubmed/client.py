@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import unquote_plus
@@ -25,17 +25,26 @@ from urllib.parse import unquote_plus
 import requests
 
 from zsync.config.settings import Config
+from zsync.model.records import Identifiers
+from zsync.sources import pubmed
+from zsync.sources.base import Lookup, LookupContext, SourceSpec
 from zsync.sources.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer, ServiceUnavailable
 from zsync.sources.lookup import cached_answers, left_to_fetch, unique_keys
 from zsync.sources.outcomes import NotEnriched, NotFound
-from zsync.sources.pubmed.xml import BadXml, article_ids, error_text, parse_esearch, split_articles
+from zsync.sources.pubmed import source as pubmed_source
+from zsync.sources.pubmed.source import IDCONV_SOURCE, SOURCE
+from zsync.sources.pubmed.xml import (
+    PubmedXmlError,
+    article_ids,
+    error_text,
+    parse_esearch,
+    split_articles,
+)
 
 log = logging.getLogger("zsync.pubmed")
 
-SOURCE = "pubmed"
-IDCONV_SOURCE = "pmc-idconv"
 EFETCH_GET_MAX = 200
 _ALL_INVALID = ("ID list is empty", "no correct IDs", "Supplied id parameter is empty")
 T = TypeVar("T")
@@ -44,6 +53,10 @@ ArticleSink = Callable[[dict[str, str]], None]  # {pmid: article XML}, batch by 
 
 
 class PubMedClient:
+    """The E-utilities and the ID Converter, and PubMed as a `Source` (`pubmed.SPEC`)."""
+
+    spec: SourceSpec = pubmed.SPEC
+
     def __init__(
         self, config: Config, http: HttpLayer, cache: RecordCache, *,
         max_get_line: int = MAX_REQUEST_LINE, esearch_batch: int = 100, efetch_batch: int = 200,
@@ -51,18 +64,24 @@ class PubMedClient:
     ) -> None:
         self.http = http
         self.cache = cache
-        self.offline = bool(config["network.offline"])
-        self.eutils = str(config["pubmed.eutils_url"]).rstrip("/")
-        self.idconv_url = str(config["pubmed.idconv_url"])
-        self.identity: Params = [("tool", str(config["pubmed.tool"] or "zsync"))]
-        if config["pubmed.email"]:
-            self.identity.append(("email", str(config["pubmed.email"])))
-        key = config["pubmed.api_key"]
+        self.offline = config.network.offline
+        self.eutils = config.pubmed.eutils_url.rstrip("/")
+        self.idconv_url = config.pubmed.idconv_url
+        self.identity: Params = [("tool", str(config.pubmed.tool or "zsync"))]
+        if config.pubmed.email:
+            self.identity.append(("email", config.pubmed.email))
+        key = config.pubmed.api_key
         self.key: Params = [("api_key", key.reveal())] if key else []
         self.max_get_line = max_get_line
         self.esearch_batch = esearch_batch
         self.efetch_batch = efetch_batch
         self.idconv_batch = idconv_batch
+
+    def lookup(self, queries: Sequence[Identifiers], context: LookupContext) -> list[Lookup]:
+        return pubmed_source.lookup(self, queries, context)
+
+    def convert(self, queries: Sequence[Identifiers], context: LookupContext) -> list[Lookup]:
+        return pubmed_source.convert(self, queries, context)
 
     # --- DOI -> PMID ------------------------------------------------------------------------
 
@@ -244,7 +263,7 @@ def _guard(call: Callable[[], T], source: str = SOURCE) -> T | NotEnriched:
         return call()
     except ServiceUnavailable as exc:
         return NotEnriched(source, exc.reason)
-    except BadXml as exc:
+    except PubmedXmlError as exc:
         return NotEnriched(source, f"unexpected answer: {exc}")
 
 
