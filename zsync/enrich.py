@@ -21,12 +21,14 @@ with the reason it was not enriched.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from .adapters.crossref import CrossrefClient
 from .adapters.outcomes import CslWork, NotEnriched, NotFound
@@ -42,11 +44,23 @@ from .parsing.csl_items import csl_to_record
 log = logging.getLogger("zsync.enrich")
 
 TITLE_SEARCH = "crossref-search"
+T = TypeVar("T")
 _SOURCE_ORDER = ("crossref", "datacite", "pubmed")
 
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Mapper(Protocol):
+    """Maps one answer of a source: `make()`, or what it gave for the same `text` of the
+    same `kind` before (adapters.filecache.MappedRecords)."""
+
+    def __call__(self, kind: str, text: str, make: Callable[[], T]) -> T: ...
+
+
+def map_directly(kind: str, text: str, make: Callable[[], T]) -> T:
+    return make()
 
 
 class ProgressSink(Protocol):
@@ -81,6 +95,7 @@ class Enricher:
     clock: Callable[[], str] = utc_now
     title_search: bool = True
     progress: ProgressSink | None = None
+    mapper: Mapper = map_directly
 
     def enrich(self, records: Sequence[Record]) -> list[Enriched]:
         """One `Enriched` per record, in the same order."""
@@ -169,9 +184,13 @@ class Enricher:
             if isinstance(answer, CslWork):
                 f.sources.append(SourceRecord("datacite", _csl_record(answer), fetched))
             elif isinstance(answer, dict):
-                f.sources.append(SourceRecord("crossref", work_to_record(answer), fetched))
+                f.sources.append(SourceRecord("crossref", self._work_record(answer), fetched))
             elif answer is not None:
                 f.problems["crossref"].append(_problem("crossref", doi, answer))
+
+    def _work_record(self, work: dict[str, Any]) -> Record:
+        return self.mapper("crossref", json.dumps(work, sort_keys=True),
+                           lambda: work_to_record(work))
 
     # --- PubMed ---------------------------------------------------------------------------
 
@@ -179,7 +198,7 @@ class Enricher:
         need_pmid = {f.ids.doi for f in found if f.ids.doi and not f.ids.pmid}
         given = {f.ids.pmid for f in found if f.ids.pmid}
         tick = self._tick("PubMed")
-        with _ArticleMapper() as mapper:
+        with _ArticleMapper(self.mapper) as mapper:
             pmids = self.pubmed.pmids_for_dois(
                 need_pmid, also_fetch=given, progress=tick, on_articles=mapper.take
             ) if need_pmid else {}
@@ -223,7 +242,8 @@ class _ArticleMapper:
     """Maps PubMed articles to records on a worker thread as EFetch batches arrive, so the
     mapping overlaps the waits between rate-limited requests instead of following them."""
 
-    def __init__(self) -> None:
+    def __init__(self, mapper: Mapper = map_directly) -> None:
+        self.mapper = mapper
         self.seen: set[str] = set()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="zsync-pubmed-map")
         self._jobs: list[Future[dict[str, Record | None]]] = []
@@ -236,7 +256,7 @@ class _ArticleMapper:
 
     def take(self, articles: dict[str, str]) -> None:
         self.seen.update(articles)
-        self._jobs.append(self._pool.submit(_map_articles, articles))
+        self._jobs.append(self._pool.submit(_map_articles, articles, self.mapper))
 
     def results(self) -> dict[str, Record | None]:
         out: dict[str, Record | None] = {}
@@ -245,12 +265,15 @@ class _ArticleMapper:
         return out
 
 
-def _map_articles(articles: dict[str, str]) -> dict[str, Record | None]:
-    out: dict[str, Record | None] = {}
-    for pmid, xml in articles.items():
-        parsed = parse_pubmed_xml(xml)
-        out[pmid] = parsed[0] if parsed else None
-    return out
+def _map_articles(articles: dict[str, str],
+                  mapper: Mapper = map_directly) -> dict[str, Record | None]:
+    return {pmid: mapper("pubmed", xml, partial(_first_article, xml))
+            for pmid, xml in articles.items()}
+
+
+def _first_article(xml: str) -> Record | None:
+    parsed = parse_pubmed_xml(xml)
+    return parsed[0] if parsed else None
 
 
 def _crossref_todo(found: list[_Found]) -> list[_Found]:

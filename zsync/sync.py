@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .adapters.filecache import parse_paths_cached, rendered_notes
+from .adapters.filecache import mapped_records, parse_paths_cached, rendered_notes
 from .adapters.files import parse_paths
 from .adapters.state import RunLock, StateStore
 from .adapters.zotero import (
@@ -144,8 +144,9 @@ def sync(
                                     None if full else config.cache_dir())
     digests = snapshot(records) if link else {}
     on_phase("enrich", len(records))
-    result = sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
-                           paths=paths, prune=prune, api_factory=api_factory, started=started,
+    enriched = _enrich(config, enricher, records, full)
+    result = sync_enriched(config, enriched, problems, dry_run=dry_run, paths=paths,
+                           prune=prune, api_factory=api_factory, started=started,
                            on_phase=on_phase, full=full)
     if link:
         failed = {w["identity"] for w in result.report["works"]
@@ -153,6 +154,22 @@ def sync(
         result.report["note_links"] = link_notes(result.plan, result.report["library"],
                                                  digests, failed, dry_run)
     return result
+
+
+def _enrich(config: Config, enricher: Enricher, records: list[Record],
+            full: bool) -> list[Enriched]:
+    """Enrich, reusing the records mapped from the same answers in an earlier run (unless
+    `full`)."""
+    if full:
+        return enricher.enrich(records)
+    with mapped_records(config.cache_dir()) as memo:
+        if memo is None:
+            return enricher.enrich(records)
+        before, enricher.mapper = enricher.mapper, memo
+        try:
+            return enricher.enrich(records)
+        finally:
+            enricher.mapper = before
 
 
 PlanStep = Callable[[Plan, PlanInputs], Plan]

@@ -19,11 +19,13 @@ import pickle
 import re
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar, cast
 
 from .. import __version__
 from ..core.notehtml import render_note
@@ -34,6 +36,7 @@ from .files import InputFile, Scan, iter_input_files, read_input
 PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
 log = logging.getLogger("zsync.filecache")
+T = TypeVar("T")
 _NAME = re.compile(r"[A-Za-z0-9._-]*")
 
 
@@ -65,13 +68,13 @@ def file_digest(path: Path, data: bytes) -> str:
 class ParseCache:
     """Parse results by file path, each valid for one digest (see `file_digest`)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, threads: bool = False) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / PARSED_FILE
         if not self.path.exists():
             self.path.touch(mode=0o600)
         _only_yours(self.path)
-        self.db = sqlite3.connect(self.path)
+        self.db = sqlite3.connect(self.path, check_same_thread=not threads)
         self.db.execute("""CREATE TABLE IF NOT EXISTS parsed (
             path TEXT PRIMARY KEY, digest TEXT NOT NULL, result BLOB NOT NULL,
             used_at REAL NOT NULL)""")
@@ -190,6 +193,85 @@ class _Guarded:
                             exc)
                 self.failed = True
         return render_note(markdown, source)
+
+
+class MappedRecords:
+    """Records mapped from the sources' answers (a PubMed article's XML, a Crossref work),
+    kept in the cache's `mapped` table by a digest of the answer's text and zsync's code
+    (see `code_fingerprint`), so an answer read again from the record cache is not mapped
+    again. Safe to call from the enrichment's worker threads."""
+
+    def __init__(self, directory: Path) -> None:
+        self.cache = ParseCache(directory, threads=True)
+        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS mapped (
+            digest TEXT PRIMARY KEY, record BLOB NOT NULL, used_at REAL NOT NULL)""")
+        self.lock = threading.Lock()
+        self.new: dict[str, bytes] = {}
+        self.used: list[str] = []
+        self.failed = False
+
+    def __call__(self, kind: str, text: str, make: Callable[[], T]) -> T:
+        digest = hashlib.sha256(code_fingerprint() + kind.encode() + b"\0"
+                                + text.encode("utf-8", "surrogatepass")).hexdigest()
+        with self.lock:
+            row = self._row(digest)
+        if row is not None:
+            try:
+                kept = pickle.loads(row)
+            except Exception:  # written by another zsync: map again
+                kept = None
+            else:
+                with self.lock:
+                    self.used.append(digest)
+                return cast(T, kept)
+        made = make()
+        with self.lock:
+            self.new[digest] = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+        return made
+
+    def _row(self, digest: str) -> bytes | None:
+        if self.failed:
+            return None
+        try:
+            row = self.cache.db.execute("SELECT record FROM mapped WHERE digest = ?",
+                                        (digest,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("mapping every answer: the cache of mapped records failed (%s)", exc)
+            self.failed = True
+            return None
+        return None if row is None else bytes(row[0])
+
+    def save(self) -> None:
+        """Keep the new records, mark the used ones, drop those unused for 30 days."""
+        now, db = self.cache.now, self.cache.db
+        with db:
+            db.executemany("INSERT OR REPLACE INTO mapped (digest, record, used_at) "
+                           "VALUES (?, ?, ?)", [(d, r, now) for d, r in self.new.items()])
+            db.executemany("UPDATE mapped SET used_at = ? WHERE digest = ?",
+                           [(now, d) for d in self.used])
+            db.execute("DELETE FROM mapped WHERE used_at < ?", (now - KEEP_SECONDS,))
+
+
+@contextlib.contextmanager
+def mapped_records(directory: Path) -> Iterator[MappedRecords | None]:
+    """A `MappedRecords` over the cache folder (None when it cannot be used); what it
+    mapped is kept when the block ends without an error."""
+    try:
+        memo = MappedRecords(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("mapping every answer: the cache of mapped records cannot be used (%s)",
+                    exc)
+        yield None
+        return
+    try:
+        yield memo
+        if not memo.failed:
+            try:
+                memo.save()
+            except sqlite3.Error as exc:
+                log.warning("the cache of mapped records could not be updated (%s)", exc)
+    finally:
+        _closed(memo.cache)
 
 
 def open_cache(directory: Path) -> ParseCache | None:
