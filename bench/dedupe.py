@@ -13,7 +13,7 @@ For N = 10,000 and N = 100,000 it generates a Zotero library of N items and N re
 * new works.
 
 Each size runs in its own subprocess (peak memory from `ru_maxrss`); the wall time covers
-indexing the library and matching every record (`zsync.core.libmatch`), not generating
+indexing the library and matching every record (`zsync.dedupe.libmatch`), not generating
 the data, and is the best of a few runs (5 at 10k, 3 at 100k; `--repeat`), caches
 cleared before each, since the machine may be shared; CPU time is reported alongside. The last line printed is a JSON object with precision, recall, wall_s_10k,
 wall_s_100k, growth (wall_s_100k / wall_s_10k) and peak_mb_100k.
@@ -37,11 +37,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zsync.core.libmatch import LibraryIndex, match_library
-from zsync.core.library import LibraryItem, LibraryView
-from zsync.core.records import Creator, Identifiers, Origin, PartialDate, Record
-from zsync.core.signature import _sorted_keys as sorted_keys
-from zsync.core.signature import name_keys
+from zsync.dedupe.libmatch import LibraryIndex, match_library
+from zsync.dedupe.signature import _sorted_keys as sorted_keys
+from zsync.dedupe.signature import name_keys
+from zsync.model.records import Creator, Identifiers, Origin, PartialDate, Record
+from zsync.zotero.library import LibraryItem, LibraryView
 
 SYLLABLES = ("ka ri to mo na se lu vi en ar os ta me do ul fi ne ho pa gre sto bri tan "
              "del mar qui zen lor ath ix oph").split()

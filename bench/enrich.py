@@ -42,9 +42,9 @@ from enrich_naive import NaiveResult, naive_loop
 from tests.servers.base import LocalServer
 from tests.servers.crossref import DEFAULT_LIMITS, crossref_server, generate_works
 from tests.servers.pubmed import generate_articles, pubmed_server
-from zsync.config import Config, load
-from zsync.core.merge import Enriched
-from zsync.core.records import Identifiers, Origin, Record
+from zsync.config.settings import Config, load
+from zsync.enrich.merge import Enriched
+from zsync.model.records import Identifiers, Origin, Record
 from zsync.runtime import enricher
 
 MAILTO = "bench@example.org"

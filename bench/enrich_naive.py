@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from habanero import Crossref
 
-from zsync.config import Config
+from zsync.config.settings import Config
 
 SAFETY = 1.05
 

@@ -6,7 +6,7 @@ a seed (its head or a stretch starting at a line), mutated one to four times: cu
 bytes inserted (structural characters, byte-order marks, invalid UTF-8), a span deleted,
 a span repeated (long lines, deep nesting), bytes flipped, line ends changed, or a piece
 of another seed spliced in. Every input goes the way a file does in `zsync parse`: bytes
-decoded (`adapters.decoding`), then `parsing.parse_text`, which must return a result for
+decoded (`inputs.decoding`), then `parsing.parse_text`, which must return a result for
 any text. Anything else it raises is a crash; an input taking longer than --hang-seconds
 is a hang (processor time, so a busy machine does not make hangs of slow inputs). Each
 kind of crash or hang is shrunk to a small reproducer.
@@ -37,9 +37,9 @@ from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zsync.adapters.decoding import UnreadableInput, decode
-from zsync.adapters.guard import load_parsers
-from zsync.parsing import registry
+from zsync.inputs import registry
+from zsync.inputs.decoding import UnreadableInput, decode
+from zsync.inputs.guard import load_parsers
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

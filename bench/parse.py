@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zsync.adapters.files import parse_paths
+from zsync.inputs.files import parse_paths
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 WORDS = (

@@ -6,7 +6,7 @@ hold the same N works (tests/servers/generate.py: `generate_works`/`generate_art
 one seed, so DOIs, titles and authors agree) with their rate limits enforced; the Zotero
 emulator starts with an empty user library. All three run on 127.0.0.1 in this process.
 
-zsync runs the production path (`zsync.sync.sync` with `runtime.enricher` and the default
+zsync runs the production path (`zsync.sync.run.sync` with `runtime.enricher` and the default
 Zotero client, retries and throttles) twice over the same folder and the same state and
 cache: a first run that creates everything, and a rerun that has nothing new.
 
@@ -46,9 +46,9 @@ from tests.servers.pubmed import generate_articles, pubmed_server
 from tests.servers.pubmed.app import PubMedApp
 from tests.servers.zotero import zotero_server
 from tests.sync.notes import markdown_note
-from zsync.config import load
+from zsync.config.settings import load
 from zsync.runtime import enricher
-from zsync.sync import SyncResult, sync
+from zsync.sync.run import SyncResult, sync
 
 KEY = "benchZoteroKey0123456789abcdef"
 USER = 1

@@ -12,13 +12,13 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from tests.servers.base import LocalServer
-from zsync.adapters.cache import RecordCache
-from zsync.adapters.crossref import CrossrefClient
-from zsync.adapters.http import HttpLayer, default_throttles
-from zsync.adapters.pubmed import PubMedClient
-from zsync.adapters.retry import RetryPolicy
-from zsync.adapters.throttle import ServicePolicy, Throttle
-from zsync.config import Config, load
+from zsync.config.settings import Config, load
+from zsync.sources.cache import RecordCache
+from zsync.sources.crossref.client import CrossrefClient
+from zsync.sources.http import HttpLayer, default_throttles
+from zsync.sources.pubmed.client import PubMedClient
+from zsync.sources.retry import RetryPolicy
+from zsync.sources.throttle import ServicePolicy, Throttle
 
 FAST = RetryPolicy(max_retries=3, base_delay=0.01, max_delay=0.05, max_retry_after=5.0)
 MAILTO = "tests@example.org"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zsync.config import SETTINGS, ConfigError, Secret, load
+from zsync.config.settings import SETTINGS, ConfigError, Secret, load
 
 ROOT = Path(__file__).resolve().parents[1]
 

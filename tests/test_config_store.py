@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zsync.config import ConfigError, load, store_setting
+from zsync.config.settings import ConfigError, load, store_setting
 
 
 def test_a_stored_key_keeps_the_rest_of_the_file(tmp_path: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .adapters.cache import RecordCache
-from .adapters.crossref import CrossrefClient
-from .adapters.http import HttpLayer
-from .adapters.pubmed import PubMedClient
-from .config import Config
-from .enrich import Enricher
+from zsync.config.settings import Config
+from zsync.enrich.enricher import Enricher
+from zsync.sources.cache import RecordCache
+from zsync.sources.crossref.client import CrossrefClient
+from zsync.sources.http import HttpLayer
+from zsync.sources.pubmed.client import PubMedClient
 
 
 @contextmanager

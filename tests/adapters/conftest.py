@@ -16,7 +16,7 @@ import pytest
 from tests.adapters.zotero_env import GROUP, KEY, USER
 from tests.servers.base import LocalServer
 from tests.servers.zotero import ZoteroServer, make_app, zotero_server
-from zsync.adapters.state import StateStore
+from zsync.state.store import StateStore
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from zsync.adapters.cache import DAY, RECORDS_FILE, RecordCache
-from zsync.adapters.http_stacks import HTTP_CACHE_FILE
 from zsync.logs import register_secret
+from zsync.sources.cache import DAY, RECORDS_FILE, RecordCache
+from zsync.sources.http_stacks import HTTP_CACHE_FILE
 
 
 class Clock:

@@ -14,7 +14,7 @@ import pytest
 from tests.adapters.enrich_env import config_for, dead_url, make_stack
 from tests.servers.base import Fault, LocalServer, Request, Response
 from tests.servers.crossref import PoolLimit, arxiv_csl, crossref_server, generate_works
-from zsync.adapters.outcomes import CslWork, NotEnriched, NotFound
+from zsync.sources.outcomes import CslWork, NotEnriched, NotFound
 
 WORKS = generate_works(160, seed=11)
 DOIS = [w["DOI"] for w in WORKS]

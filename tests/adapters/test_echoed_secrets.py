@@ -12,9 +12,9 @@ import pytest
 
 from tests.adapters.enrich_env import NCBI_KEY, config_for, make_stack
 from tests.servers.base import LocalServer, Request, Response, running
-from zsync.adapters.http import HttpLayer
-from zsync.adapters.http_stacks import HTTP_CACHE_FILE, mask_httpx
 from zsync.logs import register_secret
+from zsync.sources.http import HttpLayer
+from zsync.sources.http_stacks import HTTP_CACHE_FILE, mask_httpx
 
 
 class Parrot:

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from tests.servers.generate import make_work
 from tests.sync.notes import markdown_note
-from zsync.adapters import filecache
-from zsync.adapters.files import InputFile, parse_paths
-from zsync.core.records import FileResult
+from zsync.inputs import filecache
+from zsync.inputs.files import InputFile, parse_paths
+from zsync.model.records import FileResult
 
 
 def bibtex(index: int) -> str:

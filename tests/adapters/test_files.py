@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from zsync.adapters import files, guard
-from zsync.adapters.files import parse_paths
-from zsync.core.records import FileResult
+from zsync.inputs import files, guard
+from zsync.inputs.files import parse_paths
+from zsync.model.records import FileResult
 
 NOTE = "- **Title**: {title}\n- **DOI**: {doi}\n- **Year**: 2020\n"
 

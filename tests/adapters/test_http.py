@@ -17,11 +17,11 @@ from habanero import Crossref
 from tests.adapters.enrich_env import FAST, MAILTO, NCBI_KEY, config_for, dead_url, make_stack
 from tests.servers.base import Fault, LocalServer, Request, Response, running
 from zsync import __version__
-from zsync.adapters import habanero_shim
-from zsync.adapters.http import HttpLayer, ServiceUnavailable
-from zsync.adapters.http_stacks import HTTP_CACHE_FILE
-from zsync.adapters.retry import server_delay
-from zsync.adapters.throttle import ServicePolicy, Throttle
+from zsync.sources.crossref import habanero_shim
+from zsync.sources.http import HttpLayer, ServiceUnavailable
+from zsync.sources.http_stacks import HTTP_CACHE_FILE
+from zsync.sources.retry import server_delay
+from zsync.sources.throttle import ServicePolicy, Throttle
 
 
 class Echo:

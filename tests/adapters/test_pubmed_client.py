@@ -14,8 +14,8 @@ from tests.adapters.enrich_env import NCBI_KEY, config_for, dead_url, make_stack
 from tests.servers.base import Fault, LocalServer, Response
 from tests.servers.crossref import generate_works
 from tests.servers.pubmed import pubmed_server
-from zsync.adapters.outcomes import NotEnriched, NotFound
-from zsync.adapters.pubmed_xml import article_ids
+from zsync.sources.outcomes import NotEnriched, NotFound
+from zsync.sources.pubmed.xml import article_ids
 
 DOIS = [w["DOI"] for w in generate_works(160, seed=11)]
 UNLIMITED = {"limit_without_key": 1000, "limit_with_key": 1000}

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from zsync.adapters.state import (
+from zsync.config.settings import load
+from zsync.state.db import connect
+from zsync.state.schema import LATEST, MIGRATIONS, migrate
+from zsync.state.store import (
     Conflict,
     IntentObject,
     LockHeld,
@@ -16,9 +19,6 @@ from zsync.adapters.state import (
     StateError,
     StateStore,
 )
-from zsync.adapters.state_db import connect
-from zsync.adapters.state_schema import LATEST, MIGRATIONS, migrate
-from zsync.config import load
 
 
 @pytest.fixture

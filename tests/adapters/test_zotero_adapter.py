@@ -9,15 +9,9 @@ import pytest
 
 from tests.adapters.zotero_env import FAST, GROUP, KEY, USER, api_for, settings
 from tests.servers.zotero import ZoteroServer
-from zsync.adapters.state import StateStore
-from zsync.adapters.zotero import (
-    ZoteroSetupError,
-    base_url,
-    key_check,
-    make_api,
-    refresh_mirror,
-)
-from zsync.config import load
+from zsync.config.settings import load
+from zsync.state.store import StateStore
+from zsync.zotero.api import ZoteroSetupError, base_url, key_check, make_api, refresh_mirror
 
 OTHER_GROUP = 12
 

@@ -14,8 +14,8 @@ import pytest
 
 from tests.adapters.zotero_env import KEY, USER, api_for, article, posts, sent_keys, titles
 from tests.servers.zotero import ZoteroServer, on
-from zsync.adapters.state import LockHeld, RunLock, StateStore
-from zsync.adapters.zotero import (
+from zsync.state.store import LockHeld, RunLock, StateStore
+from zsync.zotero.api import (
     PendingWritesError,
     WriteExecutor,
     WriteRejected,
@@ -114,7 +114,7 @@ def test_refused_batch_is_reported_and_not_retried(server: ZoteroServer,
 
 def test_crash_after_the_server_committed_then_resume(server: ZoteroServer, state_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import zsync.adapters.zotero_writer as writer
+    import zsync.zotero.writer as writer
 
     def die(*_args: Any, **_kw: Any) -> None:
         raise KeyboardInterrupt  # the process ends before the report is stored
@@ -138,7 +138,7 @@ def test_crash_after_the_server_committed_then_resume(server: ZoteroServer, stat
 
 def test_resume_does_not_bring_back_what_the_user_deleted_meanwhile(
         server: ZoteroServer, state_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zsync.adapters.zotero_writer as writer
+    import zsync.zotero.writer as writer
 
     def die(*_args: Any, **_kw: Any) -> None:
         raise KeyboardInterrupt
@@ -175,9 +175,9 @@ def test_resume_sends_what_never_arrived(server: ZoteroServer, store: StateStore
 
 _CHILD = """
 import pathlib, sys
-from zsync.adapters.state import RunLock, StateStore
-from zsync.adapters.zotero import WriteExecutor, make_api
-from zsync.config import load
+from zsync.state.store import RunLock, StateStore
+from zsync.zotero.api import WriteExecutor, make_api
+from zsync.config.settings import load
 url, key, path = sys.argv[1:4]
 config = load(path=None, env={}, overrides={
     "zotero.api_key": key, "zotero.library_id": "1", "zotero.api_url": url})

@@ -9,13 +9,8 @@ import pytest
 
 from tests.adapters.zotero_env import GROUP, KEY, api_for, article, posts, titles
 from tests.servers.zotero import ZoteroServer, on
-from zsync.adapters.state import StateStore
-from zsync.adapters.zotero import (
-    PlannedWrite,
-    WriteExecutor,
-    ensure_collections,
-    refresh_mirror,
-)
+from zsync.state.store import StateStore
+from zsync.zotero.api import PlannedWrite, WriteExecutor, ensure_collections, refresh_mirror
 
 # -- batches and reports ---------------------------------------------------------------------
 

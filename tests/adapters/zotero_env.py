@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from tests.servers.zotero import ZoteroServer
-from zsync.adapters.retry import RetryPolicy
-from zsync.adapters.zotero import ZoteroApi, make_api
-from zsync.config import Config, load
+from zsync.config.settings import Config, load
+from zsync.sources.retry import RetryPolicy
+from zsync.zotero.api import ZoteroApi, make_api
 
 USER, GROUP = 1, 9
 KEY = "adapterTestKey1234567890"

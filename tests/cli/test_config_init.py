@@ -10,7 +10,7 @@ import pytest
 from typer.testing import Result
 
 from tests.servers.zotero import zotero_server
-from zsync.config import load
+from zsync.config.settings import load
 
 Run = Callable[..., Result]
 KEY = "K" * 24
@@ -89,6 +89,6 @@ def test_init_goes_to_the_user_config_folder_by_default(run: Run, zotero, tmp_pa
 
 
 def test_the_packaged_example_is_the_documented_one() -> None:
-    from zsync.config_init import example_text
+    from zsync.config.init import example_text
 
     assert example_text() == (ROOT / "config.example.toml").read_text(encoding="utf-8")

@@ -13,11 +13,11 @@ from tests.servers.base import LoggedRequest
 from tests.servers.zotero import ZoteroServer
 from tests.servers.zotero.relations import as_json, visible
 from tests.support import config_for, invoke_cli
-from zsync.adapters.retry import RetryPolicy
-from zsync.adapters.zotero import ZoteroApi, make_api
 from zsync.cli.app import _register
-from zsync.config import Config
-from zsync.dedupe_service import BeforeWrites, DedupeResult, dedupe_library
+from zsync.config.settings import Config
+from zsync.dedupe.service import BeforeWrites, DedupeResult, dedupe_library
+from zsync.sources.retry import RetryPolicy
+from zsync.zotero.api import ZoteroApi, make_api
 
 _register()
 

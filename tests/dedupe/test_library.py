@@ -7,8 +7,8 @@ from typing import Any
 
 from tests.dedupe.env import URI, DedupeEnv
 from tests.servers.zotero import on
-from zsync.adapters.state import Origin, StateStore
-from zsync.core.mergewrites import Write
+from zsync.dedupe.mergewrites import Write
+from zsync.state.store import Origin, StateStore
 
 
 def clusters_by_keys(report: dict[str, Any]) -> dict[frozenset[str], dict[str, Any]]:

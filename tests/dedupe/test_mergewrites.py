@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from zsync.core.library import LibraryItem, LibraryView
-from zsync.core.mergeplan import REPLACES, plan_merge
-from zsync.core.mergewrites import MASTER, MOVE, RELATION, TRASH, merge_writes
+from zsync.dedupe.mergeplan import REPLACES, plan_merge
+from zsync.dedupe.mergewrites import MASTER, MOVE, RELATION, TRASH, merge_writes
+from zsync.zotero.library import LibraryItem, LibraryView
 
 URI = "http://zotero.org/users/42"
 

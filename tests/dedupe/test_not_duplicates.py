@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.dedupe.env import DedupeEnv
-from zsync.dedupe_pairs import DedupeSetupError, identity_of
+from zsync.dedupe.pairs import DedupeSetupError, identity_of
 
 
 def test_a_listed_pair_is_hidden_from_the_report_until_forgotten(world: DedupeEnv) -> None:

@@ -14,8 +14,8 @@ from tests.servers.base import LocalServer
 from tests.servers.crossref import arxiv_csl
 from tests.servers.generate import SyntheticWork, crossref_work, generate, pubmed_article
 from tests.support import Stack, config_for, make_stack
-from zsync.core.records import Creator, Identifiers, Origin, PartialDate, Record
-from zsync.enrich import Enricher
+from zsync.enrich.enricher import Enricher
+from zsync.model.records import Creator, Identifiers, Origin, PartialDate, Record
 
 SEED = 23
 _ALL = generate(120, seed=SEED)

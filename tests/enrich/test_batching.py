@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from zsync.adapters.batching import measured_batches
+from zsync.sources.batching import measured_batches
 
 
 def greedy(ids: list[str], line_for, max_line: int, max_count: int) -> list[list[str]]:  # type: ignore[no-untyped-def]

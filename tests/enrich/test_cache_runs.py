@@ -17,7 +17,7 @@ from tests.enrich.env import (
     stack_for,
 )
 from tests.servers.base import LocalServer
-from zsync.core.records import Record
+from zsync.model.records import Record
 
 
 def mixed_notes() -> list[Record]:

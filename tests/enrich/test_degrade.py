@@ -12,8 +12,8 @@ from tests.servers.base import Fault, LocalServer, Response
 from tests.servers.crossref import crossref_server
 from tests.servers.pubmed import pubmed_server
 from tests.support import dead_url
-from zsync.core.merge import Enriched
-from zsync.core.records import Record
+from zsync.enrich.merge import Enriched
+from zsync.model.records import Record
 
 
 def notes() -> list[Record]:

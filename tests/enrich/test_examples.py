@@ -19,10 +19,10 @@ from tests.servers.base import LocalServer
 from tests.servers.crossref import crossref_server
 from tests.servers.pubmed import pubmed_server
 from tests.support import config_for, make_stack
-from zsync.adapters.files import parse_paths
 from zsync.cli.app import _register, app
-from zsync.core.merge import Enriched
-from zsync.enrich import Enricher
+from zsync.enrich.enricher import Enricher
+from zsync.enrich.merge import Enriched
+from zsync.inputs.files import parse_paths
 
 pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/examples is absent")
 LINES = expected_lines() if EXAMPLES.is_dir() else []

@@ -20,7 +20,7 @@ from tests.enrich.env import (
     stack_for,
 )
 from tests.servers.base import Fault, LocalServer, Response
-from zsync.enrich import Enricher
+from zsync.enrich.enricher import Enricher
 
 
 def just_now(stamp: str | None) -> bool:

@@ -12,7 +12,7 @@ from tests.servers.base import Fault, LocalServer, Request
 from tests.servers.crossref import crossref_server
 from tests.servers.pubmed import pubmed_server
 from tests.support import config_for, make_stack
-from zsync.enrich import Enricher
+from zsync.enrich.enricher import Enricher
 
 
 def arrivals(server: LocalServer) -> list[float]:

@@ -17,12 +17,12 @@ from tests.servers.base import LocalServer, LoggedRequest
 from tests.servers.generate import SyntheticWork, make_work
 from tests.servers.zotero import ZoteroServer
 from tests.support import config_for, invoke_cli, make_stack
-from zsync.adapters.retry import RetryPolicy
-from zsync.adapters.zotero import make_api
 from zsync.cli.app import _register
-from zsync.config import Config
-from zsync.enrich import Enricher
-from zsync.refresh import ChunkHook, RefreshOptions, RefreshResult, refresh
+from zsync.config.settings import Config
+from zsync.enrich.enricher import Enricher
+from zsync.refresh.run import ChunkHook, RefreshOptions, RefreshResult, refresh
+from zsync.sources.retry import RetryPolicy
+from zsync.zotero.api import make_api
 
 _register()
 
@@ -100,7 +100,7 @@ class RefreshEnv:
 
     def run(self, *, dry_run: bool = False, on_chunk: ChunkHook | None = None,
             **options: Any) -> RefreshResult:
-        """`zsync.refresh.refresh` in-process with fast retries (the real path otherwise)."""
+        """`zsync.refresh.run.refresh` in-process with fast retries (the real path otherwise)."""
         config = self.config()
         stack = make_stack(config)
         try:

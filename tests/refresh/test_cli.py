@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.refresh.env import RETRACTED, RefreshEnv, article
 from tests.support import dead_url
-from zsync.adapters.state import RunLock, StateStore
+from zsync.state.store import RunLock, StateStore
 
 
 def test_json_report_and_exit_codes(world: RefreshEnv) -> None:

@@ -13,7 +13,7 @@ from tests.refresh.env import (
     article,
     work,
 )
-from zsync.adapters.state import StateStore
+from zsync.state.store import StateStore
 
 
 def test_incomplete_items_are_filled_in(world: RefreshEnv) -> None:
@@ -72,7 +72,7 @@ def test_the_users_own_values_are_left_alone_and_reported(world: RefreshEnv) -> 
 
 
 def test_a_value_zsync_wrote_follows_the_source(world: RefreshEnv) -> None:
-    doi = "10.5555/zsync.refresh.source-change"
+    doi = "10.5555/zsync.refresh.run.source-change"
     crossref = world.sources.crossref.app
     message = {"DOI": doi, "type": "journal-article", "title": ["A paper that moves"],
                "container-title": ["Journal of Tests"], "volume": "1", "issue": "1",

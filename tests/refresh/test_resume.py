@@ -12,7 +12,7 @@ import pytest
 
 from tests.refresh.env import RETRACTED, RefreshEnv, article
 from tests.servers.base import Fault, Request
-from zsync.adapters.state import StateStore
+from zsync.state.store import StateStore
 
 
 class Stop(Exception):

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from zsync.adapters.state import StateStore
-from zsync.adapters.state_refresh import RefreshLog
+from zsync.state.refresh import RefreshLog
+from zsync.state.store import StateStore
 
 
 def _item(key: str, version: int, **data: Any) -> dict[str, Any]:

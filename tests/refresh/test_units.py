@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from zsync.core import retraction
-from zsync.core.library import LibraryCollection, LibraryItem, LibraryView
-from zsync.core.memory import decode
-from zsync.core.merge import SourceRecord, merge
-from zsync.core.plan import Action, PlanInputs, Work, Written, plan
-from zsync.core.records import Identifiers, MeshHeading, Origin, Record, UpdateNotice
-from zsync.core.refresh_work import equivalent, refresh_tags, refresh_work
-from zsync.mapping.from_zotero import item_to_record
-from zsync.mapping.schema import ZoteroSchema
-from zsync.mapping.zotero import record_to_item
+from zsync.enrich.merge import SourceRecord, merge
+from zsync.model.records import Identifiers, MeshHeading, Origin, Record, UpdateNotice
+from zsync.refresh.work import equivalent, refresh_tags, refresh_work
+from zsync.sync import retraction
+from zsync.sync.plan import Action, PlanInputs, Work, Written, plan
+from zsync.zotero.from_item import item_to_record
+from zsync.zotero.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.zotero.memory import decode
+from zsync.zotero.schema import ZoteroSchema
+from zsync.zotero.to_item import record_to_item
 
 SCHEMA = ZoteroSchema.load_default()
 RETRACTION = UpdateNotice("retraction", doi="10.5555/x.ret", date="2021-03-04",
@@ -32,7 +32,7 @@ def item(**data: Any) -> dict[str, Any]:
     return {**base, **data}
 
 
-# -- mapping.from_zotero ---------------------------------------------------------------------
+# -- zotero.from_item ---------------------------------------------------------------------
 
 
 def test_identifiers_are_read_wherever_they_are_kept() -> None:
@@ -63,7 +63,7 @@ def test_type_specific_fields_are_read_through_their_base_field() -> None:
         ("The book", "1-10", "Original date: 1999")
 
 
-# -- core.retraction ---------------------------------------------------------------------------
+# -- sync.retraction ---------------------------------------------------------------------------
 
 
 def test_the_note_says_what_when_and_where_once_per_notice() -> None:
@@ -87,7 +87,7 @@ def test_a_note_is_recognised_by_its_marker_or_its_footer() -> None:
     assert not retraction.is_notice_note('<div class="zsync-note"><p>From notes.md</p></div>')
 
 
-# -- core.refresh_work -------------------------------------------------------------------------
+# -- refresh.work -------------------------------------------------------------------------
 
 
 def test_values_that_say_the_same_are_equivalent() -> None:
@@ -128,7 +128,7 @@ def test_the_refresh_work_wants_only_what_the_item_lacks() -> None:
     assert work.sources["abstractNote"] == "pubmed"
 
 
-# -- core.plan options -------------------------------------------------------------------------
+# -- sync.plan options -------------------------------------------------------------------------
 
 
 def _keys() -> Any:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from zsync.core.plan import Action, Plan, WorkPlan
+from tests.report.test_render import INFO, ORIGIN, PLAN
 from zsync.report.model import RunInfo, build_report
 from zsync.report.render import to_html
-
-from .test_render import INFO, ORIGIN, PLAN
+from zsync.sync.plan import Action, Plan, WorkPlan
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

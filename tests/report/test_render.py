@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from zsync.core.plan import Action, CollectionCreate, NoteChange, Plan, WorkPlan
-from zsync.core.records import InputProblem, Origin
-from zsync.core.threeway import Conflict, FieldChange
+from zsync.model.records import InputProblem, Origin
 from zsync.report.model import Outcome, RunInfo, build_report
 from zsync.report.render import to_html, to_json, to_markdown
+from zsync.sync.plan import Action, CollectionCreate, NoteChange, Plan, WorkPlan
+from zsync.sync.threeway import Conflict, FieldChange
 
 ORIGIN = Origin("notes/lecun.md", 3, 20, "markdown")
 PLAN = Plan(

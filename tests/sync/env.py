@@ -22,14 +22,14 @@ from tests.servers.crossref.app import CrossrefApp
 from tests.servers.pubmed.app import PubMedApp
 from tests.servers.zotero import ZoteroServer
 from tests.support import config_for, invoke_cli, make_stack
-from zsync.adapters.retry import RetryPolicy
-from zsync.adapters.zotero import make_api
 from zsync.cli.app import _register
-from zsync.config import Config
-from zsync.core.library import item_identifiers
-from zsync.core.memory import split_extra
-from zsync.enrich import Enricher
-from zsync.sync import SyncResult, sync
+from zsync.config.settings import Config
+from zsync.enrich.enricher import Enricher
+from zsync.sources.retry import RetryPolicy
+from zsync.sync.run import SyncResult, sync
+from zsync.zotero.api import make_api
+from zsync.zotero.library import item_identifiers
+from zsync.zotero.memory import split_extra
 
 _register()
 
@@ -111,7 +111,7 @@ class SyncEnv:
 
     def run(self, paths: Sequence[Path] = (SEEDS,), *, dry_run: bool = False,
             policy: RetryPolicy = FAST, **extra: str) -> SyncResult:
-        """`zsync.sync.sync` in-process, with fast retries (the real code path otherwise)."""
+        """`zsync.sync.run.sync` in-process, with fast retries (the real code path otherwise)."""
         config = self.config(**extra)
         stack = make_stack(config)
         try:
@@ -278,5 +278,5 @@ def _dois(item: dict[str, Any]) -> set[str]:
 
 
 def user_extra(item: dict[str, Any]) -> str:
-    """An item's `extra` without the line where zsync keeps its record (core.memory)."""
+    """An item's `extra` without the line where zsync keeps its record (zotero.memory)."""
     return split_extra(item.get("extra"))[0]

@@ -24,9 +24,9 @@ from tests.support import dead_url, invoke_cli
 from tests.sync.env import KEY, SEEDS, USER, WRITE_METHODS, Library, Sources, SyncEnv
 from tests.sync.holds import Hold, nth
 from tests.sync.seed_records import FREDRIKSEN_DOI, HINDER_DOI
-from zsync.adapters.state import StateStore
-from zsync.adapters.zotero import make_api, refresh_mirror
-from zsync.config import load
+from zsync.config.settings import load
+from zsync.state.store import StateStore
+from zsync.zotero.api import make_api, refresh_mirror
 
 STATUS_TREE = Counter({("Status",): 1, ("Status", "New"): 1})
 DESKTOP_OFF = "Zotero is not running or its local API is off"

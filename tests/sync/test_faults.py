@@ -18,9 +18,9 @@ from tests.sync.conftest import GENERATED, GENERATED_SEED
 from tests.sync.env import SEEDS, SyncEnv, user_extra
 from tests.sync.notes import plain_works, set_status, write_notes
 from tests.sync.seed_records import FREDRIKSEN_DOI, HINDER_DOI
-from zsync.adapters.retry import Exhausted
-from zsync.adapters.zotero import WriteUnconfirmed
 from zsync.cli.status import status_data
+from zsync.sources.retry import Exhausted
+from zsync.zotero.api import WriteUnconfirmed
 
 Inject = Callable[[ZoteroServer], Any]
 

@@ -15,9 +15,9 @@ from tests.support import make_stack
 from tests.sync.conftest import GENERATED, GENERATED_SEED
 from tests.sync.env import SyncEnv
 from tests.sync.notes import markdown_note, plain_works
-from zsync.core.plan import Plan
-from zsync.enrich import Enricher
-from zsync.sync import sync
+from zsync.enrich.enricher import Enricher
+from zsync.sync.plan import Plan
+from zsync.sync.run import sync
 
 STEPS = ("thoughts", "status", "rename", "move", "delete", "add", "zotero_tag", "zotero_title")
 

@@ -6,7 +6,7 @@ holds one request of the run at the server until the process is killed (`holds.H
 - "delay": the request is applied after the kill (the answer is lost);
 - "drop": the request is dropped unanswered and never applied (as if the process died as
   it sent it).
-The completing run is the same code in-process (`zsync.sync.sync`).
+The completing run is the same code in-process (`zsync.sync.run.sync`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.sync.conftest import GENERATED, GENERATED_SEED
 from tests.sync.env import GROUP, KEY, SEEDS, USER, Sources, SyncEnv
 from tests.sync.holds import Hold, Match, Mode, nth
 from tests.sync.notes import markdown_note, plain_works
-from zsync.adapters.state import StateStore
+from zsync.state.store import StateStore
 
 NOTES = Path("notes")  # relative, so notes name the same source file in every world
 

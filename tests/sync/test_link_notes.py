@@ -10,9 +10,9 @@ from pathlib import Path
 from tests.servers.generate import make_work
 from tests.sync.conftest import GENERATED_SEED
 from tests.sync.env import SyncEnv
-from zsync.core.plan import Action, Plan, WorkPlan
-from zsync.core.records import Origin
-from zsync.notelinks import link_notes, snapshot
+from zsync.model.records import Origin
+from zsync.sync.notelink_files import link_notes, snapshot
+from zsync.sync.plan import Action, Plan, WorkPlan
 
 
 def _notes(folder: Path) -> dict[str, bytes]:
@@ -99,7 +99,7 @@ def test_without_the_flag_notes_are_never_written(world: SyncEnv) -> None:
 
 
 def test_a_note_edited_after_zsync_read_it_is_left_alone(tmp_path: Path) -> None:
-    from zsync.core.records import Record
+    from zsync.model.records import Record
 
     note = tmp_path / "n.md"
     note.write_bytes(b"---\ntitle: A\n---\nbody\n")

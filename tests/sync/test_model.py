@@ -62,10 +62,10 @@ from tests.support import make_stack
 from tests.sync.conftest import GENERATED, GENERATED_SEED
 from tests.sync.env import FAST, GROUP, KEY, USER, Sources, SyncEnv
 from tests.sync.notes import markdown_note, plain_works
-from zsync.adapters.retry import RetryPolicy
-from zsync.adapters.zotero import make_api
-from zsync.enrich import Enricher
-from zsync.sync import SyncResult, sync
+from zsync.enrich.enricher import Enricher
+from zsync.sources.retry import RetryPolicy
+from zsync.sync.run import SyncResult, sync
+from zsync.zotero.api import make_api
 
 EXAMPLES = int(os.environ.get("ZSYNC_MODEL_EXAMPLES", "60"))
 STEPS = int(os.environ.get("ZSYNC_MODEL_STEPS", "12"))

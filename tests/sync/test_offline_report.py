@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zsync.config import load
+from zsync.config.settings import load
 from zsync.runtime import enricher
-from zsync.sync import NO_ACCOUNT, sync
+from zsync.sync.run import NO_ACCOUNT, sync
 
 TITLE = (
     "The behaviour change wheel: a new method for characterising and designing behaviour "

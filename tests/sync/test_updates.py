@@ -13,8 +13,8 @@ from tests.sync import seed_records
 from tests.sync.env import Sources, SyncEnv, user_extra
 from tests.sync.notes import MARKDOWN_SEED, set_status
 from tests.sync.seed_records import FREDRIKSEN_DOI, FREDRIKSEN_TITLE, HINDER_DOI
-from zsync.adapters.state import StateStore
 from zsync.cli.status import status_data
+from zsync.state.store import StateStore
 
 NEW_TITLE = FREDRIKSEN_TITLE + " (corrected)"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .. import __version__
+from zsync import __version__
 
 __all__ = ["app", "main"]
 
@@ -33,14 +33,14 @@ def main() -> None:
     if asks_version(sys.argv[1:]):
         sys.stdout.write(f"zsync {__version__}\n")
         return
-    from .app import main as run_command
+    from zsync.cli.app import main as run_command
 
     run_command()
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":  # the typer application, built on first use
-        from .app import app
+        from zsync.cli.app import app
 
         globals()["app"] = app  # the name stays the application, not the `app` module
         return app

@@ -8,13 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..add import add
-from ..core.idlist import Wanted, entries
-from ..runtime import enricher
-from ..sync import SyncSetupError
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .errors import zotero_errors
-from .output import (
+from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.errors import zotero_errors
+from zsync.cli.output import (
     AsJson,
     DetailedExitcode,
     DryRun,
@@ -26,6 +22,10 @@ from .output import (
     emit_report,
     report_target,
 )
+from zsync.inputs.idlist import Wanted, entries
+from zsync.runtime import enricher
+from zsync.sync.add import add
+from zsync.sync.run import SyncSetupError
 
 
 def _given(identifiers: list[str], from_file: Path | None) -> list[str]:

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .. import __version__, logs
-from ..config import Config, ConfigError, load, migrate_state, plain_http_risks
+from zsync import __version__, logs
+from zsync.config.settings import Config, ConfigError, load, migrate_state, plain_http_risks
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
@@ -116,7 +116,7 @@ class Globals:
         logs.register_secret(config["zotero.api_key"].reveal())
         logs.register_secret(config["pubmed.api_key"].reveal())
         logs.register_secret(config["zotero.local_api_key"].reveal())
-        log = logging.getLogger("zsync.config")
+        log = logging.getLogger("zsync.config.settings")
         for risk in plain_http_risks(config):
             log.warning("%s", risk)
         try:
@@ -206,7 +206,7 @@ def main() -> None:
     except Exception as exc:  # a full disk or read-only folder in a command without local_errors()
         import sqlite3  # not at start-up: `zsync --version` imports almost nothing
 
-        from .errors import local_failure
+        from zsync.cli.errors import local_failure
 
         local = isinstance(exc, (OSError, sqlite3.OperationalError))
         said = local_failure(exc) if local else None

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ..adapters.cache import RECORDS_FILE, RecordCache
-from ..adapters.http_stacks import HTTP_CACHE_FILE
-from ..config import Config
-from .app import EXIT_OK, Globals, app, fail
-from .render import echo_json, stdout
+from zsync.cli.app import EXIT_OK, Globals, app, fail
+from zsync.cli.render import echo_json, stdout
+from zsync.config.settings import Config
+from zsync.sources.cache import RECORDS_FILE, RecordCache
+from zsync.sources.http_stacks import HTTP_CACHE_FILE
 
 cache_app = typer.Typer(help="Show or clear the cached Crossref and PubMed answers.",
                         no_args_is_help=True)

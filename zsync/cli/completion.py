@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from typer.completion import completion_init, get_completion_script
 
-from .app import app
+from zsync.cli.app import app
 
 PROG = "zsync"
 COMPLETE_VAR = "_ZSYNC_COMPLETE"

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from .. import config_init as init
-from ..config import default_config_path
-from .app import EXIT_OK, EXIT_PARTIAL, Globals, fail
-from .render import stdout
-from .status import config_app, show_checks
+from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, fail
+from zsync.cli.render import stdout
+from zsync.cli.status import config_app, show_checks
+from zsync.config import init
+from zsync.config.settings import default_config_path
 
 KEYS_PAGE = "https://www.zotero.org/settings/keys"
 

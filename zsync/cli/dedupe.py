@@ -11,21 +11,21 @@ from typing import Annotated, Any
 
 import typer
 
-from ..dedupe_pairs import (
+from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.errors import require_paths, zotero_errors
+from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.progress import RunProgress
+from zsync.cli.render import echo, echo_json, print_summary, stderr, stdout, warn
+from zsync.dedupe.pairs import (
     DedupeSetupError,
     add_not_duplicate,
     forget_not_duplicate,
     list_not_duplicates,
 )
-from ..dedupe_service import DedupeResult, dedupe_input, dedupe_library
-from ..logs import json_lines, printable_json
-from ..report.dedupe import lines, to_markdown
-from ..runtime import enricher
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .errors import require_paths, zotero_errors
-from .inputs import Exclude, exclude_setting
-from .progress import RunProgress
-from .render import echo, echo_json, print_summary, stderr, stdout, warn
+from zsync.dedupe.service import DedupeResult, dedupe_input, dedupe_library
+from zsync.logs import json_lines, printable_json
+from zsync.report.dedupe import lines, to_markdown
+from zsync.runtime import enricher
 
 _STYLE = {"head": "bold", "master": "green", "match": "cyan", "payload": "dim",
           "notice": "yellow", "problem": "red", "state:merged": "green",

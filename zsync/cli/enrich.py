@@ -8,17 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ..adapters.files import parse_paths
-from ..core.enriched_json import enriched_to_json, has_temporary_problem
-from ..core.serialize import problem_to_json
-from ..runtime import enricher
-from . import cache as _cache  # noqa: F401  (registers `zsync cache`)
-from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
-from .enrich_view import print_enriched, progress_for
-from .errors import require_paths
-from .inputs import Exclude, exclude_setting
-from .progress import RunProgress
-from .render import echo_json, print_problems, print_warnings, stderr
+from zsync.cli import cache as _cache  # noqa: F401  (registers `zsync cache`)
+from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
+from zsync.cli.enrich_view import print_enriched, progress_for
+from zsync.cli.errors import require_paths
+from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.progress import RunProgress
+from zsync.cli.render import echo_json, print_problems, print_warnings, stderr
+from zsync.enrich.jsonform import enriched_to_json, has_temporary_problem
+from zsync.inputs.files import parse_paths
+from zsync.model.serialize import problem_to_json
+from zsync.runtime import enricher
 
 
 @app.command()

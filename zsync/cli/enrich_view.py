@@ -17,11 +17,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..core.enriched_json import filled_fields, has_temporary_problem, problem_to_json
-from ..core.merge import Enriched
-from ..core.records import Record
-from ..logs import json_lines
-from .render import _creators, _identifiers, stdout
+from zsync.cli.render import _creators, _identifiers, stdout
+from zsync.enrich.jsonform import filled_fields, has_temporary_problem, problem_to_json
+from zsync.enrich.merge import Enriched
+from zsync.logs import json_lines
+from zsync.model.records import Record
 
 PROGRESS_MIN_RECORDS = 20  # fewer records are done in a few requests: no bar
 

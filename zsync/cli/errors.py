@@ -12,9 +12,12 @@ from pathlib import Path
 
 from pyzotero import zotero_errors as ze
 
-from ..adapters.retry import Exhausted
-from ..adapters.state import LockHeld
-from ..adapters.zotero import (
+from zsync.cli.app import EXIT_PARTIAL, EXIT_USAGE, fail
+from zsync.config.settings import Config
+from zsync.logs import redact
+from zsync.sources.retry import Exhausted
+from zsync.state.store import LockHeld
+from zsync.zotero.api import (
     PendingWritesError,
     WriteRejected,
     WriteUnconfirmed,
@@ -22,9 +25,6 @@ from ..adapters.zotero import (
     key_check,
     make_api,
 )
-from ..config import Config
-from ..logs import redact
-from .app import EXIT_PARTIAL, EXIT_USAGE, fail
 
 
 def require_paths(paths: Sequence[Path]) -> None:

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..logs import json_lines
-from ..report.render import GENERATOR, headline, to_html, to_json, to_markdown
-from .app import fail
-from .render import echo_json, print_report, print_summary
+from zsync.cli.app import fail
+from zsync.cli.render import echo_json, print_report, print_summary
+from zsync.logs import json_lines
+from zsync.report.render import GENERATOR, headline, to_html, to_json, to_markdown
 
 
 class ReportFormat(StrEnum):

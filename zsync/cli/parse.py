@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from ..adapters.files import Scan, parse_paths
-from ..core.records import FileResult
-from ..core.serialize import file_result_to_json
-from .app import EXIT_OK, EXIT_PARTIAL, Globals, app
-from .errors import require_paths
-from .inputs import Exclude, exclude_setting
-from .render import echo_json, print_problems, print_records, print_warnings
+from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
+from zsync.cli.errors import require_paths
+from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.render import echo_json, print_problems, print_records, print_warnings
+from zsync.inputs.files import Scan, parse_paths
+from zsync.model.records import FileResult
+from zsync.model.serialize import file_result_to_json
 
 
 @app.command()

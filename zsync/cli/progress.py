@@ -26,7 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..logs import emit, json_lines
+from zsync.logs import emit, json_lines
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 

@@ -6,12 +6,9 @@ from typing import Annotated
 
 import typer
 
-from ..refresh import RefreshOptions, RefreshSetupError, refresh
-from ..refresh_select import CHUNK
-from ..runtime import enricher
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
-from .errors import zotero_errors
-from .output import (
+from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
+from zsync.cli.errors import zotero_errors
+from zsync.cli.output import (
     AsJson,
     DetailedExitcode,
     DryRun,
@@ -23,8 +20,11 @@ from .output import (
     emit_report,
     report_target,
 )
-from .progress import RunProgress
-from .render import stderr
+from zsync.cli.progress import RunProgress
+from zsync.cli.render import stderr
+from zsync.refresh.run import RefreshOptions, RefreshSetupError, refresh
+from zsync.refresh.select import CHUNK
+from zsync.runtime import enricher
 
 
 @app.command("refresh")

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..core.records import InputProblem, Record
-from ..logs import emit, json_lines, printable, printable_json
-from ..report.render import (
+from zsync.logs import emit, json_lines, printable, printable_json
+from zsync.model.records import InputProblem, Record
+from zsync.report.render import (
     headline,
     item_label,
     retraction_lines,

@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 
-from ..schedule import RENDERERS, Job
-from .app import EXIT_OK, Globals, app, fail
-from .render import echo, echo_json, stdout, warn
-from .status import run_line, status_data
+from zsync.cli.app import EXIT_OK, Globals, app, fail
+from zsync.cli.render import echo, echo_json, stdout, warn
+from zsync.cli.status import run_line, status_data
+from zsync.schedule import RENDERERS, Job
 
 
 class Scheduler(StrEnum):

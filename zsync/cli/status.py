@@ -10,13 +10,20 @@ import typer
 from pyzotero import errors as ze
 from rich.markup import escape
 
-from ..adapters.state import StateStore
-from ..adapters.zotero import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
-from ..adapters.zotero_client import authorize_desktop, local_url
-from ..adapters.zotero_keys import desktop_check
-from ..config import SETTINGS, Config, ConfigError, Secret, plain_http_risks, store_setting
-from .app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from .render import echo_json, stdout
+from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.render import echo_json, stdout
+from zsync.config.settings import (
+    SETTINGS,
+    Config,
+    ConfigError,
+    Secret,
+    plain_http_risks,
+    store_setting,
+)
+from zsync.state.store import StateStore
+from zsync.zotero.api import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
+from zsync.zotero.client import authorize_desktop, local_url
+from zsync.zotero.keys import desktop_check
 
 config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")

@@ -7,12 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..runtime import enricher
-from ..sync import SyncSetupError, sync
-from .app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
-from .errors import require_paths, zotero_errors
-from .inputs import Exclude, exclude_setting
-from .output import (
+from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
+from zsync.cli.errors import require_paths, zotero_errors
+from zsync.cli.inputs import Exclude, exclude_setting
+from zsync.cli.output import (
     AsJson,
     DetailedExitcode,
     DryRun,
@@ -24,8 +22,10 @@ from .output import (
     emit_report,
     report_target,
 )
-from .progress import RunProgress
-from .render import stderr, stdout
+from zsync.cli.progress import RunProgress
+from zsync.cli.render import stderr, stdout
+from zsync.runtime import enricher
+from zsync.sync.run import SyncSetupError, sync
 
 
 @app.command("sync")

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .render import to_json
+from zsync.report.render import to_json
 
 DAY = 86400.0
 

@@ -1,4 +1,4 @@
-"""Rendering `zsync dedupe` reports (see `zsync.dedupe_report`): text lines for the
+"""Rendering `zsync dedupe` reports (see `zsync.dedupe.report`): text lines for the
 terminal, Markdown for a file; JSON is the report itself."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from ..logs import printable
+from zsync.logs import printable
 
 Line = tuple[str, str]  # (style, text): head, item, master, match, write, payload, ...
 

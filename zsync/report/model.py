@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.plan import Action, Plan, WorkPlan
-from ..core.records import InputProblem, Origin
+from zsync.model.records import InputProblem, Origin
+from zsync.sync.plan import Action, Plan, WorkPlan
 
 SCHEMA = "zsync.report/1"
 

@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from ..logs import printable, printable_json, redact
+from zsync.logs import printable, printable_json, redact
 
 ACTION_ORDER = ("error", "conflict", "create", "update", "duplicate", "unchanged")
 ACTION_HEADINGS = {

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import argparse
 
-from ..base import serve_until_interrupted
-from .app import ZoteroApp
-from .control import ObjectRejected
-from .library import ApiKey, Library
-from .schema import Schema, load_schema
-from .server import DEFAULT_KEY, ZoteroServer, make_app, on, writes, zotero_server
+from tests.servers.base import serve_until_interrupted
+from tests.servers.zotero.app import ZoteroApp
+from tests.servers.zotero.control import ObjectRejected
+from tests.servers.zotero.library import ApiKey, Library
+from tests.servers.zotero.schema import Schema, load_schema
+from tests.servers.zotero.server import (
+    DEFAULT_KEY,
+    ZoteroServer,
+    make_app,
+    on,
+    writes,
+    zotero_server,
+)
 
 __all__ = [
     "DEFAULT_KEY",

@@ -10,17 +10,17 @@ import threading
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from ..base import RateLimiter, Request, Response
-from .auth import WRITE_METHODS, WriteTokens, authenticate, authorize, key_info
-from .cleaning import clean_strings
-from .control import Control
-from .errors import ApiError, not_found
-from .library import ApiKey, Entry, Library, is_valid_key
-from .mapping import ENDPOINTS, schema_response
-from .reads import Reader
-from .render import collection_json, item_json
-from .schema import Schema, load_schema
-from .writes import Writer, check_library_version, parse_version
+from tests.servers.base import RateLimiter, Request, Response
+from tests.servers.zotero.auth import WRITE_METHODS, WriteTokens, authenticate, authorize, key_info
+from tests.servers.zotero.cleaning import clean_strings
+from tests.servers.zotero.control import Control
+from tests.servers.zotero.errors import ApiError, not_found
+from tests.servers.zotero.library import ApiKey, Entry, Library, is_valid_key
+from tests.servers.zotero.mapping import ENDPOINTS, schema_response
+from tests.servers.zotero.reads import Reader
+from tests.servers.zotero.render import collection_json, item_json
+from tests.servers.zotero.schema import Schema, load_schema
+from tests.servers.zotero.writes import Writer, check_library_version, parse_version
 
 LIST_GETS = ("GET", "HEAD")
 

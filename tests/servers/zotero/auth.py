@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..base import Request
-from .errors import ApiError
-from .library import ApiKey, Library
+from tests.servers.base import Request
+from tests.servers.zotero.errors import ApiError
+from tests.servers.zotero.library import ApiKey, Library
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 TOKEN_TTL = 12 * 3600.0

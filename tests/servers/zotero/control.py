@@ -9,11 +9,11 @@ import copy
 import threading
 from typing import Any
 
-from ..base import RateLimiter
-from .cleaning import clean_strings
-from .errors import ObjectError
-from .library import ApiKey, Library
-from .writes import Writer
+from tests.servers.base import RateLimiter
+from tests.servers.zotero.cleaning import clean_strings
+from tests.servers.zotero.errors import ObjectError
+from tests.servers.zotero.library import ApiKey, Library
+from tests.servers.zotero.writes import Writer
 
 LibraryRef = Library | str | tuple[str, int] | int | None
 

@@ -28,9 +28,9 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..base import Request, Response
-from .app import ZoteroApp
-from .server import make_app
+from tests.servers.base import Request, Response
+from tests.servers.zotero.app import ZoteroApp
+from tests.servers.zotero.server import make_app
 
 API_VERSION = "3"
 INTERNAL_KEY = "localApiInternalKey0000000000000"

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from ..base import Request, Response
-from .errors import ApiError
-from .schema import CREATOR_FIELDS, LINK_MODES, Schema
+from tests.servers.base import Request, Response
+from tests.servers.zotero.errors import ApiError
+from tests.servers.zotero.schema import CREATOR_FIELDS, LINK_MODES, Schema
 
 ENDPOINTS = ("itemTypes", "itemFields", "itemTypeFields", "itemTypeCreatorTypes",
              "creatorFields", "items/new", "schema")

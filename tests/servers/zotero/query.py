@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from ..base import Request
-from .errors import ApiError
-from .library import Entry, is_valid_key
-from .render import creator_summary, parse_date
-from .schema import Schema
+from tests.servers.base import Request
+from tests.servers.zotero.errors import ApiError
+from tests.servers.zotero.library import Entry, is_valid_key
+from tests.servers.zotero.render import creator_summary, parse_date
+from tests.servers.zotero.schema import Schema
 
 FORMATS = ("json", "keys", "versions")
 OTHER_FORMATS = ("atom", "bib", "bibtex", "biblatex", "bookmarks", "coins", "csljson", "csv",

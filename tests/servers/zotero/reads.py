@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..base import Request, Response
-from .errors import ApiError, not_found
-from .library import Entry, Library
-from .query import (
+from tests.servers.base import Request, Response
+from tests.servers.zotero.errors import ApiError, not_found
+from tests.servers.zotero.library import Entry, Library
+from tests.servers.zotero.query import (
     ListParams,
     filter_collections,
     filter_items,
@@ -17,8 +17,8 @@ from .query import (
     parse_params,
     sort_entries,
 )
-from .render import collection_json, group_json, item_json, tags_json
-from .schema import Schema
+from tests.servers.zotero.render import collection_json, group_json, item_json, tags_json
+from tests.servers.zotero.schema import Schema
 
 
 def _version_header(version: int) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .library import Library
+from tests.servers.zotero.library import Library
 
 RELATED = "dc:relation"
 Pair = tuple[str, str]

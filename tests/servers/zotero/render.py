@@ -7,9 +7,9 @@ import re
 from typing import Any
 from urllib.parse import quote_plus
 
-from . import relations
-from .library import Entry, Library
-from .schema import Schema
+from tests.servers.zotero import relations
+from tests.servers.zotero.library import Entry, Library
+from tests.servers.zotero.schema import Schema
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 ISO_DATE = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\b")

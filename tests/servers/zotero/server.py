@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..base import Fault, LocalServer, Request, Response, echo_in_strings, started
-from .app import ZoteroApp
-from .auth import WRITE_METHODS, request_key
+from tests.servers.base import Fault, LocalServer, Request, Response, echo_in_strings, started
+from tests.servers.zotero.app import ZoteroApp
+from tests.servers.zotero.auth import WRITE_METHODS, request_key
 
 DEFAULT_KEY = "zsyncTestKey0000000000000000000"  # 31 characters; any string works
 Matcher = Callable[[Request], bool]

@@ -11,12 +11,12 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from . import relations
-from .cleaning import php_trim, unicode_trim
-from .errors import ObjectError
-from .library import Library, is_valid_key, utc_now
-from .notes import clean_note, too_long_excerpt
-from .schema import ATTACHMENT_PROPS, Schema
+from tests.servers.zotero import relations
+from tests.servers.zotero.cleaning import php_trim, unicode_trim
+from tests.servers.zotero.errors import ObjectError
+from tests.servers.zotero.library import Library, is_valid_key, utc_now
+from tests.servers.zotero.notes import clean_note, too_long_excerpt
+from tests.servers.zotero.schema import ATTACHMENT_PROPS, Schema
 
 ITEM_PROPS = {"key", "version", "itemType", "parentItem", "creators", "tags", "collections",
               "relations", "deleted", "inPublications", "dateAdded", "dateModified", "note",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cleaning import collection_name
-from .library import Library, is_valid_key
-from .validate import MAX_NAME_CHARS, reject
+from tests.servers.zotero.cleaning import collection_name
+from tests.servers.zotero.library import Library, is_valid_key
+from tests.servers.zotero.validate import MAX_NAME_CHARS, reject
 
 COLLECTION_PROPS = {"key", "version", "name", "parentCollection", "relations", "deleted"}
 

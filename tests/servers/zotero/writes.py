@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import relations
-from .errors import ApiError, ObjectError
-from .library import Entry, Library, is_valid_key, utc_now
-from .schema import Schema
-from .validate import merge_item
-from .validate_collection import merge_collection
+from tests.servers.zotero import relations
+from tests.servers.zotero.errors import ApiError, ObjectError
+from tests.servers.zotero.library import Entry, Library, is_valid_key, utc_now
+from tests.servers.zotero.schema import Schema
+from tests.servers.zotero.validate import merge_item
+from tests.servers.zotero.validate_collection import merge_collection
 
 MAX_WRITE = 50
 SINGULAR = {"items": "item", "collections": "collection"}

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..base import LocalServer, serve_until_interrupted, started
-from ..zotero.local import LocalApp
+from tests.servers.base import LocalServer, serve_until_interrupted, started
+from tests.servers.zotero.local import LocalApp
 
 __all__ = ["LocalApp", "cli", "local_api_server"]
 

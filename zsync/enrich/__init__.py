@@ -1,0 +1,1 @@
+"""Enrichment: each record completed from the metadata sources, every field keeping its source."""

@@ -1,0 +1,1 @@
+"""Exported records: BibTeX/BibLaTeX, RIS, MEDLINE/nbib, PubMed XML, CSL-JSON and Zotero JSON."""

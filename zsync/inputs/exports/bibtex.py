@@ -1,0 +1,132 @@
+"""BibTeX and BibLaTeX files (Zotero, Better BibTeX, JabRef, Mendeley, Google Scholar exports).
+
+The file is first cut into `@...{...}` blocks (see `bibtex_blocks`); `@string` macros are
+read, then every entry is parsed on its own (see `bibtex_reader`), so a broken entry costs only
+itself: it becomes a record carrying a warning (with whatever could still be read from it)
+while the other entries parse normally. Only when no entry at all can be read does the file
+fail, with the line of the first broken entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from zsync.inputs.base import ParseFailure
+from zsync.inputs.exports.bibtex_blocks import SPECIAL, Block, split_blocks
+from zsync.inputs.exports.bibtex_fields import entry_to_record
+from zsync.inputs.exports.bibtex_reader import read_block
+from zsync.model.identifiers import normalize_citekey
+from zsync.model.records import Origin, Record
+
+FORMAT = "bibtex"
+
+_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]")
+_ENTRY_HEAD = re.compile(
+    r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(?:[^\s,={}()\"#%]*\s*,|[A-Za-z][\w-]*\s*=)"
+)
+_SALVAGED = r"(title|doi|pmid|pmcid|eprint|archiveprefix|year|date|url|journal|booktitle|author)"
+# `name = {value}` (one level of inner braces), `name = "value"` or `name = 2020`, anywhere ...
+_SALVAGE = re.compile(
+    rf"(?<![\w-]){_SALVAGED}\s*=\s*(?:\{{((?:[^{{}}]|\{{[^{{}}]*\}})*)\}}|\"([^\"]*)\"|(\w+))",
+    re.IGNORECASE,
+)
+# ... or, for a value left open, the rest of its line.
+_SALVAGE_LINE = re.compile(
+    rf"^\s*{_SALVAGED}\s*=\s*[{{\"]?(.*?)[}}\"]?\s*,?\s*$", re.IGNORECASE | re.MULTILINE
+)
+_SWALLOWED = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
+
+
+def sniff(text: str) -> bool:
+    """True when the first content (after `%` comment lines) opens a BibTeX block."""
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        match = _FIRST_LINE.match(stripped)
+        if not match:
+            return False
+        if match.group(1).lower() in SPECIAL:
+            return True
+        start = text.find(stripped)
+        return bool(_ENTRY_HEAD.match(text, start))
+    return False
+
+
+def parse(text: str, path: str) -> list[Record]:
+    """Every entry in the file, in order; a broken entry gives a record with a warning."""
+    blocks = split_blocks(text.lstrip("\ufeff"))
+    strings: dict[str, str] = {}
+    for block in blocks:
+        if block.kind == "string":
+            read_block(block.text, strings, [])
+    read = [(block, *_read_entry(strings, block)) for block in blocks if block.kind not in SPECIAL]
+    _inherit_crossrefs([entry for _, entry, _, _ in read])
+    records: list[Record] = []
+    for block, entry, notes, _ in read:
+        origin = Origin(path, block.line, block.end_line, FORMAT, len(records) + 1)
+        record = entry_to_record(entry, origin, notes)
+        if record.is_usable():  # the entry's key is its citation key (not a work on its own)
+            record = replace(record, citekey=normalize_citekey(str(entry.get("ID") or "")))
+        records.append(record)
+    failures = [(problem, block.line) for block, _, _, problem in read if problem]
+    if failures and len(failures) == len(read) and not any(r.is_usable() for r in records):
+        message, line = failures[0]
+        raise ParseFailure(message, line)
+    return records
+
+
+def _read_entry(
+    strings: dict[str, str], block: Block
+) -> tuple[dict[str, Any], list[str], str | None]:
+    """The block's fields, notes on them, and a message when the entry is broken."""
+    notes: list[str] = []
+    label = f"@{block.kind}{{{block.key}}}" if block.key else f"@{block.kind}"
+    label += f" at line {block.line}"
+    entry = read_block(block.text, strings, notes) if block.complete else None
+    if entry is not None:
+        return entry, notes, None
+    problem = (
+        f"BibTeX entry {label} is not closed (unbalanced braces or truncated file)"
+        if not block.complete
+        else f"BibTeX entry {label} could not be read (syntax error)"
+    )
+    repaired = read_block(_balanced(block.text), strings, notes) or {}
+    # A value that swallowed the next field (`author = {A` + newline + `title = ...`) is wrong.
+    entry = {k: v for k, v in repaired.items() if not _SWALLOWED.search(str(v))}
+    salvaged = [(n, next((v for v in vs if v), "")) for n, *vs in _SALVAGE.findall(block.text)]
+    for name, value in [*salvaged, *_SALVAGE_LINE.findall(block.text)]:
+        value = value.strip().rstrip(",").strip()
+        if value and not _SWALLOWED.search(value):
+            entry.setdefault(name.lower(), value)
+    entry.setdefault("ENTRYTYPE", block.kind)
+    entry.setdefault("ID", block.key)
+    notes.insert(0, f"{problem}; fields read from it may be incomplete")
+    return entry, notes, problem
+
+
+def _inherit_crossrefs(entries: list[dict[str, Any]]) -> None:
+    """Fields a `crossref`ed entry (a proceedings, a book) gives the entries citing it."""
+    by_key = {str(e.get("ID", "")).lower(): e for e in entries if e.get("ID")}
+    for entry in entries:
+        parent = by_key.get(str(entry.get("crossref", "")).strip().lower())
+        if parent is None or parent is entry:
+            continue
+        for name, value in parent.items():
+            if name in ("ID", "ENTRYTYPE", "crossref"):
+                continue
+            target = "booktitle" if name == "title" else name
+            entry.setdefault(target, value)
+
+
+def _balanced(text: str) -> str:
+    """`text` with the braces it leaves open closed at its end."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    return text + "}" * depth

@@ -1,0 +1,191 @@
+"""Helpers shared by the parsers of exported records (BibTeX, RIS, MEDLINE, CSL-JSON).
+
+Exports name their fields, so these parsers need no guessing about labels; what they share
+is cleaning values, telling ISSNs from ISBNs, collecting identifiers with "first good value
+wins", and reading dates given in parts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from zsync.model import identifiers as ids
+from zsync.model.dates import parse_date
+from zsync.model.records import Identifiers, PartialDate
+from zsync.model.text import SPACES
+
+_ISSN = re.compile(r"(?<![\dA-Za-z-])(\d{4})\s?[-\u2010-\u2013]?\s?(\d{3}[\dXx])(?![\dA-Za-z-])")
+_DASHES = re.compile(r"\s*(?:--+|[\u2010-\u2015\u2212])\s*")
+
+
+class LineIndex:
+    """1-based line numbers of character offsets, in O(log n) each (for long files)."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self._starts, offset)
+
+
+def clean(value: object) -> str | None:
+    """`value` as one line of text with single spaces; None when nothing is left."""
+    if value is None:
+        return None
+    text = SPACES.sub(" ", str(value)).strip()
+    return text or None
+
+
+def unique(values: Iterable[str | None]) -> list[str]:
+    """The non-empty values, each once, in order of first appearance."""
+    out: list[str] = []
+    for value in values:
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def normalize_pages(value: object) -> str | None:
+    """Page ranges with a plain hyphen: `132--142`, `132–142` and `132 - 142` give `132-142`."""
+    text = clean(value)
+    if not text:
+        return None
+    return _DASHES.sub("-", text).strip("-") or None
+
+
+def split_keywords(value: str | None) -> list[str]:
+    """Keywords written in one field: separated by `;` or new lines if any, else by `,`."""
+    if not value:
+        return []
+    sep = r"[;\n\r]+" if re.search(r"[;\n\r]", value) else ","
+    return unique(clean(part) for part in re.split(sep, value))
+
+
+# --- ISSN and ISBN -------------------------------------------------------------------------
+
+
+def _issn_checksum_ok(digits: str) -> bool:
+    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    return digits[7].upper() == ("X" if check == 10 else str(check))
+
+
+def normalize_issn(value: str | None) -> str | None:
+    """`1234-567X` for a valid ISSN (checksum verified) in `value`, else None."""
+    if not value:
+        return None
+    match = _ISSN.search(value)
+    if not match:
+        return None
+    digits = (match.group(1) + match.group(2)).upper()
+    return f"{digits[:4]}-{digits[4:]}" if _issn_checksum_ok(digits) else None
+
+
+def serial_numbers(value: str | None) -> tuple[list[str], list[str]]:
+    """The ISSNs and the ISBNs (ISBN-13) in a field that may hold either or both.
+
+    Tells them apart by shape and checksum: an ISSN has 8 characters, an ISBN 10 or 13.
+    """
+    if not value:
+        return [], []
+    isbns = ids.find_isbns(value)
+    single = ids.normalize_isbn(value)
+    if single and single not in isbns:
+        isbns.insert(0, single)
+    issns: list[str] = []
+    for match in _ISSN.finditer(value):
+        issn = normalize_issn(match.group(0))
+        if issn and issn not in issns:
+            issns.append(issn)
+    return issns, isbns
+
+
+# --- identifiers ---------------------------------------------------------------------------
+
+
+@dataclass
+class IdCollector:
+    """Collects a record's identifiers; the first valid value of each kind wins."""
+
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    arxiv: str | None = None
+    isbn: list[str] = field(default_factory=list)
+
+    def add_doi(self, value: object) -> None:
+        if self.doi is None and value:
+            self.doi = ids.normalize_doi(str(value))
+        if self.arxiv is None and self.doi:
+            self.arxiv = _first(ids.find_arxiv_ids(self.doi))
+
+    def add_pmid(self, value: object) -> None:
+        if self.pmid is None and value:
+            self.pmid = ids.normalize_pmid(str(value).strip())
+
+    def add_pmcid(self, value: object) -> None:
+        if self.pmcid is None and value:
+            self.pmcid = ids.normalize_pmcid(str(value).strip())
+
+    def add_arxiv(self, value: object) -> None:
+        if self.arxiv is None and value:
+            self.arxiv = ids.normalize_arxiv(str(value).strip())
+
+    def add_isbns(self, value: object) -> None:
+        if value:
+            self.isbn = unique([*self.isbn, *serial_numbers(str(value))[1]])
+
+    def scan_url(self, url: str | None) -> None:
+        """Identifiers a link names: doi.org, PubMed, PMC and arXiv addresses."""
+        if not url:
+            return
+        if re.search(r"doi\.org/|info:doi/", url, re.IGNORECASE):
+            self.add_doi(url)
+        self.scan_labelled(url)
+
+    def scan_labelled(self, text: str | None) -> None:
+        """Identifiers `text` marks as such (`PMID: 1`, `PMC2`, `arXiv:3`), never bare numbers."""
+        if not text:
+            return
+        self.add_pmid(_first(ids.find_pmids(text)))
+        self.add_pmcid(_first(ids.find_pmcids(text)))
+        self.add_arxiv(_first(ids.find_arxiv_ids(text)))
+
+    def build(self) -> Identifiers:
+        return Identifiers(
+            doi=self.doi, pmid=self.pmid, pmcid=self.pmcid, isbn=tuple(self.isbn), arxiv=self.arxiv
+        )
+
+
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def date_from_parts(
+    year: object, month: object = None, day: object = None, raw: str | None = None
+) -> PartialDate | None:
+    """A date given as separate parts (numbers or strings); None without a usable year."""
+    y = _int(year)
+    if y is None or not 1 <= y <= 2999:
+        return parse_date(raw) if raw else None
+    m = _int(month)
+    m = m if m is not None and 1 <= m <= 12 else None
+    d = _int(day) if m else None
+    d = d if d is not None and 1 <= d <= 31 else None
+    text = PartialDate(raw="", year=y, month=m, day=d).iso() or str(y)
+    return PartialDate(raw=raw or text, year=y, month=m, day=d)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if value is not None else ""
+    return int(text) if re.fullmatch(r"-?\d{1,4}", text) else None

@@ -1,0 +1,339 @@
+"""Parsed input files and rendered child notes kept between runs, so a run parses and
+renders only what changed.
+
+A file's parse result depends on its path, its bytes and the code that parsed it, so the
+result is kept under a digest of all three: the file's path and content, zsync's own
+source and the versions of the libraries it runs on. A file whose digest is unchanged
+gives back exactly what parsing it again would give; any other file is parsed again. The
+cache is a disposable SQLite file in the cache folder (`zsync sync --full` ignores it);
+rows not used for 30 days are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import re
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar, cast
+
+from zsync import __version__
+from zsync.inputs.decoding import UnreadableInput
+from zsync.inputs.files import InputFile, Scan, iter_input_files, read_input
+from zsync.model.records import FileResult
+from zsync.zotero.notehtml import render_note
+
+PARSED_FILE = "parsed.sqlite"
+KEEP_SECONDS = 30 * 86400
+log = logging.getLogger("zsync.filecache")
+T = TypeVar("T")
+_NAME = re.compile(r"[A-Za-z0-9._-]*")
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """What parsing depends on besides the file: zsync's source, the Python version and
+    the versions of zsync's dependencies."""
+    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
+    try:
+        requirements = metadata.requires("zsync") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in sorted(requirements):
+        name = _NAME.match(requirement).group(0)  # type: ignore[union-attr]
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?".encode())
+    return digest.digest()
+
+
+def file_digest(path: Path, data: bytes) -> str:
+    return hashlib.sha256(code_fingerprint() + str(path).encode() + b"\0" + data).hexdigest()
+
+
+class ParseCache:
+    """Parse results by file path, each valid for one digest (see `file_digest`)."""
+
+    def __init__(self, directory: Path, *, threads: bool = False) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / PARSED_FILE
+        if not self.path.exists():
+            self.path.touch(mode=0o600)
+        _only_yours(self.path)
+        self.db = sqlite3.connect(self.path, check_same_thread=not threads)
+        self.db.execute("""CREATE TABLE IF NOT EXISTS parsed (
+            path TEXT PRIMARY KEY, digest TEXT NOT NULL, result BLOB NOT NULL,
+            used_at REAL NOT NULL)""")
+        self.now = time.time()
+
+    def get(self, path: Path, digest: str) -> FileResult | None:
+        row = self.db.execute("SELECT digest, result FROM parsed WHERE path = ?",
+                              (str(path),)).fetchone()
+        if row is None or row[0] != digest:
+            return None
+        try:
+            result = pickle.loads(row[1])
+        except Exception:  # written by another zsync: parse again
+            return None
+        return result if isinstance(result, FileResult) else None
+
+    def put_all(self, rows: Iterable[tuple[Path, str, FileResult]], seen: Iterable[Path]) -> None:
+        """Keep new results, mark the files seen in this run as used, drop old rows."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO parsed (path, digest, result, used_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(str(p), d, pickle.dumps(r, pickle.HIGHEST_PROTOCOL), self.now)
+                 for p, d, r in rows])
+            self.db.executemany("UPDATE parsed SET used_at = ? WHERE path = ?",
+                                [(self.now, str(p)) for p in seen])
+            self.db.execute("DELETE FROM parsed WHERE used_at < ?", (self.now - KEEP_SECONDS,))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _only_yours(path: Path) -> None:
+    """Results are kept with pickle, which runs code when loading: a cache file that
+    another user owns or may write to is not used."""
+    if not hasattr(os, "getuid"):
+        return
+    for where in (path, path.parent):
+        info = where.stat()
+        writable_by_others = info.st_mode & (0o022 if where == path else 0o002)
+        if info.st_uid != os.getuid() or writable_by_others:
+            raise PermissionError(f"{where} is not yours alone")
+
+
+class RenderedNotes:
+    """notehtml.render_note with its earlier answers kept in the cache's `rendered` table,
+    by a digest of the note, its source name and zsync's code (see `code_fingerprint`)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.cache = ParseCache(directory)
+        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS rendered (
+            digest TEXT PRIMARY KEY, html TEXT NOT NULL, used_at REAL NOT NULL)""")
+        self.new: dict[str, str] = {}
+        self.used: list[str] = []
+
+    def __call__(self, markdown: str, source: str) -> str:
+        digest = hashlib.sha256(code_fingerprint() + source.encode() + b"\0"
+                                + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+        row = self.cache.db.execute("SELECT html FROM rendered WHERE digest = ?",
+                                    (digest,)).fetchone()
+        if row is not None:
+            self.used.append(digest)
+            return str(row[0])
+        html = self.new[digest] = render_note(markdown, source)
+        return html
+
+    def save(self) -> None:
+        """Keep the new answers, mark the used ones, drop those unused for 30 days."""
+        now, db = self.cache.now, self.cache.db
+        with db:
+            db.executemany("INSERT OR REPLACE INTO rendered (digest, html, used_at) "
+                           "VALUES (?, ?, ?)", [(d, h, now) for d, h in self.new.items()])
+            db.executemany("UPDATE rendered SET used_at = ? WHERE digest = ?",
+                           [(now, d) for d in self.used])
+            db.execute("DELETE FROM rendered WHERE used_at < ?", (now - KEEP_SECONDS,))
+
+    def close(self) -> None:
+        _closed(self.cache)
+
+
+@contextlib.contextmanager
+def rendered_notes(directory: Path) -> Iterator[Callable[[str, str], str]]:
+    """A renderer that reuses earlier answers, or render_note itself when the cache cannot
+    be used; new answers are kept when the block ends without an error."""
+    try:
+        memo = RenderedNotes(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("rendering every note: the cache of rendered notes cannot be used (%s)", exc)
+        yield render_note
+        return
+    guarded = _Guarded(memo)
+    try:
+        yield guarded
+    finally:
+        if not guarded.failed:
+            try:
+                memo.save()
+            except sqlite3.Error as exc:
+                log.warning("the cache of rendered notes could not be updated (%s)", exc)
+        memo.close()
+
+
+class _Guarded:
+    """Falls back to render_note for good when the cache fails mid-run."""
+
+    def __init__(self, memo: RenderedNotes) -> None:
+        self.memo = memo
+        self.failed = False
+
+    def __call__(self, markdown: str, source: str) -> str:
+        if not self.failed:
+            try:
+                return self.memo(markdown, source)
+            except sqlite3.Error as exc:
+                log.warning("rendering every note: the cache of rendered notes failed (%s)",
+                            exc)
+                self.failed = True
+        return render_note(markdown, source)
+
+
+class MappedRecords:
+    """Records mapped from the sources' answers (a PubMed article's XML, a Crossref work),
+    kept in the cache's `mapped` table by a digest of the answer's text and zsync's code
+    (see `code_fingerprint`), so an answer read again from the record cache is not mapped
+    again. Safe to call from the enrichment's worker threads."""
+
+    def __init__(self, directory: Path) -> None:
+        self.cache = ParseCache(directory, threads=True)
+        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS mapped (
+            digest TEXT PRIMARY KEY, record BLOB NOT NULL, used_at REAL NOT NULL)""")
+        self.lock = threading.Lock()
+        self.new: dict[str, bytes] = {}
+        self.used: list[str] = []
+        self.failed = False
+
+    def __call__(self, kind: str, text: str, make: Callable[[], T]) -> T:
+        digest = hashlib.sha256(code_fingerprint() + kind.encode() + b"\0"
+                                + text.encode("utf-8", "surrogatepass")).hexdigest()
+        with self.lock:
+            row = self._row(digest)
+        if row is not None:
+            try:
+                kept = pickle.loads(row)
+            except Exception:  # written by another zsync: map again
+                kept = None
+            else:
+                with self.lock:
+                    self.used.append(digest)
+                return cast(T, kept)
+        made = make()
+        with self.lock:
+            self.new[digest] = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+        return made
+
+    def _row(self, digest: str) -> bytes | None:
+        if self.failed:
+            return None
+        try:
+            row = self.cache.db.execute("SELECT record FROM mapped WHERE digest = ?",
+                                        (digest,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("mapping every answer: the cache of mapped records failed (%s)", exc)
+            self.failed = True
+            return None
+        return None if row is None else bytes(row[0])
+
+    def save(self) -> None:
+        """Keep the new records, mark the used ones, drop those unused for 30 days."""
+        now, db = self.cache.now, self.cache.db
+        with db:
+            db.executemany("INSERT OR REPLACE INTO mapped (digest, record, used_at) "
+                           "VALUES (?, ?, ?)", [(d, r, now) for d, r in self.new.items()])
+            db.executemany("UPDATE mapped SET used_at = ? WHERE digest = ?",
+                           [(now, d) for d in self.used])
+            db.execute("DELETE FROM mapped WHERE used_at < ?", (now - KEEP_SECONDS,))
+
+
+@contextlib.contextmanager
+def mapped_records(directory: Path) -> Iterator[MappedRecords | None]:
+    """A `MappedRecords` over the cache folder (None when it cannot be used); what it
+    mapped is kept when the block ends without an error."""
+    try:
+        memo = MappedRecords(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("mapping every answer: the cache of mapped records cannot be used (%s)",
+                    exc)
+        yield None
+        return
+    try:
+        yield memo
+        if not memo.failed:
+            try:
+                memo.save()
+            except sqlite3.Error as exc:
+                log.warning("the cache of mapped records could not be updated (%s)", exc)
+    finally:
+        _closed(memo.cache)
+
+
+def open_cache(directory: Path) -> ParseCache | None:
+    """The cache in `directory`, or None (and parse everything) when it cannot be opened."""
+    try:
+        return ParseCache(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("parsing every note: the cache of parsed notes cannot be used (%s)", exc)
+        return None
+
+
+def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
+                       workers: int | None = None,
+                       exclude: Sequence[str] = ()) -> Iterator[FileResult]:
+    """What `files.parse_paths` gives, in the same order, parsing only the files whose
+    digest changed since a result was kept for them. Files are found and read as
+    `parse_paths` finds and reads them (excludes, special files never opened), and the
+    ones to parse go through the same time and memory guard."""
+    scan = Scan()
+    inputs = list(iter_input_files(paths, exclude, scan))
+    if scan.summary():
+        log.info("%s", scan.summary())
+    store = open_cache(directory)
+    results: list[FileResult | None] = [None] * len(inputs)
+    digests: dict[int, str] = {}
+    for index, item in enumerate(inputs):
+        if item.problem is not None:
+            continue
+        try:
+            data = read_input(item.path)
+        except (OSError, UnreadableInput):
+            continue  # the guarded parse reports it
+        digests[index] = digest = file_digest(item.path, data)
+        if store is not None:
+            try:
+                results[index] = store.get(item.path, digest)
+            except sqlite3.Error as exc:
+                log.warning("parsing every note: the cache of parsed notes failed (%s)", exc)
+                _closed(store)
+                store = None
+    missing = [i for i, r in enumerate(results) if r is None]
+    parsed = parse_missing([inputs[i] for i in missing], workers)
+    for index, result in zip(missing, parsed, strict=True):
+        results[index] = result
+    if store is not None:
+        try:
+            store.put_all([(inputs[i].path, digests[i], r)
+                           for i, r in zip(missing, parsed, strict=True) if i in digests],
+                          [inputs[i].path for i in digests if results[i] is not None])
+        except sqlite3.Error as exc:
+            log.warning("the cache of parsed notes could not be updated (%s)", exc)
+        _closed(store)
+    yield from (r for r in results if r is not None)
+
+
+def parse_missing(inputs: Sequence[InputFile], workers: int | None) -> list[FileResult]:
+    """Parse the files the cache has no result for, under the guard (`guard`)."""
+    from zsync.inputs.guard import parse_guarded
+
+    return list(parse_guarded(inputs, workers))
+
+
+def _closed(store: ParseCache) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        store.close()

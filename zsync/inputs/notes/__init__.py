@@ -1,0 +1,2 @@
+"""Literature notes: Markdown (Obsidian, Logseq, Dataview, Foam, Zettlr, Roam) and Org
+(org-roam, org-ref)."""

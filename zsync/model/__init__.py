@@ -1,0 +1,1 @@
+"""The record model every stage shares: records, identifiers, names, dates, text. Pure."""

@@ -1,0 +1,1 @@
+"""Metadata sources (Crossref, PubMed) and the HTTP layer, cache and pacing they share."""

@@ -1,0 +1,1 @@
+"""Crossref: works by DOI and by citation, and their mapping to records."""

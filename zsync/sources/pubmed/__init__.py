@@ -1,0 +1,1 @@
+"""PubMed: E-utilities and PMC's ID converter, and PubMed XML mapped to records."""

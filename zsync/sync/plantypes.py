@@ -1,0 +1,169 @@
+"""What the sync planner takes and gives: works, what zsync wrote, and the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import PurePath
+from typing import Any
+
+from zsync.model.records import Origin
+from zsync.sync.threeway import Conflict, FieldChange
+from zsync.zotero.library import LibraryItem, LibraryView
+from zsync.zotero.memory import Memory
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """One input file's part in a work: what it gives the item and its own child note.
+
+    `id` is the file's name (with its folder's where two files of a work share a name), the
+    same however and wherever zsync is run; `status` is None when the note states none."""
+
+    id: str
+    tags: tuple[str, ...] = ()
+    status: str | None = None
+    note_html: str | None = None
+
+
+@dataclass(frozen=True)
+class Work:
+    """One work to sync, after parsing, enrichment and de-duplication."""
+
+    identity: str  # "doi:...", "pmid:...", "title:..." (see dedupe.duplicates.record_identity)
+    title: str | None
+    item: Mapping[str, Any]  # the Zotero item data zsync wants (no key, version, collections)
+    status: str  # the status collection's name, e.g. "New"; "" files it nowhere
+    origins: tuple[Origin, ...]
+    note_html: str | None = None
+    identifiers: Mapping[str, str] = field(default_factory=dict)  # kind -> value
+    sources: Mapping[str, str] = field(default_factory=dict)  # Zotero field -> source name
+    duplicates: tuple[Origin, ...] = ()  # other inputs merged into this work
+    duplicate_reasons: tuple[str, ...] = ()  # for each, the rule and evidence that matched
+    error: str | None = None
+    notice_html: str | None = None  # retraction/correction note to add once (sync.retraction)
+    contributors: tuple[Contributor, ...] = ()  # the input files seen in this run
+    key: str = ""  # names the work on any computer (dedupe.duplicates.work_key)
+
+    @property
+    def parts(self) -> tuple[Contributor, ...]:
+        """The contributors; a work built without them (by hand, in older code) counts its
+        first origin as the one contributor of its note."""
+        if self.contributors or not self.note_html or not self.origins:
+            return self.contributors
+        name = PurePath(self.origins[0].path).name or self.origins[0].path
+        return (Contributor(name, status=self.status or None, note_html=self.note_html),)
+    remarks: tuple[str, ...] = ()  # e.g. values shortened to fit Zotero's limits
+
+
+@dataclass(frozen=True)
+class Written:
+    """What zsync last wrote to an item (from the state store)."""
+
+    item_key: str
+    fields: Mapping[str, Any]
+    tags: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
+    note_key: str | None = None
+    note_html: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteChange:
+    # "create", "update", "kept" (the user edited it), "unchanged", "gone" (the user
+    # deleted or trashed it: not written again), "trash" (--prune: its file is gone)
+    action: str
+    key: str
+    html: str
+    parent: str
+    contributor: str | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.action in ("create", "update", "trash")
+
+
+@dataclass(frozen=True)
+class CollectionCreate:
+    key: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class WorkPlan:
+    identity: str
+    action: Action
+    title: str | None
+    origins: tuple[Origin, ...]
+    item_key: str | None = None
+    version: int | None = None
+    matched_by: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    tags_added: tuple[str, ...] = ()
+    tags_removed: tuple[str, ...] = ()
+    collections_added: tuple[str, ...] = ()
+    collections_removed: tuple[str, ...] = ()
+    notes: tuple[NoteChange, ...] = ()  # one per contributor with a note
+    payload: Mapping[str, Any] | None = None  # the object a real run sends for the item
+    # Of the payload's tags and collections, those zsync counts as its own (recorded as
+    # written); the rest are the user's, sent along because Zotero replaces whole lists.
+    owned: Mapping[str, Any] | None = None
+    duplicate_of: str | None = None
+    message: str | None = None
+    notice: NoteChange | None = None  # the retraction/correction note, only ever created
+    remarks: tuple[str, ...] = ()  # what the user should know: kept edits, shortened values
+
+    @property
+    def note(self) -> NoteChange | None:
+        """The first child note (reports written before works had several)."""
+        return self.notes[0] if self.notes else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    collections: tuple[CollectionCreate, ...]
+    works: tuple[WorkPlan, ...]
+    library_empty_because: str | None = None  # e.g. "no Zotero account configured"
+    collection_names: Mapping[str, str] = field(default_factory=dict)  # key -> "Status/New"
+
+    def count(self, action: Action) -> int:
+        return sum(1 for w in self.works if w.action == action)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.collections) or any(
+            w.action in (Action.CREATE, Action.UPDATE)
+            or any(n.writes for n in w.notes)
+            or w.notice is not None
+            for w in self.works
+        )
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    library: LibraryView
+    written: Mapping[str, Written]  # item key -> what zsync last wrote there
+    links: Mapping[str, str]  # work identity -> item key zsync synced it to
+    status_parent: str = "Status"
+    new_key: Callable[[], str] = field(default=lambda: "")
+    # item key -> notice kinds (sync.retraction slugs) zsync already wrote a note about
+    noticed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The fuzzy rules (dedupe.libmatch.existing_finder), tried when no identifier matches.
+    fuzzy: Callable[[Work], tuple[LibraryItem | None, str | None]] | None = None
+    # What zsync remembers of items whose `extra` has no memory line yet (state store).
+    legacy: Mapping[str, Memory] = field(default_factory=dict)
+    # item key -> contributors whose files are gone from the folders this run read
+    gone: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    prune: bool = False  # remove what gone contributors gave (their notes and tags)

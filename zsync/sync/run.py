@@ -1,0 +1,380 @@
+"""`zsync sync`: parse, enrich, de-duplicate, plan, and (unless a dry run) apply.
+
+The dry run and the real run go through the same steps up to and including the plan; a
+real run then hands the plan to the Zotero writer. Without a Zotero account a dry run plans
+against an empty library and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from zsync.config.settings import Config
+from zsync.dedupe.rules import Settings
+from zsync.enrich.enricher import Enricher, utc_now
+from zsync.enrich.merge import Enriched
+from zsync.inputs.filecache import mapped_records, parse_paths_cached, rendered_notes
+from zsync.inputs.files import parse_paths
+from zsync.logs import redact
+from zsync.model.records import InputProblem, Record
+from zsync.report.archive import archive_report
+from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.state.store import RunLock, StateStore
+from zsync.sync.library_state import (
+    RunScope,
+    forget_gone,
+    gone_contributors,
+    plan_inputs,
+    remember_all,
+)
+from zsync.sync.notelink_files import link_notes, snapshot
+from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from zsync.sync.works import WorkSettings, build_works
+from zsync.zotero.api import (
+    KEY_ALPHABET,
+    LibraryMoved,
+    ObjectOutcome,
+    PlannedWrite,
+    WriteExecutor,
+    make_api,
+    refresh_mirror,
+)
+from zsync.zotero.library import LibraryView
+from zsync.zotero.schema import ZoteroSchema
+
+log = logging.getLogger("zsync.sync")
+NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
+
+
+@dataclass
+class SyncResult:
+    report: dict[str, Any]
+    plan: Plan
+    failed: int = 0
+    works: list[Work] = field(default_factory=list)
+
+
+def read_inputs(
+    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None
+) -> tuple[list[Record], list[InputProblem]]:
+    """Every record and problem in the input files; with `parsed_cache` (a folder), files
+    unchanged since an earlier run are not parsed again (inputs.filecache)."""
+    records: list[Record] = []
+    problems: list[InputProblem] = []
+    results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \
+        parse_paths_cached(paths, parsed_cache, exclude=exclude)
+    for result in results:
+        records.extend(result.records)
+        problems.extend(result.problems)
+    return records, problems
+
+
+def duplicate_rules(config: Config) -> Settings:
+    return Settings.of(bool(config["sync.merge_preprints"]))
+
+
+def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSettings:
+    return WorkSettings(
+        schema=schema or ZoteroSchema.load_default(),
+        status_map=config.status_map(),
+        default_status=str(config["sync.default_status"]),
+        child_note=bool(config["sync.child_note"]),
+        duplicates=duplicate_rules(config),
+    )
+
+
+def random_key() -> str:
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+PhaseHook = Callable[[str, int], None]  # (phase, how many things it goes through; 0: unknown)
+
+
+def _no_phase(name: str, total: int = 0) -> None:
+    """The phase hook when nobody follows the run's progress."""
+
+
+def _info(
+    config: Config, mode: str, library: str | None, enriched: list[Enriched],
+    works: list[Work], problems: list[InputProblem], started: str, notices: tuple[str, ...],
+) -> RunInfo:
+    by_origin = {(e.record.origin.path, e.record.origin.position): e for e in enriched}
+    not_enriched: dict[str, str] = {}
+    retracted: dict[str, str] = {}
+    for work in works:
+        members = [m for o in work.origins if (m := by_origin.get((o.path, o.position)))]
+        reasons = [p.removeprefix("not enriched: ") for m in members for p in m.not_enriched]
+        if reasons:
+            not_enriched[work.identity] = "; ".join(dict.fromkeys(reasons))
+        flagged = {
+            (n.kind, n.doi, n.pmid): n for m in members for n in m.record.notices
+            if n.kind in ("retraction", "correction", "expression_of_concern")
+        }
+        if flagged:
+            retracted[work.identity] = "; ".join(
+                f"{n.kind.replace('_', ' ')} {n.doi or n.pmid or ''} {n.date or ''}".strip()
+                for n in flagged.values()
+            )
+    return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
+                   tuple(problems), retracted)
+
+
+def sync(
+    config: Config,
+    paths: Sequence[Path],
+    enricher: Enricher,
+    *,
+    dry_run: bool,
+    prune: bool = False,
+    full: bool = False,
+    api_factory: Callable[[Config], Any] = make_api,
+    link: bool = False,
+    on_phase: PhaseHook = _no_phase,
+) -> SyncResult:
+    """`full`: parse and render every note again, even those unchanged since the last
+    run; `link`: add to each note a link to its item (`notelinks`), after the writes."""
+    started = utc_now()
+    on_phase("read", 0)
+    records, problems = read_inputs(paths, config["notes.exclude"],
+                                    None if full else config.cache_dir())
+    digests = snapshot(records) if link else {}
+    on_phase("enrich", len(records))
+    enriched = _enrich(config, enricher, records, full)
+    result = sync_enriched(config, enriched, problems, dry_run=dry_run, paths=paths,
+                           prune=prune, api_factory=api_factory, started=started,
+                           on_phase=on_phase, full=full)
+    if link:
+        failed = {w["identity"] for w in result.report["works"]
+                  if w.get("result") and not w["result"].get("applied")}
+        result.report["note_links"] = link_notes(result.plan, result.report["library"],
+                                                 digests, failed, dry_run)
+    return result
+
+
+def _enrich(config: Config, enricher: Enricher, records: list[Record],
+            full: bool) -> list[Enriched]:
+    """Enrich, reusing the records mapped from the same answers in an earlier run (unless
+    `full`)."""
+    if full:
+        return enricher.enrich(records)
+    with mapped_records(config.cache_dir()) as memo:
+        if memo is None:
+            return enricher.enrich(records)
+        before, enricher.mapper = enricher.mapper, memo
+        try:
+            return enricher.enrich(records)
+        finally:
+            enricher.mapper = before
+
+
+PlanStep = Callable[[Plan, PlanInputs], Plan]
+
+
+def _works(config: Config, enriched: list[Enriched], full: bool) -> list[Work]:
+    if full:
+        return build_works(enriched, settings_for(config))
+    with rendered_notes(config.cache_dir()) as render:
+        return build_works(enriched, replace(settings_for(config), render_note=render))
+
+
+def sync_enriched(
+    config: Config,
+    enriched: list[Enriched],
+    problems: list[InputProblem],
+    *,
+    dry_run: bool,
+    paths: Sequence[Path] = (),
+    prune: bool = False,
+    api_factory: Callable[[Config], Any] = make_api,
+    started: str | None = None,
+    then: PlanStep | None = None,
+    on_phase: PhaseHook = _no_phase,
+    full: bool = True,
+) -> SyncResult:
+    """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
+    the folders read (for notes gone from them); `then` amends every plan made; `on_phase`
+    hears each phase begin; unless `full`, notes rendered in an earlier run are reused."""
+    started = started or utc_now()
+    works = _works(config, enriched, full)
+    status_parent = str(config["sync.status_parent"])
+
+    def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
+        planned = plan(todo, inputs)
+        return then(planned, inputs) if then else planned
+
+    if not config.has_zotero_account():
+        if not dry_run:
+            raise SyncSetupError(
+                "no Zotero account configured: set zotero.library_id and zotero.api_key "
+                "(or ZOTERO_LIBRARY_ID / ZOTERO_API_KEY), or use --dry-run"
+            )
+        inputs = PlanInputs(LibraryView.build([]), {}, {}, status_parent, random_key)
+        result = make_plan(works, inputs)
+        info = _info(config, "dry-run", None, enriched, works, problems, started, (NO_ACCOUNT,))
+        return SyncResult(build_report(info, result), result, works=works)
+    with RunLock(config.state_path()), StateStore.from_config(config) as store:
+        api = api_factory(config)
+        library = api.library
+        run_id = store.runs.start("sync", "dry-run" if dry_run else "apply", library)
+        try:
+            executor = WriteExecutor(api, store, run_id)
+            if not dry_run:
+                executor.resume_pending()
+            on_phase("library", 0)
+            refresh_mirror(api, store)
+            on_phase("plan", len(works))
+            scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
+                store, paths, works), prune=prune)
+            planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
+                                                   scope))
+            outcomes: list[Outcome] = []
+            if not dry_run:
+                on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
+                planned, outcomes = apply_plan(
+                    executor, store, works, planned, status_parent, scope=scope, api=api,
+                    planner=make_plan,
+                )
+                if prune:
+                    done = {o.item_key for o in outcomes if o.applied and o.item_key}
+                    forget_gone(store, scope.gone, done & set(scope.gone))
+        except BaseException as exc:  # the run history says why the run stopped
+            stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            store.runs.finish(run_id, stopped, {"error": redact(f"{type(exc).__name__}: {exc}")})
+            raise
+        mode = "dry-run" if dry_run else "apply"
+        info = _info(config, mode, library, enriched, works, problems, started, ())
+        report = build_report(info, planned, outcomes)
+        failed = sum(1 for o in outcomes if not o.applied)
+        kept = archive_report(report, config.state_path().parent / "reports", run_id,
+                              float(config["reports.keep_days"]))
+        store.runs.finish(run_id, "failed" if failed else "ok", report["summary"], str(kept))
+        return SyncResult(report, planned, failed, works)
+
+
+class SyncSetupError(Exception):
+    """The sync cannot start: settings are missing."""
+
+
+# --- applying a plan ---------------------------------------------------------------------
+
+
+def _item_writes(planned: Plan) -> tuple[list[PlannedWrite], list[PlannedWrite]]:
+    creates: list[PlannedWrite] = []
+    updates: list[PlannedWrite] = []
+    for work in planned.works:
+        if work.payload is not None and work.action == Action.CREATE:
+            creates.append(PlannedWrite(dict(work.payload), ref=work.identity))
+        elif work.payload is not None:
+            owned = dict(work.owned) if work.owned else None
+            updates.append(PlannedWrite(dict(work.payload), ref=work.identity, remember=owned))
+        for note in (*work.notes, work.notice):
+            if note is None or not note.writes:
+                continue
+            data: dict[str, Any] = {"key": note.key, "note": note.html}
+            if note.action == "trash":
+                data = {"key": note.key, "deleted": 1}
+                updates.append(PlannedWrite(data, ref=work.identity))
+                continue
+            if note.action == "create":
+                data.update({"itemType": "note", "parentItem": note.parent, "tags": [],
+                             "collections": [], "relations": {}})
+                creates.append(PlannedWrite(data, ref=work.identity))
+            else:
+                updates.append(PlannedWrite(data, ref=work.identity))
+    return creates, updates
+
+
+def _collection_writes(planned: Plan) -> list[PlannedWrite]:
+    return [
+        PlannedWrite({"key": c.key, "name": c.name, "parentCollection": c.parent or False},
+                     ref=f"collection:{c.name}")
+        for c in planned.collections
+    ]
+
+
+def apply_plan(
+    executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
+    status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
+    planner: Callable[[list[Work], PlanInputs], Plan] = plan,
+) -> tuple[Plan, list[Outcome]]:
+    """Write the plan; objects another client changed meanwhile are re-planned and retried.
+
+    Creates carry the library version they were planned against: when another computer
+    wrote to the library since, Zotero refuses them whole (412) and the works are planned
+    again against what it wrote, so its items and collections are found, not made twice.
+    """
+    results: list[ObjectOutcome] = []
+    try:
+        collections = _collection_writes(planned)
+        if collections:
+            results += executor.apply(collections, "create", "collections",
+                                      guard=True).outcomes
+        creates, updates = _item_writes(planned)
+        if creates:
+            results += executor.apply(creates, "create", guard=True).outcomes
+    except LibraryMoved:
+        if replans <= 0 or api is None:
+            raise
+        refresh_mirror(api, store)
+        replanned = planner(works, plan_inputs(store, status_parent, executor.new_key, scope))
+        return apply_plan(executor, store, works, replanned, status_parent, replans - 1,
+                          scope, api, planner)
+    if updates:
+        results += executor.apply(updates, "update").outcomes
+    stale = {o.ref for o in results if o.status == "needs_replan"}
+    settled = [w for w in works if w.identity not in stale]
+    remember_all(store, _applied_pairs(settled, planned, results))
+    if stale and replans > 0:
+        again = [w for w in works if w.identity in stale]
+        replanned = planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
+        replanned, retried = apply_plan(
+            executor, store, again, replanned, status_parent, replans - 1, scope, api, planner
+        )
+        planned = _replace_works(planned, replanned)
+        results = [o for o in results if o.ref not in stale]
+        return planned, _outcomes(planned, results) + retried
+    return planned, _outcomes(planned, results)
+
+
+def _replace_works(planned: Plan, replanned: Plan) -> Plan:
+    newer = {w.identity: w for w in replanned.works if w.action != Action.DUPLICATE}
+    works = tuple(newer.get(w.identity, w) if w.action != Action.DUPLICATE else w
+                  for w in planned.works)
+    return Plan(planned.collections, works, planned.library_empty_because,
+                planned.collection_names)
+
+
+def _failures(results: list[ObjectOutcome]) -> dict[str, str]:
+    failures: dict[str, str] = {}
+    for o in results:
+        if o.status in ("failed", "needs_replan"):
+            message = f"{o.code or ''} {o.message or o.status}".strip()
+            failures[o.ref] = f"{failures[o.ref]}; {message}" if o.ref in failures else message
+    return failures
+
+
+def _outcomes(planned: Plan, results: list[ObjectOutcome]) -> list[Outcome]:
+    failures = _failures(results)
+    touched = {o.ref for o in results}
+    return [
+        Outcome(w.identity, w.identity not in failures, failures.get(w.identity), w.item_key)
+        for w in planned.works
+        if w.action != Action.DUPLICATE and (w.identity in touched or w.identity in failures)
+    ]
+
+
+def _applied_pairs(
+    works: list[Work], planned: Plan, results: list[ObjectOutcome]
+) -> list[tuple[Work, WorkPlan]]:
+    failures = _failures(results)
+    by_identity = {w.identity: w for w in planned.works if w.action != Action.DUPLICATE}
+    return [
+        (work, by_identity[work.identity]) for work in works
+        if work.identity in by_identity and work.identity not in failures
+        and by_identity[work.identity].action != Action.ERROR
+    ]

@@ -1,0 +1,338 @@
+"""The Zotero connection: a pyzotero client on an injected httpx2 client, with retries.
+
+`make_api(config)` builds a `ZoteroApi` for the configured user or group library, on the
+web API (`zotero.api_url`), the desktop's local API (`zotero.local`, at `zotero.local_url`;
+writes need Zotero 10 and a local key), or both (`zotero.hybrid`: the mirror is read from
+the desktop, writes go to the web API). Every call goes
+through `ZoteroApi.call`, which repeats it after a dropped connection, a timeout, a 5xx or
+a 429, waiting as long as `Retry-After`/`Backoff` ask (pyzotero also waits out a `Backoff`
+sent on a successful response before its next request). Only idempotent calls may be
+passed to `call`: reads, and writes whose objects carry client keys and versions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx2
+import pyzotero
+from pyzotero import zotero
+from pyzotero import zotero_errors as ze
+
+from zsync import __version__
+from zsync.config.settings import Config
+from zsync.logs import register_secret
+from zsync.sources.http_stacks import mask_httpx
+from zsync.sources.retry import RetryPolicy, run, transient_reason
+from zsync.state.store import StateStore
+
+log = logging.getLogger("zsync.zotero")
+T = TypeVar("T")
+
+USER_AGENT = f"zsync/{__version__} pyzotero/{pyzotero.__version__}"
+APP_NAME = "zsync"
+DESKTOP_OFF = ("Zotero is not running or its local API is off (Settings -> Advanced -> "
+               "Allow other applications on this computer to communicate with Zotero)")
+DESKTOP_READ_ONLY = (
+    "this Zotero desktop (7-9) only lets other programs read its library: applying changes "
+    "needs Zotero 10 (then run `zsync config local-auth`), or a Web API key (set "
+    "zotero.api_key and zotero.library_id with zotero.hybrid = true to keep reading from the "
+    "desktop); a dry run (--dry-run) works as it is")
+NO_LOCAL_KEY = ("zsync has no local API key for Zotero desktop: run `zsync config local-auth` "
+                "and choose Allow in the dialog Zotero shows")
+
+
+class ZoteroSetupError(Exception):
+    """The Zotero settings are incomplete (library id, key)."""
+
+
+class DesktopUnavailable(ZoteroSetupError):
+    """Nothing answers at the desktop's local API address."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{DESKTOP_OFF}; nothing answered at {url}")
+
+
+class DesktopReadOnly(ZoteroSetupError):
+    """The desktop's local API cannot write (Zotero 7-9, or no local key)."""
+
+
+class _Zotero(zotero.Zotero):
+    """pyzotero's client, naming zsync in the User-Agent of every request and waiting as
+    long as `network.timeout` says."""
+
+    def default_headers(self) -> dict[str, str]:
+        headers = super().default_headers()
+        headers["User-Agent"] = USER_AGENT
+        return headers
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+        # pyzotero passes its own fixed timeout with each request, which would override
+        # the one the client was made with (from the settings).
+        if kwargs.get("timeout") == zotero.DEFAULT_TIMEOUT:
+            del kwargs["timeout"]
+        return super()._send(method, url, **kwargs)
+
+
+@dataclass
+class _Ok:
+    """A call's result, shaped like a response so the retry loop can handle it."""
+
+    value: Any
+    status_code: int = 200
+    text: str = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+def transport_failure(exc: BaseException) -> tuple[str, bool] | None:
+    """(reason, request was sent) for connection-level failures; None for anything else."""
+    if isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout):
+        return f"could not connect to Zotero ({type(exc).__name__})", False
+    if isinstance(exc, httpx2.TimeoutException):
+        return f"Zotero did not answer in time ({type(exc).__name__})", True
+    if isinstance(exc, httpx2.TransportError):
+        return f"the connection to Zotero broke ({type(exc).__name__})", True
+    return None
+
+
+@dataclass
+class ZoteroApi:
+    """One library through pyzotero. `library` is "users/<id>" or "groups/<id>".
+
+    `zot` takes the writes and, unless `reader` is set, the reads; `local` says it is the
+    desktop's local API. In hybrid mode `reader` is the desktop and `zot` the web API."""
+
+    zot: zotero.Zotero
+    library: str
+    local: bool
+    policy: RetryPolicy
+    sleep: Callable[[float], None] = time.sleep
+    reader: zotero.Zotero | None = None
+    _probed: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def endpoint(self) -> str:
+        return str(self.zot.endpoint)
+
+    @property
+    def reads(self) -> zotero.Zotero:
+        """The client the mirror is read through."""
+        return self.reader or self.zot
+
+    @property
+    def hybrid(self) -> bool:
+        return self.reader is not None
+
+    @property
+    def server_id(self) -> str:
+        """The local API's Zotero-Server-ID ('' on the web API)."""
+        return (self.zot.server_id or "") if self.local else ""
+
+    @property
+    def desktop_writes(self) -> bool:
+        """Whether the desktop's local API accepts writes: Zotero 10 names itself with a
+        Zotero-Server-ID; 7-9 do not, and only read."""
+        return self.local and bool(self.zot.server_id)
+
+    @property
+    def trusts_versions(self) -> bool:
+        """False on Zotero 7-9's local API, which reports the versions of the last sync:
+        an edit made in the desktop since changes data without moving any version."""
+        return not self.local or bool(self.zot.server_id)
+
+    def relation_library(self) -> str:
+        """The library as relation URIs name it (`http://zotero.org/<this>/items/KEY`): the
+        local API's `users/0` is the logged-in user, whose id its items carry."""
+        if not (self.local and self.library == "users/0"):
+            return self.library
+        zot = self.zot
+        for obj in self.call(lambda: zot.top(limit=1)) or []:
+            owner = (obj.get("library") or {}).get("id")
+            if isinstance(owner, int) and owner > 0:
+                return f"users/{owner}"
+        return self.library
+
+    def require_writable(self) -> None:
+        """Raise `DesktopReadOnly` (saying what would help) when writes cannot succeed."""
+        if not self.local:
+            return
+        if not self.zot.server_id:
+            self.library_version()
+        if not self.zot.server_id:
+            raise DesktopReadOnly(DESKTOP_READ_ONLY)
+        if not self.zot.local_api_key:
+            raise DesktopReadOnly(NO_LOCAL_KEY)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """`fn()` (one pyzotero call), repeated while the failure is transient.
+
+        Raises `retry.Exhausted` when it stays transient, or pyzotero's own error for a
+        final HTTP answer (e.g. 403, 404, 412).
+        """
+
+        def send() -> _Ok | httpx2.Response:
+            self.zot.request = None
+            try:
+                return _Ok(fn())
+            except (json.JSONDecodeError, ze.PyZoteroError):
+                # pyzotero raises on 5xx, and on a 429 to create_items it parses the
+                # plain-text body as JSON; either way the response is in zot.request.
+                response = self.zot.request
+                if response is not None and transient_reason(response) is not None:
+                    return response
+                raise
+
+        result = run(send, policy=self.policy, safe=True, transport_error=transport_failure,
+                     sleep=self.sleep, on_wait=_log_wait)
+        if not isinstance(result, _Ok):  # pragma: no cover - run() raises instead
+            raise RuntimeError("retry loop returned a failed response")
+        value: T = result.value
+        return value
+
+    def library_version(self) -> int:
+        """The library's current version (one small request; captures the local server id).
+        On the desktop, a refused connection ends at once with `DesktopUnavailable`."""
+        if self.local:
+            self._probe(self.zot)
+        return int(self.call(self.zot.last_modified_version))
+
+    def reader_version(self) -> int:
+        """The library's version as the client the mirror is read through reports it."""
+        if self.reader is None:
+            return self.library_version()
+        reader = self.reader
+        self._probe(reader)
+        return int(self.call(reader.last_modified_version))
+
+    def reader_answers(self) -> bool:
+        """Hybrid mode: whether the desktop answers (when it does not, the Web API is read)."""
+        try:
+            self._probe(self.reads)
+        except DesktopUnavailable:
+            return False
+        return True
+
+    def _probe(self, zot: zotero.Zotero) -> None:
+        if id(zot) not in self._probed:
+            probe(zot)
+            self._probed.add(id(zot))
+
+    def bind(self, store: StateStore) -> int:
+        """Select this library (per local server id) in the state store."""
+        if self.local and not self.zot.server_id:
+            self.library_version()
+        return store.select_library(self.library, self.server_id)
+
+    def last_status(self) -> int | None:
+        response = self.zot.request
+        return None if response is None else int(response.status_code)
+
+
+def probe(zot: zotero.Zotero) -> None:
+    """Fail fast, with what to do, when nothing listens at the desktop's address (retrying
+    a refused connection to this computer only delays the same answer)."""
+    if zot.client is None:  # pragma: no cover - make_api always gives one
+        return
+    url = f"{str(zot.endpoint).rstrip('/')}/"
+    try:
+        zot.client.request("GET", url, headers=zot.default_headers())
+    except (httpx2.ConnectError, httpx2.ConnectTimeout):
+        raise DesktopUnavailable(str(zot.endpoint)) from None
+    except httpx2.HTTPError:
+        return  # anything else is left to the retried call that follows
+
+
+def _log_wait(reason: str, delay: float, attempt: int) -> None:
+    log.info("Zotero: %s; trying again in %.1f s (attempt %d)", reason, delay, attempt + 1)
+
+
+def base_url(config: Config) -> str:
+    """The API root zsync writes through: the desktop's local API when `zotero.local`
+    (and not hybrid), else `zotero.api_url`."""
+    if config["zotero.local"] and not config["zotero.hybrid"]:
+        return local_url(config)
+    return str(config["zotero.api_url"]).rstrip("/")
+
+
+def local_url(config: Config) -> str:
+    """The desktop's local API root, `zotero.local_url` + `/api`."""
+    url = str(config["zotero.local_url"]).rstrip("/")
+    return url if url.endswith("/api") else url + "/api"
+
+
+def _http(config: Config, local: bool) -> httpx2.Client:
+    timeout = float(config["network.timeout"])
+    http = httpx2.Client(
+        timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=True,
+        trust_env=not local,  # the desktop is this computer: never through a proxy
+    )
+    return http
+
+
+def _masked(http: httpx2.Client) -> httpx2.Client:
+    hooks = http.event_hooks
+    if mask_httpx not in hooks["response"]:  # echoed keys masked before pyzotero reads
+        http.event_hooks = {**hooks, "response": [mask_httpx, *hooks["response"]]}
+    return http
+
+
+def make_api(config: Config, *, client: httpx2.Client | None = None,
+             policy: RetryPolicy | None = None, local_api_key: str | None = None,
+             sleep: Callable[[float], None] = time.sleep) -> ZoteroApi:
+    """A `ZoteroApi` for the configured library. The API keys are registered as secrets."""
+    hybrid = bool(config["zotero.hybrid"])
+    local = bool(config["zotero.local"]) and not hybrid
+    library_type = str(config["zotero.library_type"])
+    library_id = str(config["zotero.library_id"]).strip()
+    if not library_id and local and library_type == "user":
+        library_id = "0"  # the local API's name for the desktop's own library
+    api_key = config["zotero.api_key"].reveal() if config["zotero.api_key"] else ""
+    desktop_key = local_api_key or (config["zotero.local_api_key"].reveal()
+                                    if config["zotero.local_api_key"] else "")
+    if not library_id:
+        raise ZoteroSetupError("zotero.library_id is not set (your user id or a group id)")
+    if not api_key and not local:
+        why = " (hybrid mode writes through the Web API)" if hybrid else ""
+        raise ZoteroSetupError(f"zotero.api_key is not set{why} (create one at "
+                               "https://www.zotero.org/settings/keys)")
+    register_secret(api_key)
+    register_secret(desktop_key)
+    http = _masked(client or _http(config, local))
+    zot = _Zotero(library_id, library_type, api_key=None if local else api_key, local=local,
+                  client=http, local_api_key=desktop_key if local else None)
+    zot.endpoint = base_url(config)
+    reader = None
+    if hybrid:
+        reader = _Zotero(library_id, library_type, local=True,
+                         client=_masked(client or _http(config, True)))
+        reader.endpoint = local_url(config)
+    policy = policy or RetryPolicy(max_retries=int(config["network.max_retries"]))
+    return ZoteroApi(zot, f"{library_type}s/{library_id}", local, policy, sleep, reader)
+
+
+def authorize_desktop(config: Config, app_name: str = APP_NAME) -> tuple[str, bool]:
+    """Ask Zotero desktop for a local API key (Zotero shows the user a dialog); the key and
+    whether it lasts ("Always Allow") or serves one write ("Allow").
+
+    Raises `DesktopUnavailable`, `DesktopReadOnly` (Zotero 7-9) or pyzotero's
+    `LocalAPIDeniedError` / `TooManyRequestsError`."""
+    api = make_api(config.with_values({"zotero.local": True, "zotero.hybrid": False}))
+    api.library_version()
+    if not api.zot.server_id:
+        raise DesktopReadOnly("this Zotero desktop (7-9) gives out no keys: its local API "
+                              "only reads. Zotero 10 accepts writes; until then use a Web API "
+                              "key (zotero.api_key, with zotero.hybrid = true)")
+    answer = api.zot.authorize_local(app_name)  # no retry: Zotero rate-limits the dialog
+    key = str(answer["key"])
+    register_secret(key)
+    return key, bool(answer.get("remember", True))
