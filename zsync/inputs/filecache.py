@@ -283,6 +283,22 @@ def open_cache(directory: Path) -> ParseCache | None:
         return None
 
 
+def input_digests(paths: Iterable[str | Path],
+                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Each input file `parse_paths` would read, found the same way, with the digest of
+    its path and content (see `file_digest`), or why it cannot be read."""
+    out: list[tuple[str, str]] = []
+    for item in iter_input_files(paths, exclude, Scan()):
+        if item.problem is not None:
+            out.append((str(item.path), f"problem: {item.problem}"))
+            continue
+        try:
+            out.append((str(item.path), file_digest(item.path, read_input(item.path))))
+        except (OSError, UnreadableInput) as exc:
+            out.append((str(item.path), f"unreadable: {type(exc).__name__} {exc}"))
+    return out
+
+
 def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
                        workers: int | None = None,
                        exclude: Sequence[str] = ()) -> Iterator[FileResult]:
