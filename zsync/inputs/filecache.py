@@ -287,25 +287,30 @@ def input_digests(paths: Iterable[str | Path],
                   exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
     """Each input file `parse_paths` would read, found the same way, with the digest of
     its path and content (see `file_digest`), or why it cannot be read."""
-    out: list[tuple[str, str]] = []
-    for item in iter_input_files(paths, exclude, Scan()):
-        if item.problem is not None:
-            out.append((str(item.path), f"problem: {item.problem}"))
-            continue
-        try:
-            out.append((str(item.path), file_digest(item.path, read_input(item.path))))
-        except (OSError, UnreadableInput) as exc:
-            out.append((str(item.path), f"unreadable: {type(exc).__name__} {exc}"))
-    return out
+    return [_digest_entry(item)[0] for item in iter_input_files(paths, exclude, Scan())]
+
+
+def _digest_entry(item: InputFile) -> tuple[tuple[str, str], bytes | None]:
+    """(path, digest or why there is none), and the file's content when it was read."""
+    if item.problem is not None:
+        return (str(item.path), f"problem: {item.problem}"), None
+    try:
+        data = read_input(item.path)
+    except (OSError, UnreadableInput) as exc:
+        return (str(item.path), f"unreadable: {type(exc).__name__} {exc}"), None
+    return (str(item.path), file_digest(item.path, data)), data
 
 
 def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
-                       workers: int | None = None,
-                       exclude: Sequence[str] = ()) -> Iterator[FileResult]:
+                       workers: int | None = None, exclude: Sequence[str] = (),
+                       digests_out: list[tuple[str, str]] | None = None,
+                       ) -> Iterator[FileResult]:
     """What `files.parse_paths` gives, in the same order, parsing only the files whose
     digest changed since a result was kept for them. Files are found and read as
     `parse_paths` finds and reads them (excludes, special files never opened), and the
-    ones to parse go through the same time and memory guard."""
+    ones to parse go through the same time and memory guard. A file that changed while it
+    was parsed is not kept. `digests_out` receives what `input_digests` gives, for the
+    contents the results come from."""
     scan = Scan()
     inputs = list(iter_input_files(paths, exclude, scan))
     if scan.summary():
@@ -313,14 +318,11 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     store = open_cache(directory)
     results: list[FileResult | None] = [None] * len(inputs)
     digests: dict[int, str] = {}
+    entries = [(entry, data is not None) for entry, data in map(_digest_entry, inputs)]
     for index, item in enumerate(inputs):
-        if item.problem is not None:
-            continue
-        try:
-            data = read_input(item.path)
-        except (OSError, UnreadableInput):
+        if not entries[index][1]:
             continue  # the guarded parse reports it
-        digests[index] = digest = file_digest(item.path, data)
+        digests[index] = digest = entries[index][0][1]
         if store is not None:
             try:
                 results[index] = store.get(item.path, digest)
@@ -332,6 +334,11 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     parsed = parse_missing([inputs[i] for i in missing], workers)
     for index, result in zip(missing, parsed, strict=True):
         results[index] = result
+        if index in digests and _digest_entry(inputs[index])[0][1] != digests[index]:
+            del digests[index]  # changed while it was parsed: what was parsed is unknown
+            entries[index] = ((str(inputs[index].path), "changed while read"), False)
+    if digests_out is not None:
+        digests_out.extend(entry for entry, _ in entries)
     if store is not None:
         try:
             store.put_all([(inputs[i].path, digests[i], r)

@@ -79,14 +79,16 @@ class SyncResult:
 
 
 def read_inputs(
-    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None
+    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None,
+    digests_out: list[tuple[str, str]] | None = None,
 ) -> tuple[list[Record], list[InputProblem]]:
     """Every record and problem in the input files; with `parsed_cache` (a folder), files
-    unchanged since an earlier run are not parsed again (inputs.filecache)."""
+    unchanged since an earlier run are not parsed again (inputs.filecache), and
+    `digests_out` receives the digest of each file's content as read."""
     records: list[Record] = []
     problems: list[InputProblem] = []
     results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \
-        parse_paths_cached(paths, parsed_cache, exclude=exclude)
+        parse_paths_cached(paths, parsed_cache, exclude=exclude, digests_out=digests_out)
     for result in results:
         records.extend(result.records)
         problems.extend(result.problems)
@@ -168,7 +170,7 @@ def sync(
     started = utc_now()
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
     try:
-        if memo is not None:
+        if memo is not None and _guarded(memo.digests) is not None:
             files = input_digests(paths, config["notes.exclude"])
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
@@ -177,9 +179,11 @@ def sync(
                                      on_phase=on_phase)
             if reused is not None:
                 return reused
+        keeper = None if memo is None else _Keeper(memo, enricher, lambda files: inputs_digest(
+            config, paths, files, prune=prune, title_search=enricher.title_search))
         return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
                      api_factory=api_factory, link=link, on_phase=on_phase, started=started,
-                     keeper=_Keeper(memo, notes, enricher) if memo is not None else None)
+                     keeper=keeper)
     finally:
         if memo is not None:
             memo.close()
@@ -191,12 +195,13 @@ def _sync(
     started: str, keeper: _Keeper | None,
 ) -> SyncResult:
     on_phase("read", 0)
+    files: list[tuple[str, str]] = []
     records, problems = read_inputs(paths, config["notes.exclude"],
-                                    None if full else config.cache_dir())
+                                    None if full else config.cache_dir(), files)
     digests = snapshot(records) if link else {}
     on_phase("enrich", len(records))
     if keeper is not None:
-        keeper.before_enriching()
+        keeper.before_enriching(files)
     enriched = _enrich(config, enricher, records, full)
     if keeper is not None:
         keeper.after_enriching(enriched, problems)
@@ -324,8 +329,10 @@ class _Keeper:
     """Gathers the digests of a run as it goes, and keeps its plan when it had nothing to
     write and asked no source anything."""
 
-    def __init__(self, memo: LastRun, notes: str, enricher: Enricher) -> None:
-        self.memo, self.notes, self.enricher = memo, notes, enricher
+    def __init__(self, memo: LastRun, enricher: Enricher,
+                 notes_digest: Callable[[list[tuple[str, str]]], str]) -> None:
+        self.memo, self.enricher, self.notes_digest = memo, enricher, notes_digest
+        self.notes = ""
         self.asked: int | None = None
         self.since = 0.0
         self.cache: str | None = None
@@ -333,7 +340,9 @@ class _Keeper:
         self.enriched: list[Enriched] = []
         self.problems: tuple[InputProblem, ...] = ()
 
-    def before_enriching(self) -> None:
+    def before_enriching(self, files: list[tuple[str, str]]) -> None:
+        """`files`: the digest of each input file as it was parsed."""
+        self.notes = self.notes_digest(files)
         self.asked, self.since = asked(self.enricher), time.time()
 
     def after_enriching(self, enriched: list[Enriched], problems: list[InputProblem]) -> None:
