@@ -43,11 +43,11 @@ class NaiveResult:
 
 def naive_loop(config: Config, dois: list[str], *, keyed: bool,
                log: Callable[[str], None]) -> NaiveResult:
-    cr = Crossref(base_url=config["crossref.api_url"], mailto=config["crossref.mailto"])
-    eutils = str(config["pubmed.eutils_url"]).rstrip("/")
-    identity: dict[str, Any] = {"tool": "naive-bench", "email": config["crossref.mailto"]}
+    cr = Crossref(base_url=config.crossref.api_url, mailto=config.crossref.mailto)
+    eutils = str(config.pubmed.eutils_url).rstrip("/")
+    identity: dict[str, Any] = {"tool": "naive-bench", "email": config.crossref.mailto}
     if keyed:
-        identity["api_key"] = config["pubmed.api_key"].reveal()
+        identity["api_key"] = config.pubmed.api_key.reveal()
     crossref_pace, ncbi_pace = Pacer(10.0), Pacer(10.0 if keyed else 3.0)
     session = requests.Session()
     sent = found = 0

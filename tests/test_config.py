@@ -29,18 +29,18 @@ def test_example_config_documents_every_setting_and_loads() -> None:
         if setting.env:
             assert setting.env in text, f"{setting.name}: env var not documented"
     config = load(example, env={})
-    assert config["zotero.library_type"] == "user"
+    assert config.zotero.library_type == "user"
     assert config.status_map()["to read"] == "New"
 
 
 def test_environment_overrides_file_and_flags_override_both(tmp_path: Path) -> None:
     path = write(tmp_path, '[zotero]\nlibrary_id = "111"\nlibrary_type = "user"\n')
     env = {"ZOTERO_LIBRARY_ID": "222", "ZOTERO_LIBRARY_TYPE": "group"}
-    assert load(path, env={})["zotero.library_id"] == "111"
-    assert load(path, env=env)["zotero.library_id"] == "222"
+    assert load(path, env={}).zotero.library_id == "111"
+    assert load(path, env=env).zotero.library_id == "222"
     config = load(path, env=env, overrides={"zotero.library_id": "333"})
-    assert config["zotero.library_id"] == "333"
-    assert config["zotero.library_type"] == "group"
+    assert config.zotero.library_id == "333"
+    assert config.zotero.library_type == "group"
     assert config.origins["zotero.library_type"] == "$ZOTERO_LIBRARY_TYPE"
 
 
@@ -51,9 +51,9 @@ def test_api_urls_come_from_the_environment(tmp_path: Path) -> None:
         "NCBI_EUTILS_URL": "http://127.0.0.1:3",
     }
     config = load(write(tmp_path, ""), env=env)
-    assert config["zotero.api_url"] == "http://127.0.0.1:1/"
-    assert config["crossref.api_url"] == "http://127.0.0.1:2"
-    assert config["pubmed.eutils_url"] == "http://127.0.0.1:3"
+    assert config.zotero.api_url == "http://127.0.0.1:1/"
+    assert config.crossref.api_url == "http://127.0.0.1:2"
+    assert config.pubmed.eutils_url == "http://127.0.0.1:3"
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
 
 def test_api_keys_never_show_in_text_or_repr(tmp_path: Path) -> None:
     config = load(write(tmp_path, ""), env={"ZOTERO_API_KEY": "s3cretKEYvalue"})
-    key = config["zotero.api_key"]
+    key = config.zotero.api_key
     assert isinstance(key, Secret)
     assert key.reveal() == "s3cretKEYvalue"
     for shown in (str(key), repr(key), f"{key}", repr(config), str(config.values)):
@@ -93,8 +93,8 @@ def test_api_keys_never_show_in_text_or_repr(tmp_path: Path) -> None:
 
 def test_note_excludes_are_a_list_and_flags_add_to_it(tmp_path: Path) -> None:
     path = write(tmp_path, '[notes]\nexclude = ["templates/", "*.excalidraw.md"]\n')
-    assert load(path, env={})["notes.exclude"] == ("templates/", "*.excalidraw.md")
+    assert load(path, env={}).notes.exclude == ("templates/", "*.excalidraw.md")
     flagged = load(path, env={}, overrides={"notes.exclude": ["daily/"]})
-    assert flagged["notes.exclude"] == ("templates/", "*.excalidraw.md", "daily/")
+    assert flagged.notes.exclude == ("templates/", "*.excalidraw.md", "daily/")
     with pytest.raises(ConfigError, match="a list of strings"):
         load(write(tmp_path, '[notes]\nexclude = "templates/"\n'), env={})

@@ -20,8 +20,8 @@ def test_a_stored_key_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "# my settings" in text and "# me" in text
     config = load(path, env={})
-    assert config["zotero.local_api_key"].reveal() == "k" * 32
-    assert (config["zotero.library_id"], config["sync.default_status"]) == ("42", "Reading")
+    assert config.zotero.local_api_key.reveal() == "k" * 32
+    assert (config.zotero.library_id, config.sync.default_status) == ("42", "Reading")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -29,7 +29,7 @@ def test_a_new_file_and_a_replaced_key(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "config.toml"
     store_setting("zotero.local_api_key", "first", path)
     store_setting("zotero.local_api_key", "second", path)
-    assert load(path, env={})["zotero.local_api_key"].reveal() == "second"
+    assert load(path, env={}).zotero.local_api_key.reveal() == "second"
     assert "first" not in path.read_text(encoding="utf-8")
 
 

@@ -34,8 +34,8 @@ def test_init_writes_a_private_file_that_config_check_accepts(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert KEY not in result.stdout + result.stderr
     config = load(path, env={})
-    assert config["zotero.library_id"] == "7"
-    assert config["zotero.api_key"].reveal() == KEY
+    assert config.zotero.library_id == "7"
+    assert config.zotero.api_key.reveal() == KEY
     text = path.read_text(encoding="utf-8")
     assert "https://www.zotero.org/settings/keys" in text  # the example's comments stay
     assert text.count("\n") == (ROOT / "config.example.toml").read_text("utf-8").count("\n")
@@ -53,7 +53,7 @@ def test_init_asks_for_what_the_flags_leave_out(
                         input=f"group\n55\n{KEY}\n")
     assert result.exit_code == 0, result.stdout + result.stderr
     config = load(path, env={})
-    assert (config["zotero.library_type"], config["zotero.library_id"]) == ("group", "55")
+    assert (config.zotero.library_type, config.zotero.library_id) == ("group", "55")
     assert KEY not in result.stdout
 
 
@@ -78,7 +78,7 @@ def test_init_never_overwrites_without_force(run: Run, zotero, tmp_path: Path) -
     assert refused.exit_code == 2 and "--force" in refused.stderr
     assert path.read_text(encoding="utf-8") == "# mine\n"
     assert run(*args, "--force").exit_code == 0
-    assert load(path, env={})["zotero.library_id"] == "7"
+    assert load(path, env={}).zotero.library_id == "7"
 
 
 def test_init_goes_to_the_user_config_folder_by_default(run: Run, zotero, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

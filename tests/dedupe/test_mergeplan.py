@@ -85,3 +85,35 @@ def test_items_of_different_types_are_not_merged_as_zotero_refuses() -> None:
     view = LibraryView.build([item("A0000001", "2019"), item("B0000001", "2020", "conferencePaper")])
     plan = plan_merge(["A0000001", "B0000001"], view, URI)
     assert plan.refused and "different types" in plan.refused and not plan.trash
+
+
+def test_zsyncs_memory_of_the_copies_is_folded_into_the_master() -> None:
+    """After a merge, what zsync wrote to the trashed copy (its child note, tags, status
+    collection, a kept-apart pair) is still known as zsync's on the master."""
+    from zsync.zotero.memory import Contribution, Memory, join_extra, split_extra, value_hash
+
+    note = Contribution(note_key="NOTE0001", note_hash="abc123", tags=frozenset({"aaaaaa"}))
+    copy = Memory(fields={"volume": value_hash("521")}, tags=frozenset({"aaaaaa"}),
+                  collection="STATNEW1", contributors={"c0ffee": note},
+                  apart=frozenset({"OLDER001", "FAR00001"}))
+    own = Memory(fields={"title": value_hash("Deep learning")},
+                 contributors={"beef00": Contribution(note_key="NOTE0002")})
+    view = LibraryView.build([
+        item("NEWER001", "2021-05-01T00:00:00Z", volume="521",
+             extra=join_extra("Citation key: lecun2015", copy)),
+        item("OLDER001", "2019-02-03T00:00:00Z", extra=join_extra("", own)),
+    ])
+    merge = plan_merge(["NEWER001", "OLDER001"], view, URI)
+    assert merge.master == "OLDER001" and merge.master_payload is not None
+    rest, memory = split_extra(merge.master_payload["extra"])
+    assert rest == "Citation key: lecun2015"  # the master's extra was empty: Zotero fills it
+    assert memory is not None
+    assert memory.fields == {"title": value_hash("Deep learning"), "volume": value_hash("521")}
+    assert set(memory.contributors) == {"c0ffee", "beef00"}
+    assert memory.tags == {"aaaaaa"} and memory.collection == "STATNEW1"
+    assert memory.apart == {"FAR00001"}  # the pair between the merged items is moot
+
+
+def test_items_without_zsyncs_memory_merge_as_before() -> None:
+    merge = plan_merge(["NEWER001", "OLDER001"], library(), URI)
+    assert merge.master_payload is not None and "extra" not in merge.master_payload

@@ -8,6 +8,7 @@ import pytest
 
 from tests.dedupe.env import DedupeEnv
 from zsync.dedupe.pairs import DedupeSetupError, identity_of
+from zsync.zotero.memory import decode
 
 
 def test_a_listed_pair_is_hidden_from_the_report_until_forgotten(world: DedupeEnv) -> None:
@@ -62,3 +63,34 @@ def test_identity_normalisation() -> None:
     assert identity_of("notes/x.md#2") == "notes/x.md#2"
     with pytest.raises(DedupeSetupError):
         identity_of("doi:not-a-doi")
+
+
+def _clusters(world: DedupeEnv) -> list[set[str]]:
+    report = json.loads(world.cli("dedupe", "--library", "--format", "json").stdout)
+    return [set(c["keys"]) for c in report["clusters"]]
+
+
+def test_a_pair_outlives_the_state_file_and_a_second_computer(world: DedupeEnv) -> None:
+    s = world.seed_library()
+    pair = {s["wheel_a"], s["wheel_b"]}
+    user_extra = world.item(s["wheel_a"]).get("extra", "")
+    assert world.cli("dedupe", "--not-duplicate", *sorted(pair)).exit_code == 0
+
+    world.state_path.unlink()  # a new laptop, or the state file lost
+    assert pair not in _clusters(world)
+    merged = world.cli("dedupe", "--library", "--merge", "--apply")
+    assert merged.exit_code == 0, merged.output
+    assert not world.item(s["wheel_a"]).get("deleted")
+    assert not world.item(s["wheel_b"]).get("deleted")
+    listed = json.loads(world.cli("dedupe", "--list-not-duplicates", "--format", "json").stdout)
+    assert [{p["a"], p["b"]} for p in listed] == [pair]
+    assert world.item(s["wheel_a"]).get("extra", "").startswith(user_extra)  # the user's lines kept
+
+    world.state_path.unlink()
+    forgot = world.cli("dedupe", "--forget-not-duplicate", *sorted(pair))
+    assert forgot.exit_code == 0, forgot.output
+    world.state_path.unlink()
+    assert pair in _clusters(world)
+    for key in pair:
+        memory = decode(world.item(key).get("extra"))
+        assert memory is None or not memory.apart

@@ -102,7 +102,7 @@ def test_the_command_enriches_the_folder_and_names_the_unusable_inputs(
                       ("crossref.doi_url", "DOI_RESOLVER_URL"),
                       ("pubmed.eutils_url", "NCBI_EUTILS_URL"),
                       ("pubmed.idconv_url", "NCBI_IDCONV_URL"), ("cache.dir", "ZSYNC_CACHE_DIR")):
-        monkeypatch.setenv(env, str(config[name]))
+        monkeypatch.setenv(env, str(config.value(name)))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
     _register()

@@ -132,7 +132,7 @@ def test_spanish_glued_labels_and_continued_urls() -> None:
         "English",
     )
     assert record.item_type == "journalArticle"
-    assert record.keywords == ("Essay",)
+    assert record.keywords == ()  # "Essay" is PubMed Central's article type, not a subject
     assert record.abstract is None  # the page shows only a truncated snippet
 
 
@@ -295,6 +295,15 @@ topic Patient portals
 Adherence
 url https://example.org/record/1
 """
+
+
+def test_article_types_of_pmc_records_are_not_subjects() -> None:
+    pmc = ES_GLUED.replace("Materias: Essay", "Materias: Research Article")
+    assert one(pmc).keywords == ()
+    assert one(ES_GLUED.replace("Essay", "Hand hygiene")).keywords == ("Hand hygiene",)
+    elsewhere = ES_GLUED.replace("Materias: Essay", "Materias: Review").replace(
+        "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1182327/\n", "")
+    assert one(elsewhere).keywords == ("Review",)  # a catalogue's own subject heading
 
 
 def test_solr_dump_with_continuations_and_wrapped_text() -> None:

@@ -23,7 +23,7 @@ PLAN = Plan(
                           "title": "Deep learning <script>alert(1)</script>"}),
         WorkPlan("doi:10.1/b", Action.CONFLICT, "Another", (ORIGIN,), item_key="ITEM0002",
                  changes=(FieldChange("volume", "1", "2", "crossref"),),
-                 conflicts=(Conflict("title", "Zsync title", "User title", "Old", "edited"),)),
+                 conflicts=(Conflict("title", "Zsync title", "User title", "edited"),)),
     ),
     collection_names={"COLL0002": "Status/New"},
 )

@@ -322,8 +322,8 @@ def test_hybrid_needs_a_web_api_key(here: DesktopEnv) -> None:
 
 def test_the_example_settings_name_the_desktop_settings() -> None:
     config = load(Path(__file__).resolve().parents[2] / "config.example.toml", env={})
-    assert config["zotero.local_url"] == "http://localhost:23119"
-    assert not config["zotero.local_api_key"] and not config["zotero.hybrid"]
+    assert config.zotero.local_url == "http://localhost:23119"
+    assert not config.zotero.local_api_key and not config.zotero.hybrid
 
 
 # -- dedupe --merge --apply through the local API -----------------------------------------

@@ -9,7 +9,7 @@ from zsync.model.records import Origin
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, Written, plan
 from zsync.zotero.library import LibraryCollection, LibraryItem, LibraryView
-from zsync.zotero.memory import split_extra
+from zsync.zotero.memory import Memory, join_extra, split_extra
 
 DOI = "10.1038/nature14539"
 ITEM = {
@@ -220,3 +220,25 @@ def test_a_copy_without_identifiers_is_found_by_title_author_and_year() -> None:
     apart = existing_finder(LibraryIndex.build(view, Settings.of(False, [(f"doi:{DOI}", "USERITEM")])))
     inputs = PlanInputs(view, {}, {}, "Status", keys(), fuzzy=apart)
     assert plan([work()], inputs).works[0].action is Action.CREATE
+
+
+def test_items_the_user_kept_apart_stay_apart_when_zsync_updates_them() -> None:
+    extra = join_extra("", Memory(apart=frozenset({"OTHER234"})))  # written by the pair command
+    item = synced_item(collections=["STATNEW1", "MYCOLL01"], extra=extra)
+    (moved,) = run([work(status="Reading")], [item, synced_note()], STATUS, WRITTEN, LINKS).works
+    assert moved.action is Action.UPDATE and moved.payload is not None
+    assert moved.collections_removed == ("STATNEW1",)  # the older zsync's record still counts
+    memory = split_extra(moved.payload["extra"])[1]
+    assert memory is not None and memory.apart == {"OTHER234"}
+    assert memory.collection == "STATREAD"
+
+
+def test_a_status_that_files_no_item_makes_no_collection() -> None:
+    """The user moved the item out of Status/New: a note's new status "Read" is reported,
+    not applied, so no empty Status/Read is made (a no-op run writes nothing)."""
+    refiled = synced_item(collections=["MYCOLL01"])
+    result = run([work(status="Read")], [refiled, synced_note()], STATUS, WRITTEN, LINKS)
+    assert result.works[0].collections_added == ()
+    assert result.collections == ()
+    fresh = run([work(status="Read")], [], STATUS)
+    assert [c.name for c in fresh.collections] == ["Read"]  # filed there: made

@@ -69,7 +69,7 @@ def test_the_seeds_become_two_items_with_tags_status_collections_and_the_note(
     assert _names(hinder) == [(f, g) for f, g in HINDER_AUTHORS]
     tags = lib.tags(hinder)
     assert {t: tags.get(t) for t in HINDER_MESH} == dict.fromkeys(HINDER_MESH, 1)
-    assert tags["Research Article"] == 0  # the catalogue's subject, as written in the note
+    assert "Research Article" not in tags  # PubMed Central's article type, not a subject
     assert lib.filed_in(hinder) == {("Status", "New")}  # no status in the note: the default
     assert lib.notes(hinder["key"]) == []  # the VuFind record has no note text
 

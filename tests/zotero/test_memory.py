@@ -4,6 +4,7 @@ the Zotero server does to values and notes, and never breaks on a line a user ed
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from zsync.zotero.memory import (
     clean,
     contributor_hash,
     decode,
+    encode,
     join_extra,
     note_hash,
     split_extra,
@@ -39,6 +41,7 @@ memories = st.builds(
         max_size=4),
     work=st.none() | hashes,
     noticed=st.frozensets(st.sampled_from(["retracted", "corrected"])),
+    apart=st.frozensets(keys, max_size=3),
 )
 
 
@@ -96,3 +99,13 @@ def test_contributors_are_named_by_a_short_hash_of_the_file_name() -> None:
     assert contributor_hash("lecun-2015.md") == contributor_hash("lecun-2015.md")
     assert contributor_hash("lecun-2015.md") != contributor_hash("lecun-2016.md")
     assert len(contributor_hash("a" * 300)) == 6
+
+
+def test_a_line_without_kept_apart_items_keeps_its_first_layout() -> None:
+    """Items written before the kept-apart keys existed are not rewritten for them."""
+    plain = Memory(fields={"title": value_hash("T")}, collection="ABCD2345")
+    with_pair = replace(plain, apart=frozenset({"EFGH6789"}))
+    assert encode(plain) != encode(with_pair)
+    assert decode(encode(plain)) == plain and decode(encode(with_pair)) == with_pair
+    assert decode(encode(replace(with_pair, apart=frozenset()))) == plain
+    assert encode(replace(with_pair, apart=frozenset())) == encode(plain)

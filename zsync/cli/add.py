@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from zsync.cli.errors import zotero_errors
+from zsync.cli.errors import zsync_errors
 from zsync.cli.output import (
     AsJson,
     DetailedExitcode,
@@ -25,7 +25,6 @@ from zsync.cli.output import (
 from zsync.inputs.idlist import Wanted, entries
 from zsync.runtime import enricher
 from zsync.sync.add import add
-from zsync.sync.run import SyncSetupError
 
 
 def _given(identifiers: list[str], from_file: Path | None) -> list[str]:
@@ -85,7 +84,7 @@ def add_command(
                         inputs=[from_file] if from_file and str(from_file) != "-" else [])
     config = options.config(offline=offline)
     wanted = Wanted(tuple(t.strip() for t in tag or [] if t.strip()), status)
-    with zotero_errors(SyncSetupError, config=config), enricher(config) as source:
+    with zsync_errors(config), enricher(config) as source:
         result = add(config, given, source, dry_run=dry_run, wanted=wanted,
                      collection=collection)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,

@@ -15,7 +15,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from zsync import __version__, logs
-from zsync.config.settings import Config, ConfigError, load, migrate_state, plain_http_risks
+from zsync.config.settings import Config, load, migrate_state, plain_http_risks
+from zsync.errors import ZsyncError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
@@ -77,6 +78,16 @@ class LazyGroup(TyperGroup):
             self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
         return self.commands.get(cmd_name)
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a zsync error it lets through ends as one line and the exit
+        status of its branch (zsync.cli.errors), never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ZsyncError as exc:
+            from zsync.cli.errors import said  # not at start-up: it imports pyzotero
+
+            fail(*said(exc))
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:
@@ -109,13 +120,10 @@ class Globals:
         `offline` is the commands' --offline flag (unset when False)."""
         if offline:
             overrides["network.offline"] = True
-        try:
-            config = load(self.config_path, overrides=overrides)
-        except ConfigError as exc:
-            fail(str(exc))
-        logs.register_secret(config["zotero.api_key"].reveal())
-        logs.register_secret(config["pubmed.api_key"].reveal())
-        logs.register_secret(config["zotero.local_api_key"].reveal())
+        config = load(self.config_path, overrides=overrides)  # a ConfigError ends with exit 2
+        logs.register_secret(config.zotero.api_key.reveal())
+        logs.register_secret(config.pubmed.api_key.reveal())
+        logs.register_secret(config.zotero.local_api_key.reveal())
         log = logging.getLogger("zsync.config.settings")
         for risk in plain_http_risks(config):
             log.warning("%s", risk)

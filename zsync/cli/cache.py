@@ -39,8 +39,8 @@ def cache_info(config: Config) -> dict[str, Any]:
         "dir": str(directory), "records_file": str(directory / RECORDS_FILE),
         "records_bytes": 0, "sources": {}, "http_cache_file": str(http_path),
         "http_cache_bytes": http_path.stat().st_size if http_path.exists() else 0,
-        "ttl_days": config["cache.ttl_days"],
-        "not_found_ttl_days": config["cache.not_found_ttl_days"],
+        "ttl_days": config.cache.ttl_days,
+        "not_found_ttl_days": config.cache.not_found_ttl_days,
     }
     cache = _open(config)
     if cache is None:

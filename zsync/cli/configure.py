@@ -63,8 +63,6 @@ def config_init(
              EXIT_PARTIAL)
     try:
         init.write_private(path, init.render(init.example_text(), values), force)
-    except init.ConfigExists as exc:
-        fail(str(exc))
     except OSError as exc:
         fail(f"could not write {path}: {exc}")
     stdout.print(f"wrote {path} (readable by you only); zsync config check tests it again",

@@ -12,12 +12,11 @@ from typing import Annotated, Any
 import typer
 
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
-from zsync.cli.errors import require_paths, zotero_errors
+from zsync.cli.errors import require_paths, zsync_errors
 from zsync.cli.inputs import Exclude, exclude_setting
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo, echo_json, print_summary, stderr, stdout, warn
 from zsync.dedupe.pairs import (
-    DedupeSetupError,
     add_not_duplicate,
     forget_not_duplicate,
     list_not_duplicates,
@@ -99,7 +98,7 @@ def dedupe_command(
     if (enrich or offline) and not paths:
         fail("--enrich and --offline go with note files or folders")
     config = options.config(offline=offline, **exclude_setting(exclude))
-    with zotero_errors(DedupeSetupError, config=config):
+    with zsync_errors(config):
         if not_duplicate or forget_not_duplicate_pair or list_pairs:
             _edit_list(config, not_duplicate, forget_not_duplicate_pair, fmt, options.quiet)
             raise typer.Exit(EXIT_OK)

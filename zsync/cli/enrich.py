@@ -44,7 +44,7 @@ def enrich(
     options: Globals = ctx.obj
     require_paths(paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
-    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
+    results = list(parse_paths(paths, exclude=config.notes.exclude))
     notes = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]
     show = progress_for(stderr, len(notes), options.quiet) is not None

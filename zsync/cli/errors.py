@@ -1,5 +1,9 @@
-"""How every command turns a missing input or a Zotero failure into one line and an exit
-status, so `sync`, `refresh`, `dedupe`, `enrich` and `parse` say the same things."""
+"""Where every failure ends: one line and an exit status, decided here for the whole CLI.
+
+zsync's own exceptions are told apart by their branch of `zsync.errors` (a usage or config
+error: exit 2; a service, the state store or an input: exit 1); pyzotero's refusals and
+this computer's own failures (a full disk, a read-only folder) are said here too, so
+`sync`, `refresh`, `dedupe`, `enrich` and `parse` say the same things."""
 
 from __future__ import annotations
 
@@ -14,16 +18,17 @@ from pyzotero import zotero_errors as ze
 
 from zsync.cli.app import EXIT_PARTIAL, EXIT_USAGE, fail
 from zsync.config.settings import Config
+from zsync.errors import InputError, ServiceError, StateError, UsageError, ZoteroError, ZsyncError
 from zsync.logs import redact
 from zsync.sources.retry import Exhausted
-from zsync.state.store import LockHeld
-from zsync.zotero.api import (
-    PendingWritesError,
-    WriteRejected,
-    WriteUnconfirmed,
-    ZoteroSetupError,
-    key_check,
-    make_api,
+from zsync.zotero.api import PendingWritesError, WriteUnconfirmed, key_check, make_api
+
+# The exit status of each branch of the error tree (the first that matches).
+EXIT_BY_BRANCH: tuple[tuple[type[ZsyncError], int], ...] = (
+    (UsageError, EXIT_USAGE),
+    (ServiceError, EXIT_PARTIAL),
+    (StateError, EXIT_PARTIAL),
+    (InputError, EXIT_PARTIAL),
 )
 
 
@@ -34,9 +39,34 @@ def require_paths(paths: Sequence[Path]) -> None:
         fail(f"no such file or folder: {', '.join(missing)}")
 
 
+def _line(exc: BaseException) -> str:
+    return " ".join(redact(str(exc)).split()) or type(exc).__name__
+
+
 def _short(exc: BaseException) -> str:
-    text = " ".join(redact(str(exc)).split())
-    return text[:200] or type(exc).__name__
+    return _line(exc)[:200]
+
+
+def exit_status(exc: ZsyncError) -> int:
+    """The exit status of `exc`'s branch."""
+    return next((code for branch, code in EXIT_BY_BRANCH if isinstance(exc, branch)),
+                EXIT_PARTIAL)
+
+
+def said(exc: ZsyncError, config: Config | None = None) -> tuple[str, int]:
+    """The one line (secrets masked) and exit status for any zsync error. Journalled writes
+    Zotero did not confirm are finished by the next run, so nothing is lost: their message
+    says so. `config` tells whether an unreachable Zotero is the desktop."""
+    if isinstance(exc, Exhausted):
+        hint = ("; is Zotero running, with \"Allow other applications on this computer to "
+                "communicate with Zotero\" on (Settings > Advanced)?"
+                if config is not None and config.zotero.local else
+                "; try again later (nothing is lost: the next run finishes any journalled "
+                "writes)")
+        return f"Zotero could not be reached: {redact(exc.reason)}{hint}", exit_status(exc)
+    if isinstance(exc, ZoteroError) and not isinstance(exc, WriteUnconfirmed | PendingWritesError):
+        return f"Zotero answered with an error: {_short(exc)}", exit_status(exc)
+    return _line(exc), exit_status(exc)
 
 
 def _why_refused(config: Config | None) -> str | None:
@@ -51,34 +81,22 @@ def _why_refused(config: Config | None) -> str | None:
 
 
 @contextmanager
-def zotero_errors(*setup_errors: type[Exception], config: Config | None = None
-                  ) -> Iterator[None]:
-    """Setup errors (the command's own, a missing setting, a held lock) end with exit 2;
-    failures of Zotero itself with exit 1. Journalled writes Zotero did not confirm are
-    finished by the next run, so nothing is lost; the message says so. A library Zotero
-    refuses or does not know is explained as `config check` explains it (with `config`)."""
-    setup: tuple[type[Exception], ...] = (*setup_errors, ZoteroSetupError, LockHeld)
+def zsync_errors(config: Config | None = None) -> Iterator[None]:
+    """Any zsync error, a refusal from Zotero, or a failure of this computer, as one line
+    and an exit status. A library Zotero refuses or does not know is explained as
+    `config check` explains it (with `config`)."""
     try:
         with local_errors():
             yield
-    except setup as exc:
-        fail(redact(str(exc)))
+    except ZsyncError as exc:
+        fail(*said(exc, config))
     except (ze.UserNotAuthorisedError, ze.ResourceNotFoundError) as exc:
         why = _why_refused(config)
         if why:
             fail(f"Zotero refused the API key or library: {why}")
         fail(f"Zotero refused the API key or library ({_short(exc)}); check zotero.api_key "
              "and zotero.library_id (zsync config check says more)")
-    except (WriteUnconfirmed, PendingWritesError) as exc:
-        fail(redact(str(exc)), EXIT_PARTIAL)
-    except Exhausted as exc:
-        hint = ("; is Zotero running, with \"Allow other applications on this computer to "
-                "communicate with Zotero\" on (Settings > Advanced)?"
-                if config is not None and config["zotero.local"] else
-                "; try again later (nothing is lost: the next run finishes any journalled "
-                "writes)")
-        fail(f"Zotero could not be reached: {redact(exc.reason)}{hint}", EXIT_PARTIAL)
-    except (WriteRejected, ze.PyZoteroError) as exc:
+    except ze.PyZoteroError as exc:
         fail(f"Zotero answered with an error: {_short(exc)}", EXIT_PARTIAL)
 
 
@@ -122,10 +140,10 @@ def local_errors() -> Iterator[None]:
     try:
         yield
     except (OSError, sqlite3.OperationalError) as exc:
-        said = local_failure(exc)
-        if said is None:
+        local = local_failure(exc)
+        if local is None:
             raise
-        fail(*said)
+        fail(*local)
     except json.JSONDecodeError as exc:
         fail(f"a server's answer could not be read (not valid JSON: {_short(exc)}); try "
              "again later, and check the API URL settings and any proxy in between",

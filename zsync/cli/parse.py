@@ -35,7 +35,7 @@ def parse(
     require_paths(paths)
     config = options.config(**exclude_setting(exclude))
     scan = Scan()
-    results = list(parse_paths(paths, exclude=config["notes.exclude"], scan=scan))
+    results = list(parse_paths(paths, exclude=config.notes.exclude, scan=scan))
     if as_json:
         out = [entry for result in results for entry in file_result_to_json(result)]
         echo_json(json.dumps(out, ensure_ascii=False, indent=2))

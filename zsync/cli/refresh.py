@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
-from zsync.cli.errors import zotero_errors
+from zsync.cli.errors import zsync_errors
 from zsync.cli.output import (
     AsJson,
     DetailedExitcode,
@@ -22,7 +22,7 @@ from zsync.cli.output import (
 )
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import stderr
-from zsync.refresh.run import RefreshOptions, RefreshSetupError, refresh
+from zsync.refresh.run import RefreshOptions, refresh
 from zsync.refresh.select import CHUNK
 from zsync.runtime import enricher
 
@@ -71,7 +71,7 @@ def refresh_command(
     fmt = report_target(report, fmt, force=force)
     config = options.config(offline=offline)
     wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
-    with zotero_errors(RefreshSetupError, config=config), enricher(config) as source, RunProgress(
+    with zsync_errors(config), enricher(config) as source, RunProgress(
             "refresh", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = refresh(config, source, dry_run=dry_run, options=wanted,

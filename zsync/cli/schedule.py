@@ -63,8 +63,8 @@ def schedule(
     settings = options.config()
     resolved = tuple(p.expanduser().resolve() for p in paths or ())
     config = options.config_path.expanduser().resolve() if options.config_path else None
-    library = (f"{settings['zotero.library_type']}s/{settings['zotero.library_id']}"
-               if settings["zotero.library_id"] else "")
+    library = (f"{settings.zotero.library_type}s/{settings.zotero.library_id}"
+               if settings.zotero.library_id else "")
     log_dir = (Path.home() / "Library" / "Logs" if print_for is Scheduler.launchd
                else settings.state_path().parent)
     job = Job(_executable(), command, resolved, config, every.value,

@@ -21,7 +21,7 @@ from zsync.config.settings import (
     store_setting,
 )
 from zsync.state.store import StateStore
-from zsync.zotero.api import KeyCheck, ZoteroApi, ZoteroSetupError, key_check, make_api
+from zsync.zotero.api import KeyCheck, ZoteroApi, key_check, make_api
 from zsync.zotero.client import authorize_desktop, local_url
 from zsync.zotero.keys import desktop_check
 
@@ -30,14 +30,14 @@ app.add_typer(config_app, name="config")
 
 
 def _library(config: Config) -> str | None:
-    library_id = str(config["zotero.library_id"]).strip()
-    if not library_id and _desktop_only(config) and config["zotero.library_type"] == "user":
+    library_id = config.zotero.library_id.strip()
+    if not library_id and _desktop_only(config) and config.zotero.library_type == "user":
         library_id = "0"  # the desktop's own library
-    return f"{config['zotero.library_type']}s/{library_id}" if library_id else None
+    return f"{config.zotero.library_type}s/{library_id}" if library_id else None
 
 
 def _desktop_only(config: Config) -> bool:
-    return bool(config["zotero.local"]) and not config["zotero.hybrid"]
+    return config.zotero.local and not config.zotero.hybrid
 
 
 def _select(store: StateStore, config: Config, library: str) -> None:
@@ -135,7 +135,7 @@ def settings_data(config: Config) -> list[dict[str, Any]]:
     """Every setting with its value (secrets masked) and where it came from."""
     out = []
     for setting in SETTINGS:
-        value = config[setting.name]
+        value = config.value(setting.name)
         out.append({"name": setting.name,
                     "value": str(value) if isinstance(value, Secret) else value,
                     "from": config.origins.get(setting.name, "default")})
@@ -153,7 +153,7 @@ def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
         echo_json(json.dumps(settings_data(config), ensure_ascii=False, indent=2, default=str))
         return
     for setting in SETTINGS:
-        value = config[setting.name]
+        value = config.value(setting.name)
         shown = str(value) if isinstance(value, Secret) else json.dumps(value, ensure_ascii=False)
         origin = config.origins.get(setting.name, "default")
         stdout.print(f"{setting.name} = {shown}  [dim]({origin})[/]", highlight=False)
@@ -170,10 +170,7 @@ def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
 def show_checks(config: Config, as_json: bool = False) -> bool:
     """Print what zsync may do with the library (or why it cannot be checked); True when it
     can read and write it and no key would travel unencrypted."""
-    try:
-        api = make_api(config)
-    except ZoteroSetupError as exc:
-        fail(str(exc))
+    api = make_api(config)  # a ZoteroSetupError ends with exit 2
     risks = plain_http_risks(config)
     desktop = desktop_check(api) if api.hybrid else None
     result = key_check(api)
@@ -230,8 +227,6 @@ def config_local_auth(ctx: typer.Context) -> None:
                  "\"Always Allow\" in the dialog Zotero shows now.", highlight=False)
     try:
         key, remember = authorize_desktop(config)
-    except ZoteroSetupError as exc:
-        fail(str(exc))
     except ze.LocalAPIDeniedError:
         fail("Zotero refused: the request was denied in Zotero's dialog. Run "
              "`zsync config local-auth` again and choose \"Always Allow\" to let zsync write "

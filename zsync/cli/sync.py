@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
-from zsync.cli.errors import require_paths, zotero_errors
+from zsync.cli.errors import require_paths, zsync_errors
 from zsync.cli.inputs import Exclude, exclude_setting
 from zsync.cli.output import (
     AsJson,
@@ -25,7 +25,7 @@ from zsync.cli.output import (
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import stderr, stdout
 from zsync.runtime import enricher
-from zsync.sync.run import SyncSetupError, sync
+from zsync.sync.run import sync
 
 
 @app.command("sync")
@@ -65,11 +65,11 @@ def sync_command(
     require_paths(paths)
     fmt = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
-    with zotero_errors(SyncSetupError, config=config), enricher(config) as source, RunProgress(
+    with zsync_errors(config), enricher(config) as source, RunProgress(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
         source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
-                      link=link_notes or bool(config["notes.link_back"]),
+                      link=link_notes or config.notes.link_back,
                       on_phase=progress.phase, full=full)
     emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
                 show_unchanged=show_unchanged)

@@ -17,9 +17,10 @@ from typing import Any
 import tomlkit
 
 from zsync.config.settings import Config, Secret, load
+from zsync.errors import UsageError
 
 
-class ConfigExists(Exception):
+class ConfigExists(UsageError):
     """The config file is there already and --force was not given."""
 
 

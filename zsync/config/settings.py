@@ -1,7 +1,8 @@
 """Settings: a TOML file, then environment variables, then command-line flags.
 
 Every setting is declared once in `SETTINGS` with its type, default and environment
-variable; `config.example.toml` documents each (a test keeps the two in step).
+variable; `config.example.toml` documents each (a test keeps the two in step). They are
+read as typed, frozen sections (`zsync.config.sections`): `config.zotero.api_key`.
 API keys are held as `Secret`, whose text form never shows the key.
 """
 
@@ -11,7 +12,7 @@ import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,152 +21,79 @@ import tomlkit
 import tomlkit.exceptions
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir, user_state_dir
 
-APP = "zsync"
-
-
-class ConfigError(Exception):
-    """A setting that is missing, of the wrong type, or out of range."""
-
-
-class Secret(str):
-    """A string that does not show itself in logs, reprs or tracebacks."""
-
-    def __repr__(self) -> str:
-        return "Secret('****')" if self else "Secret('')"
-
-    def __str__(self) -> str:
-        return "****" if self else ""
-
-    def reveal(self) -> str:
-        return str.__str__(self)
-
-
-DEFAULT_STATUS_MAP = {
-    "new": "New",
-    "to read": "New",
-    "to-read": "New",
-    "toread": "New",
-    "unread": "New",
-    "todo": "New",
-    "inbox": "New",
-    "queued": "New",
-    "por leer": "New",
-    "zu lesen": "New",
-    "reading": "Reading",
-    "in progress": "Reading",
-    "started": "Reading",
-    "leyendo": "Reading",
-    "doing": "Reading",
-    "now": "Reading",
-    "next": "Reading",
-    "read": "Read",
-    "done": "Read",
-    "finished": "Read",
-    "leído": "Read",
-    "gelesen": "Read",
-    "archived": "Archived",
-    "archive": "Archived",
-    "archivado": "Archived",
-    "dropped": "Archived",
-}
-
-
-@dataclass(frozen=True)
-class Setting:
-    section: str
-    key: str
-    kind: type
-    default: Any
-    env: str | None = None
-    choices: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return f"{self.section}.{self.key}"
-
-
-SETTINGS = (
-    Setting("zotero", "api_key", Secret, Secret(""), "ZOTERO_API_KEY"),
-    Setting("zotero", "library_id", str, "", "ZOTERO_LIBRARY_ID"),
-    Setting("zotero", "library_type", str, "user", "ZOTERO_LIBRARY_TYPE", ("user", "group")),
-    Setting("zotero", "api_url", str, "https://api.zotero.org", "ZOTERO_API_URL"),
-    Setting("zotero", "local", bool, False, "ZOTERO_LOCAL"),
-    Setting("zotero", "local_url", str, "http://localhost:23119", "ZOTERO_LOCAL_URL"),
-    Setting("zotero", "local_api_key", Secret, Secret(""), "ZOTERO_LOCAL_API_KEY"),
-    Setting("zotero", "hybrid", bool, False, "ZOTERO_HYBRID"),
-    Setting("crossref", "mailto", str, "", "CROSSREF_MAILTO"),
-    Setting("crossref", "api_url", str, "https://api.crossref.org", "CROSSREF_API_URL"),
-    Setting("crossref", "doi_url", str, "https://doi.org", "DOI_RESOLVER_URL"),
-    Setting("pubmed", "api_key", Secret, Secret(""), "NCBI_API_KEY"),
-    Setting("pubmed", "email", str, "", "NCBI_EMAIL"),
-    Setting("pubmed", "tool", str, "zsync", "NCBI_TOOL"),
-    Setting(
-        "pubmed",
-        "eutils_url",
-        str,
-        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
-        "NCBI_EUTILS_URL",
-    ),
-    Setting(
-        "pubmed",
-        "idconv_url",
-        str,
-        "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/",
-        "NCBI_IDCONV_URL",
-    ),
-    Setting("network", "timeout", float, 30.0, "ZSYNC_TIMEOUT"),
-    Setting("network", "max_retries", int, 5, "ZSYNC_MAX_RETRIES"),
-    Setting("network", "offline", bool, False, "ZSYNC_OFFLINE"),
-    Setting("cache", "dir", str, "", "ZSYNC_CACHE_DIR"),
-    Setting("cache", "ttl_days", int, 30),
-    Setting("cache", "not_found_ttl_days", int, 7),
-    Setting("state", "path", str, "", "ZSYNC_STATE"),
-    Setting("sync", "status_parent", str, "Status"),
-    Setting("sync", "default_status", str, "New"),
-    Setting("sync", "status_map", dict, DEFAULT_STATUS_MAP),
-    Setting("sync", "child_note", bool, True),
-    Setting("sync", "merge_preprints", bool, False),
-    Setting("notes", "link_back", bool, False),
-    Setting("reports", "keep_days", int, 90),
-    Setting("notes", "exclude", list, ()),
+from zsync.config.sections import (
+    SECTIONS,
+    CacheSettings,
+    CrossrefSettings,
+    NetworkSettings,
+    NotesSettings,
+    PubmedSettings,
+    ReportsSettings,
+    Secret,
+    StateSettings,
+    SyncSettings,
+    ZoteroSettings,
 )
-_BY_NAME = {s.name: s for s in SETTINGS}
+from zsync.config.table import BY_NAME, SETTINGS, Setting
+from zsync.errors import ConfigError
+
+APP = "zsync"
 
 
 @dataclass(frozen=True)
 class Config:
-    """Resolved settings, read as `config["zotero.api_key"]` or `config.get(...)`."""
+    """Resolved settings by section: `config.zotero.api_key`, `config.network.timeout`;
+    `origins` says where each came from ("default", a file, "$ENV", "flag")."""
 
-    values: Mapping[str, Any]
+    zotero: ZoteroSettings
+    crossref: CrossrefSettings
+    pubmed: PubmedSettings
+    network: NetworkSettings
+    cache: CacheSettings
+    state: StateSettings
+    sync: SyncSettings
+    notes: NotesSettings
+    reports: ReportsSettings
     source: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
 
-    def __getitem__(self, name: str) -> Any:
-        return self.values[name]
+    @classmethod
+    def of(cls, values: Mapping[str, Any], source: Path | None = None,
+           origins: Mapping[str, str] | None = None) -> Config:
+        """The sections made from every setting's value, by name ("zotero.api_key")."""
+        sections = {section: kind(**{f.name: values[f"{section}.{f.name}"] for f in fields(kind)})
+                    for section, kind in SECTIONS.items()}
+        return cls(**sections, source=source, origins=dict(origins or {}))
 
-    def with_values(self, changes: Mapping[str, Any]) -> Config:
-        """These settings with some values replaced (for one call, e.g. a probe)."""
-        return Config({**self.values, **changes}, self.source, self.origins)
+    def value(self, name: str) -> object:
+        """One setting by its name in the file ("network.timeout"), for listing them all."""
+        section, key = name.split(".", 1)
+        return getattr(getattr(self, section), key)
+
+    @property
+    def values(self) -> dict[str, object]:
+        """Every setting's value, by name."""
+        return {setting.name: self.value(setting.name) for setting in SETTINGS}
 
     def cache_dir(self) -> Path:
-        return Path(self["cache.dir"] or user_cache_dir(APP))
+        return Path(self.cache.dir or user_cache_dir(APP))
 
     def state_path(self) -> Path:
         """`state.path`, else state.sqlite in the platform's user state folder (the
         reports of past runs live beside it)."""
-        return Path(self["state.path"] or default_state_path())
+        return Path(self.state.path or default_state_path())
 
     def status_map(self) -> dict[str, str]:
-        return {str(k).strip().lower(): str(v) for k, v in self["sync.status_map"].items()}
+        return {str(k).strip().lower(): str(v) for k, v in self.sync.status_map.items()}
 
     def has_zotero_account(self) -> bool:
         if self.reads_desktop():
             return True  # the desktop's own library is users/0 and reads need no key
-        return bool(self["zotero.library_id"]) and bool(self["zotero.api_key"])
+        return bool(self.zotero.library_id) and bool(self.zotero.api_key)
 
     def reads_desktop(self) -> bool:
         """Zotero desktop's local API is read (`zotero.local`, or `zotero.hybrid`)."""
-        return bool(self["zotero.local"]) or bool(self["zotero.hybrid"])
+        return self.zotero.local or self.zotero.hybrid
 
 
 def default_config_path() -> Path:
@@ -208,10 +136,10 @@ def plain_http_risks(config: Config) -> list[str]:
     """One sentence for each key that would travel unencrypted to another machine."""
     risks = []
     for secret, urls in SECRET_DESTINATIONS.items():
-        if not config[secret]:
+        if not config.value(secret):
             continue
         for name in urls:
-            parts = urlsplit(str(config[name]))
+            parts = urlsplit(str(config.value(name)))
             if parts.scheme == "http" and not is_local_host(parts.hostname or ""):
                 risks.append(f"{secret} would be sent unencrypted to {parts.hostname} "
                              f"({name} is http://); use https://")
@@ -242,20 +170,20 @@ def load(
             origins[setting.name] = f"${setting.env}"
     for name, value in (overrides or {}).items():
         if value is not None:
-            setting = _BY_NAME[name]
+            setting = BY_NAME[name]
             value = _coerce(setting, value, f"--{name}")
             if setting.kind is list:  # flags add to the list the file gives
                 value = (*values[name], *value)
             values[name] = value
             origins[name] = "flag"
-    return Config(values, source, origins)
+    return Config.of(values, source, origins)
 
 
 def store_setting(name: str, value: str, path: Path | None = None) -> Path:
     """Write one setting into a config file (the user's by default), keeping its other
     settings and comments; the file is made readable by its owner only, as it may hold keys.
     Returns the file written."""
-    setting = _BY_NAME[name]
+    setting = BY_NAME[name]
     target = path or default_config_path()
     text = target.read_text(encoding="utf-8") if target.exists() else ""
     try:
@@ -287,7 +215,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: '{section}' must be a [section], not a single value")
         for key, value in table.items():
-            setting = _BY_NAME.get(f"{section}.{key}")
+            setting = BY_NAME.get(f"{section}.{key}")
             if setting is None:
                 raise ConfigError(f"{path}: unknown setting [{section}] {key}")
             out[setting.name] = _coerce(setting, value, f"{path}: [{section}] {key}")
@@ -360,7 +288,7 @@ def migrate_state(config: Config) -> Path | None:
     """Move the state file (and the reports kept beside it) from the user data folder,
     where earlier versions kept them, to the user state folder; the old folder when moved.
     Nothing moves when `state.path` is set or the new place already holds state."""
-    if config["state.path"]:
+    if config.state.path:
         return None
     new, old = default_state_path(), legacy_state_path()
     if new.exists() or not old.exists() or new == old:

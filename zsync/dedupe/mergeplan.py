@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zsync.zotero.library import LibraryItem, LibraryView
+from zsync.zotero.memory import Contribution, Memory, join_extra, split_extra
 
 REPLACES = "dc:replaces"
 _NOT_FIELDS = frozenset({
@@ -123,7 +124,7 @@ def plan_merge(keys: Sequence[str], library: LibraryView, library_uri: str,
         children=tuple(_children(others, library)),
         rewrites=tuple(_rewrites(master, others, library, library_uri)), trash=other_keys,
     )
-    return _with_payload(plan, master)
+    return _with_payload(plan, master, folded_extra(master, others, fills))
 
 
 def _empty(value: Any) -> bool:
@@ -213,9 +214,44 @@ def _rewrites(master: LibraryItem, others: Sequence[LibraryItem], library: Libra
     return found
 
 
-def _with_payload(plan: MergePlan, master: LibraryItem) -> MergePlan:
+def folded_extra(master: LibraryItem, others: Sequence[LibraryItem],
+                 fills: Sequence[FieldFill]) -> str | None:
+    """The master's `extra` with zsync's memory of every merged item folded into it, so
+    what zsync wrote to the copies (their notes, tags, status, kept-apart pairs) is still
+    known as zsync's; None when no copy holds a memory line (nothing to fold)."""
+    memories = {i.key: split_extra(i.data.get("extra"))[1] for i in others}
+    if not any(memories.values()):
+        return None
+    rests = (split_extra(i.data.get("extra"))[0] for i in (master, *others))
+    rest = next((r for r in rests if r), "")  # zsync's line aside, as Zotero fills fields
+    mine = split_extra(master.data.get("extra"))[1] or Memory()
+    copies = [m for m in memories.values() if m]
+    fields = dict(mine.fields)
+    for f in fills:
+        hashed = (memories.get(f.source) or Memory()).fields.get(f.field)
+        if hashed:
+            fields[f.field] = hashed
+    contributors: dict[str, Contribution] = {}
+    for memory in [*reversed(copies), mine]:  # the master's own record wins
+        contributors.update(memory.contributors)
+    merged = {master.key, *memories}
+    folded = Memory(
+        fields=fields, tags=mine.tags.union(*(m.tags for m in copies)),
+        collection=mine.collection or next((m.collection for m in copies if m.collection),
+                                           None),
+        contributors=contributors,
+        work=mine.work or next((m.work for m in copies if m.work), None),
+        noticed=mine.noticed.union(*(m.noticed for m in copies)),
+        apart=mine.apart.union(*(m.apart for m in copies)) - merged,
+    )
+    return join_extra(rest, folded)
+
+
+def _with_payload(plan: MergePlan, master: LibraryItem, extra: str | None) -> MergePlan:
     payload: dict[str, Any] = {"key": master.key, "version": master.version}
     payload.update({f.field: f.value for f in plan.fills})
+    if extra is not None:
+        payload["extra"] = extra
     if plan.tags_added or plan.tags != tuple(master.data.get("tags", [])):
         payload["tags"] = list(plan.tags)
     if plan.collections_added:

@@ -8,13 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from typing import Any
 
 from zsync.config.settings import Config
 from zsync.dedupe.signature import item_title
+from zsync.errors import UsageError
 from zsync.model import identifiers as idn
 from zsync.state.store import RunLock, StateStore
-from zsync.zotero.api import ZoteroApi, make_api
+from zsync.sync.library_state import library_view
+from zsync.zotero.api import PlannedWrite, WriteExecutor, ZoteroApi, make_api, refresh_mirror
+from zsync.zotero.memory import Memory, join_extra, split_extra
 
 ApiFactory = Callable[[Config], ZoteroApi]
 NO_ACCOUNT = (
@@ -25,7 +29,7 @@ _KEY = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$", re.IGNORECASE)
 _KINDS = ("doi", "pmid", "pmcid", "arxiv", "isbn")
 
 
-class DedupeSetupError(Exception):
+class DedupeSetupError(UsageError):
     """The command cannot run as asked: settings missing, an unknown cluster, a bad pair."""
 
 
@@ -82,13 +86,14 @@ def add_not_duplicate(
     with library_store(config, api_factory, lock=True) as store:
         known = store.not_duplicates.contains(first, second)
         store.not_duplicates.add(first, second)
+        kept = _remember_in_items(config, store, api_factory, first, second, apart=True)
         entry = _pair_entry(store, first, second)
     warnings = [
         f"{k} is not in the library mirror (as of the last refresh)"
         for k in (first, second)
         if _KEY.match(k) and entry[_side(entry, k)] is None
     ]
-    return {**entry, "added": not known, "warnings": warnings}
+    return {**entry, "added": not known, "warnings": warnings + kept}
 
 
 def forget_not_duplicate(
@@ -97,13 +102,60 @@ def forget_not_duplicate(
     """Take a pair off the list; False when it was not on it."""
     first, second = _pair(a, b)
     with library_store(config, api_factory, lock=True) as store:
-        return store.not_duplicates.remove(first, second)
+        listed = store.not_duplicates.remove(first, second)
+        refresh_mirror(api_factory(config), store)  # the items may remember the pair
+        in_items = frozenset((first, second)) in library_view(store).kept_apart()
+        if in_items:
+            _remember_in_items(config, store, api_factory, first, second, apart=False)
+        return listed or in_items
 
 
 def list_not_duplicates(config: Config, api_factory: ApiFactory = make_api) -> list[dict[str, Any]]:
-    with library_store(config, api_factory, lock=False) as store:
-        pairs = sorted(tuple(sorted(p)) for p in store.not_duplicates.pairs())
+    with library_store(config, api_factory, lock=True) as store:
+        refresh_mirror(api_factory(config), store)  # the items may remember pairs
+        kept = store.not_duplicates.pairs() | library_view(store).kept_apart()
+        pairs = sorted(tuple(sorted(p)) for p in kept)
         return [_pair_entry(store, a, b) for a, b in pairs]
+
+
+def _remember_in_items(config: Config, store: StateStore, api_factory: ApiFactory,
+                       first: str, second: str, *, apart: bool) -> list[str]:
+    """Write the pair into both items' memory, so it outlives this computer's state file;
+    what could not be written, as warnings. Identity pairs stay in the state file."""
+    if not (_KEY.match(first) and _KEY.match(second)):
+        return ["a pair of identities is kept in this computer's state file only"]
+    api = api_factory(config)
+    executor = WriteExecutor(api, store)
+    executor.resume_pending()
+    for _ in range(3):  # an item edited meanwhile elsewhere: read it again and retry
+        refresh_mirror(api, store)
+        writes = [w for w in (_apart_write(store, key, other, apart)
+                              for key, other in ((first, second), (second, first))) if w]
+        if not writes:
+            return []
+        result = executor.apply(writes, "update")
+        refresh_mirror(api, store)
+        failed = result.with_status("failed")
+        if failed:
+            return [f"{o.key}: the pair could not be kept in the item ({o.message})"
+                    for o in failed]
+        if not result.with_status("needs_replan"):
+            return []
+    return ["the items kept changing in Zotero; the pair is kept in this computer's state "
+            "file only for now"]
+
+
+def _apart_write(store: StateStore, key: str, other: str, apart: bool) -> PlannedWrite | None:
+    item = store.mirror.get_item(key)
+    if item is None or item.deleted:
+        return None
+    rest, memory = split_extra(item.data.get("extra"))
+    memory = memory or Memory()
+    wanted = memory.apart | {other} if apart else memory.apart - {other}
+    if wanted == memory.apart:
+        return None
+    extra = join_extra(rest, replace(memory, apart=wanted))
+    return PlannedWrite({"key": key, "version": item.version, "extra": extra})
 
 
 def _side(entry: dict[str, Any], key: str) -> str:
@@ -132,9 +184,9 @@ def library_store(config: Config, api_factory: ApiFactory, lock: bool) -> Iterat
         if lock:
             stack.enter_context(RunLock(config.state_path()))
         store = stack.enter_context(StateStore.from_config(config))
-        if config["zotero.local"]:
+        if config.zotero.local:
             api_factory(config).bind(store)  # the local API names its library by server id
         else:
-            library_id = str(config["zotero.library_id"]).strip()
-            store.select_library(f"{config['zotero.library_type']}s/{library_id}")
+            library_id = config.zotero.library_id.strip()
+            store.select_library(f"{config.zotero.library_type}s/{library_id}")
         yield store

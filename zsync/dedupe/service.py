@@ -69,7 +69,7 @@ class DedupeResult:
 
 def fuzzy_settings(config: Config, pairs: Sequence[frozenset[str]] | set[frozenset[str]]
                    ) -> Settings:
-    return Settings.of(bool(config["sync.merge_preprints"]), pairs)
+    return Settings.of(config.sync.merge_preprints, pairs)
 
 
 # -- within the input ------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def dedupe_input(config: Config, paths: Sequence[Path], enricher: Enricher | Non
     """Duplicate groups among the records in `paths` (enriched first when an `enricher`
     is given, so identifiers a source adds count too)."""
     started = utc_now()
-    results = list(parse_paths(paths, exclude=config["notes.exclude"]))
+    results = list(parse_paths(paths, exclude=config.notes.exclude))
     records = [r for result in results for r in result.records]
     problems = [p for result in results for p in result.problems]
     notices: list[str] = []
@@ -94,7 +94,7 @@ def dedupe_input(config: Config, paths: Sequence[Path], enricher: Enricher | Non
     pairs = _input_pairs(config, api_factory, notices)
     groups, related = input_groups(find_duplicates(records, fuzzy_settings(config, pairs)),
                                    records)
-    if related and not config["sync.merge_preprints"]:
+    if related and not config.sync.merge_preprints:
         notices.append("preprints and their published versions are listed apart, not as "
                        "duplicates (sync.merge_preprints = false)")
     report = {
@@ -116,7 +116,7 @@ def _input_pairs(config: Config, api_factory: ApiFactory, notices: list[str]
         return set()
     try:
         with library_store(config, api_factory, lock=False) as store:
-            return store.not_duplicates.pairs()
+            return store.not_duplicates.pairs() | library_view(store).kept_apart()
     except (Exhausted, ZoteroSetupError) as exc:
         notices.append(f"the not-duplicates list could not be read: {exc}")
         return set()
@@ -172,7 +172,7 @@ class _LibraryRun:
             self.executor.resume_pending()
         refresh_mirror(self.api, self.store)
         self.view = view = library_view(self.store)
-        pairs = self.store.not_duplicates.pairs()
+        pairs = self.store.not_duplicates.pairs() | view.kept_apart()
         found = library_clusters(view, fuzzy_settings(self.config, pairs))
         dups = [(choose_master(c.keys, view), c) for c in found if len(c.keys) > 1]
         dups.sort(key=lambda mc: (str(view.items[mc[0]].data.get("dateAdded") or ""), mc[0]))
@@ -257,7 +257,7 @@ class _LibraryRun:
         out = []
         if pairs:
             out.append(f"{len(pairs)} pair(s) on the not-duplicates list are kept apart")
-        if related and not self.config["sync.merge_preprints"]:
+        if related and not self.config.sync.merge_preprints:
             out.append("preprints and their published versions are listed, not merged "
                        "(set sync.merge_preprints = true to merge them)")
         if entries and not merge:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from zsync.errors import InputError
 
-class ParseFailure(Exception):
+
+class ParseFailure(InputError):
     """An input this parser recognised but could not read; `line` is 1-based when known."""
 
     def __init__(self, message: str, line: int | None = None) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from zsync.errors import InputError
+
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", 4),
@@ -29,7 +31,7 @@ _STRAY = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape erro
 _DAMAGE_SHARE = 0.05
 
 
-class UnreadableInput(Exception):
+class UnreadableInput(InputError):
     """A file that holds no text zsync can read (binary, or not decodable)."""
 
 

@@ -112,7 +112,7 @@ def refresh(
         result.report = _report(info, result, run.totals)
         outcome = "failed" if result.failed else "partial" if result.unavailable else "ok"
         kept = archive_report(result.report, config.state_path().parent / "reports", run_id,
-                              float(config["reports.keep_days"]))
+                              float(config.reports.keep_days))
         store.runs.finish(run_id, outcome, result.report["summary"], str(kept))
         return result
 

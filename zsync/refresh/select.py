@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from zsync.errors import UsageError
 from zsync.state.mirror import MirrorItem
 from zsync.state.refresh import DueItem, RefreshLog
 from zsync.state.store import StateStore
@@ -21,7 +22,7 @@ CHUNK = 500
 _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
 
 
-class RefreshSetupError(Exception):
+class RefreshSetupError(UsageError):
     """The refresh cannot start: settings are missing or an option names nothing."""
 
 

@@ -80,7 +80,7 @@ class RecordCache:
     @classmethod
     def from_config(cls, config: Config) -> RecordCache:
         return cls(
-            config.cache_dir(), config["cache.ttl_days"], config["cache.not_found_ttl_days"]
+            config.cache_dir(), config.cache.ttl_days, config.cache.not_found_ttl_days
         )
 
     def get_many(

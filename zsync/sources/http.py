@@ -42,6 +42,7 @@ import requests
 
 from zsync import __version__
 from zsync.config.settings import Config
+from zsync.errors import ServiceError
 from zsync.logs import register_secret
 from zsync.sources import retry
 from zsync.sources.crossref import habanero_shim
@@ -72,7 +73,7 @@ T = TypeVar("T", bound=retry.Response)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class ServiceUnavailable(Exception):
+class ServiceUnavailable(ServiceError):
     """A service could not give a final answer; the message is safe to show."""
 
     def __init__(self, service: str, reason: str) -> None:
@@ -88,8 +89,8 @@ def user_agent(mailto: str, based_on: str) -> str:
 
 
 def default_throttles(config: Config) -> dict[str, Throttle]:
-    polite = bool(config["crossref.mailto"])
-    keyed = bool(config["pubmed.api_key"])
+    polite = bool(config.crossref.mailto)
+    keyed = bool(config.pubmed.api_key)
     return {
         "crossref-single": Throttle(CROSSREF_POLITE_SINGLE if polite else CROSSREF_PUBLIC_SINGLE),
         "crossref-list": Throttle(CROSSREF_POLITE_LIST if polite else CROSSREF_PUBLIC_LIST),
@@ -115,14 +116,14 @@ class HttpLayer:
         throttles: dict[str, Throttle] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.offline = bool(config["network.offline"])
-        self.timeout = float(timeout if timeout is not None else config["network.timeout"])
-        self.retry = retry_policy or RetryPolicy(max_retries=int(config["network.max_retries"]))
+        self.offline = config.network.offline
+        self.timeout = float(timeout if timeout is not None else config.network.timeout)
+        self.retry = retry_policy or RetryPolicy(max_retries=config.network.max_retries)
         self.throttles = throttles or default_throttles(config)
         self.sleep = sleep
         self.down: dict[str, str] = {}
-        mailto = config["crossref.mailto"] or config["pubmed.email"]
-        register_secret(config["pubmed.api_key"].reveal() if config["pubmed.api_key"] else "")
+        mailto = config.crossref.mailto or config.pubmed.email
+        register_secret(config.pubmed.api_key.reveal() if config.pubmed.api_key else "")
         scrub_library_logs()
         self.user_agent = user_agent(mailto, f"python-requests/{requests.__version__}")
         self.habanero_agent = user_agent(
@@ -130,7 +131,7 @@ class HttpLayer:
         )
         cache_dir = config.cache_dir() if http_cache else None
         # A second line behind the record cache: it must not outlive a "not found" there.
-        days = min(int(config["cache.ttl_days"]), int(config["cache.not_found_ttl_days"]))
+        days = min(config.cache.ttl_days, config.cache.not_found_ttl_days)
         self.session = requests_session(cache_dir, days, self.user_agent)
         self._client: httpx2.Client | None = None
         self._client_lock = threading.Lock()

@@ -20,6 +20,8 @@ from typing import Protocol, TypeVar
 
 import tenacity
 
+from zsync.errors import ServiceError
+
 log = logging.getLogger("zsync.http")
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -54,7 +56,7 @@ class RetryPolicy:
     max_retry_after: float = 120.0
 
 
-class Exhausted(Exception):
+class Exhausted(ServiceError):
     """Retries used up (or not allowed); `reason` is safe to show (no URL, no key)."""
 
     def __init__(self, reason: str, repeated: bool = True) -> None:
@@ -63,7 +65,7 @@ class Exhausted(Exception):
         self.repeated = repeated  # False: failed once and was not safe to repeat
 
 
-class _Again(Exception):
+class _Again(ServiceError):
     def __init__(
         self, reason: str, delay: float | None, allowed: bool, unreachable: bool = False
     ) -> None:

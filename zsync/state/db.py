@@ -15,11 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from zsync.errors import StateError
 from zsync.state.schema import migrate, now
-
-
-class StateError(Exception):
-    """The state store was used wrongly (e.g. before a library was selected)."""
 
 
 def dumps(value: Any) -> str:

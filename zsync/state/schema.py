@@ -12,8 +12,10 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from zsync.errors import StateError
 
-class StateSchemaError(Exception):
+
+class StateSchemaError(StateError):
     """The state database was written by a newer zsync, or a migration failed."""
 
 

@@ -23,6 +23,7 @@ from types import TracebackType
 from filelock import FileLock, Timeout
 
 from zsync.config.settings import Config
+from zsync.errors import UsageError
 from zsync.state.db import Db, StateError, connect
 from zsync.state.journal import Intent, IntentObject, Intents, Run, Runs
 from zsync.state.mirror import Mirror, MirrorCollection, MirrorItem
@@ -69,7 +70,9 @@ class StateStore:
             return cls(Db(connect(path), path))
         except (sqlite3.DatabaseError, StateSchemaError) as exc:
             if not _unusable(exc):
-                raise
+                if isinstance(exc, StateError) or "full" in str(exc).lower():
+                    raise  # a failed migration, or a full disk: said as such
+                raise _unopenable(path, exc) from exc
             aside = set_aside(path)
             log.warning("the state file %s could not be used (%s); it was set aside as %s "
                         "and zsync starts a new one from the library", path, exc, aside.name)
@@ -105,7 +108,7 @@ class StateStore:
         self.close()
 
 
-class LockHeld(Exception):
+class LockHeld(UsageError):
     """Another zsync run holds the lock on this state database."""
 
 
@@ -141,6 +144,14 @@ class RunLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def _unopenable(path: Path, exc: Exception) -> StateError:
+    """A state file SQLite cannot open (a folder, unreadable, read-only), named."""
+    why = "it is a folder, not a file" if path.is_dir() else str(exc)
+    return StateError(f"the state file {path} cannot be opened ({why}): make it and its "
+                      "folder readable and writable, or choose another with state.path "
+                      "or ZSYNC_STATE")
 
 
 def _unusable(exc: Exception) -> bool:

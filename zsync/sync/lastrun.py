@@ -181,8 +181,9 @@ class LastRun:
 def open_last_run(config: Config) -> LastRun | None:
     """The kept plan's table for this state file and library (None when the cache folder
     cannot be used: then every run is a full one)."""
-    slot = f"{_resolved(config.state_path())}\0{config['zotero.library_type']}" \
-           f"\0{config['zotero.library_id']}\0{config['zotero.local']}\0{config['zotero.hybrid']}"
+    zot = config.zotero
+    slot = f"{_resolved(config.state_path())}\0{zot.library_type}\0{zot.library_id}" \
+           f"\0{zot.local}\0{zot.hybrid}"
     try:
         return LastRun(config.cache_dir(), slot)
     except (OSError, sqlite3.Error) as exc:

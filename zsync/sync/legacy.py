@@ -8,15 +8,18 @@ line in the item. Pure.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import PurePath
 
 from zsync.sync.plantypes import Written
 from zsync.sync.threeway import FROZEN, empty
+from zsync.zotero.library import LibraryItem
 from zsync.zotero.memory import (
     Contribution,
     Memory,
     contributor_hash,
     note_hash,
+    split_extra,
     tag_hash,
     value_hash,
 )
@@ -67,3 +70,16 @@ class LegacyMemories(Mapping[str, Memory]):
 def legacy_memories(written: Mapping[str, Written],
                     status_collections: set[str]) -> Mapping[str, Memory]:
     return LegacyMemories(written, status_collections)
+
+
+def remembered(item: LibraryItem, legacy: Mapping[str, Memory]) -> Memory | None:
+    """What zsync remembers of `item`: the line in its `extra`, else the state store's
+    record from before zsync kept one there (with the kept-apart keys of a line that holds
+    only those)."""
+    memory = split_extra(item.data.get("extra"))[1]
+    if memory is not None and not memory.only_apart():
+        return memory
+    earlier = legacy.get(item.key)
+    if earlier is not None:
+        return replace(earlier, apart=memory.apart) if memory else earlier
+    return memory

@@ -100,7 +100,7 @@ def plan_inputs(
     view = library_view(store)
     fuzzy = None
     if scope.rules is not None:
-        pairs = [tuple(p) for p in store.not_duplicates.pairs()]
+        pairs = [tuple(p) for p in store.not_duplicates.pairs() | view.kept_apart()]
         settings = Settings.of(scope.rules.merge_preprints,
                                [*scope.rules.not_duplicates, *pairs])
         fuzzy = existing_finder(LibraryIndex.build(view, settings))

@@ -71,7 +71,17 @@ def plan(works: list[Work], inputs: PlanInputs) -> Plan:
     names = {key: f"{inputs.status_parent}/{status}" for status, key in status_keys.items()}
     for key in managed - set(names):
         names.setdefault(key, "/".join(inputs.library.collection_path(key)))
-    return Plan(tuple(collections), tuple(planned), collection_names=names)
+    return Plan(_needed(collections, planned), tuple(planned), collection_names=names)
+
+
+def _needed(creates: list[CollectionCreate], planned: list[WorkPlan]
+            ) -> tuple[CollectionCreate, ...]:
+    """The status collections some item is filed in, and their parent: a status that
+    files nothing (its item stays where it is) makes no empty collection."""
+    used = {key for w in planned for key in w.collections_added}
+    kept = [c for c in creates if c.key in used]
+    parents = {c.parent for c in kept}
+    return tuple(c for c in creates if c.key in used or c.key in parents)
 
 
 def _status_collections(

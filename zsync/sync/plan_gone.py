@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from zsync.model.records import Origin
+from zsync.sync.legacy import remembered
 from zsync.sync.plan_notes import NotePlan, prune_note
 from zsync.sync.plantypes import Action, PlanInputs, WorkPlan
 from zsync.zotero.memory import Memory, contributor_hash, join_extra, split_extra, tag_hash
@@ -29,7 +30,7 @@ def plan_gone(inputs: PlanInputs, planned: set[str]) -> list[WorkPlan]:
         item = inputs.library.items.get(key)
         if key in planned or not gone or item is None or item.trashed:
             continue
-        memory = split_extra(item.data.get("extra"))[1] or inputs.legacy.get(key)
+        memory = remembered(item, inputs.legacy)
         title = str(item.data.get("title") or "") or None
         origin = (Origin(f"zotero:{key}", format="zotero"),)
         if not inputs.prune or memory is None:
@@ -57,7 +58,7 @@ def _prune(key: str, version: int, data: Mapping[str, Any], memory: Memory, gone
                          memory.collection,
                          {cid: c for cid, c in memory.contributors.items()
                           if cid not in hashed},
-                         memory.work, memory.noticed)
+                         memory.work, memory.noticed, memory.apart)
     rest = split_extra(data.get("extra"))[0]
     payload = {"key": key, "version": version, "extra": join_extra(rest, kept_memory)}
     if drop:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from zsync.sync import retraction
-from zsync.sync.legacy import LEAD
+from zsync.sync.legacy import LEAD, remembered
 from zsync.sync.plan_gone import gone_remark
 from zsync.sync.plan_notes import NotePlan, notice_slugs, plan_notes
 from zsync.sync.plantypes import Action, NoteChange, PlanInputs, Work, WorkPlan
@@ -31,17 +31,11 @@ def work_hash(work: Work) -> str:
     return value_hash(work.key or work.identity)
 
 
-def item_memory(item: LibraryItem, inputs: PlanInputs) -> Memory | None:
-    """What zsync remembers of `item`: the line in its `extra`, else the state store's
-    record from before zsync kept one there."""
-    return split_extra(item.data.get("extra"))[1] or inputs.legacy.get(item.key)
-
-
 def plan_update(
     work: Work, existing: LibraryItem, matched_by: str | None, inputs: PlanInputs,
     status_key: str | None, managed: set[str], remarks: tuple[str, ...] = (),
 ) -> WorkPlan:
-    memory = item_memory(existing, inputs)
+    memory = remembered(existing, inputs.legacy)
     current = existing.data
     current_rest = split_extra(current.get("extra"))[0]
     desired = dict(work.item)
@@ -66,6 +60,7 @@ def plan_update(
         work=memory.work if memory and memory.work else work_hash(work),
         noticed=(memory.noticed if memory else frozenset()) | notice_slugs(
             notice.html if notice else None),
+        apart=memory.apart if memory else frozenset(),
     )
     payload = _payload(existing, changes, tags.tags if (tags.added or tags.removed) else None,
                        filing.collections if filing.changed else None, current_rest,

@@ -20,6 +20,7 @@ from zsync.config.settings import Config
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
+from zsync.errors import UsageError
 from zsync.inputs.filecache import (
     input_digests,
     mapped_records,
@@ -96,15 +97,15 @@ def read_inputs(
 
 
 def duplicate_rules(config: Config) -> Settings:
-    return Settings.of(bool(config["sync.merge_preprints"]))
+    return Settings.of(config.sync.merge_preprints)
 
 
 def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSettings:
     return WorkSettings(
         schema=schema or ZoteroSchema.load_default(),
         status_map=config.status_map(),
-        default_status=str(config["sync.default_status"]),
-        child_note=bool(config["sync.child_note"]),
+        default_status=config.sync.default_status,
+        child_note=config.sync.child_note,
         duplicates=duplicate_rules(config),
     )
 
@@ -171,7 +172,7 @@ def sync(
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
     try:
         if memo is not None and _guarded(memo.digests) is not None:
-            files = input_digests(paths, config["notes.exclude"])
+            files = input_digests(paths, config.notes.exclude)
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
             reused = _reuse_last_run(memo, notes, config, paths, enricher, dry_run=dry_run,
@@ -196,7 +197,7 @@ def _sync(
 ) -> SyncResult:
     on_phase("read", 0)
     files: list[tuple[str, str]] = []
-    records, problems = read_inputs(paths, config["notes.exclude"],
+    records, problems = read_inputs(paths, config.notes.exclude,
                                     None if full else config.cache_dir(), files)
     digests = snapshot(records) if link else {}
     on_phase("enrich", len(records))
@@ -263,7 +264,7 @@ def sync_enriched(
     `keeper` keeps a plan with nothing to write for the next run (`lastrun`)."""
     started = started or utc_now()
     works = _works(config, enriched, full)
-    status_parent = str(config["sync.status_parent"])
+    status_parent = config.sync.status_parent
 
     def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
         planned = plan(todo, inputs)
@@ -317,7 +318,7 @@ def sync_enriched(
         if keeper is not None and not failed and then is None:
             keeper.done(store, planned, works)
         kept = archive_report(report, config.state_path().parent / "reports", run_id,
-                              float(config["reports.keep_days"]))
+                              float(config.reports.keep_days))
         store.runs.finish(run_id, "failed" if failed else "ok", report["summary"], str(kept))
         return SyncResult(report, planned, failed, works)
 
@@ -418,7 +419,7 @@ def _replayed(kept: Kept, store: StateStore, api: Any, config: Config, *, dry_ru
             executor.resume_pending()
             on_phase("write", 0)
             planned, outcomes = apply_plan(
-                executor, store, kept.works, planned, str(config["sync.status_parent"]),
+                executor, store, kept.works, planned, config.sync.status_parent,
                 scope=RunScope(rules=duplicate_rules(config), prune=prune), api=api)
     except BaseException as exc:
         stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -429,12 +430,12 @@ def _replayed(kept: Kept, store: StateStore, api: Any, config: Config, *, dry_ru
     report = build_report(info, planned, outcomes)
     failed = sum(1 for o in outcomes if not o.applied)
     where = archive_report(report, config.state_path().parent / "reports", run_id,
-                           float(config["reports.keep_days"]))
+                           float(config.reports.keep_days))
     store.runs.finish(run_id, "failed" if failed else "ok", report["summary"], str(where))
     return SyncResult(report, planned, failed, kept.works)
 
 
-class SyncSetupError(Exception):
+class SyncSetupError(UsageError):
     """The sync cannot start: settings are missing."""
 
 

@@ -42,7 +42,6 @@ class Conflict:
     field: str
     ours: Any
     theirs: Any
-    base: Any = None
     kind: str = "edited"
 
 
@@ -85,11 +84,11 @@ def merge_fields(
             changes.append(FieldChange(name, have, want, source))
         elif wrote:
             kind = "cleared" if empty(have) else "edited"
-            conflicts.append(Conflict(name, want, have, None, kind))
+            conflicts.append(Conflict(name, want, have, kind))
         elif empty(have):
             changes.append(FieldChange(name, have, want, source))
         else:
-            conflicts.append(Conflict(name, want, have, None, "differs"))
+            conflicts.append(Conflict(name, want, have, "differs"))
     return changes, conflicts
 
 

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import httpx2
@@ -26,6 +26,7 @@ from pyzotero import zotero_errors as ze
 
 from zsync import __version__
 from zsync.config.settings import Config
+from zsync.errors import ConfigError
 from zsync.logs import register_secret
 from zsync.sources.http_stacks import mask_httpx
 from zsync.sources.retry import RetryPolicy, run, transient_reason
@@ -47,7 +48,7 @@ NO_LOCAL_KEY = ("zsync has no local API key for Zotero desktop: run `zsync confi
                 "and choose Allow in the dialog Zotero shows")
 
 
-class ZoteroSetupError(Exception):
+class ZoteroSetupError(ConfigError):
     """The Zotero settings are incomplete (library id, key)."""
 
 
@@ -257,19 +258,19 @@ def _log_wait(reason: str, delay: float, attempt: int) -> None:
 def base_url(config: Config) -> str:
     """The API root zsync writes through: the desktop's local API when `zotero.local`
     (and not hybrid), else `zotero.api_url`."""
-    if config["zotero.local"] and not config["zotero.hybrid"]:
+    if config.zotero.local and not config.zotero.hybrid:
         return local_url(config)
-    return str(config["zotero.api_url"]).rstrip("/")
+    return config.zotero.api_url.rstrip("/")
 
 
 def local_url(config: Config) -> str:
     """The desktop's local API root, `zotero.local_url` + `/api`."""
-    url = str(config["zotero.local_url"]).rstrip("/")
+    url = config.zotero.local_url.rstrip("/")
     return url if url.endswith("/api") else url + "/api"
 
 
 def _http(config: Config, local: bool) -> httpx2.Client:
-    timeout = float(config["network.timeout"])
+    timeout = config.network.timeout
     http = httpx2.Client(
         timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": USER_AGENT},
@@ -290,15 +291,15 @@ def make_api(config: Config, *, client: httpx2.Client | None = None,
              policy: RetryPolicy | None = None, local_api_key: str | None = None,
              sleep: Callable[[float], None] = time.sleep) -> ZoteroApi:
     """A `ZoteroApi` for the configured library. The API keys are registered as secrets."""
-    hybrid = bool(config["zotero.hybrid"])
-    local = bool(config["zotero.local"]) and not hybrid
-    library_type = str(config["zotero.library_type"])
-    library_id = str(config["zotero.library_id"]).strip()
+    hybrid = config.zotero.hybrid
+    local = config.zotero.local and not hybrid
+    library_type = config.zotero.library_type
+    library_id = config.zotero.library_id.strip()
     if not library_id and local and library_type == "user":
         library_id = "0"  # the local API's name for the desktop's own library
-    api_key = config["zotero.api_key"].reveal() if config["zotero.api_key"] else ""
-    desktop_key = local_api_key or (config["zotero.local_api_key"].reveal()
-                                    if config["zotero.local_api_key"] else "")
+    api_key = config.zotero.api_key.reveal() if config.zotero.api_key else ""
+    desktop_key = local_api_key or (config.zotero.local_api_key.reveal()
+                                    if config.zotero.local_api_key else "")
     if not library_id:
         raise ZoteroSetupError("zotero.library_id is not set (your user id or a group id)")
     if not api_key and not local:
@@ -316,7 +317,7 @@ def make_api(config: Config, *, client: httpx2.Client | None = None,
         reader = _Zotero(library_id, library_type, local=True,
                          client=_masked(client or _http(config, True)))
         reader.endpoint = local_url(config)
-    policy = policy or RetryPolicy(max_retries=int(config["network.max_retries"]))
+    policy = policy or RetryPolicy(max_retries=config.network.max_retries)
     return ZoteroApi(zot, f"{library_type}s/{library_id}", local, policy, sleep, reader)
 
 
@@ -326,7 +327,7 @@ def authorize_desktop(config: Config, app_name: str = APP_NAME) -> tuple[str, bo
 
     Raises `DesktopUnavailable`, `DesktopReadOnly` (Zotero 7-9) or pyzotero's
     `LocalAPIDeniedError` / `TooManyRequestsError`."""
-    api = make_api(config.with_values({"zotero.local": True, "zotero.hybrid": False}))
+    api = make_api(replace(config, zotero=replace(config.zotero, local=True, hybrid=False)))
     api.library_version()
     if not api.zot.server_id:
         raise DesktopReadOnly("this Zotero desktop (7-9) gives out no keys: its local API "

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from zsync.errors import ZoteroError
 from zsync.zotero.writer import PlannedWrite, WriteExecutor
 
 
-class CollectionError(Exception):
+class CollectionError(ZoteroError):
     """A collection zsync needs could not be created."""
 
 

@@ -10,6 +10,7 @@ approved (an empty write, which changes nothing, is refused with 401 otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,24 +95,25 @@ def _judge(library: str, info: dict[str, Any]) -> KeyCheck:
 
 def desktop_check(api: ZoteroApi) -> KeyCheck:
     """Hybrid mode: whether the desktop the mirror is read from answers."""
+    return _desktop_silent(api.reader_version) or KeyCheck(True, True, True, True)
+
+
+def _desktop_silent(ask: Callable[[], object]) -> KeyCheck | None:
+    """Why Zotero desktop did not answer `ask`, or None when it did."""
     try:
-        api.reader_version()
+        ask()
     except DesktopUnavailable:
         return KeyCheck(False, False, False, False, message=DESKTOP_OFF)
     except Exception as exc:
         return KeyCheck(False, False, False, False,
                         message=f"Zotero desktop did not answer as expected: {_short(exc)}")
-    return KeyCheck(True, True, True, True)
+    return None
 
 
 def _local_check(api: ZoteroApi) -> KeyCheck:
-    try:
-        api.library_version()
-    except DesktopUnavailable:
-        return KeyCheck(False, False, False, False, message=DESKTOP_OFF)
-    except Exception as exc:
-        return KeyCheck(False, False, False, False,
-                        message=f"Zotero desktop did not answer as expected: {_short(exc)}")
+    silent = _desktop_silent(api.library_version)
+    if silent is not None:
+        return silent
     if not api.desktop_writes:
         return KeyCheck(True, True, True, False, message=DESKTOP_READ_ONLY,
                         desktop=DESKTOP_READS)

@@ -172,6 +172,11 @@ class LibraryView:
         """What zsync remembers in a live top-level item's `extra` (zotero.memory)."""
         return self._memories.get(key)
 
+    def kept_apart(self) -> set[frozenset[str]]:
+        """The pairs of items the user said are not duplicates, as the items remember them."""
+        return {frozenset((key, other)) for key, memory in self._memories.items()
+                for other in memory.apart if other != key}
+
     def find(self, kind: str, value: str | None) -> list[str]:
         """Keys of live top-level items holding identifier `value` of `kind`."""
         return list(self._index.get((kind, value), [])) if value else []

@@ -14,7 +14,10 @@ It holds, as short hashes of the values *as the server stores them* (see `clean`
 - `w`: a hash of the work's identity, to find the item of a work without identifiers;
 - `r`: the retraction-watch kinds zsync noted on the item;
 - `n`: per contributor (a note or export file feeding this work) the key and text hash of
-  the child note written from it, the hashes of the tags it gave, and its status.
+  the child note written from it, the hashes of the tags it gave, and its status;
+- `a`: the keys of the items the user said are not duplicates of this one (`zsync dedupe
+  --not-duplicate`), so that decision outlives the state file. Records without it keep
+  the first version of the layout, byte for byte.
 
 Hashes keep the line short and the user's text out of it; comparing a hash of the
 library's value with the remembered hash tells "still what zsync wrote" from "the user
@@ -41,6 +44,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _VERSION = 1
+_VERSION_APART = 2  # version 1 followed by the kept-apart keys
 
 
 def clean(value: Any) -> Any:
@@ -107,6 +111,13 @@ class Memory:
     contributors: Mapping[str, Contribution] = field(default_factory=dict)
     work: str | None = None  # hash of the work's identity (dedupe.duplicates.record_identity)
     noticed: frozenset[str] = frozenset()  # retraction-watch kinds noted on the item
+    apart: frozenset[str] = frozenset()  # keys of items the user keeps apart from this one
+
+    def only_apart(self) -> bool:
+        """Nothing remembered but the kept-apart keys (a line written by the pair command
+        on an item zsync never wrote to)."""
+        return not (self.fields or self.tags or self.collection or self.contributors
+                    or self.work or self.noticed)
 
     def wrote_field(self, name: str) -> bool:
         return name in self.fields
@@ -183,7 +194,7 @@ class _Reader:
 def encode(memory: Memory) -> str:
     """The memory line: a short binary record, base64url (about 2-300 characters)."""
     w = _Writer()
-    w.byte(_VERSION)
+    w.byte(_VERSION_APART if memory.apart else _VERSION)
     w.hash(memory.work)
     w.text(memory.collection)
     fields = sorted(memory.fields.items())[:255]
@@ -208,6 +219,11 @@ def encode(memory: Memory) -> str:
         w.hash(c.note_hash)
         w.hashes(c.tags)
         w.text(c.status)
+    if memory.apart:
+        apart = sorted(memory.apart)[:255]
+        w.byte(len(apart))
+        for key in apart:
+            w.text(key)
     packed = base64.urlsafe_b64encode(bytes(w.out)).decode().rstrip("=")
     return f"{LINE_PREFIX} {packed}"
 
@@ -239,7 +255,8 @@ def _unpacked(packed: str) -> Memory | None:
 
 
 def _read(r: _Reader) -> Memory | None:
-    if r.byte() != _VERSION:
+    version = r.byte()
+    if version not in (_VERSION, _VERSION_APART):
         return None
     work, collection = r.hash(), r.text()
     fields: dict[str, str] = {}
@@ -254,9 +271,12 @@ def _read(r: _Reader) -> Memory | None:
         cid = r.hash() or ""
         contributors[cid] = Contribution(note_key=r.text(), note_hash=r.hash(),
                                          tags=r.hashes(), status=r.text())
+    apart: frozenset[str] = frozenset()
+    if version == _VERSION_APART:
+        apart = frozenset(k for k in (r.text() for _ in range(r.byte())) if k)
     if r.at != len(r.raw):
         return None
-    return Memory(fields, tags, collection, contributors, work, noticed)
+    return Memory(fields, tags, collection, contributors, work, noticed, apart)
 
 
 def split_extra(extra: str | None) -> tuple[str, Memory | None]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from pyzotero import zotero_errors as ze
 
+from zsync.errors import ZoteroError
 from zsync.sources.retry import Exhausted
 from zsync.state.journal import ObjectType, WriteKind
 from zsync.state.store import Intent, IntentObject, StateStore
@@ -35,11 +36,11 @@ _PARENT = {"items": "parentItem", "collections": "parentCollection"}
 _NOT_ON_UPDATE = ("dateAdded", "dateModified")
 
 
-class PendingWritesError(Exception):
+class PendingWritesError(ZoteroError):
     """New writes were asked for while an earlier run's writes are still unconfirmed."""
 
 
-class WriteUnconfirmed(Exception):
+class WriteUnconfirmed(ZoteroError):
     """Zotero never confirmed a batch; it stays recorded and is re-sent by the next run."""
 
     def __init__(self, batch_id: str, reason: str) -> None:
@@ -51,12 +52,12 @@ class WriteUnconfirmed(Exception):
         self.reason = reason
 
 
-class LibraryMoved(Exception):
+class LibraryMoved(ZoteroError):
     """Zotero refused a guarded create (412): another client wrote to the library since the
     plan was made. Nothing in the batch was written; plan again against the library."""
 
 
-class WriteRejected(Exception):
+class WriteRejected(ZoteroError):
     """Zotero refused a whole batch (e.g. 403 no write access); nothing in it was written."""
 
     def __init__(self, status: int | None, detail: str) -> None:

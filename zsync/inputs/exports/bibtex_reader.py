@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from zsync.errors import InputError
+
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
     "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
@@ -25,7 +27,7 @@ _BRACE = re.compile(r"(?<!\\)[{}]")
 _BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
 
 
-class _Unreadable(Exception):
+class _Unreadable(InputError):
     pass
 
 

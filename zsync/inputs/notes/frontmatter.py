@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from zsync.errors import InputError
 from zsync.inputs.base import ParseFailure
 from zsync.inputs.notes import simpleyaml
 from zsync.inputs.notes.fields import Field
@@ -36,7 +37,7 @@ MAX_DEPTH = 40
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
 
 
-class _TooLarge(Exception):
+class _TooLarge(InputError):
     pass
 
 

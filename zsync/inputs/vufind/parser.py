@@ -19,6 +19,7 @@ from zsync.inputs.vufind.harvest import Harvest, merge, unique_creators
 from zsync.inputs.vufind.labels import FIELD_LABELS, VUFIND_SPECIFIC, is_boilerplate, is_loading
 from zsync.inputs.vufind.marc import marc_harvest, marc_tag
 from zsync.inputs.vufind.solr import solr_harvest
+from zsync.inputs.vufind.spelling import is_article_type
 from zsync.inputs.vufind.split import Chunk, split_records
 from zsync.inputs.vufind.values import words
 from zsync.model.records import Origin, Record
@@ -99,6 +100,13 @@ def _harvest(chunk: Chunk) -> Harvest | None:
     return None if harvest.is_empty() else harvest
 
 
+def subjects(values: list[str], record: Record) -> tuple[str, ...]:
+    """The record's subjects, without the article type ("Research Article", "Essay") that
+    catalogues harvesting PubMed Central show among them."""
+    from_pmc = bool(record.ids.pmcid) or any("/pmc/" in url for url in record.urls)
+    return tuple(v for v in values if not (from_pmc and is_article_type(v)))
+
+
 def _build(harvest: Harvest, origin: Origin) -> Record:
     builder = RecordBuilder(origin)
     for key, values in harvest.values.items():
@@ -109,7 +117,7 @@ def _build(harvest: Harvest, origin: Origin) -> Record:
         record,
         creators=tuple(unique_creators(harvest.creators)),
         item_type=harvest.item_type,
-        keywords=tuple(harvest.values.get("keywords", [])),
+        keywords=subjects(harvest.values.get("keywords", []), record),
         tags=(),
         status=None,
     )

@@ -19,6 +19,11 @@ _ARTICLE_TYPES = re.compile(
 _MAX_LEN = 150
 
 
+def is_article_type(value: str) -> bool:
+    """Whether a value is one of the article types PubMed Central records carry."""
+    return bool(_ARTICLE_TYPES.fullmatch(" " + value.strip()))
+
+
 def container_from_spelling(f: dict[str, list[str]], names: list[str]) -> str | None:
     spelling = (f.get("spelling") or [""])[0]
     title = (f.get("title") or [""])[0].strip()

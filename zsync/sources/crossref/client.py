@@ -29,6 +29,7 @@ import httpx2
 from habanero import Crossref, RequestError
 
 from zsync.config.settings import Config
+from zsync.errors import ServiceError
 from zsync.sources.batching import MAX_REQUEST_LINE, Progress, measured_batches, request_line, tick
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer, ServiceUnavailable
@@ -47,7 +48,7 @@ Answer = Work | CslWork | NotFound | NotEnriched
 T = TypeVar("T")
 
 
-class _Refused(Exception):
+class _Refused(ServiceError):
     """A final HTTP error answer, however habanero chose to report it."""
 
     def __init__(self, status: int | None, detail: str) -> None:
@@ -62,12 +63,12 @@ class CrossrefClient:
     ) -> None:
         self.http = http
         self.cache = cache
-        self.offline = bool(config["network.offline"])
-        self.api_url = str(config["crossref.api_url"]).rstrip("/")
-        self.doi_url = str(config["crossref.doi_url"]).rstrip("/")
+        self.offline = config.network.offline
+        self.api_url = config.crossref.api_url.rstrip("/")
+        self.doi_url = config.crossref.doi_url.rstrip("/")
         self.max_request_line = max_request_line
         self.max_batch = max_batch
-        self.cr = Crossref(base_url=self.api_url, mailto=config["crossref.mailto"] or None,
+        self.cr = Crossref(base_url=self.api_url, mailto=config.crossref.mailto or None,
                            timeout=http.timeout)
 
     # --- by DOI ------------------------------------------------------------------------------

@@ -30,7 +30,13 @@ from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer, ServiceUnavailable
 from zsync.sources.lookup import cached_answers, left_to_fetch, unique_keys
 from zsync.sources.outcomes import NotEnriched, NotFound
-from zsync.sources.pubmed.xml import BadXml, article_ids, error_text, parse_esearch, split_articles
+from zsync.sources.pubmed.xml import (
+    PubmedXmlError,
+    article_ids,
+    error_text,
+    parse_esearch,
+    split_articles,
+)
 
 log = logging.getLogger("zsync.pubmed")
 
@@ -51,13 +57,13 @@ class PubMedClient:
     ) -> None:
         self.http = http
         self.cache = cache
-        self.offline = bool(config["network.offline"])
-        self.eutils = str(config["pubmed.eutils_url"]).rstrip("/")
-        self.idconv_url = str(config["pubmed.idconv_url"])
-        self.identity: Params = [("tool", str(config["pubmed.tool"] or "zsync"))]
-        if config["pubmed.email"]:
-            self.identity.append(("email", str(config["pubmed.email"])))
-        key = config["pubmed.api_key"]
+        self.offline = config.network.offline
+        self.eutils = config.pubmed.eutils_url.rstrip("/")
+        self.idconv_url = config.pubmed.idconv_url
+        self.identity: Params = [("tool", str(config.pubmed.tool or "zsync"))]
+        if config.pubmed.email:
+            self.identity.append(("email", config.pubmed.email))
+        key = config.pubmed.api_key
         self.key: Params = [("api_key", key.reveal())] if key else []
         self.max_get_line = max_get_line
         self.esearch_batch = esearch_batch
@@ -244,7 +250,7 @@ def _guard(call: Callable[[], T], source: str = SOURCE) -> T | NotEnriched:
         return call()
     except ServiceUnavailable as exc:
         return NotEnriched(source, exc.reason)
-    except BadXml as exc:
+    except PubmedXmlError as exc:
         return NotEnriched(source, f"unexpected answer: {exc}")
 
 

@@ -26,15 +26,12 @@ from zsync.model.pages import expand_page_range
 from zsync.model.records import Identifiers, Origin, PartialDate, Record
 from zsync.sources.pubmed import parts
 from zsync.sources.pubmed.parts import Element, all_texts, first_text
+from zsync.sources.pubmed.xml import PubmedXmlError
 
 LIBRARY_CATALOG = "PubMed"
 FORMAT = "pubmed-xml"
 PREPRINT_UI = "D000076942"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-
-class PubmedXmlError(ValueError):
-    """The data is not PubMed XML (or EFetch answered with an `<ERROR>`)."""
 
 
 def _parse(data: bytes | str) -> Element:

@@ -11,24 +11,27 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from zsync.errors import InputError
+
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                           load_dtd=False)
 _OWN_IDS = ("PubmedData/ArticleIdList/ArticleId", "PubmedBookData/ArticleIdList/ArticleId")
 _ELOCATION = "MedlineCitation/Article/ELocationID"
 
 
-class BadXml(ValueError):
-    """An answer that is not the XML the E-utilities send."""
+class PubmedXmlError(InputError, ValueError):
+    """Data that is not PubMed XML: not XML at all, another root element, or an E-utilities
+    `<ERROR>` (in a file read as an export, or in an answer)."""
 
 
 def _root(data: bytes | str) -> etree._Element:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not raw.strip():
-        raise BadXml("empty answer")
+        raise PubmedXmlError("empty answer")
     try:
         return etree.fromstring(raw, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise BadXml(f"not XML: {exc}") from None
+        raise PubmedXmlError(f"not XML: {exc}") from None
 
 
 def _pmid(article: etree._Element) -> str | None:
@@ -43,7 +46,7 @@ def split_articles(data: bytes | str) -> dict[str, str]:
     """An EFetch `PubmedArticleSet` -> {pmid: one PubmedArticle/PubmedBookArticle as XML}."""
     root = _root(data)
     if root.tag != "PubmedArticleSet":
-        raise BadXml(f"expected PubmedArticleSet, got {root.tag}")
+        raise PubmedXmlError(f"expected PubmedArticleSet, got {root.tag}")
     articles: dict[str, str] = {}
     for article in root:
         if article.tag not in ("PubmedArticle", "PubmedBookArticle"):
@@ -87,10 +90,10 @@ class SearchResult:
 def parse_esearch(data: bytes | str) -> SearchResult:
     root = _root(data)
     if root.tag != "eSearchResult":
-        raise BadXml(f"expected eSearchResult, got {root.tag}")
+        raise PubmedXmlError(f"expected eSearchResult, got {root.tag}")
     error = root.findtext("ERROR")
     if error:
-        raise BadXml(f"ESearch error: {error.strip()[:200]}")
+        raise PubmedXmlError(f"ESearch error: {error.strip()[:200]}")
     ids = [(e.text or "").strip() for e in root.findall("IdList/Id") if (e.text or "").strip()]
     return SearchResult(int(root.findtext("Count") or len(ids)), ids)
 
@@ -99,7 +102,7 @@ def error_text(data: bytes | str) -> str | None:
     """The text of an `<ERROR>` envelope (EFetch's 400 answers), if that is what this is."""
     try:
         root = _root(data)
-    except BadXml:
+    except PubmedXmlError:
         return None
     found = root.find(".//ERROR") if root.tag != "ERROR" else root
     return (found.text or "").strip() if found is not None else None
