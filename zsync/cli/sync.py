@@ -50,7 +50,8 @@ def sync_command(
         "--dry-run, show the lines. Default: notes.link_back.")] = False,
     exclude: Exclude = None,
     full: Annotated[bool, typer.Option(
-        "--full", help="Parse every note again, also those unchanged since the last run.")
+        "--full", help="Parse and plan every note again, also when nothing changed since "
+        "the last run.")
     ] = False,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
