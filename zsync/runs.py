@@ -97,8 +97,17 @@ def library_run(config: Config, command: str, mode: str,
     docstring. The body calls `finish`; a body that returns without it is recorded as
     failed."""
     with sigterm_interrupts(), RunLock(config.state_path()), \
-            StateStore.from_config(config) as store:
-        api = api_factory(config)
+            StateStore.from_config(config) as store, \
+            recorded_run(config, store, api_factory(config), command, mode) as run:
+        yield run
+
+
+@contextmanager
+def recorded_run(config: Config, store: StateStore, api: Any, command: str,
+                 mode: str) -> Iterator[LibraryRun]:
+    """The recorded part of `library_run`, for a caller that already holds the lock, the
+    store and the API (and may have decided not to run at all)."""
+    with sigterm_interrupts():
         run_id = store.runs.start(command, mode, api.library)
         run: LibraryRun | None = None
         try:

@@ -30,7 +30,7 @@ class Echo:
         self.headers: dict[str, str] = {}
 
     def handle(self, request: Request) -> Response:
-        return Response.text("ok", **self.headers)
+        return Response.text("ok", 200, **self.headers)
 
     def endpoint(self, request: Request) -> str:
         return request.path.strip("/").split("/")[0] or "root"
@@ -45,7 +45,7 @@ def shared_server() -> Iterator[LocalServer]:
 @pytest.fixture
 def server(shared_server: LocalServer) -> LocalServer:
     shared_server.clear()
-    shared_server.app.headers = {}  # type: ignore[attr-defined]
+    shared_server.app.headers = {}
     return shared_server
 
 
@@ -147,11 +147,11 @@ def test_rate_headers_lower_the_throttle_never_raise_it(
     throttles = {"doi": Throttle(policy)}
     http = HttpLayer(config_for(tmp_path, crossref=server), retry_policy=FAST, timeout=2.0,
                      throttles=throttles)
-    server.app.headers = {"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"}  # type: ignore[attr-defined]
+    server.app.headers = {"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"}
     http.get("doi", f"{server.url}/doi/a")
     assert (throttles["doi"].rate, throttles["doi"].concurrency) == (20.0, 3)
 
-    server.app.headers = {"x-rate-limit-limit": "4", "x-rate-limit-interval": "1s",  # type: ignore[attr-defined]
+    server.app.headers = {"x-rate-limit-limit": "4", "x-rate-limit-interval": "1s",
                           "x-concurrency-limit": "1"}
     http.get("doi", f"{server.url}/doi/b")
     assert (throttles["doi"].rate, throttles["doi"].concurrency) == (4.0, 1)
@@ -236,7 +236,7 @@ def test_habanero_goes_through_the_layer_only_inside_the_block(
     server: LocalServer, http: HttpLayer
 ) -> None:
     cr = Crossref(base_url=server.url, mailto=MAILTO)
-    server.app.headers = {"Content-Type": "application/json"}  # type: ignore[attr-defined]
+    server.app.headers = {"Content-Type": "application/json"}
     with pytest.raises(Exception):  # noqa: B017 - "ok" is not JSON; only the request matters
         cr.works(ids="10.1/outside")
     assert server.log[-1].headers["user-agent"].startswith("python-httpx2/")

@@ -18,7 +18,6 @@ from zsync.sources.outcomes import NotEnriched, NotFound
 from zsync.sources.pubmed.xml import article_ids
 
 DOIS = [w["DOI"] for w in generate_works(160, seed=11)]
-UNLIMITED = {"limit_without_key": 1000, "limit_with_key": 1000}
 
 
 def article(pmid: str, doi: str | None, cites: tuple[str, ...] = (), eloc: str | None = None,
@@ -46,13 +45,13 @@ EXTRA = [article("90000001", "10.7777/A", cites=("10.7777/b", "10.7777/c")),
 def emulator() -> Iterator[LocalServer]:
     """The tests get it as `server` (conftest.py), cleared for each."""
     with pubmed_server(recorded=False, generate=160, seed=11, enforce_limits=False,
-                       **UNLIMITED) as server:
+                       limit_without_key=1000, limit_with_key=1000) as server:
         server.app.add_articles(EXTRA)
         yield server
 
 
 def pmid_of(server: LocalServer, doi: str) -> str:
-    (pmid,) = server.app.store.lookup("doi", doi.lower())  # type: ignore[attr-defined]
+    (pmid,) = server.app.store.lookup("doi", doi.lower())
     return str(pmid)
 
 

@@ -63,7 +63,8 @@ def test_another_clients_edit_during_own_writes_is_still_fetched(
     server.reset_log()
     stats = refresh_mirror(api, store)
     assert stats.items_fetched == 1
-    assert store.mirror.get_item(theirs).data["title"] == "Edited elsewhere"
+    mirrored = store.mirror.get_item(theirs)
+    assert mirrored is not None and mirrored.data["title"] == "Edited elsewhere"
     assert store.mirror.library_version() == server.app.version()
 
 

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from tests.servers.zotero import zotero_server
+from tests.servers.zotero import ZoteroServer, zotero_server
 
 Run = Callable[..., Result]
 KEY = "A" * 24
 
 
 @pytest.fixture
-def zotero(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def zotero(monkeypatch: pytest.MonkeyPatch) -> Iterator[ZoteroServer]:
     with zotero_server(user_id=7, key=KEY, groups=[55]) as server:
         monkeypatch.setenv("ZOTERO_API_URL", server.url)
         monkeypatch.setenv("ZOTERO_API_KEY", KEY)
         yield server
 
 
-def test_a_good_key_for_its_own_library_passes(run: Run, zotero, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_good_key_for_its_own_library_passes(run: Run, zotero: ZoteroServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOTERO_LIBRARY_ID", "7")
     result = run("config", "check")
     assert result.exit_code == 0, result.stdout
@@ -29,7 +30,7 @@ def test_a_good_key_for_its_own_library_passes(run: Run, zotero, monkeypatch: py
     assert KEY not in result.stdout + result.stderr
 
 
-def test_a_key_for_another_user_library_fails_and_says_why(run: Run, zotero, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_for_another_user_library_fails_and_says_why(run: Run, zotero: ZoteroServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOTERO_LIBRARY_ID", "8")
     result = run("config", "check")
     assert result.exit_code == 1
@@ -37,13 +38,13 @@ def test_a_key_for_another_user_library_fails_and_says_why(run: Run, zotero, mon
     assert "belongs to user 7, not 8" in result.stdout
 
 
-def test_a_group_the_key_may_write_passes(run: Run, zotero, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_the_key_may_write_passes(run: Run, zotero: ZoteroServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOTERO_LIBRARY_ID", "55")
     monkeypatch.setenv("ZOTERO_LIBRARY_TYPE", "group")
     assert run("config", "check").exit_code == 0
 
 
-def test_an_unknown_key_fails(run: Run, zotero, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_key_fails(run: Run, zotero: ZoteroServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOTERO_LIBRARY_ID", "7")
     monkeypatch.setenv("ZOTERO_API_KEY", "B" * 24)
     result = run("config", "check")
@@ -109,7 +110,7 @@ def test_an_ncbi_key_over_plain_http_is_named_too(run: Run, monkeypatch: pytest.
     assert "N" * 36 not in shown.stdout + shown.stderr
 
 
-def test_a_wrongly_typed_key_in_the_file_is_not_repeated(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrongly_typed_key_in_the_file_is_not_repeated(run: Run, tmp_path: Path) -> None:
     secret = "9" * 24  # a key typed without quotes is read as a number
     config = tmp_path / "config.toml"
     config.write_text(f"[zotero]\napi_key = {secret}.5\n[pubmed]\napi_key = [\"{secret}\"]\n",

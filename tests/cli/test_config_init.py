@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from tests.servers.zotero import zotero_server
+from tests.servers.zotero import ZoteroServer, zotero_server
 from zsync.config.settings import load
 
 Run = Callable[..., Result]
@@ -18,14 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def zotero(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def zotero(monkeypatch: pytest.MonkeyPatch) -> Iterator[ZoteroServer]:
     with zotero_server(user_id=7, key=KEY, groups=[55]) as server:
         monkeypatch.setenv("ZOTERO_API_URL", server.url)
         yield server
 
 
 def test_init_writes_a_private_file_that_config_check_accepts(
-    run: Run, zotero, tmp_path: Path  # type: ignore[no-untyped-def]
+    run: Run, zotero: ZoteroServer, tmp_path: Path
 ) -> None:
     path = tmp_path / "conf" / "config.toml"
     result = run("--config", str(path), "config", "init", "--library-id", "7",
@@ -43,7 +43,7 @@ def test_init_writes_a_private_file_that_config_check_accepts(
 
 
 def test_init_asks_for_what_the_flags_leave_out(
-    run: Run, zotero, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    run: Run, zotero: ZoteroServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.support import invoke_cli
 
@@ -58,7 +58,7 @@ def test_init_asks_for_what_the_flags_leave_out(
 
 
 def test_init_refuses_a_key_zotero_does_not_accept_and_writes_nothing(
-    run: Run, zotero, tmp_path: Path  # type: ignore[no-untyped-def]
+    run: Run, zotero: ZoteroServer, tmp_path: Path
 ) -> None:
     path = tmp_path / "config.toml"
     result = run("--config", str(path), "config", "init", "--library-id", "8", "--api-key", KEY)
@@ -70,7 +70,7 @@ def test_init_refuses_a_key_zotero_does_not_accept_and_writes_nothing(
     assert forced.exit_code == 0 and path.exists()
 
 
-def test_init_never_overwrites_without_force(run: Run, zotero, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_init_never_overwrites_without_force(run: Run, zotero: ZoteroServer, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("# mine\n", encoding="utf-8")
     args = ("--config", str(path), "config", "init", "--library-id", "7", "--api-key", KEY)
@@ -81,7 +81,7 @@ def test_init_never_overwrites_without_force(run: Run, zotero, tmp_path: Path) -
     assert load(path, env={}).zotero.library_id == "7"
 
 
-def test_init_goes_to_the_user_config_folder_by_default(run: Run, zotero, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_init_goes_to_the_user_config_folder_by_default(run: Run, zotero: ZoteroServer, tmp_path: Path) -> None:
     result = run("config", "init", "--library-id", "7", "--api-key", KEY)
     assert result.exit_code == 0, result.stderr
     written = tmp_path / "xdg" / "zsync" / "config.toml"

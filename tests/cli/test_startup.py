@@ -74,6 +74,15 @@ def test_every_command_and_subcommand_is_reachable_from_the_real_entry_point() -
             assert f"zsync {name} {sub}" in out, (name, sub)
 
 
+def test_each_command_lives_in_the_module_named_as_it() -> None:
+    _register()
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", {})
+        callbacks = [c.callback for c in subcommands.values()] or [command.callback]
+        assert {f.__module__ for f in callbacks} == {f"zsync.cli.{name}"}, name
+
+
 def _first_paragraph(text: str) -> str:
     return " ".join(text.split("\n\n")[0].split())
 

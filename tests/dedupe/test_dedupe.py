@@ -48,7 +48,7 @@ ids_strategy = st.builds(
 
 @given(st.lists(ids_strategy, min_size=1, max_size=8))
 def test_no_group_ever_holds_two_different_dois_or_pmids(id_sets: list[dict[str, str | None]]) -> None:
-    records = [rec(**ids) for ids in id_sets]
+    records = [rec("journalArticle", **ids) for ids in id_sets]
     for group in find_duplicates(records):
         dois = {records[i].ids.doi for i in group.members} - {None}
         pmids = {records[i].ids.pmid for i in group.members} - {None}

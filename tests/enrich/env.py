@@ -9,6 +9,7 @@ arXiv preprint registered with DataCite and one Crossref work that PubMed lacks.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.servers.base import LocalServer
 from tests.servers.crossref import arxiv_csl
@@ -24,7 +25,7 @@ NO_PMC = [w for w in _ALL if not w.pmcid and not (w.retraction or w.correction_d
 RETRACTED = next(w for w in _ALL if w.retraction)
 CORRECTED = next(w for w in _ALL if w.correction_doi)
 CORPUS = [*WITH_PMC, *NO_PMC, RETRACTED, CORRECTED]
-CROSSREF_ONLY = {"DOI": "10.5555/crossref-only.0001", "type": "journal-article",
+CROSSREF_ONLY: dict[str, Any] = {"DOI": "10.5555/crossref-only.0001", "type": "journal-article",
                  "title": ["A work that PubMed does not index"],
                  "author": [{"family": "Okafor", "given": "Ngozi", "sequence": "first"}],
                  "issued": {"date-parts": [[2021, 3]]}, "container-title": ["Grey Notes"]}
@@ -35,10 +36,10 @@ CLOCK = "2026-01-02T03:04:05Z"
 
 
 def load_corpus(crossref: LocalServer, pubmed: LocalServer) -> None:
-    crossref.app.add_works([crossref_work(w) for w in CORPUS])  # type: ignore[attr-defined]
-    crossref.app.add_work(CROSSREF_ONLY)  # type: ignore[attr-defined]
-    crossref.app.add_datacite(ARXIV)  # type: ignore[attr-defined]
-    pubmed.app.add_articles([pubmed_article(w) for w in CORPUS])  # type: ignore[attr-defined]
+    crossref.app.add_works([crossref_work(w) for w in CORPUS])
+    crossref.app.add_work(CROSSREF_ONLY)
+    crossref.app.add_datacite(ARXIV)
+    pubmed.app.add_articles([pubmed_article(w) for w in CORPUS])
 
 
 def note(n: int = 1, *, doi: str | None = None, pmid: str | None = None,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from zsync.sources.batching import measured_batches
 
 
-def greedy(ids: list[str], line_for, max_line: int, max_count: int) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def greedy(ids: list[str], line_for: Callable[[list[str]], str], max_line: int,
+           max_count: int) -> list[list[str]]:
     batches: list[list[str]] = []
     current: list[str] = []
     for item in ids:

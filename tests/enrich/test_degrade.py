@@ -81,9 +81,9 @@ def test_crossref_rate_limiting_degrades(
 
 def test_pubmed_rate_limit_is_waited_out_not_failed(tmp_path: Path, crossref: LocalServer) -> None:
     with pubmed_server(recorded=False) as limited:  # real limit: 3 requests/s per client
-        limited.app.add_articles([])  # type: ignore[attr-defined]
+        limited.app.add_articles([])
         for _ in range(5):  # another client on this address used up the window
-            limited.app.window.hit("127.0.0.1")  # type: ignore[attr-defined]
+            limited.app.window.hit("127.0.0.1")
         results = run((tmp_path, crossref, limited), [note(doi=WITH_PMC[5].doi)])
         assert any(e.status == 429 for e in limited.log)
     assert results[0].sources == ("crossref",)  # this emulator holds no articles

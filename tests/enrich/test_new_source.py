@@ -34,9 +34,9 @@ GREY_TITLE = next(iter(CROSSREF_ONLY["title"]))
 @pytest.fixture
 def openalex() -> Iterator[LocalServer]:
     with openalex_server(rate=2) as server:
-        server.app.add_work(openalex_work(  # type: ignore[attr-defined]
+        server.app.add_work(openalex_work(
             GREY_DOI, NEW_TITLE, abstract=ONLY_HERE, language="en", pmid="999001"))
-        server.app.add_work(openalex_work(  # type: ignore[attr-defined]
+        server.app.add_work(openalex_work(
             WITH_ABSTRACT.doi, WITH_ABSTRACT.title, abstract=ELSEWHERE))
         yield server
 

@@ -61,13 +61,13 @@ DIFFERENT_WORKS = [
 
 
 @pytest.mark.parametrize(("t1", "a1", "y1", "t2", "a2", "y2"), SAME_WORK)
-def test_the_same_work_is_accepted(t1, a1, y1, t2, a2, y2) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_work_is_accepted(t1: str, a1: str, y1: int, t2: str, a2: str, y2: int) -> None:
     verdict = judge(rec(t1, a1, y1), rec(t2, a2, y2))
     assert verdict.accepted, verdict.reason
 
 
 @pytest.mark.parametrize(("t1", "a1", "y1", "t2", "a2", "y2"), DIFFERENT_WORKS)
-def test_look_alikes_are_rejected(t1, a1, y1, t2, a2, y2) -> None:  # type: ignore[no-untyped-def]
+def test_look_alikes_are_rejected(t1: str, a1: str, y1: int, t2: str, a2: str, y2: int) -> None:
     assert not judge(rec(t1, a1, y1), rec(t2, a2, y2)).accepted
 
 

@@ -145,7 +145,7 @@ def test_real_notes_are_read_as_a_careful_reader_reads_them(
 
 
 def test_the_scorer_tells_a_wrong_identifier_from_a_missing_one() -> None:
-    case = {"file": "n.md", "expect": "record", "doi": "10.1/x", "pmid": None, "inferred": []}
+    case: dict[str, Any] = {"file": "n.md", "expect": "record", "doi": "10.1/x", "pmid": None, "inferred": []}
     case.update({"pmcid": None, "arxiv": None, "isbn": []})
     missing = {"doi": (False, None), "pmid": (True, None)}
     assert wrong_identifiers(case, missing) == []

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.report.test_render import INFO, ORIGIN, PLAN
-from zsync.report.model import RunInfo, build_report
+from zsync.report.model import RunInfo
 from zsync.report.render import to_html
 from zsync.sync.plan import Action, Plan, WorkPlan
+from zsync.sync.report import build_report
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from zsync.model.records import InputProblem, Origin
-from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.report.model import Outcome, RunInfo
 from zsync.report.render import to_html, to_json, to_markdown
 from zsync.sync.plan import Action, CollectionCreate, NoteChange, Plan, WorkPlan
+from zsync.sync.report import build_report
 from zsync.sync.threeway import Conflict, FieldChange
 
 ORIGIN = Origin("notes/lecun.md", 3, 20, "markdown")
@@ -33,7 +35,7 @@ INFO = RunInfo("sync", "dry-run", "users/1", "2026-11-23T10:00:00Z",
                input_problems=(InputProblem("notes/empty.md", "empty input"),))
 
 
-def report():  # type: ignore[no-untyped-def]
+def report() -> dict[str, Any]:
     return build_report(INFO, PLAN, [Outcome("doi:10.1/b", False, "412: modified since")])
 
 

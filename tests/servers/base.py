@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -159,10 +159,13 @@ class LoggedRequest:
     body: bytes
 
 
-class LocalServer:
-    """Runs an `App` on 127.0.0.1 in a background thread."""
+A = TypeVar("A", bound=App)
 
-    def __init__(self, app: App, port: int = 0, latency: float = 0.0) -> None:
+
+class LocalServer(Generic[A]):
+    """Runs an `App` on 127.0.0.1 in a background thread; `.app` is that app."""
+
+    def __init__(self, app: A, port: int = 0, latency: float = 0.0) -> None:
         self.app = app
         self.latency = latency
         self.log: list[LoggedRequest] = []
@@ -181,7 +184,7 @@ class LocalServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> LocalServer:
+    def start(self) -> Self:
         # A short poll interval makes stop() return in ~50 ms instead of up to 0.5 s.
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -236,7 +239,7 @@ class LocalServer:
             )
 
 
-S = TypeVar("S", bound=LocalServer)
+S = TypeVar("S", bound="LocalServer[Any]")
 
 
 @contextmanager
@@ -250,15 +253,15 @@ def started(server: S) -> Iterator[S]:
 
 
 @contextmanager
-def running(app: App, latency: float = 0.0, port: int = 0) -> Iterator[LocalServer]:
+def running(app: A, latency: float = 0.0, port: int = 0) -> Iterator[LocalServer[A]]:
     """Start `app` on `port` (0: a free one) for the length of a `with` block."""
     with started(LocalServer(app, port=port, latency=latency)) as server:
         yield server
 
 
 @contextmanager
-def app_server(make_app: Callable[..., App], folder: str | Path | None = None, *,
-               latency: float = 0.0, port: int = 0, **options: Any) -> Iterator[LocalServer]:
+def app_server(make_app: Callable[..., A], folder: str | Path | None = None, *,
+               latency: float = 0.0, port: int = 0, **options: Any) -> Iterator[LocalServer[A]]:
     """`make_app(folder, **options)` running on 127.0.0.1 for the length of a `with` block."""
     with running(make_app(folder, **options), latency=latency, port=port) as server:
         yield server
@@ -363,7 +366,7 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 return
             finally:
                 if admit is not None:
-                    server.app.release(request)  # type: ignore[attr-defined]
+                    server.app.release(request)
             server.record(request, endpoint, response.status)
             self._send(response)
 

@@ -400,7 +400,7 @@ def test_limits_can_be_switched_off_or_changed() -> None:
     with crossref_server(recorded=False, generate=2, enforce_limits=False) as srv:
         url = f"{srv.url}/works/{generate_works(1)[0]['DOI']}"
         assert set(_burst(url, 12)) == {200}
-        srv.app.enforce_limits = True  # type: ignore[attr-defined]
+        srv.app.enforce_limits = True
         assert 429 in _burst(url, 12)
     with crossref_server(recorded=False, generate=2,
                          limits={"public-single": PoolLimit(50, 5)}) as srv:

@@ -148,7 +148,7 @@ class SyncEnv:
                      ) -> list[LoggedRequest]:
         """The write requests of one more run over `paths` (none, when in step)."""
         self.zotero.reset_log()
-        self.run(paths, **extra)
+        self.run(paths, dry_run=False, policy=FAST, **extra)
         return self.writes()
 
     # -- the user's own actions in Zotero ----------------------------------------------------

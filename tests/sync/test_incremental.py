@@ -1,14 +1,20 @@
-"""A sync that takes unchanged notes from the cache of parsed notes plans exactly what a
-`--full` sync plans, over random note edits, moves, renames, deletions and additions and
-edits of the items in Zotero."""
+"""A sync that takes unchanged notes from the cache of parsed notes, or the plan of the
+last run when nothing changed, plans and reports exactly what a `--full` sync does, over
+random note edits, moves, renames, deletions and additions and edits, tag removals and
+deletions of the items in Zotero."""
 
 from __future__ import annotations
 
+import logging
 import random
 import secrets
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
 from tests.servers.generate import SyntheticWork
 from tests.support import make_stack
@@ -17,9 +23,11 @@ from tests.sync.env import SyncEnv
 from tests.sync.notes import markdown_note, plain_works
 from zsync.enrich.enricher import Enricher
 from zsync.sync.plan import Plan
-from zsync.sync.run import sync
+from zsync.sync.run import SyncResult, sync
 
 STEPS = ("thoughts", "status", "rename", "move", "delete", "add", "zotero_tag", "zotero_title")
+ZOTERO_STEPS = ("zotero_tag", "zotero_title", "zotero_untag", "zotero_trash", "zotero_delete")
+REUSED = "nothing changed since the last run"
 
 
 def dry_plan(world: SyncEnv, notes: Path, *, full: bool,
@@ -58,11 +66,26 @@ def change(world: SyncEnv, notes: Path, step: str, rng: random.Random,
         new = spare.pop()
         (notes / f"note-{new.index:06d}.md").write_text(markdown_note(new), encoding="utf-8")
     elif step.startswith("zotero_"):
-        items = [i for i in world.library().works if not i.get("deleted")]
-        item = rng.choice(items)
-        edit = ({"tags": [*item["tags"], {"tag": f"mine {rng.randint(0, 9)}"}]}
-                if step == "zotero_tag" else {"title": f"My title {rng.randint(0, 9)}"})
-        world.zotero.app.edit_item(world.ref, item["key"], edit)
+        edit_in_zotero(world, step, rng)
+
+
+def edit_in_zotero(world: SyncEnv, step: str, rng: random.Random) -> None:
+    """What a user does to one item in Zotero: tag it, retitle it, remove one of its tags,
+    move it to the trash, or delete it for good."""
+    items = [i for i in world.library().works if not i.get("deleted")]
+    if not items:
+        return
+    item = rng.choice(items)
+    if step == "zotero_delete":
+        world.zotero.app.delete_remotely(world.ref, item["key"])
+        return
+    edits: dict[str, dict[str, Any]] = {
+        "zotero_tag": {"tags": [*item["tags"], {"tag": f"mine {rng.randint(0, 9)}"}]},
+        "zotero_title": {"title": f"My title {rng.randint(0, 9)}"},
+        "zotero_untag": {"tags": item["tags"][1:]},
+        "zotero_trash": {"deleted": 1},
+    }
+    world.zotero.app.edit_item(world.ref, item["key"], edits[step])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -84,3 +107,92 @@ def test_a_sync_reusing_parsed_notes_plans_what_a_full_sync_plans(
         assert cached == full, step
         monkeypatch.undo()
         assert world.run([notes]).failed == 0, step
+
+
+def seeded_sync(world: SyncEnv, notes: Path, *, full: bool, dry_run: bool,
+                monkeypatch: pytest.MonkeyPatch) -> SyncResult:
+    """One sync, with new keys drawn the same way for every run."""
+    monkeypatch.setattr(secrets, "choice", random.Random(7).choice)
+    config = world.config()
+    stack = make_stack(config)
+    try:
+        return sync(config, [notes], Enricher(stack.crossref(), stack.pubmed()),
+                    dry_run=dry_run, full=full)
+    finally:
+        stack.close()
+        monkeypatch.undo()
+
+
+def told(report: dict[str, Any]) -> dict[str, Any]:
+    """A report without the times of its run."""
+    return {k: v for k, v in report.items() if k not in ("started", "finished")}
+
+
+def test_a_sync_with_nothing_changed_reuses_the_last_plan_and_says_so(
+        world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    works = plain_works(4, GENERATED_SEED, GENERATED)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for work in works:
+        (notes / f"note-{work.index:06d}.md").write_text(markdown_note(work), encoding="utf-8")
+    assert world.run([notes]).failed == 0
+    caplog.set_level(logging.INFO, logger="zsync")
+    first = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch)
+    assert REUSED not in caplog.text  # it planned: the plan kept is of a run that wrote
+    again = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch)
+    assert REUSED in caplog.text
+    assert again.plan == first.plan and not again.plan.has_changes
+    assert told(again.report) == told(first.report)
+    caplog.clear()
+    full = seeded_sync(world, notes, full=True, dry_run=True, monkeypatch=monkeypatch)
+    assert REUSED not in caplog.text
+    assert full.plan == again.plan
+    path = notes / f"note-{works[0].index:06d}.md"
+    path.write_text(markdown_note(works[0], status="Done"), encoding="utf-8")
+    changed = seeded_sync(world, notes, full=False, dry_run=True, monkeypatch=monkeypatch)
+    assert REUSED not in caplog.text and changed.plan.has_changes
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_incremental_syncs_plan_and_report_what_full_syncs_do(
+        world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture, seed: int) -> None:
+    """Random runs of note and library changes, dry and applied syncs and syncs with
+    nothing changed: before every sync, a `--full` dry run plans what it must plan."""
+    works = plain_works(12, GENERATED_SEED, GENERATED)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for work in works[:5]:
+        (notes / f"note-{work.index:06d}.md").write_text(markdown_note(work), encoding="utf-8")
+    assert world.run([notes]).failed == 0
+    spare = list(works[5:])
+    caplog.set_level(logging.INFO, logger="zsync")
+    reused: list[bool] = []
+
+    class Vault(RuleBasedStateMachine):
+        @rule(step=st.sampled_from(STEPS[:6]), draw=st.integers(0, 2**16))
+        def change_a_note(self, step: str, draw: int) -> None:
+            change(world, notes, step, random.Random(draw), spare)
+
+        @rule(step=st.sampled_from(ZOTERO_STEPS), draw=st.integers(0, 2**16))
+        def change_the_library(self, step: str, draw: int) -> None:
+            edit_in_zotero(world, step, random.Random(draw))
+
+        @rule(dry_run=st.booleans(), twice=st.booleans())
+        def sync(self, dry_run: bool, twice: bool) -> None:
+            for _ in range(2 if twice else 1):
+                full = seeded_sync(world, notes, full=True, dry_run=True,
+                                   monkeypatch=monkeypatch)
+                done = seeded_sync(world, notes, full=False, dry_run=dry_run,
+                                   monkeypatch=monkeypatch)
+                assert done.plan == full.plan
+                if dry_run:
+                    assert told(done.report) == told(full.report)
+                reused.append(REUSED in caplog.text)
+                caplog.clear()
+
+    run_state_machine_as_test(Vault, settings=settings(
+        max_examples=2, stateful_step_count=8, deadline=None, derandomize=True,
+        database=None, suppress_health_check=list(HealthCheck)))
+    assert any(reused) and not all(reused), reused  # both kinds of run were compared

@@ -227,7 +227,7 @@ class SyncModel(RuleBasedStateMachine):
 
     def _sync(self, paths: list[Path], covered: list[Note], **extra: str) -> None:
         self.world.zotero.reset_log()
-        result = self.world.run(paths, **extra)
+        result = self.world.run(paths, dry_run=False, policy=FAST, **extra)
         assert result.failed == 0, [w["result"] for w in result.report["works"]
                                     if w["result"] and not w["result"]["applied"]]
         if self.in_step and not extra:

@@ -18,7 +18,7 @@ from tests.servers.base import Fault, Request
 from tests.servers.generate import SyntheticWork
 from tests.sync import seed_records
 from tests.sync.conftest import GENERATED, GENERATED_SEED
-from tests.sync.env import Library, SyncEnv
+from tests.sync.env import FAST, Library, SyncEnv
 from tests.sync.notes import markdown_note, plain_works, write_notes
 from tests.sync.seed_records import FREDRIKSEN_DOI, HINDER_DOI
 
@@ -111,8 +111,8 @@ def assert_two_machines_agree(world: SyncEnv, folder: Path, synced: list[Synthet
 def test_two_computers_one_after_the_other_share_one_library(world: SyncEnv) -> None:
     folder, synced = two_machine_notes(world)
 
-    assert world.run([folder], **machine(world, "laptop")).failed == 0
-    assert world.run([folder], **machine(world, "desktop")).failed == 0
+    assert world.run([folder], dry_run=False, policy=FAST, **machine(world, "laptop")).failed == 0
+    assert world.run([folder], dry_run=False, policy=FAST, **machine(world, "desktop")).failed == 0
 
     assert_two_machines_agree(world, folder, synced, [folder])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from zsync.model.records import Origin
@@ -38,7 +39,9 @@ def keys() -> Any:
     return lambda: f"K{next(counter):07d}"
 
 
-def run(works: list[Work], items: list[LibraryItem] = (), collections=(), written=None, links=None) -> Plan:  # type: ignore[no-untyped-def,assignment]
+def run(works: list[Work], items: Sequence[LibraryItem] = (),
+        collections: Sequence[LibraryCollection] = (), written: dict[str, Written] | None = None,
+        links: dict[str, str] | None = None) -> Plan:
     view = LibraryView.build(items, collections)
     statuses = {c.key for c in collections if c.parent == "STATUS01"}
     return plan(works, PlanInputs(view, written or {}, links or {}, "Status", keys(),

@@ -80,14 +80,14 @@ def add_command(
     """
     options: Globals = ctx.obj
     given = _given(identifiers or [], from_file)
-    fmt = report_target(report, fmt, force=force,
-                        inputs=[from_file] if from_file and str(from_file) != "-" else [])
+    chosen = report_target(report, fmt, force=force,
+                           inputs=[from_file] if from_file and str(from_file) != "-" else [])
     config = options.config(offline=offline)
     wanted = Wanted(tuple(t.strip() for t in tag or [] if t.strip()), status)
     with zsync_errors(config), enricher(config) as source:
         result = add(config, given, source, dry_run=dry_run, wanted=wanted,
                      collection=collection)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+    emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if result.failed or result.report["summary"]["input_problems"]:
         raise typer.Exit(EXIT_PARTIAL)

@@ -23,40 +23,37 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
 @dataclass(frozen=True)
 class LazyCommand:
-    """A command known by name before its module is imported: the module registers it."""
+    """A command known by name before its module (`zsync.cli.<name>`) is imported: that
+    module registers it."""
 
-    module: str
     summary: str  # the first line of its help, for `zsync --help`
 
 
-# In the order `zsync --help` lists them. A test checks the summaries against the commands.
+# In the order `zsync --help` lists them. A test checks the summaries against the commands,
+# and that each command is defined in the module named as it.
 LAZY_COMMANDS = {
     "parse": LazyCommand(
-        "parse", "Read notes and records and show the bibliographic records found in them."),
+        "Read notes and records and show the bibliographic records found in them."),
     "enrich": LazyCommand(
-        "enrich", "Read notes, complete their records from Crossref and PubMed, and show the "
-        "result."),
+        "Read notes, complete their records from Crossref and PubMed, and show the result."),
     "sync": LazyCommand(
-        "sync", "Parse, enrich and de-duplicate notes, then create or update their Zotero items."),
-    "add": LazyCommand(
-        "add", "Add works to Zotero by identifier, enriched and matched like a note's."),
+        "Parse, enrich and de-duplicate notes, then create or update their Zotero items."),
+    "add": LazyCommand("Add works to Zotero by identifier, enriched and matched like a note's."),
     "refresh": LazyCommand(
-        "refresh", "Complete the library's items from Crossref and PubMed, and watch for "
-        "retractions."),
+        "Complete the library's items from Crossref and PubMed, and watch for retractions."),
     "dedupe": LazyCommand(
-        "dedupe", "Find duplicates in notes (PATH...) or in the Zotero library (--library), "
-        "and merge the library's duplicates as Zotero does (--merge; dry run unless --apply)."),
+        "Find duplicates in notes (PATH...) or in the Zotero library (--library), and merge "
+        "the library's duplicates as Zotero does (--merge; dry run unless --apply)."),
     "status": LazyCommand(
-        "status", "Show the library zsync syncs to, its last runs and the conflicts left open."),
+        "Show the library zsync syncs to, its last runs and the conflicts left open."),
     "schedule": LazyCommand(
-        "schedule", "Print a systemd service and timer, a crontab line, or a launchd agent for "
-        "zsync."),
-    "runs": LazyCommand("schedule", "List this library's past runs: when, command, dry run / "
-                        "applied / interrupted, outcome, counts and report."),
+        "Print a systemd service and timer, a crontab line, or a launchd agent for zsync."),
+    "runs": LazyCommand("List this library's past runs: when, command, dry run / applied / "
+                        "interrupted, outcome, counts and report."),
     "completion": LazyCommand(
-        "completion", "Print the completion script for bash, zsh or fish (nothing is installed)."),
-    "cache": LazyCommand("cache", "Show or clear the cached Crossref and PubMed answers."),
-    "config": LazyCommand("configure", "Show and check settings."),  # imports status too
+        "Print the completion script for bash, zsh or fish (nothing is installed)."),
+    "cache": LazyCommand("Show or clear the cached Crossref and PubMed answers."),
+    "config": LazyCommand("Show and check settings."),
 }
 
 
@@ -74,7 +71,7 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and lazy is not None:
             if self._listing:
                 return TyperCommand(name=cmd_name, short_help=lazy.summary, help=lazy.summary)
-            import_module(f"{__package__}.{lazy.module}")
+            import_module(f"{__package__}.{cmd_name}")
             self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
         return self.commands.get(cmd_name)
 
@@ -176,17 +173,10 @@ def _global(
     ctx.obj = Globals(config, verbose, quiet, log_format)
 
 
-# Command modules, in the order `zsync --help` lists their commands.
-COMMAND_MODULES = (
-    "parse", "enrich", "sync", "add", "refresh", "dedupe", "status", "configure", "schedule",
-    "completion",
-)
-
-
 def _register() -> None:
     """Import every command module: each registers its commands on `app`. `main` does not
     need this (LazyGroup imports what runs); shell completion lists every command."""
-    for name in COMMAND_MODULES:
+    for name in LAZY_COMMANDS:
         import_module(f"{__package__}.{name}")
 
 

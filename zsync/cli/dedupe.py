@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from contextlib import nullcontext
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ import typer
 from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
 from zsync.cli.errors import zsync_errors
 from zsync.cli.inputs import Exclude, exclude_setting, require_paths
+from zsync.cli.output import format_option
 from zsync.cli.progress import RunProgress
 from zsync.cli.render import echo, echo_json, print_summary, stderr, stdout, warn
 from zsync.dedupe.pairs import (
@@ -23,7 +23,8 @@ from zsync.dedupe.pairs import (
 )
 from zsync.dedupe.service import DedupeResult, dedupe_input, dedupe_library
 from zsync.logs import json_lines, printable_json
-from zsync.report.dedupe import lines, to_markdown
+from zsync.report.dedupe import lines
+from zsync.report.formats import DEDUPE, DEFAULT, for_path, named
 from zsync.runtime import enricher
 
 _STYLE = {"head": "bold", "master": "green", "match": "cyan", "payload": "dim",
@@ -31,11 +32,6 @@ _STYLE = {"head": "bold", "master": "green", "match": "cyan", "payload": "dim",
           "state:planned": "blue", "state:refused": "yellow", "state:skipped": "yellow",
           "state:partial": "yellow", "state:failed": "red"}
 Pair = tuple[str, str] | None
-
-
-class DedupeFormat(StrEnum):
-    md = "md"
-    json = "json"
 
 
 @app.command("dedupe")
@@ -57,9 +53,9 @@ def dedupe_command(
                          "first.")] = False,
     offline: Annotated[bool, typer.Option(
         "--offline", help="With --enrich: use cached answers only.")] = False,
-    fmt: Annotated[DedupeFormat | None, typer.Option(
-        "--format", help="Print the report as md or json instead of for the terminal "
-                         "(with --report: the file's format).")] = None,
+    fmt: Annotated[str | None, format_option(
+        DEDUPE, "Print the report as md or json instead of for the terminal (with --report: "
+                "the file's format).")] = None,
     report: Annotated[Path | None, typer.Option(
         "--report", help="Write the report to this file (md, or json with --format json "
                          "or a .json name).")] = None,
@@ -123,18 +119,18 @@ def _exit_code(result: DedupeResult, detailed: bool) -> int:
     return EXIT_OK
 
 
-def _emit(result: DedupeResult, fmt: DedupeFormat | None, path: Path | None,
-          quiet: bool) -> None:
+def _emit(result: DedupeResult, fmt: str | None, path: Path | None, quiet: bool) -> None:
     report = result.report
     if path is not None:
-        as_json = fmt == DedupeFormat.json or (fmt is None and path.suffix == ".json")
+        chosen = named(fmt) if fmt else for_path(path, DEDUPE) or named(DEFAULT)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_json(report) if as_json else to_markdown(report), encoding="utf-8")
+        path.write_text(chosen.render(report), encoding="utf-8")
     if fmt is not None and path is None:
-        if fmt == DedupeFormat.json:
-            echo_json(_json(report), nl=False)
+        text = named(fmt).render(report)
+        if fmt == "json":
+            echo_json(text, nl=False)
         else:
-            echo(to_markdown(report), nl=False)
+            echo(text, nl=False)
         return
     shown = lines(report)
     for style, text in shown[-1:] if quiet else shown:
@@ -150,7 +146,7 @@ def _json(value: Any) -> str:
 
 
 def _edit_list(config: Any, add: tuple[str, str] | None, forget: tuple[str, str] | None,
-               fmt: DedupeFormat | None, quiet: bool) -> None:
+               fmt: str | None, quiet: bool) -> None:
     if add is not None:
         entry = add_not_duplicate(config, *add)
         for warning in entry["warnings"]:
@@ -166,7 +162,7 @@ def _edit_list(config: Any, add: tuple[str, str] | None, forget: tuple[str, str]
                      markup=False, highlight=False)
         return
     pairs = list_not_duplicates(config)
-    if fmt == DedupeFormat.json:
+    if fmt == "json":
         echo_json(_json(pairs), nl=False)
         return
     for p in [] if quiet else pairs:

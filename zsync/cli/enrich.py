@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from zsync.cli import cache as _cache  # noqa: F401  (registers `zsync cache`)
 from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from zsync.cli.enrich_view import print_enriched, progress_for
 from zsync.cli.inputs import Exclude, exclude_setting, require_paths

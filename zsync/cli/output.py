@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from enum import StrEnum
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,14 +12,8 @@ import typer
 from zsync.cli.app import fail
 from zsync.cli.render import echo_json, print_report, print_summary
 from zsync.logs import json_lines
-from zsync.report.render import GENERATOR, headline, to_html, to_json, to_markdown
-
-
-class ReportFormat(StrEnum):
-    md = "md"
-    json = "json"
-    html = "html"
-
+from zsync.report.formats import DEFAULT, RUN, ReportFormat, for_path, formats, named
+from zsync.report.render import GENERATOR, headline, to_json
 
 # Options every reporting command (sync, refresh) takes, declared once.
 DryRun = Annotated[bool, typer.Option("--dry-run", "-n", help="Plan and report; write nothing.")]
@@ -30,10 +23,27 @@ ReportPath = Annotated[
     typer.Option("--report", help="Also write the report to this file; its extension "
                                   "(.md, .json, .html) sets the format."),
 ]
-Format = Annotated[
-    ReportFormat | None,
-    typer.Option("--format", help="Format of --report when its extension does not say."),
-]
+
+
+def format_option(kind: str, help_text: str) -> Any:
+    """`--format NAME`, NAME one of the report formats that can show this kind of report."""
+    names = [f.name for f in formats(kind)]
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, names))}.")
+        return value
+
+    return typer.Option("--format", metavar=f"[{'|'.join(names)}]", callback=check,
+                        autocompletion=_completion(names), help=help_text)
+
+
+def _completion(names: list[str]) -> Callable[[], list[str]]:
+    return lambda: names
+
+
+Format = Annotated[str | None, format_option(RUN, "Format of --report when its extension "
+                                                  "does not say.")]
 Force = Annotated[
     bool, typer.Option("--force", help="Let --report overwrite a file that is not an "
                                        "earlier zsync report.")
@@ -48,13 +58,10 @@ DetailedExitcode = Annotated[
     bool, typer.Option("--detailed-exitcode", help="Exit 3 when a dry run found changes.")
 ]
 
-_RENDER = {ReportFormat.md: to_markdown, ReportFormat.json: to_json, ReportFormat.html: to_html}
-_EXTENSIONS = {".md": ReportFormat.md, ".markdown": ReportFormat.md,
-               ".json": ReportFormat.json, ".html": ReportFormat.html, ".htm": ReportFormat.html}
 
 
 def report_target(
-    path: Path | None, fmt: ReportFormat | None, *, force: bool, inputs: Sequence[Path] = ()
+    path: Path | None, fmt: str | None, *, force: bool, inputs: Sequence[Path] = ()
 ) -> ReportFormat | None:
     """The format `--report` will be written in, checked before the run starts: `--format`
     needs `--report`; an existing file is only replaced when it is an earlier report (or
@@ -64,10 +71,13 @@ def report_target(
             fail("--format sets the format of --report FILE: give --report too "
                  "(or use --json for JSON on stdout)")
         return None
-    chosen = fmt or _EXTENSIONS.get(path.suffix.lower())
+    chosen = named(fmt) if fmt else for_path(path, RUN)
     if chosen is None:
-        fail(f"cannot tell the report format from {path.name!r}: name it .md, .json or "
-             ".html, or add --format md|json|html")
+        known = formats(RUN)
+        suffixes = [f.extensions[0] for f in known]
+        fail(f"cannot tell the report format from {path.name!r}: name it "
+             f"{', '.join(suffixes[:-1])} or {suffixes[-1]}, or add --format "
+             f"{'|'.join(f.name for f in known)}")
     if path.is_dir():
         fail(f"--report {path} is a folder: give a file name such as {path / 'report.html'}")
     if path.exists() and not force:
@@ -116,13 +126,13 @@ def emit_report(
     else:
         print_report(report, quiet=quiet, show_unchanged=show_unchanged)
     if path is not None:
-        write_report(report, path, fmt or _EXTENSIONS.get(path.suffix.lower(), ReportFormat.md))
+        write_report(report, path, fmt or for_path(path, RUN) or named(DEFAULT))
 
 
 def write_report(report: dict[str, Any], path: Path, fmt: ReportFormat) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_RENDER[fmt](report), encoding="utf-8")
+        path.write_text(fmt.render(report), encoding="utf-8")
     except OSError as exc:
         fail(f"could not write the report to {path}: {exc.strerror or exc}; the run itself "
              "is done and recorded (zsync status)", 1)

@@ -68,7 +68,7 @@ def refresh_command(
     config error, 3 with --detailed-exitcode when a dry run found changes.
     """
     options: Globals = ctx.obj
-    fmt = report_target(report, fmt, force=force)
+    chosen = report_target(report, fmt, force=force)
     config = options.config(offline=offline)
     wanted = RefreshOptions(everything, collection, tag, item_type, limit, chunk_size)
     with zsync_errors(config), enricher(config) as source, RunProgress(
@@ -76,7 +76,7 @@ def refresh_command(
         source.progress = progress
         result = refresh(config, source, dry_run=dry_run, options=wanted,
                          on_chunk=progress.chunk, on_phase=progress.phase)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+    emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if result.failed or result.unavailable:
         raise typer.Exit(EXIT_PARTIAL)

@@ -1,8 +1,7 @@
-"""`zsync schedule --print` and `zsync runs`: unattended runs and their history."""
+"""`zsync schedule --print`: the unit, timer or line that runs zsync unattended."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from enum import StrEnum
@@ -11,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from zsync.cli.app import EXIT_OK, Globals, app, fail
-from zsync.cli.render import echo, echo_json, stdout, warn
-from zsync.cli.status import run_line, status_data
+from zsync.cli.app import Globals, app, fail
+from zsync.cli.render import echo, warn
 from zsync.schedule import RENDERERS, Job
 
 
@@ -71,21 +69,3 @@ def schedule(
               report_dir.expanduser().resolve() if report_dir else None, library,
               log_dir.expanduser().absolute())
     echo(RENDERERS[print_for.value](job), nl=False)
-
-
-@app.command()
-def runs(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-) -> None:
-    """List this library's past runs: when, command, dry run / applied / interrupted,
-    outcome, counts and report."""
-    data = status_data(ctx.obj.config())["runs"]
-    if as_json:
-        echo_json(json.dumps(data, ensure_ascii=False, indent=2))
-        raise typer.Exit(EXIT_OK)
-    if not data:
-        stdout.print("no runs yet")
-    for run in data:
-        report = f"  {run['report']}" if run["report"] else ""
-        stdout.print(run_line(run) + report, markup=False, highlight=False)

@@ -1,5 +1,5 @@
-"""`zsync status`, `zsync config check` and `zsync config local-auth`: what zsync knows,
-whether it can write, and the key Zotero desktop gives it."""
+"""`zsync status`: the library zsync syncs to, what the state store knows of it, its last runs
+and the conflicts left open."""
 
 from __future__ import annotations
 
@@ -7,26 +7,11 @@ import json
 from typing import Annotated, Any
 
 import typer
-from pyzotero import errors as ze
-from rich.markup import escape
 
-from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.app import EXIT_OK, Globals, app
 from zsync.cli.render import echo_json, stdout
-from zsync.config.settings import (
-    SETTINGS,
-    Config,
-    ConfigError,
-    Secret,
-    plain_http_risks,
-    store_setting,
-)
+from zsync.config.settings import Config
 from zsync.state.store import StateStore
-from zsync.zotero.api import KeyCheck, ZoteroApi, key_check, make_api
-from zsync.zotero.client import authorize_desktop, local_url
-from zsync.zotero.keys import desktop_check
-
-config_app = typer.Typer(help="Show and check settings.", no_args_is_help=True)
-app.add_typer(config_app, name="config")
 
 
 def _library(config: Config) -> str | None:
@@ -129,124 +114,3 @@ def run_line(run: dict[str, Any]) -> str:
     if counts.get("error") and isinstance(counts["error"], str):
         text += f": {counts['error']}"
     return text
-
-
-def settings_data(config: Config) -> list[dict[str, Any]]:
-    """Every setting with its value (secrets masked) and where it came from."""
-    out = []
-    for setting in SETTINGS:
-        value = config.value(setting.name)
-        out.append({"name": setting.name,
-                    "value": str(value) if isinstance(value, Secret) else value,
-                    "from": config.origins.get(setting.name, "default")})
-    return out
-
-
-AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
-
-
-@config_app.command("show")
-def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
-    """Print every setting, its value (keys masked) and where it came from."""
-    config = ctx.obj.config()
-    if as_json:
-        echo_json(json.dumps(settings_data(config), ensure_ascii=False, indent=2, default=str))
-        return
-    for setting in SETTINGS:
-        value = config.value(setting.name)
-        shown = str(value) if isinstance(value, Secret) else json.dumps(value, ensure_ascii=False)
-        origin = config.origins.get(setting.name, "default")
-        stdout.print(f"{setting.name} = {shown}  [dim]({origin})[/]", highlight=False)
-
-
-@config_app.command("check")
-def config_check(ctx: typer.Context, as_json: AsJson = False) -> None:
-    """Check the API key, the library, and write access (Zotero's /keys/current); on Zotero
-    desktop, whether it runs, which version it is and whether zsync's key is approved."""
-    ok = show_checks(ctx.obj.config(), as_json)
-    raise typer.Exit(EXIT_OK if ok else EXIT_PARTIAL)
-
-
-def show_checks(config: Config, as_json: bool = False) -> bool:
-    """Print what zsync may do with the library (or why it cannot be checked); True when it
-    can read and write it and no key would travel unencrypted."""
-    api = make_api(config)  # a ZoteroSetupError ends with exit 2
-    risks = plain_http_risks(config)
-    desktop = desktop_check(api) if api.hybrid else None
-    result = key_check(api)
-    checks = [*((risk, False) for risk in risks), *_checks(config, api, result, desktop)]
-    ok = result.ok and not risks and (desktop is None or desktop.ok)
-    messages = [m for m in (desktop.message if desktop else "", result.message) if m]
-    if as_json:
-        echo_json(json.dumps({
-            "ok": ok, "endpoint": api.endpoint, "library": api.library,
-            "checks": [{"check": label, "ok": bool(passed)} for label, passed in checks],
-            "user_id": result.user_id, "message": " ".join(messages) or None,
-        }, ensure_ascii=False, indent=2))
-        return ok
-    for label, passed in checks:
-        mark = "[green]ok[/]  " if passed else "[red]FAIL[/]"
-        stdout.print(f"{mark} {escape(label)}", highlight=False)
-    for message in messages:
-        stdout.print(message, markup=False, highlight=False)
-    return ok
-
-
-def _checks(config: Config, api: ZoteroApi, result: KeyCheck, desktop: KeyCheck | None
-            ) -> list[tuple[str, bool]]:
-    if api.local:
-        checks = [(f"Zotero desktop answers at {api.endpoint}", result.reachable)]
-        if result.reachable:
-            checks.append((f"Zotero desktop: {result.desktop}", api.desktop_writes))
-        if api.desktop_writes:
-            checks.append(("local API key approved in Zotero", result.key_valid))
-        return [*checks, (f"may read {api.library}", result.can_read),
-                (f"may write {api.library}", result.can_write)]
-    checks = []
-    if desktop is not None:
-        checks.append((f"Zotero desktop answers at {local_url(config)} (reads)",
-                       desktop.reachable))
-    return [
-        *checks,
-        ("Zotero reachable at " + api.endpoint, result.reachable),
-        ("API key known to Zotero", result.key_valid),
-        (f"key may read {api.library}", result.can_read),
-        (f"key may write {api.library}", result.can_write),
-    ]
-
-
-@config_app.command("local-auth")
-def config_local_auth(ctx: typer.Context) -> None:
-    """Ask Zotero desktop (10 or newer) for a local API key, so zsync can write to it.
-
-    Zotero shows a dialog: choose "Always Allow". The key is stored in your config file as
-    zotero.local_api_key (never printed)."""
-    options: Globals = ctx.obj
-    config = options.config()
-    stdout.print(f"Asking Zotero desktop at {local_url(config)} for a key: choose "
-                 "\"Always Allow\" in the dialog Zotero shows now.", highlight=False)
-    try:
-        key, remember = authorize_desktop(config)
-    except ze.LocalAPIDeniedError:
-        fail("Zotero refused: the request was denied in Zotero's dialog. Run "
-             "`zsync config local-auth` again and choose \"Always Allow\" to let zsync write "
-             "to your library (nothing was stored)")
-    except ze.TooManyRequestsError:
-        fail("Zotero allows only a few key requests a minute: wait a minute and run "
-             "`zsync config local-auth` again")
-    except ze.PyZoteroError as exc:
-        fail(f"Zotero desktop answered with an error: {exc}", EXIT_PARTIAL)
-    if not remember:
-        fail("you chose \"Allow\", which lets zsync make one write, and a sync makes several: "
-             "run `zsync config local-auth` again and choose \"Always Allow\" (nothing was "
-             "stored)")
-    try:
-        path = store_setting("zotero.local_api_key", key, options.config_path or config.source)
-    except (ConfigError, OSError) as exc:
-        fail(f"Zotero gave zsync a key, but it could not be stored: {exc}")
-    stdout.print(f"Zotero approved zsync. The key is stored in {path} as "
-                 "zotero.local_api_key; set zotero.local = true (or ZOTERO_LOCAL=1) to sync "
-                 "with Zotero desktop.", highlight=False, markup=False)
-    if config.origins.get("zotero.local_api_key", "").startswith("$"):
-        stdout.print("Note: $ZOTERO_LOCAL_API_KEY is set and overrides the stored key; unset "
-                     "it to use the new one.", highlight=False, markup=False)

@@ -50,7 +50,8 @@ def sync_command(
         "--dry-run, show the lines. Default: notes.link_back.")] = False,
     exclude: Exclude = None,
     full: Annotated[bool, typer.Option(
-        "--full", help="Parse every note again, also those unchanged since the last run.")
+        "--full", help="Parse and plan every note again, also when nothing changed since "
+        "the last run.")
     ] = False,
 ) -> None:
     """Parse, enrich and de-duplicate notes, then create or update their Zotero items.
@@ -62,7 +63,7 @@ def sync_command(
     """
     options: Globals = ctx.obj
     require_paths(paths)
-    fmt = report_target(report, fmt, force=force, inputs=paths)
+    chosen = report_target(report, fmt, force=force, inputs=paths)
     config = options.config(offline=offline, **exclude_setting(exclude))
     with zsync_errors(config), enricher(config) as source, RunProgress(
             "sync", stderr, show=not options.quiet, dry_run=dry_run) as progress:
@@ -70,7 +71,7 @@ def sync_command(
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
                       link=link_notes or config.notes.link_back,
                       on_phase=progress.phase, full=full)
-    emit_report(result.report, as_json=as_json, path=report, fmt=fmt, quiet=options.quiet,
+    emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if not as_json:
         print_note_links(result.report.get("note_links", []))

@@ -16,9 +16,9 @@ from zsync.dedupe.signature import item_title
 from zsync.errors import UsageError
 from zsync.model import identifiers as idn
 from zsync.state.store import RunLock, StateStore
-from zsync.sync.library_state import library_view
 from zsync.zotero.api import PlannedWrite, WriteExecutor, ZoteroApi, make_api, refresh_mirror
 from zsync.zotero.memory import Memory, join_extra, split_extra
+from zsync.zotero.mirror import library_view
 
 ApiFactory = Callable[[Config], ZoteroApi]
 NO_ACCOUNT = (

@@ -43,7 +43,6 @@ from zsync.inputs.files import parse_paths, records_and_problems
 from zsync.runs import library_run
 from zsync.sources.retry import Exhausted
 from zsync.state.store import StateStore
-from zsync.sync.library_state import library_view
 from zsync.zotero.api import (
     PendingWritesError,
     WriteExecutor,
@@ -55,6 +54,7 @@ from zsync.zotero.api import (
     refresh_mirror,
 )
 from zsync.zotero.library import LibraryItem, LibraryView
+from zsync.zotero.mirror import library_view
 
 BeforeWrites = Callable[[int, list[Write]], None]  # (cluster number, its writes)
 

@@ -39,6 +39,7 @@ from zsync.sources.base import (
     Converter,
     Lookup,
     LookupContext,
+    Mapper,
     ProgressSink,
     Source,
     TitleSearcher,
@@ -94,10 +95,11 @@ class Enricher:
         self.clock = clock
         self.title_search = title_search
         self.progress = progress
+        self.mapper: Mapper | None = None  # answers mapped in earlier runs (sync sets it)
 
     def enrich(self, records: Sequence[Record]) -> list[Enriched]:
         """One `Enriched` per record, in the same order."""
-        context = LookupContext(self.clock, self.progress, csl_to_record)
+        context = LookupContext(self.clock, self.progress, csl_to_record, self.mapper)
         found = [_Found(r.ids, problems={IDS_STEP: []}) for r in records]
         for f in found:
             f.problems.update((s.spec.name, []) for s in self.sources)

@@ -19,11 +19,13 @@ import pickle
 import re
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar, cast
 
 from zsync import __version__
 from zsync.inputs.decoding import UnreadableInput
@@ -34,6 +36,7 @@ from zsync.zotero.notehtml import render_note
 PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
 log = logging.getLogger("zsync.filecache")
+T = TypeVar("T")
 _NAME = re.compile(r"[A-Za-z0-9._-]*")
 
 
@@ -65,13 +68,13 @@ def file_digest(path: Path, data: bytes) -> str:
 class ParseCache:
     """Parse results by file path, each valid for one digest (see `file_digest`)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, threads: bool = False) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / PARSED_FILE
         if not self.path.exists():
             self.path.touch(mode=0o600)
         _only_yours(self.path)
-        self.db = sqlite3.connect(self.path)
+        self.db = sqlite3.connect(self.path, check_same_thread=not threads)
         self.db.execute("""CREATE TABLE IF NOT EXISTS parsed (
             path TEXT PRIMARY KEY, digest TEXT NOT NULL, result BLOB NOT NULL,
             used_at REAL NOT NULL)""")
@@ -192,6 +195,85 @@ class _Guarded:
         return render_note(markdown, source)
 
 
+class MappedRecords:
+    """Records mapped from the sources' answers (a PubMed article's XML, a Crossref work),
+    kept in the cache's `mapped` table by a digest of the answer's text and zsync's code
+    (see `code_fingerprint`), so an answer read again from the record cache is not mapped
+    again. Safe to call from the enrichment's worker threads."""
+
+    def __init__(self, directory: Path) -> None:
+        self.cache = ParseCache(directory, threads=True)
+        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS mapped (
+            digest TEXT PRIMARY KEY, record BLOB NOT NULL, used_at REAL NOT NULL)""")
+        self.lock = threading.Lock()
+        self.new: dict[str, bytes] = {}
+        self.used: list[str] = []
+        self.failed = False
+
+    def __call__(self, kind: str, text: str, make: Callable[[], T]) -> T:
+        digest = hashlib.sha256(code_fingerprint() + kind.encode() + b"\0"
+                                + text.encode("utf-8", "surrogatepass")).hexdigest()
+        with self.lock:
+            row = self._row(digest)
+        if row is not None:
+            try:
+                kept = pickle.loads(row)
+            except Exception:  # written by another zsync: map again
+                kept = None
+            else:
+                with self.lock:
+                    self.used.append(digest)
+                return cast(T, kept)
+        made = make()
+        with self.lock:
+            self.new[digest] = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+        return made
+
+    def _row(self, digest: str) -> bytes | None:
+        if self.failed:
+            return None
+        try:
+            row = self.cache.db.execute("SELECT record FROM mapped WHERE digest = ?",
+                                        (digest,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("mapping every answer: the cache of mapped records failed (%s)", exc)
+            self.failed = True
+            return None
+        return None if row is None else bytes(row[0])
+
+    def save(self) -> None:
+        """Keep the new records, mark the used ones, drop those unused for 30 days."""
+        now, db = self.cache.now, self.cache.db
+        with db:
+            db.executemany("INSERT OR REPLACE INTO mapped (digest, record, used_at) "
+                           "VALUES (?, ?, ?)", [(d, r, now) for d, r in self.new.items()])
+            db.executemany("UPDATE mapped SET used_at = ? WHERE digest = ?",
+                           [(now, d) for d in self.used])
+            db.execute("DELETE FROM mapped WHERE used_at < ?", (now - KEEP_SECONDS,))
+
+
+@contextlib.contextmanager
+def mapped_records(directory: Path) -> Iterator[MappedRecords | None]:
+    """A `MappedRecords` over the cache folder (None when it cannot be used); what it
+    mapped is kept when the block ends without an error."""
+    try:
+        memo = MappedRecords(directory)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("mapping every answer: the cache of mapped records cannot be used (%s)",
+                    exc)
+        yield None
+        return
+    try:
+        yield memo
+        if not memo.failed:
+            try:
+                memo.save()
+            except sqlite3.Error as exc:
+                log.warning("the cache of mapped records could not be updated (%s)", exc)
+    finally:
+        _closed(memo.cache)
+
+
 def open_cache(directory: Path) -> ParseCache | None:
     """The cache in `directory`, or None (and parse everything) when it cannot be opened."""
     try:
@@ -201,13 +283,34 @@ def open_cache(directory: Path) -> ParseCache | None:
         return None
 
 
+def input_digests(paths: Iterable[str | Path],
+                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Each input file `parse_paths` would read, found the same way, with the digest of
+    its path and content (see `file_digest`), or why it cannot be read."""
+    return [_digest_entry(item)[0] for item in iter_input_files(paths, exclude, Scan())]
+
+
+def _digest_entry(item: InputFile) -> tuple[tuple[str, str], bytes | None]:
+    """(path, digest or why there is none), and the file's content when it was read."""
+    if item.problem is not None:
+        return (str(item.path), f"problem: {item.problem}"), None
+    try:
+        data = read_input(item.path)
+    except (OSError, UnreadableInput) as exc:
+        return (str(item.path), f"unreadable: {type(exc).__name__} {exc}"), None
+    return (str(item.path), file_digest(item.path, data)), data
+
+
 def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
-                       workers: int | None = None,
-                       exclude: Sequence[str] = ()) -> Iterator[FileResult]:
+                       workers: int | None = None, exclude: Sequence[str] = (),
+                       digests_out: list[tuple[str, str]] | None = None,
+                       ) -> Iterator[FileResult]:
     """What `files.parse_paths` gives, in the same order, parsing only the files whose
     digest changed since a result was kept for them. Files are found and read as
     `parse_paths` finds and reads them (excludes, special files never opened), and the
-    ones to parse go through the same time and memory guard."""
+    ones to parse go through the same time and memory guard. A file that changed while it
+    was parsed is not kept. `digests_out` receives what `input_digests` gives, for the
+    contents the results come from."""
     scan = Scan()
     inputs = list(iter_input_files(paths, exclude, scan))
     if scan.summary():
@@ -215,14 +318,11 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     store = open_cache(directory)
     results: list[FileResult | None] = [None] * len(inputs)
     digests: dict[int, str] = {}
+    entries = [(entry, data is not None) for entry, data in map(_digest_entry, inputs)]
     for index, item in enumerate(inputs):
-        if item.problem is not None:
-            continue
-        try:
-            data = read_input(item.path)
-        except (OSError, UnreadableInput):
+        if not entries[index][1]:
             continue  # the guarded parse reports it
-        digests[index] = digest = file_digest(item.path, data)
+        digests[index] = digest = entries[index][0][1]
         if store is not None:
             try:
                 results[index] = store.get(item.path, digest)
@@ -234,6 +334,11 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     parsed = parse_missing([inputs[i] for i in missing], workers)
     for index, result in zip(missing, parsed, strict=True):
         results[index] = result
+        if index in digests and _digest_entry(inputs[index])[0][1] != digests[index]:
+            del digests[index]  # changed while it was parsed: what was parsed is unknown
+            entries[index] = ((str(inputs[index].path), "changed while read"), False)
+    if digests_out is not None:
+        digests_out.extend(entry for entry, _ in entries)
     if store is not None:
         try:
             store.put_all([(inputs[i].path, digests[i], r)

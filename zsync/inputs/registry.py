@@ -1,42 +1,43 @@
 """Tell an input's format from its content and parse it with the right parser.
 
-Each parser module offers `FORMAT` (its name), `sniff(text) -> bool` and
-`parse(text, path) -> list[Record]`, raising `ParseFailure` for input it cannot read.
-Formats are tried in `_ORDER`: the most distinctive first, Markdown (which accepts any
-text) last.
+Each format is a module offering the `InputFormat` interface (`zsync.inputs.base`). They
+are asked in the order `parsers()` lists them: the most distinctive first, Markdown (which
+accepts any text) last.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
-from types import ModuleType
 
-from zsync.inputs.base import ParseFailure
+from zsync.inputs.base import InputFormat, ParseFailure, SharedInputFormat
 from zsync.model.itemtypes import with_item_type
 from zsync.model.records import FileResult, InputProblem, Record
 
-_SHARED = frozenset({"bibtex"})  # formats read in shares by several processes
-_ORDER = (
-    "exports.pubmed_xml",
-    "exports.csl_json",
-    "exports.bibtex",
-    "exports.ris",
-    "exports.medline",
-    "vufind.parser",
-    "notes.org",
-    "notes.markdown",
-)
+
+@cache
+def parsers() -> tuple[InputFormat, ...]:
+    """Every input format, in the order their `sniff` is asked. Imported on first use (the
+    parsers bring lxml, bibtexparser and more, which commands that parse nothing skip)."""
+    from zsync.inputs.exports import bibtex, csl_json, medline, pubmed_xml, ris
+    from zsync.inputs.notes import markdown, org
+    from zsync.inputs.vufind import parser as vufind
+
+    formats: list[InputFormat] = [pubmed_xml, csl_json, bibtex, ris, medline, vufind, org,
+                                  markdown]
+    return tuple(formats)
 
 
 @cache
-def parsers() -> tuple[ModuleType, ...]:
-    """Every input format's parser, in the order their `sniff` is asked."""
-    return tuple(import_module(f"{__package__}.{name}") for name in _ORDER)
+def shared_formats() -> dict[str, SharedInputFormat]:
+    """The formats a large input of which several processes read together, by name."""
+    from zsync.inputs.exports import bibtex
+
+    formats: list[SharedInputFormat] = [bibtex]
+    return {f.FORMAT: f for f in formats}
 
 
-def detect_format(text: str) -> ModuleType | None:
-    """The parser module for `text`, or None when the text is empty."""
+def detect_format(text: str) -> InputFormat | None:
+    """The format of `text`, or None when the text is empty."""
     if not text.strip():
         return None
     for parser in parsers():
@@ -54,15 +55,16 @@ def parse_text(text: str, path: str, part: tuple[int, int] | None = None) -> Fil
     parser = detect_format(text)
     if parser is None:
         return FileResult(path, problems=(InputProblem(path, "empty input: nothing to read"),))
-    fmt: str = parser.FORMAT
+    fmt = parser.FORMAT
     if fmt == "markdown" and _looks_like_json(text):
         message = "JSON that is not CSL-JSON or Zotero item JSON: not a format zsync reads"
         return FileResult(path, problems=(InputProblem(path, message, 1, "json"),))
     try:
+        shared = shared_formats().get(fmt)
         if part is None:
-            records: list[Record] = parser.parse(text, path)
-        elif fmt in _SHARED:
-            records = parser.parse(text, path, part=part)
+            records = parser.parse(text, path)
+        elif shared is not None:
+            records = shared.parse(text, path, part=part)
             if not records:
                 return FileResult(path, format=fmt)
         elif part[0] == 0:

@@ -30,7 +30,7 @@ from zsync.enrich.merge import Enriched
 from zsync.refresh.apply import apply_chunk, outcomes
 from zsync.refresh.select import RefreshOptions, RefreshSetupError, select, view_of, written_for
 from zsync.refresh.work import identity, refresh_work
-from zsync.report.model import Outcome, RunInfo, build_report
+from zsync.report.model import Outcome, RunInfo
 from zsync.runs import library_run
 from zsync.state.refresh import DueItem, RefreshLog
 from zsync.state.store import Conflict as StoredConflict
@@ -40,6 +40,7 @@ from zsync.sync.apply import failures
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.library_state import noticed
 from zsync.sync.plan import Action, Plan, PlanInputs, WorkPlan, plan
+from zsync.sync.report import build_report
 from zsync.zotero.api import ObjectOutcome, WriteExecutor, make_api, refresh_mirror
 from zsync.zotero.from_item import item_to_record
 from zsync.zotero.schema import ZoteroSchema

@@ -18,7 +18,7 @@ def archive_report(
     folder.mkdir(parents=True, exist_ok=True)
     stamp = str(report.get("started") or "").replace(":", "").replace("-", "")
     path = folder / f"{run_id:06d}-{report['command']}-{stamp or 'run'}.json"
-    path.write_text(to_json(report), encoding="utf-8")
+    path.write_text(to_json(report, compact=True), encoding="utf-8")
     prune(folder, keep_days, now, keep=path)
     return path
 

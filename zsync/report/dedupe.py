@@ -1,5 +1,5 @@
 """Rendering `zsync dedupe` reports (see `zsync.dedupe.report`): text lines for the
-terminal, Markdown for a file; JSON is the report itself."""
+terminal, Markdown, and JSON (the report itself)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from zsync.logs import printable
+from zsync.logs import printable, printable_json
 
 Line = tuple[str, str]  # (style, text): head, item, master, match, write, payload, ...
 
@@ -115,6 +115,10 @@ def _input_lines(report: dict[str, Any]) -> list[Line]:
             out.append(("match", f"    {r['rule']}: {r['evidence']}"))
     out += [("problem", f"unusable: {p['path']}: {p['message']}") for p in report["problems"]]
     return out
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return printable_json(json.dumps(report, ensure_ascii=False, indent=2, default=str)) + "\n"
 
 
 # -- Markdown ---------------------------------------------------------------------------------

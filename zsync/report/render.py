@@ -1,4 +1,4 @@
-"""Render a report dictionary (see `model.build_report`) as Markdown, HTML or JSON.
+"""Render a report dictionary (see `zsync.sync.report.build_report`) as Markdown, HTML or JSON.
 
 Every renderer masks known secrets; Markdown and HTML escape the text they take from
 notes, the library and servers (HTML markup, and control characters shown as `\x1b`), so a
@@ -24,8 +24,11 @@ ACTION_HEADINGS = {
 GENERATOR = '<meta name="generator" content="zsync">'  # how an earlier HTML report is known
 
 
-def to_json(report: dict[str, Any]) -> str:
-    return printable_json(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+def to_json(report: dict[str, Any], *, compact: bool = False) -> str:
+    """The report as JSON; `compact` (one line, json's C encoder: several times faster on
+    a large report) for files kept for programs, indented for people."""
+    indent = None if compact else 2
+    return printable_json(json.dumps(report, ensure_ascii=False, indent=indent, default=str))
 
 
 def _md(value: Any) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from zsync.config.settings import Config
 from zsync.model.records import Identifiers, Origin, Record
@@ -110,16 +110,30 @@ class ProgressSink(Protocol):
 
 
 CslReader = Callable[[Mapping[str, Any], Origin], Record]
+T = TypeVar("T")
+
+
+class Mapper(Protocol):
+    """Maps one answer of a source: `make()`, or what it gave for the same `text` of the
+    same `kind` before (inputs.filecache.MappedRecords)."""
+
+    def __call__(self, kind: str, text: str, make: Callable[[], T]) -> T: ...
 
 
 @dataclass(frozen=True)
 class LookupContext:
-    """What the Enricher lends a source for one run: its clock, its progress display and
-    zsync's CSL-JSON reader (many services answer in CSL-JSON)."""
+    """What the Enricher lends a source for one run: its clock, its progress display,
+    zsync's CSL-JSON reader (many services answer in CSL-JSON) and the memo of answers
+    already mapped to records in earlier runs."""
 
     clock: Callable[[], str]
     progress: ProgressSink | None = None
     read_csl: CslReader | None = None
+    mapper: Mapper | None = None
+
+    def mapped(self, kind: str, text: str, make: Callable[[], T]) -> T:
+        """`make()`, or what it gave for the same answer `text` of source `kind` before."""
+        return make() if self.mapper is None else self.mapper(kind, text, make)
 
     def stamp(self, epoch: float | None) -> str:
         """An answer's time: when it was fetched (the cache row's time), else now."""

@@ -123,6 +123,27 @@ class RecordCache:
         ttl = self.not_found_ttl if entry.not_found else self.ttl
         return self.clock() - entry.fetched_at < ttl
 
+    def state(self) -> str:
+        """What changes whenever an answer is stored, replaced or deleted (for
+        `sync.lastrun`), read without reading the payloads."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*), TOTAL(fetched_at), MAX(fetched_at), TOTAL(not_found), "
+                "TOTAL(LENGTH(payload)) FROM records").fetchone()
+        return repr(tuple(row))
+
+    def expired_since(self, since: float) -> bool:
+        """Has an answer that was fresh at `since` (epoch seconds) become stale by now?"""
+        now = self.clock()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM records WHERE (not_found = 0 AND fetched_at + ? > ? AND "
+                "fetched_at + ? <= ?) OR (not_found = 1 AND fetched_at + ? > ? AND "
+                "fetched_at + ? <= ?) LIMIT 1",
+                (self.ttl, since, self.ttl, now, self.not_found_ttl, since,
+                 self.not_found_ttl, now)).fetchone()
+        return row is not None
+
     def put_many(self, source: str, id_kind: str, items: Mapping[str, str | None]) -> None:
         """Store answers; a value of None records "not found"."""
         now = self.clock()

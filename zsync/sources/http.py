@@ -124,6 +124,7 @@ class HttpLayer:
         self.session = requests_session(cache_dir, days, self.user_agent)
         self._client: httpx2.Client | None = None
         self._client_lock = threading.Lock()
+        self.asked = 0  # requests asked of this layer (sent, refused offline, or failed)
 
     # --- requests: E-utilities, idconv, doi.org ---------------------------------------------
 
@@ -199,6 +200,8 @@ class HttpLayer:
         self, service: str, method: str, url: str, send: Callable[[], T], safe: bool,
         failure: Callable[[BaseException], tuple[str, bool] | None],
     ) -> T:
+        with self._client_lock:
+            self.asked += 1
         family = service.split("-")[0]
         if self.offline:
             raise ServiceUnavailable(family, "offline")

@@ -97,6 +97,12 @@ class Origins:
                 (self.db.library_id, origin.item_key, origin.path, origin.line, origin.format,
                  dumps(origin.identifiers), self.db.stamp()))
 
+    def known(self) -> set[tuple[str, str, int, str, str]]:
+        """Every origin as stored: item key, path, line, format, identifiers (JSON text)."""
+        rows = self.db.execute("SELECT item_key, path, line, format, identifiers FROM origins"
+                               " WHERE library_id = ?", (self.db.library_id,))
+        return {(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+
     def forget(self, item_key: str, path: str) -> None:
         with self.db.tx():
             self.db.execute("DELETE FROM origins WHERE library_id = ? AND item_key = ?"
@@ -185,6 +191,14 @@ class Conflicts:
         rows = self.db.execute(sql + " ORDER BY item_key, field", params)
         return [Conflict(r["item_key"], r["field"], loads(r["zsync_value"]),
                          loads(r["user_value"]), r["run_id"]) for r in rows]
+
+    def known(self) -> dict[str, dict[str, tuple[str, str, int | None]]]:
+        """Item key -> field -> the open conflict's values as stored (JSON text), run."""
+        out: dict[str, dict[str, tuple[str, str, int | None]]] = {}
+        for r in self.db.execute("SELECT item_key, field, zsync_value, user_value, run_id "
+                                 "FROM conflicts WHERE library_id = ?", (self.db.library_id,)):
+            out.setdefault(r[0], {})[r[1]] = (r[2], r[3], r[4])
+        return out
 
     def resolve(self, item_key: str, field_name: str | None = None) -> int:
         """Close the conflicts of one item (or one field of it)."""

@@ -7,7 +7,7 @@ line in the item. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import PurePath
 
@@ -46,9 +46,30 @@ def legacy_memory(written: Written, status_collections: set[str]) -> Memory:
     )
 
 
+class LegacyMemories(Mapping[str, Memory]):
+    """Item key -> its legacy memory, each made when first asked for: the planner asks
+    only for items without a memory line, so most are never made."""
+
+    def __init__(self, written: Mapping[str, Written], status_collections: set[str]) -> None:
+        self._written = written
+        self._statuses = status_collections
+        self._made: dict[str, Memory] = {}
+
+    def __getitem__(self, key: str) -> Memory:
+        if key not in self._made:
+            self._made[key] = legacy_memory(self._written[key], self._statuses)
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._written)
+
+    def __len__(self) -> int:
+        return len(self._written)
+
+
 def legacy_memories(written: Mapping[str, Written],
-                    status_collections: set[str]) -> dict[str, Memory]:
-    return {key: legacy_memory(w, status_collections) for key, w in written.items()}
+                    status_collections: set[str]) -> Mapping[str, Memory]:
+    return LegacyMemories(written, status_collections)
 
 
 def remembered(item: LibraryItem, legacy: Mapping[str, Memory]) -> Memory | None:
@@ -56,7 +77,9 @@ def remembered(item: LibraryItem, legacy: Mapping[str, Memory]) -> Memory | None
     record from before zsync kept one there (with the kept-apart keys of a line that holds
     only those)."""
     memory = split_extra(item.data.get("extra"))[1]
+    if memory is not None and not memory.only_apart():
+        return memory
     earlier = legacy.get(item.key)
-    if earlier is not None and (memory is None or memory.only_apart()):
+    if earlier is not None:
         return replace(earlier, apart=memory.apart) if memory else earlier
     return memory

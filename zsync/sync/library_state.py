@@ -9,24 +9,16 @@ from typing import Any
 
 from zsync.dedupe.libmatch import LibraryIndex, existing_finder
 from zsync.dedupe.rules import Settings
+from zsync.state.db import dumps
 from zsync.state.records import Conflict as StoredConflict
 from zsync.state.records import Origin as StoredOrigin
 from zsync.state.store import StateStore
 from zsync.sync import retraction
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.plan import PlanInputs, Work, WorkPlan, Written
-from zsync.zotero.library import LibraryCollection, LibraryItem, LibraryView
+from zsync.zotero.mirror import library_view
 
 _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
-
-
-def library_view(store: StateStore) -> LibraryView:
-    items = (LibraryItem.from_mirror(i) for i in store.mirror.items())
-    collections = (
-        LibraryCollection(c.key, c.version, c.name, c.parent_key, bool(c.trashed))
-        for c in store.mirror.collections()
-    )
-    return LibraryView.build(items, collections, store.mirror.deleted_item_keys())
 
 
 def written_by_item(store: StateStore) -> dict[str, Written]:
@@ -138,32 +130,56 @@ def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def _to_remember(item_key: str, work: Work,
+                 planned: WorkPlan) -> tuple[list[StoredOrigin], dict[str, StoredConflict]]:
+    """The places the item came from, and its open conflicts by field."""
+    ids: dict[str, Any] = {"identity": work.identity, **work.identifiers}
+    origins = [
+        StoredOrigin(item_key, str(_resolved(Path(o.path))) if o.path != "-" else o.path,
+                     o.line, o.format, ids)
+        for o in work.origins
+    ]
+    conflicts = {c.field: StoredConflict(item_key, c.field, c.ours, c.theirs)
+                 for c in planned.conflicts if c.kind == "edited"}
+    wanted = {c.id: c.note_html for c in work.contributors}
+    for note in planned.notes:
+        if note.action == "kept":  # the user edited it
+            name = f"note {note.contributor}" if note.contributor else "note"
+            conflicts[name] = StoredConflict(item_key, name, wanted.get(note.contributor or ""),
+                                             note.html)
+    return origins, conflicts
+
+
 def remember(store: StateStore, work: Work, planned: WorkPlan) -> None:
     """Record which inputs the item came from, and the conflicts left open."""
     if planned.item_key is None:
         return
-    ids: dict[str, Any] = {"identity": work.identity, **work.identifiers}
-    for origin in work.origins:
-        where = str(_resolved(Path(origin.path))) if origin.path != "-" else origin.path
-        store.origins.add(StoredOrigin(planned.item_key, where, origin.line, origin.format, ids))
+    origins, conflicts = _to_remember(planned.item_key, work, planned)
+    for origin in origins:
+        store.origins.add(origin)
     store.conflicts.resolve(planned.item_key)
-    for conflict in planned.conflicts:
-        if conflict.kind == "edited":
-            store.conflicts.add(
-                StoredConflict(planned.item_key, conflict.field, conflict.ours, conflict.theirs)
-            )
-    wanted = {c.id: c.note_html for c in work.contributors}
-    for note in planned.notes:
-        if note.action == "kept":  # the user edited it
-            store.conflicts.add(StoredConflict(
-                planned.item_key, f"note {note.contributor}" if note.contributor else "note",
-                wanted.get(note.contributor or ""), note.html))
+    for conflict in conflicts.values():
+        store.conflicts.add(conflict)
 
 
 def remember_all(store: StateStore, pairs: Iterable[tuple[Work, WorkPlan]]) -> None:
+    """`remember` for every pair, writing only what differs from what is stored."""
+    origins_known, conflicts_known = store.origins.known(), store.conflicts.known()
     with store.transaction():  # one commit (one fsync) for the whole run, not one per work
         for work, planned in pairs:
-            remember(store, work, planned)
+            if planned.item_key is None:
+                continue
+            key = planned.item_key
+            origins, conflicts = _to_remember(key, work, planned)
+            for o in origins:
+                if (key, o.path, o.line, o.format, dumps(o.identifiers)) not in origins_known:
+                    store.origins.add(o)
+            stored = {f: (dumps(c.zsync_value), dumps(c.user_value), c.run_id)
+                      for f, c in conflicts.items()}
+            if stored != conflicts_known.get(key, {}):
+                store.conflicts.resolve(key)
+                for conflict in conflicts.values():
+                    store.conflicts.add(conflict)
 
 
 def forget_gone(store: StateStore, gone: Mapping[str, frozenset[str]],

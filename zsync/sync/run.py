@@ -9,23 +9,41 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zsync.config.settings import Config
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
 from zsync.errors import UsageError
-from zsync.inputs.filecache import parse_paths_cached, rendered_notes
+from zsync.inputs.filecache import (
+    input_digests,
+    mapped_records,
+    parse_paths_cached,
+    rendered_notes,
+)
 from zsync.inputs.files import parse_paths, records_and_problems
 from zsync.model.records import InputProblem, Record
-from zsync.report.model import Outcome, RunInfo, build_report
-from zsync.runs import library_run
-from zsync.state.store import StateStore
+from zsync.report.model import Outcome, RunInfo
+from zsync.runs import library_run, recorded_run
+from zsync.state.store import RunLock, StateStore
 from zsync.sync.apply import failures, write_replanning
+from zsync.sync.lastrun import (
+    Digests,
+    Kept,
+    LastRun,
+    asked,
+    cache_digest,
+    cache_expired_since,
+    inputs_digest,
+    library_digest,
+    open_last_run,
+)
 from zsync.sync.library_state import (
     RunScope,
     forget_gone,
@@ -35,6 +53,7 @@ from zsync.sync.library_state import (
 )
 from zsync.sync.notelink_files import link_notes, snapshot
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from zsync.sync.report import build_report
 from zsync.sync.works import WorkSettings, build_works
 from zsync.zotero.api import (
     KEY_ALPHABET,
@@ -48,6 +67,7 @@ from zsync.zotero.library import LibraryView
 from zsync.zotero.schema import ZoteroSchema
 
 log = logging.getLogger("zsync.sync")
+T = TypeVar("T")
 NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
 
 
@@ -60,12 +80,14 @@ class SyncResult:
 
 
 def read_inputs(
-    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None
+    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None,
+    digests_out: list[tuple[str, str]] | None = None,
 ) -> tuple[list[Record], list[InputProblem]]:
     """Every record and problem in the input files; with `parsed_cache` (a folder), files
-    unchanged since an earlier run are not parsed again (inputs.filecache)."""
+    unchanged since an earlier run are not parsed again (inputs.filecache), and
+    `digests_out` receives the digest of each file's content as read."""
     results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \
-        parse_paths_cached(paths, parsed_cache, exclude=exclude)
+        parse_paths_cached(paths, parsed_cache, exclude=exclude, digests_out=digests_out)
     return records_and_problems(results)
 
 
@@ -98,6 +120,14 @@ def _info(
     config: Config, mode: str, library: str | None, enriched: list[Enriched],
     works: list[Work], problems: list[InputProblem], started: str, notices: tuple[str, ...],
 ) -> RunInfo:
+    not_enriched, retracted = _enrichment_notes(enriched, works)
+    return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
+                   tuple(problems), retracted)
+
+
+def _enrichment_notes(enriched: list[Enriched],
+                      works: list[Work]) -> tuple[dict[str, str], dict[str, str]]:
+    """Work identity -> why it was not enriched; -> its retraction and correction notices."""
     by_origin = {(e.record.origin.path, e.record.origin.position): e for e in enriched}
     not_enriched: dict[str, str] = {}
     retracted: dict[str, str] = {}
@@ -115,8 +145,7 @@ def _info(
                 f"{n.kind.replace('_', ' ')} {n.doi or n.pmid or ''} {n.date or ''}".strip()
                 for n in flagged.values()
             )
-    return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
-                   tuple(problems), retracted)
+    return not_enriched, retracted
 
 
 def sync(
@@ -132,22 +161,71 @@ def sync(
     on_phase: PhaseHook = _no_phase,
 ) -> SyncResult:
     """`full`: parse and render every note again, even those unchanged since the last
-    run; `link`: add to each note a link to its item (`notelinks`), after the writes."""
+    run, and plan in full (`lastrun`); `link`: add to each note a link to its item
+    (`notelinks`), after the writes."""
     started = utc_now()
+    memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
+    try:
+        if memo is not None and _guarded(memo.digests) is not None:
+            files = input_digests(paths, config.notes.exclude)
+            notes = inputs_digest(config, paths, files, prune=prune,
+                                  title_search=enricher.title_search)
+            reused = _reuse_last_run(memo, notes, config, paths, enricher, dry_run=dry_run,
+                                     prune=prune, api_factory=api_factory, started=started,
+                                     on_phase=on_phase)
+            if reused is not None:
+                return reused
+        keeper = None if memo is None else _Keeper(memo, enricher, lambda files: inputs_digest(
+            config, paths, files, prune=prune, title_search=enricher.title_search))
+        return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
+                     api_factory=api_factory, link=link, on_phase=on_phase, started=started,
+                     keeper=keeper)
+    finally:
+        if memo is not None:
+            memo.close()
+
+
+def _sync(
+    config: Config, paths: Sequence[Path], enricher: Enricher, *, dry_run: bool, prune: bool,
+    full: bool, api_factory: Callable[[Config], Any], link: bool, on_phase: PhaseHook,
+    started: str, keeper: _Keeper | None,
+) -> SyncResult:
     on_phase("read", 0)
+    files: list[tuple[str, str]] = []
     records, problems = read_inputs(paths, config.notes.exclude,
-                                    None if full else config.cache_dir())
+                                    None if full else config.cache_dir(), files)
     digests = snapshot(records) if link else {}
     on_phase("enrich", len(records))
-    result = sync_enriched(config, enricher.enrich(records), problems, dry_run=dry_run,
-                           paths=paths, prune=prune, api_factory=api_factory, started=started,
-                           on_phase=on_phase, full=full)
+    if keeper is not None:
+        keeper.before_enriching(files)
+    enriched = _enrich(config, enricher, records, full)
+    if keeper is not None:
+        keeper.after_enriching(enriched, problems)
+    result = sync_enriched(config, enriched, problems, dry_run=dry_run, paths=paths,
+                           prune=prune, api_factory=api_factory, started=started,
+                           on_phase=on_phase, full=full, keeper=keeper)
     if link:
         failed = {w["identity"] for w in result.report["works"]
                   if w.get("result") and not w["result"].get("applied")}
         result.report["note_links"] = link_notes(result.plan, result.report["library"],
                                                  digests, failed, dry_run)
     return result
+
+
+def _enrich(config: Config, enricher: Enricher, records: list[Record],
+            full: bool) -> list[Enriched]:
+    """Enrich, reusing the records mapped from the same answers in an earlier run (unless
+    `full`)."""
+    if full:
+        return enricher.enrich(records)
+    with mapped_records(config.cache_dir()) as memo:
+        if memo is None:
+            return enricher.enrich(records)
+        before, enricher.mapper = enricher.mapper, memo
+        try:
+            return enricher.enrich(records)
+        finally:
+            enricher.mapper = before
 
 
 PlanStep = Callable[[Plan, PlanInputs], Plan]
@@ -173,10 +251,12 @@ def sync_enriched(
     then: PlanStep | None = None,
     on_phase: PhaseHook = _no_phase,
     full: bool = True,
+    keeper: _Keeper | None = None,
 ) -> SyncResult:
     """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
     the folders read (for notes gone from them); `then` amends every plan made; `on_phase`
-    hears each phase begin; unless `full`, notes rendered in an earlier run are reused."""
+    hears each phase begin; unless `full`, notes rendered in an earlier run are reused;
+    `keeper` keeps a plan with nothing to write for the next run (`lastrun`)."""
     started = started or utc_now()
     works = _works(config, enriched, full)
     status_parent = config.sync.status_parent
@@ -201,6 +281,8 @@ def sync_enriched(
             executor.resume_pending()
         on_phase("library", 0)
         refresh_mirror(api, store)
+        if keeper is not None:
+            keeper.planning(store)
         on_phase("plan", len(works))
         scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
             store, paths, works), prune=prune)
@@ -220,8 +302,113 @@ def sync_enriched(
         info = _info(config, mode, library, enriched, works, problems, started, ())
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
+        if keeper is not None and not failed and then is None:
+            keeper.done(store, planned, works)
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
+
+
+# --- the last run's plan, when nothing it depends on changed (see lastrun) ---------------
+
+
+class _Keeper:
+    """Gathers the digests of a run as it goes, and keeps its plan when it had nothing to
+    write and asked no source anything."""
+
+    def __init__(self, memo: LastRun, enricher: Enricher,
+                 notes_digest: Callable[[list[tuple[str, str]]], str]) -> None:
+        self.memo, self.enricher, self.notes_digest = memo, enricher, notes_digest
+        self.notes = ""
+        self.asked: int | None = None
+        self.since = 0.0
+        self.cache: str | None = None
+        self.library: str | None = None
+        self.enriched: list[Enriched] = []
+        self.problems: tuple[InputProblem, ...] = ()
+
+    def before_enriching(self, files: list[tuple[str, str]]) -> None:
+        """`files`: the digest of each input file as it was parsed."""
+        self.notes = self.notes_digest(files)
+        self.asked, self.since = asked(self.enricher), time.time()
+
+    def after_enriching(self, enriched: list[Enriched], problems: list[InputProblem]) -> None:
+        if self.asked is None or asked(self.enricher) != self.asked:
+            self.asked = None  # some answer did not come from the record cache
+            return
+        self.cache = cache_digest(self.enricher)
+        self.enriched, self.problems = enriched, tuple(problems)
+
+    def planning(self, store: StateStore) -> None:
+        if self.cache is not None:
+            self.library = _guarded(lambda: library_digest(store))
+
+    def done(self, store: StateStore, planned: Plan, works: list[Work]) -> None:
+        """Keep the plan when it wrote nothing and the library is still as planned on."""
+        if self.cache is None or self.library is None or planned.has_changes:
+            return
+        if _guarded(lambda: library_digest(store)) != self.library:
+            return
+        not_enriched, retracted = _enrichment_notes(self.enriched, works)
+        kept = Kept(planned, works, self.problems, not_enriched, retracted)
+        _guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
+                                                or ""), self.since, kept))
+
+
+def _guarded(call: Callable[[], T]) -> T | None:
+    try:
+        return call()
+    except sqlite3.Error as exc:
+        log.info("the plan of this run is not kept for the next (%s)", exc)
+        return None
+
+
+def _reuse_last_run(
+    memo: LastRun, notes: str, config: Config, paths: Sequence[Path], enricher: Enricher, *,
+    dry_run: bool, prune: bool, api_factory: Callable[[Config], Any], started: str,
+    on_phase: PhaseHook,
+) -> SyncResult | None:
+    """The kept plan's run again, when nothing it depends on changed; else None (and
+    nothing done but a refresh of the library mirror)."""
+    found = _guarded(memo.digests)
+    if found is None:
+        return None
+    digests, since = found
+    if digests.inputs != notes or cache_digest(enricher) != digests.cache \
+            or cache_expired_since(enricher, since):
+        return None
+    with RunLock(config.state_path()), StateStore.from_config(config) as store:
+        api = api_factory(config)
+        on_phase("library", 0)
+        refresh_mirror(api, store)
+        if store.intents.pending():
+            return None  # a killed run's writes: the full path finishes them first
+        kept = _guarded(memo.kept) if library_digest(store) == digests.library else None
+        if kept is None:
+            return None
+        log.info("nothing changed since the last run: its plan is used again (--full plans "
+                 "everything anew)")
+        return _replayed(kept, store, api, config, dry_run=dry_run, prune=prune,
+                         started=started, on_phase=on_phase)
+
+
+def _replayed(kept: Kept, store: StateStore, api: Any, config: Config, *, dry_run: bool,
+              prune: bool, started: str, on_phase: PhaseHook) -> SyncResult:
+    """A run with the kept plan: what a run that planned it would record and report."""
+    mode = "dry-run" if dry_run else "apply"
+    with recorded_run(config, store, api, "sync", mode) as run:
+        planned, outcomes = kept.plan, list[Outcome]()
+        if not dry_run:
+            run.executor.resume_pending()
+            on_phase("write", 0)
+            planned, outcomes = apply_plan(
+                run.executor, store, kept.works, planned, config.sync.status_parent,
+                scope=RunScope(rules=duplicate_rules(config), prune=prune), api=api)
+        info = RunInfo("sync", mode, run.library, started, utc_now(), (), kept.not_enriched,
+                       kept.problems, kept.retracted)
+        report = build_report(info, planned, outcomes)
+        failed = sum(1 for o in outcomes if not o.applied)
+        run.finish(report, "failed" if failed else "ok")
+        return SyncResult(report, planned, failed, kept.works)
 
 
 class SyncSetupError(UsageError):

@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 LINE_PREFIX = "zsync:"
@@ -60,6 +61,18 @@ def clean(value: Any) -> Any:
 
 def value_hash(value: Any) -> str:
     """A short, stable hash of a field value as the server stores it."""
+    if isinstance(value, str):
+        return _text_hash(value)
+    return _hash_of(value)
+
+
+@lru_cache(maxsize=65536)
+def _text_hash(value: str) -> str:
+    """value_hash of a string (kept: a run hashes the same titles and tags many times)."""
+    return _hash_of(value)
+
+
+def _hash_of(value: Any) -> str:
     canonical = json.dumps(clean(value), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:6]
 
@@ -228,10 +241,14 @@ def decode(extra: str | None) -> Memory | None:
     """The memory line in an item's `extra`, or None when there is none or it is unreadable
     (a user may edit `extra`; an unreadable line means "nothing remembered")."""
     match = _LINE.search(extra or "")
-    if match is None:
-        return None
+    return None if match is None else _unpacked(match.group(1))
+
+
+@lru_cache(maxsize=65536)
+def _unpacked(packed: str) -> Memory | None:
+    """A memory line's record (kept: a run reads each item's line several times; the
+    record is frozen and nobody changes its mappings)."""
     try:
-        packed = match.group(1)
         return _read(_Reader(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))))
     except (ValueError, IndexError, UnicodeDecodeError):
         return None

@@ -29,6 +29,7 @@ from typing import Any
 
 from zsync.state.store import StateStore
 from zsync.zotero.client import DESKTOP_OFF, ZoteroApi
+from zsync.zotero.library import LibraryCollection, LibraryItem, LibraryView
 
 CHUNK = 50
 log = logging.getLogger("zsync.zotero")
@@ -229,3 +230,13 @@ def fetch_collection_data(api: ZoteroApi, keys: list[str]) -> dict[str, dict[str
     if not keys:
         return {}
     return {o["key"]: o["data"] for o in _read_collections(api, api.zot, keys)}
+
+
+def library_view(store: StateStore) -> LibraryView:
+    """The mirrored library as the planners see it: trashed items marked deleted."""
+    items = (LibraryItem.from_mirror(i) for i in store.mirror.items())
+    collections = (
+        LibraryCollection(c.key, c.version, c.name, c.parent_key, bool(c.trashed))
+        for c in store.mirror.collections()
+    )
+    return LibraryView.build(items, collections, store.mirror.deleted_item_keys())

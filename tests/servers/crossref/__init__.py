@@ -100,7 +100,7 @@ def make_app(
 
 def crossref_server(
     works_dir: str | Path | None = None, **options: Any
-) -> AbstractContextManager[LocalServer]:
+) -> AbstractContextManager[LocalServer[CrossrefApp]]:
     """Run `make_app(works_dir, **options)` on 127.0.0.1 for the length of a `with` block;
     `latency` (seconds added per request) and `port` go to the server."""
     return app_server(make_app, works_dir, **options)

@@ -107,7 +107,7 @@ def make_app(
 
 def pubmed_server(
     articles_dir: str | Path | None = None, **options: Any
-) -> AbstractContextManager[LocalServer]:
+) -> AbstractContextManager[LocalServer[PubMedApp]]:
     """Run `make_app(articles_dir, **options)` on 127.0.0.1 for the length of a `with` block;
     `latency` (seconds added per request) and `port` go to the server."""
     return app_server(make_app, articles_dir, **options)

@@ -28,7 +28,7 @@ def writes(request: Request) -> bool:
     return request.method in WRITE_METHODS
 
 
-class ZoteroServer(LocalServer):
+class ZoteroServer(LocalServer[ZoteroApp]):
     app: ZoteroApp
 
     def __init__(self, app: ZoteroApp, port: int = 0, latency: float = 0.0) -> None:

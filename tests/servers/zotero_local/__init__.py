@@ -24,7 +24,7 @@ __all__ = ["LocalApp", "cli", "local_api_server"]
 
 
 @contextmanager
-def local_api_server(port: int = 0, **app_kwargs: Any) -> Iterator[LocalServer]:
+def local_api_server(port: int = 0, **app_kwargs: Any) -> Iterator[LocalServer[LocalApp]]:
     """A running local API emulator for the length of a `with` block; `.app` is the
     `LocalApp`."""
     server = LocalServer(LocalApp(**app_kwargs), port=port)

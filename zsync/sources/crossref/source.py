@@ -7,6 +7,7 @@ through DOI content negotiation as CSL-JSON and are labelled `datacite`. A title
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,7 @@ def lookup(
         if isinstance(answer, CslWork):
             found.records.append(SourceRecord(DATACITE, _csl_record(answer, context), fetched))
         elif isinstance(answer, dict):
-            found.records.append(SourceRecord(SOURCE, work_to_record(answer), fetched))
+            found.records.append(SourceRecord(SOURCE, _work_record(answer, context), fetched))
         elif answer is not None:
             found.problems.append(_problem(doi, answer))
         out.append(found)
@@ -57,6 +58,10 @@ def search(
     if isinstance(answer, NotEnriched):
         return answer
     return [(work_to_record(work), _score(work)) for work in answer]
+
+
+def _work_record(work: dict[str, Any], context: LookupContext) -> Record:
+    return context.mapped(SOURCE, json.dumps(work, sort_keys=True), lambda: work_to_record(work))
 
 
 def _score(work: dict[str, Any]) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from zsync.model.records import Identifiers, Record
@@ -43,7 +44,7 @@ def lookup(
     need_pmid = {q.ids.doi for q in states if q.ids.doi and not q.ids.pmid}
     given = {q.ids.pmid for q in states if q.ids.pmid}
     tick = context.ticker(client.spec.title)
-    with _ArticleMapper() as mapper:
+    with _ArticleMapper(context) as mapper:
         pmids = client.pmids_for_dois(
             need_pmid, also_fetch=given, progress=tick, on_articles=mapper.take
         ) if need_pmid else {}
@@ -114,7 +115,8 @@ class _ArticleMapper:
     """Maps PubMed articles to records on a worker thread as EFetch batches arrive, so the
     mapping overlaps the waits between rate-limited requests instead of following them."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: LookupContext) -> None:
+        self.context = context
         self.seen: set[str] = set()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="zsync-pubmed-map")
         self._jobs: list[Future[dict[str, Record | None]]] = []
@@ -127,7 +129,7 @@ class _ArticleMapper:
 
     def take(self, articles: dict[str, str]) -> None:
         self.seen.update(articles)
-        self._jobs.append(self._pool.submit(_map_articles, articles))
+        self._jobs.append(self._pool.submit(_map_articles, articles, self.context))
 
     def results(self) -> dict[str, Record | None]:
         out: dict[str, Record | None] = {}
@@ -136,12 +138,15 @@ class _ArticleMapper:
         return out
 
 
-def _map_articles(articles: dict[str, str]) -> dict[str, Record | None]:
-    out: dict[str, Record | None] = {}
-    for pmid, xml in articles.items():
-        parsed = parse_pubmed_xml(xml)
-        out[pmid] = parsed[0] if parsed else None
-    return out
+def _map_articles(articles: dict[str, str], context: LookupContext
+                  ) -> dict[str, Record | None]:
+    return {pmid: context.mapped(SOURCE, xml, partial(_first_article, xml))
+            for pmid, xml in articles.items()}
+
+
+def _first_article(xml: str) -> Record | None:
+    parsed = parse_pubmed_xml(xml)
+    return parsed[0] if parsed else None
 
 
 def _problem(what: str, answer: NotFound | NotEnriched | str) -> str:

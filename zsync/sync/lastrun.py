@@ -1,0 +1,198 @@
+"""The plan of the last sync that had nothing to write, kept for the next run.
+
+A scheduled sync mostly finds nothing changed. The plan of a sync depends on:
+
+- the notes: every input file's path and content, zsync's code and data, the settings, the
+  folders read and the options given;
+- the answers of Crossref and PubMed: read from the record cache when they are there and
+  fresh, else asked for;
+- the library and zsync's records of it: the mirror as refreshed at the start of the run
+  (items, collections, deletions), what zsync wrote, where each item came from, the "not
+  duplicates" pairs, and which note files named there still exist.
+
+A run that wrote nothing, and asked no source anything (so every answer came from the
+record cache), keeps its plan here with a digest of each part. A later run whose parts
+have the same digests, and whose record cache has no answer that went stale in between,
+gives that plan again without reading, enriching or planning a note: it is the plan a full
+run would make. `zsync sync --full` never uses it. The plan is kept in the cache folder
+(`parsed.sqlite`, table `last_run`), one per library and state file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from zsync.config.settings import Config, Secret
+from zsync.enrich.enricher import Enricher
+from zsync.inputs.filecache import ParseCache, code_fingerprint
+from zsync.model.records import InputProblem
+from zsync.sources.cache import RecordCache
+from zsync.sources.http import HttpLayer
+from zsync.state.store import StateStore
+from zsync.sync.plan import Plan, Work
+
+log = logging.getLogger("zsync.sync.lastrun")
+_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a run's report is made from besides the run's own times."""
+
+    plan: Plan
+    works: list[Work]
+    problems: tuple[InputProblem, ...]
+    not_enriched: dict[str, str]
+    retracted: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Digests:
+    inputs: str
+    cache: str
+    library: str = ""
+
+
+def inputs_digest(config: Config, paths: Sequence[Path], files: Iterable[tuple[str, str]],
+                  *, prune: bool, title_search: bool) -> str:
+    """The notes' side: code, settings (secrets left out), folders, options and files."""
+    digest = hashlib.sha256(code_fingerprint())
+    for data in sorted(_DATA.rglob("*")) if _DATA.is_dir() else ():
+        if data.is_file():
+            digest.update(data.name.encode() + b"\0" + data.read_bytes())
+    settings = sorted((k, "" if isinstance(v, Secret) else repr(v))
+                      for k, v in config.values.items())
+    digest.update(repr((settings, [str(_resolved(p)) for p in paths], prune,
+                        title_search)).encode())
+    for path, content in files:
+        digest.update(f"{path}\0{content}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def lookup_layers(enricher: Enricher) -> tuple[list[RecordCache], list[HttpLayer]] | None:
+    """The record caches and HTTP layers the enricher reads through (None: unknown, as
+    with stand-in clients, and then nothing is kept)."""
+    caches: dict[int, RecordCache] = {}
+    layers: dict[int, HttpLayer] = {}
+    for client in enricher.sources:
+        cache, http = getattr(client, "cache", None), getattr(client, "http", None)
+        if not isinstance(cache, RecordCache) or not isinstance(http, HttpLayer):
+            return None
+        caches[id(cache)], layers[id(http)] = cache, http
+    return list(caches.values()), list(layers.values())
+
+
+def asked(enricher: Enricher) -> int | None:
+    """Requests the enricher's sources were asked for so far (None: unknown)."""
+    found = lookup_layers(enricher)
+    return None if found is None else sum(layer.asked for layer in found[1])
+
+
+def cache_digest(enricher: Enricher) -> str | None:
+    found = lookup_layers(enricher)
+    return None if found is None else "|".join(c.state() for c in found[0])
+
+
+def cache_expired_since(enricher: Enricher, since: float) -> bool:
+    found = lookup_layers(enricher)
+    return found is None or any(c.expired_since(since) for c in found[0])
+
+
+def library_digest(store: StateStore) -> str:
+    """The library's side, as the planner reads it from the state store, plus whether each
+    note file named in it still exists (notes gone from their folders are planned for)."""
+    db, library = store.db, store.db.library_id
+    digest = hashlib.sha256()
+    queries = (
+        "SELECT version FROM libraries WHERE id = ?",
+        "SELECT key, version, trashed, deleted, data FROM items WHERE library_id = ? "
+        "ORDER BY key",
+        "SELECT key, version, name, parent_key, trashed, deleted FROM collections "
+        "WHERE library_id = ? ORDER BY key",
+        "SELECT item_key, data FROM written WHERE library_id = ? ORDER BY item_key",
+        "SELECT key_a, key_b FROM not_duplicates WHERE library_id = ? ORDER BY key_a, key_b",
+    )
+    for sql in queries:
+        for row in db.execute(sql, (library,)):
+            digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+        digest.update(b"\n")
+    paths: set[str] = set()
+    for row in db.execute("SELECT item_key, path, line, format, identifiers FROM origins "
+                          "WHERE library_id = ? ORDER BY item_key, path, line", (library,)):
+        digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+        paths.add(str(row[1]))
+    for path in sorted(paths):
+        digest.update(f"{path}\0{os.path.lexists(path)}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class LastRun:
+    """The kept plan in the cache folder's `last_run` table, one row per state file and
+    library."""
+
+    def __init__(self, directory: Path, slot: str) -> None:
+        self.cache = ParseCache(directory)
+        self.slot = slot
+        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS last_run (
+            slot TEXT PRIMARY KEY, inputs TEXT NOT NULL, cache TEXT NOT NULL,
+            library TEXT NOT NULL, since REAL NOT NULL, kept BLOB NOT NULL)""")
+
+    def digests(self) -> tuple[Digests, float] | None:
+        """The digests of the kept plan, and when its run began enriching."""
+        row = self.cache.db.execute(
+            "SELECT inputs, cache, library, since FROM last_run WHERE slot = ?",
+            (self.slot,)).fetchone()
+        return None if row is None else (Digests(row[0], row[1], row[2]), float(row[3]))
+
+    def kept(self) -> Kept | None:
+        row = self.cache.db.execute("SELECT kept FROM last_run WHERE slot = ?",
+                                    (self.slot,)).fetchone()
+        try:
+            kept = pickle.loads(row[0]) if row is not None else None
+        except Exception:  # written by another zsync
+            return None
+        return kept if isinstance(kept, Kept) else None
+
+    def keep(self, digests: Digests, since: float, kept: Kept) -> None:
+        with self.cache.db:
+            self.cache.db.execute(
+                "INSERT OR REPLACE INTO last_run (slot, inputs, cache, library, since, kept) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (self.slot, digests.inputs, digests.cache, digests.library, since,
+                 pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)))
+
+    def forget(self) -> None:
+        with self.cache.db:
+            self.cache.db.execute("DELETE FROM last_run WHERE slot = ?", (self.slot,))
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.cache.close()
+
+
+def open_last_run(config: Config) -> LastRun | None:
+    """The kept plan's table for this state file and library (None when the cache folder
+    cannot be used: then every run is a full one)."""
+    zot = config.zotero
+    slot = f"{_resolved(config.state_path())}\0{zot.library_type}\0{zot.library_id}" \
+           f"\0{zot.local}\0{zot.hybrid}"
+    try:
+        return LastRun(config.cache_dir(), slot)
+    except (OSError, sqlite3.Error) as exc:
+        log.info("every run plans in full: the cache folder cannot keep a plan (%s)", exc)
+        return None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.expanduser().resolve()
+    except OSError:
+        return path.absolute()
