@@ -417,3 +417,9 @@ def test_notes_with_colons_are_not_procite_without_its_labels() -> None:
     text = "TY  - JOUR\nTI  - T\nVL  - 12\nN1  - Comment: see erratum\nER  - \n"
     (record,) = ris.parse(text, "plain.ris")
     assert record.volume == "12" and record.note == "Comment: see erratum"
+
+
+def test_a_labelled_note_alone_does_not_retag_volume_as_edition() -> None:
+    text = "TY  - BOOK\nTI  - T\nVL  - 3\nN1  - Call Number: PR6045\nER  - \n"
+    (record,) = ris.parse(text, "labelled.ris")
+    assert record.volume == "3" and record.fields["callNumber"] == "PR6045"

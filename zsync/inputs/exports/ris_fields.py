@@ -9,6 +9,11 @@ comma-separated `KW` split into several keywords. `SN` holds an ISSN or an ISBN 
 told apart by shape and checksum. PMIDs are taken where they are labelled (`PMID: 123`
 in notes or custom fields, RefMan's `PM:` links) or from `AN` when the record comes from
 PubMed/MEDLINE.
+
+Tags whose field depends on the type beyond those (a hearing's `T2` is its committee, a
+bill's `ET` its session, a case's `PB` its court ...) come from `ris_tables.TYPED_FIELDS`;
+a `DA` without a year (`Fall`) takes PY's year (`2019 Fall`); ProCite's labelled notes are
+read as the tags they stand for (`ris_procite`).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 (`N1  - Call Number: QA76 .S5`, `N1  - Author, Subsidiary: Jane Roe`).
 
 Those notes are turned back into the tags a RIS reader maps (`CN`, `A3` ...) before the
-record is read, as Zotero's RIS import does, and ProCite's own tag habits are undone: a
-book's or chapter's `VL` holds its edition, a book's `IS` its volume, a bill's `CY` its code.
+record is read, as Zotero's RIS import does. In a record ProCite marks as its own
+(`N1  - Record ID: 12`) its tag habits are undone too: a book's or chapter's `VL` holds its
+edition, a book's `IS` its volume, a bill's `CY` its code.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def from_procite(tags: dict[str, list[str]], ty: str, item_type: str) -> dict[st
     if not any(label in _RECORD_LABELS or label in _LABELS or label in _AUTHOR_LABELS
                for label, _, _ in labelled):
         return tags
-    out = _retagged(tags, ty)
+    marked = any(label in _RECORD_LABELS for label, _, _ in labelled)
+    out = _retagged(tags, ty) if marked else dict(tags)  # tag habits: ProCite's records only
     moved = set()
     for label, value, note in labelled:
         tag = _tag_for(label, item_type, out)
