@@ -93,7 +93,7 @@ def test_zotero_export() -> None:
     assert (mehra.volume, mehra.issue, mehra.pages) == ("382", "25", "e102")
     assert mehra.issn == ("0028-4793",)
     assert mehra.keywords == ("retracted", "covid-19")
-    assert mehra.fields["accessDate"] == "2024/03/01/"
+    assert mehra.fields["accessDate"] == "2024-03-01"
 
     assert chapter.item_type == "bookSection"
     assert chapter.container == "Action Control: From Cognition to Behavior"
@@ -423,3 +423,13 @@ def test_a_labelled_note_alone_does_not_retag_volume_as_edition() -> None:
     text = "TY  - BOOK\nTI  - T\nVL  - 3\nN1  - Call Number: PR6045\nER  - \n"
     (record,) = ris.parse(text, "labelled.ris")
     assert record.volume == "3" and record.fields["callNumber"] == "PR6045"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2023/11/05/", "2023-11-05"), ("2023/11//", "2023-11-01"), ("2023", "2023-01-01"),
+     ("5 March 2024", "2024-03-05"), ("Access Date", None)],
+)
+def test_access_date_in_the_form_zotero_stores(value: str, expected: str | None) -> None:
+    (record,) = ris.parse(f"TY  - ELEC\nTI  - Page\nY2  - {value}\nER  - \n", "y2.ris")
+    assert record.fields.get("accessDate") == expected

@@ -318,6 +318,15 @@ def _keywords(get: _Tags) -> list[str]:
     return unique(clean(k) for value in values for k in re.split(separator, value))
 
 
+def _access_date(value: str | None) -> str | None:
+    """Y2 as the `YYYY-MM-DD` Zotero stores (a missing month or day as 01, as Zotero fills
+    them); None when it names no year, since Zotero accepts no other form."""
+    date = _ris_date(value)
+    if date is None or date.year is None or date.year < 1000:
+        return None
+    return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}"
+
+
 def _typed_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
     """The fields whose tag means something else for each item type (see TYPED_FIELDS)."""
     for tag, by_type in TYPED_FIELDS:
@@ -328,7 +337,9 @@ def _typed_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
 
 
 def _more_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
-    for tag, target in (("ET", "edition"), ("ST", "shortTitle"), ("Y2", "accessDate"),
+    if accessed := _access_date(get.first("Y2")):
+        fields["accessDate"] = accessed
+    for tag, target in (("ET", "edition"), ("ST", "shortTitle"),
                         ("CN", "callNumber"), ("H2", "callNumber"),
                         ("DB", "archive"), ("AN", "archiveLocation"), ("DP", "libraryCatalog")):
         value = get.first(tag)
