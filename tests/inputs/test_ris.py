@@ -7,6 +7,8 @@ import pytest
 from zsync.inputs.base import ParseFailure
 from zsync.inputs.exports import ris
 from zsync.model.records import Creator
+from zsync.zotero.schema import ZoteroSchema
+from zsync.zotero.to_item import record_to_item
 
 # Zotero's RIS export (two records, CRLF line ends as Zotero writes them on Windows).
 ZOTERO_RIS = (
@@ -91,7 +93,7 @@ def test_zotero_export() -> None:
     assert (mehra.volume, mehra.issue, mehra.pages) == ("382", "25", "e102")
     assert mehra.issn == ("0028-4793",)
     assert mehra.keywords == ("retracted", "covid-19")
-    assert mehra.fields["accessDate"] == "2024/03/01/"
+    assert mehra.fields["accessDate"] == "2024-03-01"
 
     assert chapter.item_type == "bookSection"
     assert chapter.container == "Action Control: From Cognition to Behavior"
@@ -293,3 +295,141 @@ def test_text_with_no_record_fails() -> None:
 )
 def test_sniff(text: str, expected: bool) -> None:
     assert ris.sniff(text) is expected
+
+
+def _item(ty: str, *lines: str) -> dict:
+    """The Zotero item a single RIS record of type `ty` becomes."""
+    text = "\n".join([f"TY  - {ty}", "TI  - A Work", *lines, "ER  - "])
+    (record,) = ris.parse(text, "typed.ris")
+    return record_to_item(record, ZoteroSchema.load_default())
+
+
+@pytest.mark.parametrize(
+    ("ty", "line", "field", "expected"),
+    [
+        ("HEAR", "T2  - Committee on Ways and Means", "committee", "Committee on Ways and Means"),
+        ("HEAR", "T3  - Senate", "legislativeBody", "Senate"),
+        ("BILL", "ET  - 117th Congress", "session", "117th Congress"),
+        ("BILL", "M1  - H.R. 4521", "billNumber", "H.R. 4521"),
+        ("BILL", "OP  - Referred to committee", "history", "Referred to committee"),
+        ("CASE", "PB  - Supreme Court of Canada", "court", "Supreme Court of Canada"),
+        ("CASE", "SV  - 38521", "docketNumber", "38521"),
+        ("CASE", "A2  - S.C.R.", "reporter", "S.C.R."),
+        ("SOUND", "C5  - Vinyl LP", "audioRecordingFormat", "Vinyl LP"),
+        ("SOUND", "T3  - Complete Recordings", "seriesTitle", "Complete Recordings"),
+        ("COMP", "ET  - 3.11.4", "versionNumber", "3.11.4"),
+        ("COMP", "LA  - Python", "programmingLanguage", "Python"),
+        ("CHAP", "IS  - 4", "numberOfVolumes", "4"),
+        ("CHAP", "SV  - 12", "seriesNumber", "12"),
+        ("BOOK", "M1  - 7", "seriesNumber", "7"),
+        ("BOOK", "NV  - 2", "numberOfVolumes", "2"),
+        ("ART", "C3  - 60 x 80 cm", "artworkSize", "60 x 80 cm"),
+        ("ART", "M3  - Oil on canvas", "artworkMedium", "Oil on canvas"),
+        ("MAP", "C1  - 1:50000", "scale", "1:50000"),
+        ("STAT", "VL  - 42", "codeNumber", "42"),
+        ("NEWS", "SE  - Business", "section", "Business"),
+        ("CONF", "C1  - Vienna", "place", "Vienna"),
+    ],
+)
+def test_tags_whose_field_depends_on_the_type(ty: str, line: str, field: str, expected: str) -> None:
+    assert _item(ty, line)[field] == expected
+
+
+def test_book_series_from_t2_before_t3() -> None:
+    item = _item("BOOK", "T2  - Lecture Notes in Physics", "T3  - Another Series")
+    assert item["series"] == "Lecture Notes in Physics"
+
+
+def test_conference_place_prefers_c1_over_the_venue_in_cy() -> None:
+    item = _item("CPAPER", "C1  - Cham", "CY  - Lisbon, Portugal")
+    assert item["place"] == "Cham"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["PY  - 2019", "DA  - Fall"], "2019 Fall"),
+        (["PY  - 2021", "DA  - August 3"], "2021-08-03"),
+        (["PY  - 1987", "DA  - 0000/11/"], "1987-11"),
+        (["PY  - n.d.", "DA  - Winter"], "n.d. Winter"),
+        (["DA  - Winter term"], "Winter term"),
+        (["DA  - 2002/04/09/", "PY  - 2002"], "2002-04-09"),
+    ],
+)
+def test_date_words_completed_by_the_year(lines: list[str], expected: str) -> None:
+    assert _item("JOUR", *lines)["date"] == expected
+
+
+def test_call_number_and_archive_fields() -> None:
+    item = _item("BOOK", "CN  - QA76.73.P98", "AN  - 000812345", "AV  - Stack 4",
+                 "DB  - Library Hub", "DP  - Example Catalogue")
+    assert item["callNumber"] == "QA76.73.P98"
+    assert item["archiveLocation"] == "000812345"  # AN first, RefMan's AV as a fall-back
+    assert item["archive"] == "Library Hub"
+    assert _item("BOOK", "AV  - Special Collections, box 9")["archiveLocation"] == (
+        "Special Collections, box 9")
+
+
+@pytest.mark.parametrize(
+    ("ty", "line", "expected"),
+    [
+        ("THES", "A3  - Moreau, Claire", [("Moreau", "contributor")]),
+        ("ADVS", "A2  - Ensemble, The", []),  # EndNote's performers of a film: not kept
+        ("MGZN", "A2  - Someone, Else", []),
+        ("CASE", "A4  - Okafor, Chidi", [("Okafor", "counsel")]),
+        ("SOUND", "C4  - Lyric, Writer", [("Lyric", "wordsBy")]),
+        ("VIDEO", "C1  - Star, Leading", [("Star", "castMember")]),
+        ("BLOG", "C2  - Reader, Avid", [("Reader", "commenter")]),
+        ("PAT", "C4  - Agent, Patent", [("Agent", "attorneyAgent")]),
+    ],
+)
+def test_creator_roles_by_tag_and_type(ty: str, line: str, expected: list[tuple[str, str]]) -> None:
+    creators = _item(ty, line)["creators"]
+    assert [(c.get("lastName") or c.get("name"), c["creatorType"]) for c in creators] == expected
+
+
+def test_procite_labelled_notes_become_fields_and_creators() -> None:
+    text = """TY  - BOOK
+N1  - Record ID: 77
+A1  - Varga, Ilona
+T1  - River Towns
+N1  - Author, Subsidiary: Tomas Lindqvist
+VL  - 2nd ed.
+IS  - 3
+CY  - Uppsala
+N1  - Call Number: HT119 .V37
+N1  - Series Volume ID: 14
+A3  - Holm, Greta
+N1  - Notes: read in full
+ER  -
+"""
+    (record,) = ris.parse(text, "procite.ris")
+    item = record_to_item(record, ZoteroSchema.load_default())
+    assert item["callNumber"] == "HT119 .V37"
+    assert item["edition"] == "2nd ed." and item["volume"] == "3"
+    assert item["seriesNumber"] == "14"
+    assert [(c["lastName"], c["creatorType"]) for c in item["creators"]] == [
+        ("Varga", "author"), ("Lindqvist", "seriesEditor"), ("Holm", "editor")]
+    assert record.note == "Notes: read in full"
+
+
+def test_notes_with_colons_are_not_procite_without_its_labels() -> None:
+    text = "TY  - JOUR\nTI  - T\nVL  - 12\nN1  - Comment: see erratum\nER  - \n"
+    (record,) = ris.parse(text, "plain.ris")
+    assert record.volume == "12" and record.note == "Comment: see erratum"
+
+
+def test_a_labelled_note_alone_does_not_retag_volume_as_edition() -> None:
+    text = "TY  - BOOK\nTI  - T\nVL  - 3\nN1  - Call Number: PR6045\nER  - \n"
+    (record,) = ris.parse(text, "labelled.ris")
+    assert record.volume == "3" and record.fields["callNumber"] == "PR6045"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2023/11/05/", "2023-11-05"), ("2023/11//", "2023-11-01"), ("2023", "2023-01-01"),
+     ("5 March 2024", "2024-03-05"), ("Access Date", None)],
+)
+def test_access_date_in_the_form_zotero_stores(value: str, expected: str | None) -> None:
+    (record,) = ris.parse(f"TY  - ELEC\nTI  - Page\nY2  - {value}\nER  - \n", "y2.ris")
+    assert record.fields.get("accessDate") == expected

@@ -83,6 +83,7 @@ ALLOWED: dict[str, str] = {
     "medline-titles": "titles compared without a final period, journal titles without case",
     "crossref-fields": "editors zsync took from a crossref'd entry not compared when Zotero has none",
     "doubled-backslashes": "a backslash Zotero leaves before an accented letter not compared",
+    "yearless-dates": "a Zotero date `0000 words` agrees with a date holding those words",
 }
 
 
@@ -207,11 +208,19 @@ def zsync_items(result: FileResult, schema: ZoteroSchema) -> list[dict[str, Any]
     return [record_to_item(record, schema) for record in result.records]
 
 
+def _title(item: Mapping[str, Any]) -> str:
+    """The item's title, in whichever field its type keeps it (`caseName`, `nameOfAct` ...)."""
+    for name in ("title", "caseName", "nameOfAct", "subject"):
+        if item.get(name):
+            return str(item[name])
+    return ""
+
+
 def _match_keys(item: Mapping[str, Any]) -> list[str]:
     keys = []
     if item.get("DOI"):
         keys.append("doi:" + (normalize_doi(str(item["DOI"])) or str(item["DOI"]).lower()))
-    title = normalize_title(str(item.get("title") or item.get("caseName") or ""))
+    title = normalize_title(_title(item))
     if title:
         keys.append("title:" + title)
     creators = item.get("creators") or []
@@ -259,12 +268,12 @@ def _pair_by_similar_title(
     out = []
     for z_pos, o_pos in pairs:
         if o_pos is None:
-            title = normalize_title(str(zotero[z_pos].get("title") or ""))
+            title = normalize_title(_title(zotero[z_pos]))
             best, best_score = None, 85.0
             for position, item in enumerate(ours):
                 if position in used or not title:
                     continue
-                similarity = fuzz.ratio(title, normalize_title(str(item.get("title") or "")))
+                similarity = fuzz.ratio(title, normalize_title(_title(item)))
                 if similarity >= best_score:
                     best, best_score = position, similarity
             if best is not None:
@@ -385,7 +394,19 @@ def _same_text(name: str, a: str, b: str) -> bool:
         return a.replace(" : ", ": ").casefold() == b.replace(" : ", ": ").casefold()
     if name == "ISSN":
         return set(b.split()) <= set(a.split())
+    if name == "date":
+        return _yearless_date_agrees(a, b)
     return name == "title" and a.rstrip(".") == b.rstrip(".")
+
+
+def _yearless_date_agrees(ours: str, zotero: str) -> bool:
+    """yearless-dates: Zotero writes a RIS date without a year as `0000` and the first word
+    (`0000 Spring`); zsync keeps the words as written."""
+    placeholder = re.fullmatch(r"0000\b(.*)", zotero)
+    if placeholder is None or re.search(r"\b\d{4}\b", ours):
+        return False
+    words = set(re.findall(r"\w+", ours.casefold()))
+    return set(re.findall(r"\w+", placeholder.group(1).casefold())) <= words
 
 
 def realworld_files(root: Path = REALWORLD) -> Iterable[tuple[Path, list[dict[str, Any]]]]:

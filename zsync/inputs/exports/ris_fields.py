@@ -9,6 +9,11 @@ comma-separated `KW` split into several keywords. `SN` holds an ISSN or an ISBN 
 told apart by shape and checksum. PMIDs are taken where they are labelled (`PMID: 123`
 in notes or custom fields, RefMan's `PM:` links) or from `AN` when the record comes from
 PubMed/MEDLINE.
+
+Tags whose field depends on the type beyond those (a hearing's `T2` is its committee, a
+bill's `ET` its session, a case's `PB` its court ...) come from `ris_tables.TYPED_FIELDS`;
+a `DA` without a year (`Fall`) takes PY's year (`2019 Fall`); ProCite's labelled notes are
+read as the tags they stand for (`ris_procite`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,14 @@ from zsync.inputs.exports.exportkit import (
     serial_numbers,
     unique,
 )
-from zsync.inputs.exports.ris_tables import CONTAINER_T2, SERIES_T2, TYPES, creator_role
+from zsync.inputs.exports.ris_procite import from_procite
+from zsync.inputs.exports.ris_tables import (
+    CONTAINER_T2,
+    SERIES_T2,
+    TYPED_FIELDS,
+    TYPES,
+    creator_role,
+)
 from zsync.model.dates import parse_date
 from zsync.model.names import looks_like_organisation, parse_name
 from zsync.model.records import Creator, Origin, PartialDate, Record
@@ -31,6 +43,7 @@ from zsync.model.records import Creator, Origin, PartialDate, Record
 _INITIAL = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
 # RIS dates: `YYYY/MM/DD/other`, every part after the year optional (`2020///`).
 _RIS_DATE = re.compile(r"^(\d{4})(?:/(\d{0,2})(?:/(\d{0,2})(?:/.*)?)?)?$")
+_YEAR = re.compile(r"\b\d{4}\b")
 _PUBMED_DB = re.compile(r"pubmed|medline|nlm|ncbi", re.IGNORECASE)
 
 
@@ -46,6 +59,7 @@ def tags_to_record(tags: dict[str, list[str]], origin: Origin, warnings: list[st
             else "RIS record without a TY type, read as a journal article"
         )
         item_type = "journalArticle"
+    get = _Tags(from_procite(tags, ty, item_type))
     fields: dict[str, str] = {}
     container, abbreviation, series = _titles(get, item_type, fields)
     issns, isbns = _serials(get, item_type, fields)
@@ -66,7 +80,7 @@ def tags_to_record(tags: dict[str, list[str]], origin: Origin, warnings: list[st
         language=get.first("LA"),
         item_type=item_type,
         publisher=get.first("PB"),
-        place=get.first("CY") or (get.first("C1") if item_type == "conferencePaper" else None),
+        place=_place(get, item_type),
         series=series,
         issn=tuple(issns),
         journal_abbreviation=abbreviation,
@@ -76,6 +90,14 @@ def tags_to_record(tags: dict[str, list[str]], origin: Origin, warnings: list[st
         note="\n\n".join(get.all("N1")),
         warnings=tuple(warnings),
     )
+
+
+def _place(get: _Tags, item_type: str) -> str | None:
+    """CY; for a conference paper C1 first (EndNote's place published, where its CY is the
+    conference's location), as Zotero reads it."""
+    if item_type == "conferencePaper":
+        return get.first("C1", "CY")
+    return get.first("CY")
 
 
 _BOOKISH = frozenset({"book", "bookSection", "thesis", "manuscript", "map", "computerProgram",
@@ -104,12 +126,12 @@ def _titles(
 ) -> tuple[str | None, str | None, str | None]:
     """(container, journal abbreviation, series) from T2/T3/JF/JO/JA/J2/BT/C3."""
     t2 = get.first("T2")
-    series = get.first("T3") if item_type not in ("hearing", "bill", "audioRecording") else None
+    series = get.first("T3") if item_type not in ("hearing", "bill") else None
     container = None
     if item_type in CONTAINER_T2:
         container = t2
     elif item_type in SERIES_T2:
-        series = series or t2
+        series = t2 or series
     elif item_type == "conferencePaper":
         if t2:
             fields["conferenceName"] = t2
@@ -128,7 +150,7 @@ def _titles(
 
 def _creators(get: _Tags, ty: str, item_type: str) -> tuple[Creator, ...]:
     out: list[Creator] = []
-    wanted: tuple[str, ...] = ("AU", "A1", "A2", "A3", "A4", "ED", "C2")
+    wanted: tuple[str, ...] = ("AU", "A1", "A2", "A3", "A4", "ED", "C1", "C2", "C4")
     if item_type == "patent":
         wanted = tuple(t for t in wanted if t != "A2")  # a patent's A2 is its authority
     for tag in [t for t in get.tags if t in wanted]:  # the record's own order of tags
@@ -183,14 +205,30 @@ def _family_first(tokens: list[str], role: str) -> Creator | None:
 
 
 def _date(get: _Tags) -> PartialDate | None:
-    """DA (or Y1) as the full date, PY for the year it may lack (EndNote writes `0000/05/`)."""
-    full = _ris_date(get.first("DA")) or _ris_date(get.first("Y1"))
-    year_only = _ris_date(get.first("PY"))
+    """DA (or Y1) as the full date, PY for the year it may lack: EndNote writes `0000/05/`,
+    and DA may be words without a year (`Spring`, `March 15`) that PY's year completes."""
+    written = get.first("DA") or get.first("Y1")
+    full = _ris_date(written)
+    year_text = get.first("PY")
+    year_only = _ris_date(year_text)
     if full and full.year and full.year >= 1000:
         return full
     if full and full.month and year_only and year_only.year:
-        return date_from_parts(year_only.year, full.month, full.day, raw=full.raw)
+        return date_from_parts(year_only.year, full.month, full.day)
+    if written and not full and not _YEAR.search(written):
+        return _words_with_year(written, year_text, year_only)
     return year_only or (full if full and full.year else None) or _as_written(get)
+
+
+def _words_with_year(
+    words: str, year_text: str | None, year: PartialDate | None
+) -> PartialDate:
+    """A DA without a year (`Fall`) after PY's year (`2019 Fall`), or after PY's own words
+    when it has no year either (both kept as written)."""
+    if year and year.year:
+        text = f"{year.year} {words}"
+        return parse_date(text) or PartialDate(raw=text, year=year.year)
+    return PartialDate(raw=f"{year_text} {words}" if year_text else words)
 
 
 def _as_written(get: _Tags) -> PartialDate | None:
@@ -280,8 +318,28 @@ def _keywords(get: _Tags) -> list[str]:
     return unique(clean(k) for value in values for k in re.split(separator, value))
 
 
+def _access_date(value: str | None) -> str | None:
+    """Y2 as the `YYYY-MM-DD` Zotero stores (a missing month or day as 01, as Zotero fills
+    them); None when it names no year, since Zotero accepts no other form."""
+    date = _ris_date(value)
+    if date is None or date.year is None or date.year < 1000:
+        return None
+    return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}"
+
+
+def _typed_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
+    """The fields whose tag means something else for each item type (see TYPED_FIELDS)."""
+    for tag, by_type in TYPED_FIELDS:
+        field = by_type.get(item_type, by_type.get("*"))
+        value = get.first(tag) if field else None
+        if field and value and not (tag == "M3" and value.startswith("10.")):
+            fields.setdefault(field, value)
+
+
 def _more_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
-    for tag, target in (("ET", "edition"), ("ST", "shortTitle"), ("Y2", "accessDate"),
+    if accessed := _access_date(get.first("Y2")):
+        fields["accessDate"] = accessed
+    for tag, target in (("ET", "edition"), ("ST", "shortTitle"),
                         ("CN", "callNumber"), ("H2", "callNumber"),
                         ("DB", "archive"), ("AN", "archiveLocation"), ("DP", "libraryCatalog")):
         value = get.first(tag)
@@ -298,3 +356,4 @@ def _more_fields(get: _Tags, item_type: str, fields: dict[str, str]) -> None:
     genre = get.first("M3")
     if genre and item_type in ("thesis", "report") and not genre.startswith("10."):
         fields["thesisType" if item_type == "thesis" else "reportType"] = genre
+    _typed_fields(get, item_type, fields)

@@ -82,8 +82,9 @@ CONTAINER_T2 = frozenset(
 )
 SERIES_T2 = frozenset({"book", "report", "map", "computerProgram"})
 
-_ROLES: dict[str, tuple[str | None, dict[str, str]]] = {
-    # tag: (role for types not listed, {item type: role})
+_ROLES: dict[str, tuple[str | None, dict[str, str | None]]] = {
+    # tag: (role for types not listed, {item type: role}); None: the tag names no creator
+    # for that type (a field, or nothing Zotero keeps: EndNote's "Performers" of a film)
     "AU": (
         "author",
         {
@@ -101,7 +102,7 @@ _ROLES: dict[str, tuple[str | None, dict[str, str]]] = {
         },
     ),
     "A2": (
-        "contributor",
+        None,
         {
             "journalArticle": "editor",
             "bookSection": "editor",
@@ -120,8 +121,9 @@ _ROLES: dict[str, tuple[str | None, dict[str, str]]] = {
         },
     ),
     "A3": (
-        "contributor",
+        None,
         {
+            "thesis": "contributor",
             "book": "editor",
             "bookSection": "seriesEditor",
             "conferencePaper": "seriesEditor",
@@ -137,10 +139,14 @@ _ROLES: dict[str, tuple[str | None, dict[str, str]]] = {
     ),
     "A4": (
         "translator",
-        {"conferencePaper": "contributor", "film": "contributor", "dataset": "contributor"},
+        {"conferencePaper": "contributor", "film": "contributor", "dataset": "contributor",
+         "case": "counsel", "patent": None},
     ),
     "ED": ("editor", {}),
-    "C2": (None, {"bookSection": "bookAuthor"}),
+    "C1": (None, {"radioBroadcast": "castMember", "tvBroadcast": "castMember",
+                  "videoRecording": "castMember"}),
+    "C2": (None, {"bookSection": "bookAuthor", "blogPost": "commenter"}),
+    "C4": (None, {"audioRecording": "wordsBy", "patent": "attorneyAgent"}),
 }
 
 
@@ -152,3 +158,48 @@ def creator_role(tag: str, item_type: str, edited_book: bool = False) -> str | N
         return "editor"  # EndNote's EDBOOK lists the editors as authors
     default, by_type = _ROLES.get(tag, (None, {}))
     return by_type.get(item_type, default)
+
+# Tags whose field depends on the item type: tag -> {item type: Zotero field}, with "*" for
+# every type not listed. Listed in the order they are applied (the first value a field gets
+# is kept): the tags of the RIS specification first, then the ones only some exporters write
+# (EndNote's M1, RefMan's AV, ProCite's labelled notes) as fall-backs.
+_NUMBER_FIELDS = {"bill": "billNumber", "hearing": "documentNumber", "statute": "publicLawNumber",
+                  "podcast": "episodeNumber", "radioBroadcast": "episodeNumber",
+                  "tvBroadcast": "episodeNumber"}
+TYPED_FIELDS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("T2", {"bill": "code", "statute": "code", "hearing": "committee",
+            "radioBroadcast": "programTitle", "tvBroadcast": "programTitle",
+            "presentation": "meetingName", "forumPost": "forumTitle"}),
+    ("T3", {"hearing": "legislativeBody", "bill": "legislativeBody"}),
+    ("A2", {"case": "reporter", "patent": "issuingAuthority"}),
+    ("C1", {"patent": "filingDate", "map": "scale"}),
+    ("C3", {"artwork": "artworkSize", "patent": "country"}),
+    ("C4", {"film": "genre"}),
+    ("C5", {"patent": "references", "audioRecording": "audioRecordingFormat",
+            "radioBroadcast": "audioRecordingFormat", "film": "videoRecordingFormat",
+            "tvBroadcast": "videoRecordingFormat", "videoRecording": "videoRecordingFormat"}),
+    ("C6", {"patent": "legalStatus"}),
+    ("PB", {"case": "court"}),
+    ("ET", {"bill": "session", "hearing": "session", "statute": "session",
+            "computerProgram": "versionNumber", "dataset": "versionNumber"}),
+    ("LA", {"computerProgram": "programmingLanguage"}),
+    ("M1", {"book": "seriesNumber", "computerProgram": "system",
+            "patent": "applicationNumber", **_NUMBER_FIELDS}),
+    ("M3", {"manuscript": "manuscriptType", "map": "mapType", "report": "reportType",
+            "thesis": "thesisType", "blogPost": "websiteType", "webpage": "websiteType",
+            "forumPost": "postType", "letter": "letterType", "interview": "interviewMedium",
+            "presentation": "presentationType", "artwork": "artworkMedium",
+            "podcast": "audioFileType"}),
+    ("NV", {"*": "numberOfVolumes", "dataset": "identifier", "bookSection": ""}),
+    ("OP", {"hearing": "history", "statute": "history", "bill": "history", "case": "history",
+            "patent": "priorityNumbers"}),
+    ("SE", {"*": "section", "case": ""}),
+    ("SV", {"bookSection": "seriesNumber", "case": "docketNumber"}),
+    ("IS", {"bookSection": "numberOfVolumes", "dataset": "versionNumber"}),
+    ("VL", {"statute": "codeNumber", "bill": "codeVolume", "case": "reporterVolume"}),
+    ("SP", {"bill": "codePages", "case": "firstPage", "film": "runningTime"}),
+    ("CR", {"*": "rights"}),
+    ("AV", {"*": "archiveLocation"}),
+    ("M1", {"bookSection": "numberOfVolumes"}),
+)
+
