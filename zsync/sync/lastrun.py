@@ -26,12 +26,15 @@ import logging
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from zsync.config.settings import Config, Secret
 from zsync.enrich.enricher import Enricher
+from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import ParseCache, code_fingerprint
 from zsync.model.records import InputProblem
 from zsync.sources.cache import RecordCache
@@ -39,6 +42,7 @@ from zsync.sources.http import HttpLayer
 from zsync.state.store import StateStore
 from zsync.sync.plan import Plan, Work
 
+T = TypeVar("T")
 log = logging.getLogger("zsync.sync.lastrun")
 _DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -196,3 +200,56 @@ def _resolved(path: Path) -> Path:
         return path.expanduser().resolve()
     except OSError:
         return path.absolute()
+
+
+class Keeper:
+    """Gathers the digests of a run as it goes, and keeps its plan when it had nothing to
+    write and asked no source anything."""
+
+    def __init__(self, memo: LastRun, enricher: Enricher,
+                 notes_digest: Callable[[list[tuple[str, str]]], str]) -> None:
+        self.memo, self.enricher, self.notes_digest = memo, enricher, notes_digest
+        self.notes = ""
+        self.asked: int | None = None
+        self.since = 0.0
+        self.cache: str | None = None
+        self.library: str | None = None
+        self.enriched: list[Enriched] = []
+        self.problems: tuple[InputProblem, ...] = ()
+
+    def before_enriching(self, files: list[tuple[str, str]]) -> None:
+        """`files`: the digest of each input file as it was parsed."""
+        self.notes = self.notes_digest(files)
+        self.asked, self.since = asked(self.enricher), time.time()
+
+    def after_enriching(self, enriched: list[Enriched], problems: list[InputProblem]) -> None:
+        if self.asked is None or asked(self.enricher) != self.asked:
+            self.asked = None  # some answer did not come from the record cache
+            return
+        self.cache = cache_digest(self.enricher)
+        self.enriched, self.problems = enriched, tuple(problems)
+
+    def planning(self, store: StateStore) -> None:
+        if self.cache is not None:
+            self.library = guarded(lambda: library_digest(store))
+
+    def done(self, store: StateStore, planned: Plan, works: list[Work],
+             notes: tuple[dict[str, str], dict[str, str]]) -> None:
+        """Keep the plan when it wrote nothing and the library is still as planned on;
+        `notes`: the run's not-enriched and retraction lines, as its report gives them."""
+        if self.cache is None or self.library is None or planned.has_changes:
+            return
+        if guarded(lambda: library_digest(store)) != self.library:
+            return
+        not_enriched, retracted = notes
+        kept = Kept(planned, works, self.problems, not_enriched, retracted)
+        guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
+                                                or ""), self.since, kept))
+
+
+def guarded(call: Callable[[], T]) -> T | None:
+    try:
+        return call()
+    except sqlite3.Error as exc:
+        log.info("the plan of this run is not kept for the next (%s)", exc)
+        return None

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,14 +30,13 @@ from zsync.model.records import InputProblem, Record
 from zsync.report.model import Outcome, RunInfo
 from zsync.runs import library_run, recorded_run
 from zsync.state.store import RunLock, StateStore
-from zsync.sync.apply import failures, write_replanning
 from zsync.sync.lastrun import (
-    Digests,
+    Keeper,
     Kept,
     LastRun,
-    asked,
     cache_digest,
     cache_expired_since,
+    guarded,
     inputs_digest,
     library_digest,
     open_last_run,
@@ -49,17 +46,14 @@ from zsync.sync.library_state import (
     forget_gone,
     gone_contributors,
     plan_inputs,
-    remember_all,
 )
 from zsync.sync.notelink_files import link_notes, snapshot
-from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from zsync.sync.plan import Action, Plan, PlanInputs, Work, plan
 from zsync.sync.report import build_report
 from zsync.sync.works import WorkSettings, build_works
+from zsync.sync.write import apply_plan
 from zsync.zotero.api import (
     KEY_ALPHABET,
-    ObjectOutcome,
-    PlannedWrite,
-    WriteExecutor,
     make_api,
     refresh_mirror,
 )
@@ -166,7 +160,7 @@ def sync(
     started = utc_now()
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
     try:
-        if memo is not None and _guarded(memo.digests) is not None:
+        if memo is not None and guarded(memo.digests) is not None:
             files = input_digests(paths, config.notes.exclude)
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
@@ -175,7 +169,7 @@ def sync(
                                      on_phase=on_phase)
             if reused is not None:
                 return reused
-        keeper = None if memo is None else _Keeper(memo, enricher, lambda files: inputs_digest(
+        keeper = None if memo is None else Keeper(memo, enricher, lambda files: inputs_digest(
             config, paths, files, prune=prune, title_search=enricher.title_search))
         return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
                      api_factory=api_factory, link=link, on_phase=on_phase, started=started,
@@ -188,7 +182,7 @@ def sync(
 def _sync(
     config: Config, paths: Sequence[Path], enricher: Enricher, *, dry_run: bool, prune: bool,
     full: bool, api_factory: Callable[[Config], Any], link: bool, on_phase: PhaseHook,
-    started: str, keeper: _Keeper | None,
+    started: str, keeper: Keeper | None,
 ) -> SyncResult:
     on_phase("read", 0)
     files: list[tuple[str, str]] = []
@@ -251,7 +245,7 @@ def sync_enriched(
     then: PlanStep | None = None,
     on_phase: PhaseHook = _no_phase,
     full: bool = True,
-    keeper: _Keeper | None = None,
+    keeper: Keeper | None = None,
 ) -> SyncResult:
     """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
     the folders read (for notes gone from them); `then` amends every plan made; `on_phase`
@@ -303,63 +297,12 @@ def sync_enriched(
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
         if keeper is not None and not failed and then is None:
-            keeper.done(store, planned, works)
+            keeper.done(store, planned, works, _enrichment_notes(keeper.enriched, works))
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
 
 
 # --- the last run's plan, when nothing it depends on changed (see lastrun) ---------------
-
-
-class _Keeper:
-    """Gathers the digests of a run as it goes, and keeps its plan when it had nothing to
-    write and asked no source anything."""
-
-    def __init__(self, memo: LastRun, enricher: Enricher,
-                 notes_digest: Callable[[list[tuple[str, str]]], str]) -> None:
-        self.memo, self.enricher, self.notes_digest = memo, enricher, notes_digest
-        self.notes = ""
-        self.asked: int | None = None
-        self.since = 0.0
-        self.cache: str | None = None
-        self.library: str | None = None
-        self.enriched: list[Enriched] = []
-        self.problems: tuple[InputProblem, ...] = ()
-
-    def before_enriching(self, files: list[tuple[str, str]]) -> None:
-        """`files`: the digest of each input file as it was parsed."""
-        self.notes = self.notes_digest(files)
-        self.asked, self.since = asked(self.enricher), time.time()
-
-    def after_enriching(self, enriched: list[Enriched], problems: list[InputProblem]) -> None:
-        if self.asked is None or asked(self.enricher) != self.asked:
-            self.asked = None  # some answer did not come from the record cache
-            return
-        self.cache = cache_digest(self.enricher)
-        self.enriched, self.problems = enriched, tuple(problems)
-
-    def planning(self, store: StateStore) -> None:
-        if self.cache is not None:
-            self.library = _guarded(lambda: library_digest(store))
-
-    def done(self, store: StateStore, planned: Plan, works: list[Work]) -> None:
-        """Keep the plan when it wrote nothing and the library is still as planned on."""
-        if self.cache is None or self.library is None or planned.has_changes:
-            return
-        if _guarded(lambda: library_digest(store)) != self.library:
-            return
-        not_enriched, retracted = _enrichment_notes(self.enriched, works)
-        kept = Kept(planned, works, self.problems, not_enriched, retracted)
-        _guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
-                                                or ""), self.since, kept))
-
-
-def _guarded(call: Callable[[], T]) -> T | None:
-    try:
-        return call()
-    except sqlite3.Error as exc:
-        log.info("the plan of this run is not kept for the next (%s)", exc)
-        return None
 
 
 def _reuse_last_run(
@@ -369,7 +312,7 @@ def _reuse_last_run(
 ) -> SyncResult | None:
     """The kept plan's run again, when nothing it depends on changed; else None (and
     nothing done but a refresh of the library mirror)."""
-    found = _guarded(memo.digests)
+    found = guarded(memo.digests)
     if found is None:
         return None
     digests, since = found
@@ -382,7 +325,7 @@ def _reuse_last_run(
         refresh_mirror(api, store)
         if store.intents.pending():
             return None  # a killed run's writes: the full path finishes them first
-        kept = _guarded(memo.kept) if library_digest(store) == digests.library else None
+        kept = guarded(memo.kept) if library_digest(store) == digests.library else None
         if kept is None:
             return None
         log.info("nothing changed since the last run: its plan is used again (--full plans "
@@ -413,102 +356,3 @@ def _replayed(kept: Kept, store: StateStore, api: Any, config: Config, *, dry_ru
 
 class SyncSetupError(UsageError):
     """The sync cannot start: settings are missing."""
-
-
-# --- applying a plan ---------------------------------------------------------------------
-
-
-def _item_writes(planned: Plan) -> tuple[list[PlannedWrite], list[PlannedWrite]]:
-    creates: list[PlannedWrite] = []
-    updates: list[PlannedWrite] = []
-    for work in planned.works:
-        if work.payload is not None and work.action == Action.CREATE:
-            creates.append(PlannedWrite(dict(work.payload), ref=work.identity))
-        elif work.payload is not None:
-            owned = dict(work.owned) if work.owned else None
-            updates.append(PlannedWrite(dict(work.payload), ref=work.identity, remember=owned))
-        for note in (*work.notes, work.notice):
-            if note is None or not note.writes:
-                continue
-            data: dict[str, Any] = {"key": note.key, "note": note.html}
-            if note.action == "trash":
-                data = {"key": note.key, "deleted": 1}
-                updates.append(PlannedWrite(data, ref=work.identity))
-                continue
-            if note.action == "create":
-                data.update({"itemType": "note", "parentItem": note.parent, "tags": [],
-                             "collections": [], "relations": {}})
-                creates.append(PlannedWrite(data, ref=work.identity))
-            else:
-                updates.append(PlannedWrite(data, ref=work.identity))
-    return creates, updates
-
-
-def _collection_writes(planned: Plan) -> list[PlannedWrite]:
-    return [
-        PlannedWrite({"key": c.key, "name": c.name, "parentCollection": c.parent or False},
-                     ref=f"collection:{c.name}")
-        for c in planned.collections
-    ]
-
-
-def apply_plan(
-    executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
-    status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
-    planner: Callable[[list[Work], PlanInputs], Plan] = plan,
-) -> tuple[Plan, list[Outcome]]:
-    """Write the plan; objects another client changed meanwhile are re-planned and retried.
-
-    Creates carry the library version they were planned against: when another computer
-    wrote to the library since, Zotero refuses them whole (412) and the works are planned
-    again against what it wrote, so its items and collections are found, not made twice.
-    """
-
-    def write(todo: Plan) -> list[ObjectOutcome]:
-        results: list[ObjectOutcome] = []
-        collections = _collection_writes(todo)
-        if collections:
-            results += executor.apply(collections, "create", "collections",
-                                      guard=True).outcomes
-        creates, updates = _item_writes(todo)
-        if creates:
-            results += executor.apply(creates, "create", guard=True).outcomes
-        if updates:
-            results += executor.apply(updates, "update").outcomes
-        remember_all(store, _applied_pairs(works, todo, results))
-        return results
-
-    def replan(identities: set[str]) -> Plan:
-        again = [w for w in works if w.identity in identities]
-        return planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
-
-    def moved(identities: set[str] | None) -> Plan:
-        refresh_mirror(api, store)
-        return replan(identities) if identities is not None else \
-            planner(works, plan_inputs(store, status_parent, executor.new_key, scope))
-
-    planned, results = write_replanning(planned, write, replan, replans,
-                                        moved=moved if api is not None else None)
-    return planned, _outcomes(planned, results)
-
-
-def _outcomes(planned: Plan, results: list[ObjectOutcome]) -> list[Outcome]:
-    failed = failures(results)
-    touched = {o.ref for o in results}
-    return [
-        Outcome(w.identity, w.identity not in failed, failed.get(w.identity), w.item_key)
-        for w in planned.works
-        if w.action != Action.DUPLICATE and (w.identity in touched or w.identity in failed)
-    ]
-
-
-def _applied_pairs(
-    works: list[Work], planned: Plan, results: list[ObjectOutcome]
-) -> list[tuple[Work, WorkPlan]]:
-    failed = failures(results)
-    by_identity = {w.identity: w for w in planned.works if w.action != Action.DUPLICATE}
-    return [
-        (work, by_identity[work.identity]) for work in works
-        if work.identity in by_identity and work.identity not in failed
-        and by_identity[work.identity].action != Action.ERROR
-    ]
