@@ -6,6 +6,7 @@ from typing import Any
 
 from zsync.dedupe.mergeplan import REPLACES, choose_master, item_uri, plan_merge
 from zsync.zotero.library import LibraryItem, LibraryView
+from zsync.zotero.memory import Contribution, Memory, join_extra, split_extra, value_hash
 
 URI = "http://zotero.org/users/42"
 
@@ -90,8 +91,6 @@ def test_items_of_different_types_are_not_merged_as_zotero_refuses() -> None:
 def test_zsyncs_memory_of_the_copies_is_folded_into_the_master() -> None:
     """After a merge, what zsync wrote to the trashed copy (its child note, tags, status
     collection, a kept-apart pair) is still known as zsync's on the master."""
-    from zsync.zotero.memory import Contribution, Memory, join_extra, split_extra, value_hash
-
     note = Contribution(note_key="NOTE0001", note_hash="abc123", tags=frozenset({"aaaaaa"}))
     copy = Memory(fields={"volume": value_hash("521")}, tags=frozenset({"aaaaaa"}),
                   collection="STATNEW1", contributors={"c0ffee": note},

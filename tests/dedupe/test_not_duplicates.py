@@ -8,7 +8,7 @@ import pytest
 
 from tests.dedupe.env import DedupeEnv
 from zsync.dedupe.pairs import DedupeSetupError, identity_of
-from zsync.zotero.memory import decode
+from zsync.zotero.memory import decode, split_extra
 
 
 def test_a_listed_pair_is_hidden_from_the_report_until_forgotten(world: DedupeEnv) -> None:
@@ -73,7 +73,8 @@ def _clusters(world: DedupeEnv) -> list[set[str]]:
 def test_a_pair_outlives_the_state_file_and_a_second_computer(world: DedupeEnv) -> None:
     s = world.seed_library()
     pair = {s["wheel_a"], s["wheel_b"]}
-    user_extra = world.item(s["wheel_a"]).get("extra", "")
+    user_extra = "Original date: 2011\nmy own line"
+    world.zotero.app.edit_item(None, s["wheel_a"], {"extra": user_extra})
     assert world.cli("dedupe", "--not-duplicate", *sorted(pair)).exit_code == 0
 
     world.state_path.unlink()  # a new laptop, or the state file lost
@@ -84,7 +85,8 @@ def test_a_pair_outlives_the_state_file_and_a_second_computer(world: DedupeEnv) 
     assert not world.item(s["wheel_b"]).get("deleted")
     listed = json.loads(world.cli("dedupe", "--list-not-duplicates", "--format", "json").stdout)
     assert [{p["a"], p["b"]} for p in listed] == [pair]
-    assert world.item(s["wheel_a"]).get("extra", "").startswith(user_extra)  # the user's lines kept
+    rest, memory = split_extra(world.item(s["wheel_a"]).get("extra"))
+    assert rest == user_extra and memory is not None  # the user's lines kept, zsync's added
 
     world.state_path.unlink()
     forgot = world.cli("dedupe", "--forget-not-duplicate", *sorted(pair))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.app import Globals, app, fail, run_exit_status
 from zsync.cli.errors import zsync_errors
 from zsync.cli.output import (
     AsJson,
@@ -89,8 +89,6 @@ def add_command(
                      collection=collection)
     emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
-    if result.failed or result.report["summary"]["input_problems"]:
-        raise typer.Exit(EXIT_PARTIAL)
-    if detailed_exitcode and dry_run and result.plan.has_changes:
-        raise typer.Exit(EXIT_CHANGES)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(run_exit_status(
+        partial=bool(result.failed or result.report["summary"]["input_problems"]),
+        changes=detailed_exitcode and dry_run and result.plan.has_changes))

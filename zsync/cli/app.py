@@ -21,6 +21,12 @@ from zsync.errors import ZsyncError
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
 
+def run_exit_status(*, partial: bool, changes: bool) -> int:
+    """A run's exit status: 1 when some inputs or items failed, else 3 when a dry run
+    found changes and --detailed-exitcode asked to hear of them, else 0."""
+    return EXIT_PARTIAL if partial else EXIT_CHANGES if changes else EXIT_OK
+
+
 @dataclass(frozen=True)
 class LazyCommand:
     """A command known by name before its module (`zsync.cli.<name>`) is imported: that

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app, fail
+from zsync.cli.app import EXIT_OK, Globals, app, fail, run_exit_status
 from zsync.cli.errors import zsync_errors
 from zsync.cli.inputs import Exclude, exclude_setting, require_paths
 from zsync.cli.output import format_option
@@ -112,11 +112,9 @@ def dedupe_command(
 
 
 def _exit_code(result: DedupeResult, detailed: bool) -> int:
-    if result.failed or result.problems:
-        return EXIT_PARTIAL
-    if detailed and result.found and result.report["mode"] != "apply":
-        return EXIT_CHANGES
-    return EXIT_OK
+    return run_exit_status(partial=bool(result.failed or result.problems),
+                           changes=detailed and bool(result.found)
+                           and result.report["mode"] != "apply")
 
 
 def _emit(result: DedupeResult, fmt: str | None, path: Path | None, quiet: bool) -> None:

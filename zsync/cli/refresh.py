@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
+from zsync.cli.app import Globals, app, run_exit_status
 from zsync.cli.errors import zsync_errors
 from zsync.cli.output import (
     AsJson,
@@ -78,8 +78,6 @@ def refresh_command(
                          on_chunk=progress.chunk, on_phase=progress.phase)
     emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
-    if result.failed or result.unavailable:
-        raise typer.Exit(EXIT_PARTIAL)
-    if detailed_exitcode and dry_run and result.plan.has_changes:
-        raise typer.Exit(EXIT_CHANGES)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(run_exit_status(
+        partial=bool(result.failed or result.unavailable),
+        changes=detailed_exitcode and dry_run and result.plan.has_changes))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zsync.cli.app import EXIT_CHANGES, EXIT_OK, EXIT_PARTIAL, Globals, app
+from zsync.cli.app import Globals, app, run_exit_status
 from zsync.cli.errors import zsync_errors
 from zsync.cli.inputs import Exclude, exclude_setting, require_paths
 from zsync.cli.output import (
@@ -75,11 +75,9 @@ def sync_command(
                 show_unchanged=show_unchanged)
     if not as_json:
         print_note_links(result.report.get("note_links", []))
-    if result.failed or result.report["summary"]["input_problems"]:
-        raise typer.Exit(EXIT_PARTIAL)
-    if detailed_exitcode and dry_run and result.plan.has_changes:
-        raise typer.Exit(EXIT_CHANGES)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(run_exit_status(
+        partial=bool(result.failed or result.report["summary"]["input_problems"]),
+        changes=detailed_exitcode and dry_run and result.plan.has_changes))
 
 
 def print_note_links(entries: list[dict[str, Any]]) -> None:

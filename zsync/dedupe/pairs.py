@@ -86,7 +86,8 @@ def add_not_duplicate(
     with library_store(config, api_factory, lock=True) as store:
         known = store.not_duplicates.contains(first, second)
         store.not_duplicates.add(first, second)
-        kept = _remember_in_items(config, store, api_factory, first, second, apart=True)
+        api = _refreshed(config, store, api_factory)
+        kept = _remember_in_items(api, store, first, second, apart=True)
         entry = _pair_entry(store, first, second)
     warnings = [
         f"{k} is not in the library mirror (as of the last refresh)"
@@ -103,38 +104,45 @@ def forget_not_duplicate(
     first, second = _pair(a, b)
     with library_store(config, api_factory, lock=True) as store:
         listed = store.not_duplicates.remove(first, second)
-        refresh_mirror(api_factory(config), store)  # the items may remember the pair
+        api = _refreshed(config, store, api_factory)  # the items may remember the pair
         in_items = frozenset((first, second)) in library_view(store).kept_apart()
         if in_items:
-            _remember_in_items(config, store, api_factory, first, second, apart=False)
+            _remember_in_items(api, store, first, second, apart=False)
         return listed or in_items
 
 
 def list_not_duplicates(config: Config, api_factory: ApiFactory = make_api) -> list[dict[str, Any]]:
     with library_store(config, api_factory, lock=True) as store:
-        refresh_mirror(api_factory(config), store)  # the items may remember pairs
+        _refreshed(config, store, api_factory)  # the items may remember pairs
         kept = store.not_duplicates.pairs() | library_view(store).kept_apart()
         pairs = sorted(tuple(sorted(p)) for p in kept)
         return [_pair_entry(store, a, b) for a, b in pairs]
 
 
-def _remember_in_items(config: Config, store: StateStore, api_factory: ApiFactory,
-                       first: str, second: str, *, apart: bool) -> list[str]:
-    """Write the pair into both items' memory, so it outlives this computer's state file;
-    what could not be written, as warnings. Identity pairs stay in the state file."""
+def _refreshed(config: Config, store: StateStore, api_factory: ApiFactory) -> ZoteroApi:
+    """The API, after bringing the mirror up to date (one request when nothing changed)."""
+    api = api_factory(config)
+    refresh_mirror(api, store)
+    return api
+
+
+def _remember_in_items(api: ZoteroApi, store: StateStore, first: str, second: str, *,
+                       apart: bool) -> list[str]:
+    """Write the pair into both items' memory (the mirror just refreshed), so it outlives
+    this computer's state file; what could not be written, as warnings. Identity pairs
+    stay in the state file."""
     if not (_KEY.match(first) and _KEY.match(second)):
         return ["a pair of identities is kept in this computer's state file only"]
-    api = api_factory(config)
     executor = WriteExecutor(api, store)
     executor.resume_pending()
-    for _ in range(3):  # an item edited meanwhile elsewhere: read it again and retry
-        refresh_mirror(api, store)
+    for attempt in range(3):  # an item edited meanwhile elsewhere: read it again, retry
+        if attempt:
+            refresh_mirror(api, store)
         writes = [w for w in (_apart_write(store, key, other, apart)
                               for key, other in ((first, second), (second, first))) if w]
         if not writes:
             return []
         result = executor.apply(writes, "update")
-        refresh_mirror(api, store)
         failed = result.with_status("failed")
         if failed:
             return [f"{o.key}: the pair could not be kept in the item ({o.message})"
