@@ -139,11 +139,38 @@ _V4 = (
     "ALTER TABLE runs ADD COLUMN library TEXT",
 )
 
+# What the sync planner reads from the state file (the mirror and zsync's records) gets a
+# change counter: any write to those tables moves it, whoever writes (any zsync version),
+# so "nothing changed since" is one read instead of a digest of every row. `instance` is
+# drawn once per database, so a state file deleted and made again never repeats a count.
+_PLANNED_TABLES = ("items", "collections", "written", "origins", "not_duplicates",
+                   "conflicts")
+
+
+def _counted(table: str) -> tuple[str, ...]:
+    bump = "BEGIN UPDATE changes SET counter = counter + 1 WHERE name = 'planning'; END"
+    return tuple(f"CREATE TRIGGER {table}_{event.lower()}_counted AFTER {event} ON {table} "
+                 f"{bump}" for event in ("INSERT", "UPDATE", "DELETE"))
+
+
+_V5 = (
+    """CREATE TABLE changes (
+        name TEXT PRIMARY KEY,
+        counter INTEGER NOT NULL DEFAULT 0,
+        instance TEXT NOT NULL)""",
+    "INSERT INTO changes (name, counter, instance) VALUES ('planning', 0, "
+    "lower(hex(randomblob(16))))",
+    *(step for table in _PLANNED_TABLES for step in _counted(table)),
+    "CREATE TRIGGER libraries_version_counted AFTER UPDATE OF version ON libraries "
+    "BEGIN UPDATE changes SET counter = counter + 1 WHERE name = 'planning'; END",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _V1),
     Migration(2, "indexes on origins and pending writes; attempts, base version", _V2),
     Migration(3, "refresh: per-item refreshed versions and the library watermark", _V3),
     Migration(4, "runs: command, mode and library", _V4),
+    Migration(5, "a change counter over what the sync planner reads", _V5),
 )
 LATEST = MIGRATIONS[-1].number
 

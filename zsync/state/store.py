@@ -90,6 +90,14 @@ class StateStore:
     def schema_version(self) -> int:
         return current_version(self.db.conn)
 
+    def planning_changes(self) -> str:
+        """Moves whenever anything the sync planner reads from this file was written (the
+        mirror, what zsync wrote, where items came from, kept-apart pairs, conflicts),
+        by any writer; never repeats for another state file."""
+        row = self.db.execute(
+            "SELECT instance, counter FROM changes WHERE name = 'planning'").fetchone()
+        return f"{row[0]}:{row[1]}"
+
     def select_library(self, library: str, server_id: str = "") -> int:
         """Work on `library` ("users/123", "groups/9"); local-API data is kept per server id."""
         return self.db.select_library(library, server_id)

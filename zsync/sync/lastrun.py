@@ -15,13 +15,14 @@ record cache), keeps its plan here with a digest of each part. A later run whose
 have the same digests, and whose record cache has no answer that went stale in between,
 gives that plan again without reading, enriching or planning a note: it is the plan a full
 run would make. `zsync sync --full` never uses it. The plan is kept in the cache folder
-(`parsed.sqlite`, table `last_run`), one per library and state file.
+(`parsed.sqlite`, table `kept_run`), one per library and state file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -30,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from zsync.config.settings import Config, Secret
 from zsync.enrich.enricher import Enricher
@@ -111,53 +112,51 @@ def cache_expired_since(enricher: Enricher, since: float) -> bool:
 
 
 def library_digest(store: StateStore) -> str:
-    """The library's side, as the planner reads it from the state store, plus whether each
-    note file named in it still exists (notes gone from their folders are planned for)."""
-    db, library = store.db, store.db.library_id
-    digest = hashlib.sha256()
-    queries = (
-        "SELECT version FROM libraries WHERE id = ?",
-        "SELECT key, version, trashed, deleted, data FROM items WHERE library_id = ? "
-        "ORDER BY key",
-        "SELECT key, version, name, parent_key, trashed, deleted FROM collections "
-        "WHERE library_id = ? ORDER BY key",
-        "SELECT item_key, data FROM written WHERE library_id = ? ORDER BY item_key",
-        "SELECT key_a, key_b FROM not_duplicates WHERE library_id = ? ORDER BY key_a, key_b",
-    )
-    for sql in queries:
-        for row in db.execute(sql, (library,)):
-            digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
-        digest.update(b"\n")
-    paths: set[str] = set()
-    for row in db.execute("SELECT item_key, path, line, format, identifiers FROM origins "
-                          "WHERE library_id = ? ORDER BY item_key, path, line", (library,)):
-        digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
-        paths.add(str(row[1]))
-    for path in sorted(paths):
+    """The library's side, as the planner reads it from the state store (its change
+    counter: `StateStore.planning_changes`), plus whether each note file named in it still
+    exists (notes gone from their folders are planned for)."""
+    digest = hashlib.sha256(f"{store.db.library_id}\0{store.planning_changes()}\n".encode())
+    paths = sorted({str(row[0]) for row in store.db.execute(
+        "SELECT DISTINCT path FROM origins WHERE library_id = ?", (store.db.library_id,))})
+    for path in paths:
         digest.update(f"{path}\0{os.path.lexists(path)}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
 class LastRun:
-    """The kept plan in the cache folder's `last_run` table, one row per state file and
-    library."""
+    """The kept plan in the cache folder's `kept_run` table, one row per state file and
+    library: its digests, its report (JSON, all a run that reuses it reads) and the plan
+    with its works (read only when a caller asks for the plan)."""
 
     def __init__(self, directory: Path, slot: str) -> None:
         self.cache = ParseCache(directory)
         self.slot = slot
-        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS last_run (
-            slot TEXT PRIMARY KEY, inputs TEXT NOT NULL, cache TEXT NOT NULL,
-            library TEXT NOT NULL, since REAL NOT NULL, kept BLOB NOT NULL)""")
+        with self.cache.db:
+            self.cache.db.execute("DROP TABLE IF EXISTS last_run")  # an older form
+            self.cache.db.execute("""CREATE TABLE IF NOT EXISTS kept_run (
+                slot TEXT PRIMARY KEY, inputs TEXT NOT NULL, cache TEXT NOT NULL,
+                library TEXT NOT NULL, since REAL NOT NULL, report BLOB NOT NULL,
+                kept BLOB NOT NULL)""")
 
     def digests(self) -> tuple[Digests, float] | None:
         """The digests of the kept plan, and when its run began enriching."""
         row = self.cache.db.execute(
-            "SELECT inputs, cache, library, since FROM last_run WHERE slot = ?",
+            "SELECT inputs, cache, library, since FROM kept_run WHERE slot = ?",
             (self.slot,)).fetchone()
         return None if row is None else (Digests(row[0], row[1], row[2]), float(row[3]))
 
+    def report(self) -> dict[str, Any] | None:
+        """The kept run's report, as its run gave it."""
+        row = self.cache.db.execute("SELECT report FROM kept_run WHERE slot = ?",
+                                    (self.slot,)).fetchone()
+        try:
+            report = json.loads(row[0]) if row is not None else None
+        except ValueError:
+            return None
+        return report if isinstance(report, dict) else None
+
     def kept(self) -> Kept | None:
-        row = self.cache.db.execute("SELECT kept FROM last_run WHERE slot = ?",
+        row = self.cache.db.execute("SELECT kept FROM kept_run WHERE slot = ?",
                                     (self.slot,)).fetchone()
         try:
             kept = pickle.loads(row[0]) if row is not None else None
@@ -165,17 +164,20 @@ class LastRun:
             return None
         return kept if isinstance(kept, Kept) else None
 
-    def keep(self, digests: Digests, since: float, kept: Kept) -> None:
+    def keep(self, digests: Digests, since: float, kept: Kept,
+             report: dict[str, Any]) -> None:
         with self.cache.db:
             self.cache.db.execute(
-                "INSERT OR REPLACE INTO last_run (slot, inputs, cache, library, since, kept) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO kept_run (slot, inputs, cache, library, since, report, "
+                "kept) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (self.slot, digests.inputs, digests.cache, digests.library, since,
+                 json.dumps(report, ensure_ascii=False, separators=(",", ":")).encode(
+                     "utf-8", "surrogatepass"),
                  pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)))
 
     def forget(self) -> None:
         with self.cache.db:
-            self.cache.db.execute("DELETE FROM last_run WHERE slot = ?", (self.slot,))
+            self.cache.db.execute("DELETE FROM kept_run WHERE slot = ?", (self.slot,))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -234,9 +236,10 @@ class Keeper:
             self.library = guarded(lambda: library_digest(store))
 
     def done(self, store: StateStore, planned: Plan, works: list[Work],
-             notes: tuple[dict[str, str], dict[str, str]]) -> None:
+             notes: tuple[dict[str, str], dict[str, str]], report: dict[str, Any]) -> None:
         """Keep the plan when it wrote nothing and the library is still as planned on;
-        `notes`: the run's not-enriched and retraction lines, as its report gives them."""
+        `notes`: the run's not-enriched and retraction lines, as its report gives them;
+        `report`: the run's report."""
         if self.cache is None or self.library is None or planned.has_changes:
             return
         if guarded(lambda: library_digest(store)) != self.library:
@@ -244,7 +247,7 @@ class Keeper:
         not_enriched, retracted = notes
         kept = Kept(planned, works, self.problems, not_enriched, retracted)
         guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
-                                                or ""), self.since, kept))
+                                                or ""), self.since, kept, report))
 
 
 def guarded(call: Callable[[], T]) -> T | None:

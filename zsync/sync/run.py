@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from zsync.config.settings import Config
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
-from zsync.errors import UsageError
+from zsync.errors import StateError, UsageError
 from zsync.inputs.filecache import (
     input_digests,
     mapped_records,
@@ -65,12 +65,31 @@ T = TypeVar("T")
 NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
 
 
-@dataclass
 class SyncResult:
-    report: dict[str, Any]
-    plan: Plan
-    failed: int = 0
-    works: list[Work] = field(default_factory=list)
+    """A sync's report, its plan and works (given, or read when first asked for: a run that
+    reused the last plan reads only its report), and how many works failed to write."""
+
+    def __init__(self, report: dict[str, Any], plan: Plan | Callable[[], Kept],
+                 failed: int = 0, works: list[Work] | None = None) -> None:
+        self.report, self.failed = report, failed
+        self._plan, self._works = plan, works
+        self._kept: Kept | None = None
+
+    def _load(self) -> Kept:
+        if self._kept is None:
+            assert callable(self._plan)
+            self._kept = self._plan()
+        return self._kept
+
+    @property
+    def plan(self) -> Plan:
+        return self._load().plan if callable(self._plan) else self._plan
+
+    @property
+    def works(self) -> list[Work]:
+        if self._works is None:
+            self._works = self._load().works if callable(self._plan) else []
+        return self._works
 
 
 def read_inputs(
@@ -297,7 +316,7 @@ def sync_enriched(
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
         if keeper is not None and not failed and then is None:
-            keeper.done(store, planned, works, _enrichment_notes(keeper.enriched, works))
+            keeper.done(store, planned, works, _enrichment_notes(keeper.enriched, works), report)
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
 
@@ -325,33 +344,36 @@ def _reuse_last_run(
         refresh_mirror(api, store)
         if store.intents.pending():
             return None  # a killed run's writes: the full path finishes them first
-        kept = guarded(memo.kept) if library_digest(store) == digests.library else None
+        kept = guarded(memo.report) if library_digest(store) == digests.library else None
         if kept is None:
             return None
         log.info("nothing changed since the last run: its plan is used again (--full plans "
                  "everything anew)")
-        return _replayed(kept, store, api, config, dry_run=dry_run, prune=prune,
-                         started=started, on_phase=on_phase)
+        return _replayed(kept, store, api, config, dry_run=dry_run, started=started)
 
 
-def _replayed(kept: Kept, store: StateStore, api: Any, config: Config, *, dry_run: bool,
-              prune: bool, started: str, on_phase: PhaseHook) -> SyncResult:
-    """A run with the kept plan: what a run that planned it would record and report."""
+def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config, *,
+              dry_run: bool, started: str) -> SyncResult:
+    """A run with the kept plan: what a run that planned it would record and report. The
+    plan has nothing to write, and zsync's records are as that run left them (the state's
+    change counter says so), so writing it would change nothing: it is not written."""
     mode = "dry-run" if dry_run else "apply"
     with recorded_run(config, store, api, "sync", mode) as run:
-        planned, outcomes = kept.plan, list[Outcome]()
-        if not dry_run:
-            run.executor.resume_pending()
-            on_phase("write", 0)
-            planned, outcomes = apply_plan(
-                run.executor, store, kept.works, planned, config.sync.status_parent,
-                scope=RunScope(rules=duplicate_rules(config), prune=prune), api=api)
-        info = RunInfo("sync", mode, run.library, started, utc_now(), (), kept.not_enriched,
-                       kept.problems, kept.retracted)
-        report = build_report(info, planned, outcomes)
-        failed = sum(1 for o in outcomes if not o.applied)
-        run.finish(report, "failed" if failed else "ok")
-        return SyncResult(report, planned, failed, kept.works)
+        report = {**kept, "mode": mode, "library": run.library, "started": started,
+                  "finished": utc_now(), "notices": []}
+        run.finish(report, "ok")
+        return SyncResult(report, lambda: _kept_plan(config))
+
+
+def _kept_plan(config: Config) -> Kept:
+    """The plan and works of the kept run, read from the cache folder when asked for."""
+    memo = open_last_run(config)
+    kept = None if memo is None else guarded(memo.kept)
+    if memo is not None:
+        memo.close()
+    if kept is None:
+        raise StateError("the plan kept from the last run could not be read again")
+    return kept
 
 
 class SyncSetupError(UsageError):
