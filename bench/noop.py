@@ -15,7 +15,8 @@ a scheduler would start it (interpreter start-up, imports, state, requests, repo
 - the same figures with _cpu_s: CPU seconds of the process (user + system), which other
   processes on the machine disturb less than wall time.
 
---profile DIR also writes a cProfile of one no-op run per size (DIR/noop-N.prof).
+--profile DIR also writes a cProfile of one no-op run, one run after a note changed and one
+after an item changed, per size (DIR/noop-N.prof, one-changed-N.prof, one-item-N.prof).
 
 The main size is --n (default 10,000); `growth` repeats the figures for --growth sizes
 (default 1,000 and --n; --with-50k adds 50,000, which takes long: its first sync
@@ -139,9 +140,7 @@ def measure(n: int, seed: int, repeat: int, profile: Path | None) -> dict[str, A
         say(f"  no-op {noop:.2f} s ({noop_cpu:.2f} s CPU), {noop_requests:g} Zotero requests")
         if profile is not None:
             profile.mkdir(parents=True, exist_ok=True)
-            out = profile / f"noop-{n}.prof"
-            timed([sys.executable, "-c", PROFILED, str(out), "-q", "sync", str(notes)], env)
-            say(f"  profile of a no-op run: {out}")
+            profiled(profile / f"noop-{n}.prof", notes, env)
 
         paths = sorted(works)
 
@@ -152,10 +151,16 @@ def measure(n: int, seed: int, repeat: int, profile: Path | None) -> dict[str, A
 
         one_changed, one_changed_cpu = median_of(repeat, edit_note, lambda: timed(sync, env))
         say(f"  one note changed {one_changed:.2f} s ({one_changed_cpu:.2f} s CPU)")
+        if profile is not None:
+            edit_note(repeat)
+            profiled(profile / f"one-changed-{n}.prof", notes, env)
 
         one_item, one_item_cpu = median_of(repeat, lambda r: edit_in_zotero(zot, r),
                                            lambda: timed(sync, env))
         say(f"  one item changed in Zotero {one_item:.2f} s ({one_item_cpu:.2f} s CPU)")
+        if profile is not None:
+            edit_in_zotero(zot, repeat)
+            profiled(profile / f"one-item-{n}.prof", notes, env)
 
         startup, startup_cpu = median_of(max(repeat, 5), lambda _: None,
                                          lambda: timed([*zsync_command(), "--version"], env))
@@ -165,6 +170,12 @@ def measure(n: int, seed: int, repeat: int, profile: Path | None) -> dict[str, A
             "startup_s": startup, "noop_cpu_s": noop_cpu, "one_changed_cpu_s": one_changed_cpu,
             "one_item_changed_cpu_s": one_item_cpu, "startup_cpu_s": startup_cpu,
             "noop_zotero_requests": noop_requests}
+
+
+def profiled(out: Path, notes: Path, env: dict[str, str]) -> None:
+    """One `zsync sync` under cProfile, its statistics written to `out`."""
+    timed([sys.executable, "-c", PROFILED, str(out), "-q", "sync", str(notes)], env)
+    say(f"  profile: {out}")
 
 
 def edit_in_zotero(zot: ZoteroServer, round_: int) -> None:
@@ -184,7 +195,7 @@ def main() -> None:
     parser.add_argument("--with-50k", action="store_true", help="also measure 50,000 notes")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--profile", type=Path, help="write a cProfile of a no-op run here")
+    parser.add_argument("--profile", type=Path, help="write cProfiles of the timed kinds of run here")
     args = parser.parse_args()
     sizes = {args.n, *(int(s) for s in args.growth.split(",") if s.strip())}
     if args.with_50k:

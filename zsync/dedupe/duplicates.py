@@ -87,10 +87,16 @@ def find_duplicates(
 ) -> list[Group]:
     """Groups of input records that are one work (exact and fuzzy rules), in input order,
     each with the matches that joined it and the related versions found for it."""
-    settings = settings or Settings()
     with paused_gc():
         sigs = [sig_of_record(r) for r in records]
-    clusters, joined, related = _cluster(sigs, [identity(r) for r in records], settings)
+    return clusters_of(sigs, [identity(r) for r in records], settings)
+
+
+def clusters_of(sigs: Sequence[Sig], identities: Sequence[str],
+                settings: Settings | None = None) -> list[Group]:
+    """`find_duplicates` over the records' signatures and identities."""
+    settings = settings or Settings()
+    clusters, joined, related = _cluster(list(sigs), identities, settings)
     groups = [Group(members) for members in clusters.groups()]
     by_root = {clusters.find(g.members[0]): g for g in groups}
     for match in joined:

@@ -113,16 +113,25 @@ def match_library(
 
 
 def existing_finder(
-    index: LibraryIndex,
+    index: LibraryIndex | Callable[[], LibraryIndex],
 ) -> Callable[[_WorkLike], tuple[LibraryItem | None, str | None]]:
     """A fuzzy fallback for `plan._find_existing`: (item, reason) for a work's Zotero data,
-    or (None, None). A related version is returned only with `merge_preprints`."""
-    by_key = {item.key: item for item in index.items}
+    or (None, None). A related version is returned only with `merge_preprints`. `index`
+    may be given as a function that builds it: it is then built on the first call, so a
+    run whose works are all found by identifier never builds it."""
+    built: list[LibraryIndex] = [index] if isinstance(index, LibraryIndex) else []
+    by_key: dict[str, LibraryItem] = {}
 
     def find(work: _WorkLike) -> tuple[LibraryItem | None, str | None]:
-        found = index.match_data(work.item, work.identity)
-        if found is None or (found.kind == RELATED and not index.settings.merge_preprints):
+        if not built:
+            assert callable(index)
+            built.append(index())
+        if not by_key:
+            by_key.update((item.key, item) for item in built[0].items)
+        found = built[0].match_data(work.item, work.identity)
+        if found is None or (found.kind == RELATED and not built[0].settings.merge_preprints):
             return None, None
         return by_key[found.key], found.describe()
 
     return find
+

@@ -132,6 +132,15 @@ class RecordCache:
                 "TOTAL(LENGTH(payload)) FROM records").fetchone()
         return repr(tuple(row))
 
+    def settled(self, since: float) -> str:
+        """The answers stored at or before `since`, as a digest: it changes when one of
+        them is replaced or deleted, not when new ones are stored."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*), TOTAL(fetched_at), TOTAL(LENGTH(payload)) FROM records "
+                "WHERE fetched_at <= ?", (since,)).fetchone()
+        return repr(tuple(row))
+
     def expired_since(self, since: float) -> bool:
         """Has an answer that was fresh at `since` (epoch seconds) become stale by now?"""
         now = self.clock()

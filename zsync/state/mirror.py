@@ -119,6 +119,15 @@ class Mirror:
                                " AND deleted = 0", (self.db.library_id,))
         return {r["key"]: r["version"] for r in rows}
 
+    def states(self, table: str = "items") -> dict[str, tuple[int, bool, bool]]:
+        """Key -> (version, trashed, deleted) of every item (or collection) mirrored: what
+        tells one state of the mirror from another, without reading the data."""
+        if table not in ("items", "collections"):
+            raise ValueError(table)
+        rows = self.db.execute(f"SELECT key, version, trashed, deleted FROM {table} "
+                               "WHERE library_id = ?", (self.db.library_id,))
+        return {r[0]: (int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+
     def mark_items_deleted(self, keys: Iterable[str]) -> int:
         return self._mark_deleted("items", keys)
 

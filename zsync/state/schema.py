@@ -143,12 +143,14 @@ _V4 = (
 # change counter: any write to those tables moves it, whoever writes (any zsync version),
 # so "nothing changed since" is one read instead of a digest of every row. `instance` is
 # drawn once per database, so a state file deleted and made again never repeats a count.
-_PLANNED_TABLES = ("items", "collections", "written", "origins", "not_duplicates",
-                   "conflicts")
+# A second counter, 'records', moves with zsync's own records alone (not the mirror).
+_MIRROR_TABLES = ("items", "collections")
+_RECORD_TABLES = ("written", "origins", "not_duplicates", "conflicts")
 
 
-def _counted(table: str) -> tuple[str, ...]:
-    bump = "BEGIN UPDATE changes SET counter = counter + 1 WHERE name = 'planning'; END"
+def _counted(table: str, counters: tuple[str, ...]) -> tuple[str, ...]:
+    names = ", ".join(f"'{c}'" for c in counters)
+    bump = f"BEGIN UPDATE changes SET counter = counter + 1 WHERE name IN ({names}); END"
     return tuple(f"CREATE TRIGGER {table}_{event.lower()}_counted AFTER {event} ON {table} "
                  f"{bump}" for event in ("INSERT", "UPDATE", "DELETE"))
 
@@ -158,9 +160,10 @@ _V5 = (
         name TEXT PRIMARY KEY,
         counter INTEGER NOT NULL DEFAULT 0,
         instance TEXT NOT NULL)""",
-    "INSERT INTO changes (name, counter, instance) VALUES ('planning', 0, "
-    "lower(hex(randomblob(16))))",
-    *(step for table in _PLANNED_TABLES for step in _counted(table)),
+    "INSERT INTO changes (name, counter, instance) SELECT name, 0, "
+    "lower(hex(randomblob(16))) FROM (SELECT 'planning' AS name UNION SELECT 'records')",
+    *(step for table in _MIRROR_TABLES for step in _counted(table, ("planning",))),
+    *(step for table in _RECORD_TABLES for step in _counted(table, ("planning", "records"))),
     "CREATE TRIGGER libraries_version_counted AFTER UPDATE OF version ON libraries "
     "BEGIN UPDATE changes SET counter = counter + 1 WHERE name = 'planning'; END",
 )

@@ -35,9 +35,7 @@ from typing import Any, TypeVar
 
 from zsync.config.settings import Config, Secret
 from zsync.enrich.enricher import Enricher
-from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import ParseCache, code_fingerprint
-from zsync.model.records import InputProblem
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer
 from zsync.state.store import StateStore
@@ -50,13 +48,10 @@ _DATA = Path(__file__).resolve().parents[1] / "data"
 
 @dataclass(frozen=True)
 class Kept:
-    """What a run's report is made from besides the run's own times."""
+    """The kept run's plan and works (its report is kept beside them)."""
 
     plan: Plan
     works: list[Work]
-    problems: tuple[InputProblem, ...]
-    not_enriched: dict[str, str]
-    retracted: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -104,6 +99,12 @@ def asked(enricher: Enricher) -> int | None:
 def cache_digest(enricher: Enricher) -> str | None:
     found = lookup_layers(enricher)
     return None if found is None else "|".join(c.state() for c in found[0])
+
+
+def cache_settled(enricher: Enricher, since: float) -> str | None:
+    """The record caches' answers stored at or before `since` (`RecordCache.settled`)."""
+    found = lookup_layers(enricher)
+    return None if found is None else "|".join(c.settled(since) for c in found[0])
 
 
 def cache_expired_since(enricher: Enricher, since: float) -> bool:
@@ -184,14 +185,18 @@ class LastRun:
             self.cache.close()
 
 
+def slot_of(config: Config) -> str:
+    """Names the state file and library a kept result belongs to."""
+    zot = config.zotero
+    return f"{_resolved(config.state_path())}\0{zot.library_type}\0{zot.library_id}" \
+           f"\0{zot.local}\0{zot.hybrid}"
+
+
 def open_last_run(config: Config) -> LastRun | None:
     """The kept plan's table for this state file and library (None when the cache folder
     cannot be used: then every run is a full one)."""
-    zot = config.zotero
-    slot = f"{_resolved(config.state_path())}\0{zot.library_type}\0{zot.library_id}" \
-           f"\0{zot.local}\0{zot.hybrid}"
     try:
-        return LastRun(config.cache_dir(), slot)
+        return LastRun(config.cache_dir(), slot_of(config))
     except (OSError, sqlite3.Error) as exc:
         log.info("every run plans in full: the cache folder cannot keep a plan (%s)", exc)
         return None
@@ -216,36 +221,31 @@ class Keeper:
         self.since = 0.0
         self.cache: str | None = None
         self.library: str | None = None
-        self.enriched: list[Enriched] = []
-        self.problems: tuple[InputProblem, ...] = ()
 
     def before_enriching(self, files: list[tuple[str, str]]) -> None:
         """`files`: the digest of each input file as it was parsed."""
         self.notes = self.notes_digest(files)
         self.asked, self.since = asked(self.enricher), time.time()
 
-    def after_enriching(self, enriched: list[Enriched], problems: list[InputProblem]) -> None:
+    def after_enriching(self) -> None:
         if self.asked is None or asked(self.enricher) != self.asked:
             self.asked = None  # some answer did not come from the record cache
             return
         self.cache = cache_digest(self.enricher)
-        self.enriched, self.problems = enriched, tuple(problems)
 
     def planning(self, store: StateStore) -> None:
         if self.cache is not None:
             self.library = guarded(lambda: library_digest(store))
 
     def done(self, store: StateStore, planned: Plan, works: list[Work],
-             notes: tuple[dict[str, str], dict[str, str]], report: dict[str, Any]) -> None:
-        """Keep the plan when it wrote nothing and the library is still as planned on;
-        `notes`: the run's not-enriched and retraction lines, as its report gives them;
-        `report`: the run's report."""
+             report: dict[str, Any]) -> None:
+        """Keep the plan and the run's report when it wrote nothing and the library is
+        still as planned on."""
         if self.cache is None or self.library is None or planned.has_changes:
             return
         if guarded(lambda: library_digest(store)) != self.library:
             return
-        not_enriched, retracted = notes
-        kept = Kept(planned, works, self.problems, not_enriched, retracted)
+        kept = Kept(planned, works)
         guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
                                                 or ""), self.since, kept, report))
 

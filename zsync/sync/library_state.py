@@ -91,7 +91,7 @@ def plan_inputs(
         pairs = [tuple(p) for p in store.not_duplicates.pairs() | view.kept_apart()]
         settings = Settings.of(scope.rules.merge_preprints,
                                [*scope.rules.not_duplicates, *pairs])
-        fuzzy = existing_finder(LibraryIndex.build(view, settings))
+        fuzzy = existing_finder(lambda: LibraryIndex.build(view, settings))
     written = written_by_item(store)
     status_parent_key = view.find_collection((status_parent,))
     statuses = {c.key for c in view.collections.values() if c.parent == status_parent_key}

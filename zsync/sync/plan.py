@@ -12,7 +12,9 @@ collection and each note's child note are merged three ways (`sync.threeway`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Protocol
 
 from zsync.sync.citekeys import key_clashes, same_key_item
 from zsync.sync.plan_gone import plan_gone
@@ -30,6 +32,7 @@ from zsync.sync.plantypes import (
     Written,
 )
 from zsync.sync.threeway import FROZEN, empty
+from zsync.sync.tracking import Deps, Reads, tracked
 from zsync.zotero.library import LibraryItem
 from zsync.zotero.memory import (
     Contribution,
@@ -56,22 +59,64 @@ __all__ = [
 ]
 
 
-def plan(works: list[Work], inputs: PlanInputs) -> Plan:
-    """The changes that bring the library in step with `works`."""
+class PlanMemory(Protocol):
+    """Plans of works kept from an earlier run that still hold (`sync.incremental`)."""
+
+    def begin(self, context: object) -> None:
+        """What every work's plan depends on: the status collections."""
+
+    def rows(self, work: Work) -> tuple[WorkPlan, ...] | None:
+        """The work's plan rows from an earlier run, if they still hold."""
+
+    def planned(self, work: Work, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
+        """The work was planned anew; `deps`: what its plan read of the library."""
+
+
+def plan(works: list[Work], inputs: PlanInputs, memory: PlanMemory | None = None) -> Plan:
+    """The changes that bring the library in step with `works`; with `memory`, works
+    whose earlier plan still holds are not planned again."""
     statuses = sorted({w.status for w in works if not w.error and w.status})
     collections, status_keys, in_trash = _status_collections(statuses, inputs)
     managed = set(status_keys.values()) | _existing_status_collections(inputs)
+    if memory is not None:
+        memory.begin((sorted(status_keys.items()), sorted(managed), sorted(in_trash.items())))
     planned: list[WorkPlan] = []
     for work in works:
-        main = _plan_work(work, inputs, status_keys, managed, in_trash)
-        planned.append(main)
-        planned.extend(_duplicate_rows(work, main))
+        rows = memory.rows(work) if memory is not None else None
+        if rows is None:
+            rows = _plan_rows(work, inputs, status_keys, managed, in_trash, memory)
+        planned.extend(rows)
     seen = {w.item_key for w in planned if w.item_key}
     planned.extend(plan_gone(inputs, seen))
     names = {key: f"{inputs.status_parent}/{status}" for status, key in status_keys.items()}
     for key in managed - set(names):
         names.setdefault(key, "/".join(inputs.library.collection_path(key)))
     return Plan(_needed(collections, planned), tuple(planned), collection_names=names)
+
+
+def _plan_rows(work: Work, inputs: PlanInputs, status_keys: Mapping[str, str],
+               managed: set[str], in_trash: Mapping[str, str],
+               memory: PlanMemory | None) -> tuple[WorkPlan, ...]:
+    """The work's own row and one per duplicate folded into it; `memory` hears what the
+    plan read of the library."""
+    if memory is None:
+        main = _plan_work(work, inputs, status_keys, managed, in_trash)
+        return (main, *_duplicate_rows(work, main))
+    reads = Reads()
+    fuzzy = inputs.fuzzy
+    if fuzzy is not None:
+        def fuzzy_read(w: Work, find: Callable[[Work], Found] = fuzzy) -> Found:
+            reads.everything = True
+            return find(w)
+        fuzzy = fuzzy_read
+    watched = replace(inputs, library=tracked(inputs.library, reads), fuzzy=fuzzy)
+    main = _plan_work(work, watched, status_keys, managed, in_trash)
+    rows = (main, *_duplicate_rows(work, main))
+    memory.planned(work, rows, reads.frozen())
+    return rows
+
+
+Found = tuple[LibraryItem | None, str | None]
 
 
 def _needed(creates: list[CollectionCreate], planned: list[WorkPlan]

@@ -26,10 +26,11 @@ from zsync.inputs.filecache import (
     rendered_notes,
 )
 from zsync.inputs.files import parse_paths, records_and_problems
-from zsync.model.records import InputProblem, Record
+from zsync.model.records import FileResult, InputProblem, Record
 from zsync.report.model import Outcome, RunInfo
 from zsync.runs import library_run, recorded_run
 from zsync.state.store import RunLock, StateStore
+from zsync.sync.incremental import Front, RunMemo, assemble, changed_files
 from zsync.sync.lastrun import (
     Keeper,
     Kept,
@@ -47,10 +48,11 @@ from zsync.sync.library_state import (
     gone_contributors,
     plan_inputs,
 )
+from zsync.sync.memo import MemoRun, WorkMemo, open_work_memo, usable_memo
 from zsync.sync.notelink_files import link_notes, snapshot
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, plan
 from zsync.sync.report import build_report
-from zsync.sync.works import WorkSettings, build_works
+from zsync.sync.works import WorkSettings, build_works, work_notes
 from zsync.sync.write import apply_plan
 from zsync.zotero.api import (
     KEY_ALPHABET,
@@ -129,36 +131,27 @@ def _no_phase(name: str, total: int = 0) -> None:
     """The phase hook when nobody follows the run's progress."""
 
 
+Notes = dict[str, tuple[str | None, str | None]]  # identity -> not enriched, retracted
+
+
 def _info(
-    config: Config, mode: str, library: str | None, enriched: list[Enriched],
-    works: list[Work], problems: list[InputProblem], started: str, notices: tuple[str, ...],
+    config: Config, mode: str, library: str | None, notes: Notes,
+    problems: Sequence[InputProblem], started: str, notices: tuple[str, ...],
 ) -> RunInfo:
-    not_enriched, retracted = _enrichment_notes(enriched, works)
+    not_enriched = {k: v[0] for k, v in notes.items() if v[0]}
+    retracted = {k: v[1] for k, v in notes.items() if v[1]}
     return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
                    tuple(problems), retracted)
 
 
-def _enrichment_notes(enriched: list[Enriched],
-                      works: list[Work]) -> tuple[dict[str, str], dict[str, str]]:
-    """Work identity -> why it was not enriched; -> its retraction and correction notices."""
+def _enrichment_notes(enriched: list[Enriched], works: list[Work]) -> Notes:
+    """Work identity -> why it was not enriched, and its retraction and correction notices."""
     by_origin = {(e.record.origin.path, e.record.origin.position): e for e in enriched}
-    not_enriched: dict[str, str] = {}
-    retracted: dict[str, str] = {}
+    out: Notes = {}
     for work in works:
         members = [m for o in work.origins if (m := by_origin.get((o.path, o.position)))]
-        reasons = [p.removeprefix("not enriched: ") for m in members for p in m.not_enriched]
-        if reasons:
-            not_enriched[work.identity] = "; ".join(dict.fromkeys(reasons))
-        flagged = {
-            (n.kind, n.doi, n.pmid): n for m in members for n in m.record.notices
-            if n.kind in ("retraction", "correction", "expression_of_concern")
-        }
-        if flagged:
-            retracted[work.identity] = "; ".join(
-                f"{n.kind.replace('_', ' ')} {n.doi or n.pmid or ''} {n.date or ''}".strip()
-                for n in flagged.values()
-            )
-    return not_enriched, retracted
+        out[work.identity] = work_notes(members)
+    return out
 
 
 def sync(
@@ -178,6 +171,7 @@ def sync(
     (`notelinks`), after the writes."""
     started = utc_now()
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
+    files: list[tuple[str, str]] | None = None
     try:
         if memo is not None and guarded(memo.digests) is not None:
             files = input_digests(paths, config.notes.exclude)
@@ -192,7 +186,7 @@ def sync(
             config, paths, files, prune=prune, title_search=enricher.title_search))
         return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
                      api_factory=api_factory, link=link, on_phase=on_phase, started=started,
-                     keeper=keeper)
+                     keeper=keeper, digests=files)
     finally:
         if memo is not None:
             memo.close()
@@ -201,28 +195,76 @@ def sync(
 def _sync(
     config: Config, paths: Sequence[Path], enricher: Enricher, *, dry_run: bool, prune: bool,
     full: bool, api_factory: Callable[[Config], Any], link: bool, on_phase: PhaseHook,
-    started: str, keeper: Keeper | None,
+    started: str, keeper: Keeper | None, digests: list[tuple[str, str]] | None = None,
 ) -> SyncResult:
+    """`digests`: each input file's digest, when already found in this run."""
     on_phase("read", 0)
-    files: list[tuple[str, str]] = []
-    records, problems = read_inputs(paths, config.notes.exclude,
-                                    None if full else config.cache_dir(), files)
-    digests = snapshot(records) if link else {}
-    on_phase("enrich", len(records))
-    if keeper is not None:
-        keeper.before_enriching(files)
-    enriched = _enrich(config, enricher, records, full)
-    if keeper is not None:
-        keeper.after_enriching(enriched, problems)
-    result = sync_enriched(config, enriched, problems, dry_run=dry_run, paths=paths,
-                           prune=prune, api_factory=api_factory, started=started,
-                           on_phase=on_phase, full=full, keeper=keeper)
+    memo = open_work_memo(config) if config.has_zotero_account() else None
+    try:
+        context = inputs_digest(config, paths, [], prune=prune,
+                                title_search=enricher.title_search)
+        kept = None if full or link or memo is None else \
+            usable_memo(memo, context, enricher)
+        if digests is None:
+            digests = input_digests(paths, config.notes.exclude)
+        results = _parse(changed_files(digests, kept), config, full)
+        if kept is not None and any(p not in results for p in changed_files(digests, kept)):
+            kept = None  # a file changed while it was read: read everything
+            results = _parse([p for p, _ in digests], config, full)
+        parsed = {path: (list(r.records), r.problems) for path, r in results.items()}
+        if link:
+            digests_of_notes = snapshot([r for f in parsed.values() for r in f[0]])
+        if keeper is not None:
+            keeper.before_enriching(digests)
+        front = _front(config, enricher, digests, kept, memo, parsed, full, on_phase)
+        if keeper is not None:
+            keeper.after_enriching()
+        run = MemoRun(memo, kept, front, context, enricher) if memo is not None else None
+        result = sync_works(config, front.works, front.notes, front.problems, dry_run=dry_run,
+                            paths=paths, prune=prune, api_factory=api_factory,
+                            started=started, on_phase=on_phase, keeper=keeper, memo=run)
+    finally:
+        if memo is not None:
+            memo.close()
     if link:
         failed = {w["identity"] for w in result.report["works"]
                   if w.get("result") and not w["result"].get("applied")}
         result.report["note_links"] = link_notes(result.plan, result.report["library"],
-                                                 digests, failed, dry_run)
+                                                 digests_of_notes, failed, dry_run)
     return result
+
+
+def _front(config: Config, enricher: Enricher, digests: Sequence[tuple[str, str]],
+           kept: RunMemo | None, memo: WorkMemo | None,
+           parsed: dict[str, tuple[list[Record], tuple[InputProblem, ...]]], full: bool,
+           on_phase: PhaseHook) -> Front:
+    """Enrich what was read, and build the works (notes rendered in an earlier run are
+    reused unless `full`)."""
+    enrich = _enricher(config, enricher, full, on_phase)
+    if full:
+        return assemble(digests, kept, memo, parsed, enrich, settings_for(config))
+    with rendered_notes(config.cache_dir()) as render:
+        return assemble(digests, kept, memo, parsed, enrich,
+                        replace(settings_for(config), render_note=render))
+
+
+def _parse(paths: Sequence[str], config: Config, full: bool) -> dict[str, FileResult]:
+    """Parse `paths` (files found by the walk), by path; unchanged ones come from the
+    cache of parsed notes unless `full`."""
+    if not paths:
+        return {}
+    files = [Path(p) for p in paths]
+    found = parse_paths(files, exclude=config.notes.exclude) if full else \
+        parse_paths_cached(files, config.cache_dir(), exclude=config.notes.exclude)
+    return {r.path: r for r in found}
+
+
+def _enricher(config: Config, enricher: Enricher, full: bool,
+              on_phase: PhaseHook) -> Callable[[list[Record]], list[Enriched]]:
+    def enrich(records: list[Record]) -> list[Enriched]:
+        on_phase("enrich", len(records))
+        return _enrich(config, enricher, records, full)
+    return enrich
 
 
 def _enrich(config: Config, enricher: Enricher, records: list[Record],
@@ -264,14 +306,37 @@ def sync_enriched(
     then: PlanStep | None = None,
     on_phase: PhaseHook = _no_phase,
     full: bool = True,
-    keeper: Keeper | None = None,
 ) -> SyncResult:
-    """Everything after enrichment: works, plan and (unless a dry run) writes. `paths` are
-    the folders read (for notes gone from them); `then` amends every plan made; `on_phase`
-    hears each phase begin; unless `full`, notes rendered in an earlier run are reused;
-    `keeper` keeps a plan with nothing to write for the next run (`lastrun`)."""
-    started = started or utc_now()
+    """Everything after enrichment: works, plan and (unless a dry run) writes; unless
+    `full`, notes rendered in an earlier run are reused (see `sync_works`)."""
     works = _works(config, enriched, full)
+    return sync_works(config, works, _enrichment_notes(enriched, works), problems,
+                      dry_run=dry_run, paths=paths, prune=prune, api_factory=api_factory,
+                      started=started, then=then, on_phase=on_phase)
+
+
+def sync_works(
+    config: Config,
+    works: list[Work],
+    notes: Notes,
+    problems: Sequence[InputProblem],
+    *,
+    dry_run: bool,
+    paths: Sequence[Path] = (),
+    prune: bool = False,
+    api_factory: Callable[[Config], Any] = make_api,
+    started: str | None = None,
+    then: PlanStep | None = None,
+    on_phase: PhaseHook = _no_phase,
+    keeper: Keeper | None = None,
+    memo: MemoRun | None = None,
+) -> SyncResult:
+    """Plan the works and (unless a dry run) write. `notes`: each work's report lines;
+    `paths` are the folders read (for notes gone from them); `then` amends every plan
+    made; `on_phase` hears each phase begin; `keeper` keeps a plan with nothing to write
+    for the next run (`lastrun`); `memo` plans only what changed since the last run and
+    keeps this run's results for the next (`incremental`)."""
+    started = started or utc_now()
     status_parent = config.sync.status_parent
 
     def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
@@ -286,7 +351,7 @@ def sync_enriched(
             )
         inputs = PlanInputs(LibraryView.build([]), {}, {}, status_parent, random_key)
         result = make_plan(works, inputs)
-        info = _info(config, "dry-run", None, enriched, works, problems, started, (NO_ACCOUNT,))
+        info = _info(config, "dry-run", None, notes, problems, started, (NO_ACCOUNT,))
         return SyncResult(build_report(info, result), result, works=works)
     with library_run(config, "sync", "dry-run" if dry_run else "apply", api_factory) as run:
         store, api, executor, library = run.store, run.api, run.executor, run.library
@@ -299,24 +364,30 @@ def sync_enriched(
         on_phase("plan", len(works))
         scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
             store, paths, works), prune=prune)
-        planned = make_plan(works, plan_inputs(store, status_parent, executor.new_key,
-                                               scope))
+        inputs = plan_inputs(store, status_parent, executor.new_key, scope)
+        kept_plans = memo.planning(store, inputs, scope) if memo is not None and then is None \
+            else None
+        planned = plan(works, inputs, kept_plans) if kept_plans is not None else \
+            make_plan(works, inputs)
         outcomes: list[Outcome] = []
         if not dry_run:
             on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
             planned, outcomes = apply_plan(
                 executor, store, works, planned, status_parent, scope=scope, api=api,
                 planner=make_plan,
+                settled=frozenset(kept_plans.reused) if kept_plans is not None else frozenset(),
             )
             if prune:
                 done = {o.item_key for o in outcomes if o.applied and o.item_key}
                 forget_gone(store, scope.gone, done & set(scope.gone))
         mode = "dry-run" if dry_run else "apply"
-        info = _info(config, mode, library, enriched, works, problems, started, ())
+        info = _info(config, mode, library, notes, problems, started, ())
         report = build_report(info, planned, outcomes)
         failed = sum(1 for o in outcomes if not o.applied)
+        if memo is not None and kept_plans is not None:
+            memo.done(store, planned, outcomes, inputs)
         if keeper is not None and not failed and then is None:
-            keeper.done(store, planned, works, _enrichment_notes(keeper.enriched, works), report)
+            keeper.done(store, planned, works, report)
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
 

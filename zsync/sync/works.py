@@ -82,11 +82,11 @@ def combine(group: Sequence[Enriched]) -> Enriched:
 def build_works(enriched: Sequence[Enriched], settings: WorkSettings) -> list[Work]:
     """The works to sync, in input order, duplicates folded into the first appearance."""
     groups = find_duplicates([e.record for e in enriched], settings.duplicates, record_identity)
-    return [_work([enriched[i] for i in g.members], settings, _why_joined(g))
+    return [build_work([enriched[i] for i in g.members], settings, why_joined(g))
             for g in groups]
 
 
-def _why_joined(group: Group) -> dict[int, str]:
+def why_joined(group: Group) -> dict[int, str]:
     """Member position in the group -> the rule and evidence that joined it to the work."""
     where = {index: n for n, index in enumerate(group.members)}
     out: dict[int, str] = {}
@@ -96,6 +96,20 @@ def _why_joined(group: Group) -> dict[int, str]:
             if end in where:
                 out.setdefault(where[end], said)
     return out
+
+
+def work_notes(members: Sequence[Enriched]) -> tuple[str | None, str | None]:
+    """The report's lines for a work: why it was not enriched, and its retraction and
+    correction notices (None: nothing to say)."""
+    reasons = [p.removeprefix("not enriched: ") for m in members for p in m.not_enriched]
+    flagged = {
+        (n.kind, n.doi, n.pmid): n for m in members for n in m.record.notices
+        if n.kind in ("retraction", "correction", "expression_of_concern")
+    }
+    retracted = "; ".join(
+        f"{n.kind.replace('_', ' ')} {n.doi or n.pmid or ''} {n.date or ''}".strip()
+        for n in flagged.values()) if flagged else None
+    return ("; ".join(dict.fromkeys(reasons)) if reasons else None), retracted
 
 
 def contributor_ids(origins: Sequence[Origin]) -> list[str]:
@@ -135,8 +149,10 @@ def _tag_names(values: Sequence[str]) -> tuple[str, ...]:
     return _unique([fit_tag_name(v) for v in values])
 
 
-def _work(members: list[Enriched], settings: WorkSettings,
-          why: Mapping[int, str] | None = None) -> Work:
+def build_work(members: list[Enriched], settings: WorkSettings,
+               why: Mapping[int, str] | None = None) -> Work:
+    """One work from the enriched records that are its appearances (`why`: for each
+    member's position, the rule that joined it)."""
     combined = combine(members)
     record = combined.record
     origins = tuple(m.record.origin for m in members)

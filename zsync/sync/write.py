@@ -52,13 +52,18 @@ def apply_plan(
     executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
     status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
     planner: Callable[[list[Work], PlanInputs], Plan] = plan,
+    settled: frozenset[str] = frozenset(),
 ) -> tuple[Plan, list[Outcome]]:
     """Write the plan; objects another client changed meanwhile are re-planned and retried.
 
     Creates carry the library version they were planned against: when another computer
     wrote to the library since, Zotero refuses them whole (412) and the works are planned
     again against what it wrote, so its items and collections are found, not made twice.
+    `settled`: identities of works whose plan was kept from an earlier run that recorded
+    them (`sync.incremental`): nothing about them is recorded again.
     """
+
+    kept = {w.identity: w for w in planned.works}
 
     def write(todo: Plan) -> list[ObjectOutcome]:
         results: list[ObjectOutcome] = []
@@ -71,7 +76,8 @@ def apply_plan(
             results += executor.apply(creates, "create", guard=True).outcomes
         if updates:
             results += executor.apply(updates, "update").outcomes
-        remember_all(store, _applied_pairs(works, todo, results))
+        remember_all(store, [(w, p) for w, p in _applied_pairs(works, todo, results)
+                             if w.identity not in settled or p is not kept.get(w.identity)])
         return results
 
     def replan(identities: set[str]) -> Plan:

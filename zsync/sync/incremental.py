@@ -1,0 +1,304 @@
+"""A sync that reads, enriches, groups and plans again only what changed since the last run.
+
+After every run zsync keeps, in the cache folder (`sync.memo`), what each input file gave
+(its digest, the dedupe signature and identity of each record, its input problems, its
+enriched records), how the records were grouped into works, each work, and each work's
+plan rows with what they read of the library (`sync.tracking`). The next run:
+
+- reads and enriches only the files whose digest changed (or whose enrichment was
+  incomplete: a source did not answer);
+- groups the records again only when a changed file's records compare differently, or
+  files came or went (the groups are made from the kept signatures: the same groups a
+  full run makes);
+- builds again only the works with a changed member;
+- plans again only works that were built again, or whose kept plan read a library item
+  that changed since, or searched for an identifier a changed item holds now.
+
+Anything the kept results depend on as a whole (zsync's code, the settings, the folders
+and options, the record caches' answers, zsync's own records in the state file, the status
+collections) is compared first: when it differs, every work is planned again. The result
+is the plan a full run makes (a model-based test compares the two); `--full` ignores it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from zsync.dedupe.duplicates import clusters_of, record_identity
+from zsync.dedupe.signature import Sig, sig_of_record
+from zsync.enrich.merge import Enriched
+from zsync.model.records import InputProblem, Record
+from zsync.sync.plan import PlanMemory, Work, WorkPlan
+from zsync.sync.tracking import Changed, Deps
+from zsync.sync.works import WorkSettings, build_work, why_joined, work_notes
+
+
+@dataclass(frozen=True)
+class FileMemo:
+    digest: str
+    sigs: tuple[Sig, ...]
+    identities: tuple[str, ...]
+    problems: tuple[InputProblem, ...]
+    volatile: bool  # a source could not enrich a record: read it again next run
+
+
+@dataclass(frozen=True)
+class GroupMemo:
+    members: tuple[tuple[str, int], ...]  # (path, place among the file's records)
+    why: tuple[tuple[int, str], ...]  # member position -> the rule that joined it
+
+
+@dataclass(frozen=True)
+class RunMemo:
+    context: str  # code, settings, folders and options
+    records: str  # the state file's own-records counter after the run
+    cache: str  # the record caches' answers as they were at `since`
+    since: float
+    items: Mapping[str, tuple[int, bool, bool]]  # key -> version, trashed, deleted
+    collections: object  # the collections as planned on
+    plan_context: object  # the status collections the plans were made with
+    gone: Mapping[str, frozenset[str]]  # item key -> names of its gone note files
+    files: Mapping[str, FileMemo]  # in the order they were read
+    groups: tuple[GroupMemo, ...]
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    work: Work
+    notes: tuple[str | None, str | None]
+    plan: tuple[WorkPlan, ...] | None = None  # None: plan it again
+    deps: Deps | None = None
+
+
+def work_id(members: tuple[tuple[str, int], ...]) -> str:
+    """Names a work by its members (file path, place among the file's records)."""
+    return hashlib.sha256(repr(members).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+Member = tuple[str, int]  # (file path, the record's place among the file's records)
+Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
+
+
+@dataclass
+class FileInput:
+    """One input file of this run: what it gave, and whether it was read again."""
+
+    path: str
+    digest: str
+    records: list[Record] | None  # None: unchanged, taken from the memo
+    problems: tuple[InputProblem, ...] = ()
+    enriched: list[Enriched] | None = None
+    sigs: tuple[Sig, ...] = ()
+    identities: tuple[str, ...] = ()
+
+
+@dataclass
+class Front:
+    """What the front of a run (read, enrich, group, build) gives the planner."""
+
+    works: list[Work]
+    notes: dict[str, Notes]  # work identity -> its not-enriched and retraction lines
+    problems: list[InputProblem]
+    files: list[FileInput]
+    groups: list[GroupMemo]
+    rows: dict[str, WorkRow]  # work id -> kept work (and plan, when it may still hold)
+    rebuilt: set[str] = field(default_factory=set)  # work ids built in this run
+    reread: int = 0  # files read again
+
+
+def changed_files(digests: Sequence[tuple[str, str]], memo: RunMemo | None) -> list[str]:
+    """Files to read again: new, edited, unreadable, or with incomplete enrichment."""
+    out = []
+    for path, digest in digests:
+        kept = memo.files.get(path) if memo is not None else None
+        if kept is None or kept.digest != digest or kept.volatile \
+                or digest.startswith(("problem:", "unreadable:")):
+            out.append(path)
+    return out
+
+
+class Kept(Protocol):
+    """Where the kept works and enriched records are read from (`memo.WorkMemo`)."""
+
+    def works(self, ids: Sequence[str]) -> dict[str, WorkRow]: ...
+    def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]: ...
+
+
+def assemble(
+    digests: Sequence[tuple[str, str]], memo: RunMemo | None, store: Kept | None,
+    parsed: Mapping[str, tuple[list[Record], tuple[InputProblem, ...]]],
+    enrich: Callable[[list[Record]], list[Enriched]], settings: WorkSettings,
+) -> Front:
+    """The works of this run, reusing what `memo` kept for unchanged files."""
+    files = [_file_input(path, digest, memo, parsed) for path, digest in digests]
+    fresh = [r for f in files if f.records is not None for r in f.records]
+    enriched = iter(enrich(fresh))
+    for f in files:
+        if f.records is not None:
+            f.enriched = [next(enriched) for _ in f.records]
+            f.sigs = tuple(sig_of_record(e.record) for e in f.enriched)
+            f.identities = tuple(record_identity(e.record) for e in f.enriched)
+    groups, why = _groups(files, memo, settings)
+    return _build(files, groups, why, memo, store, settings)
+
+
+def _file_input(path: str, digest: str, memo: RunMemo | None,
+                parsed: Mapping[str, tuple[list[Record], tuple[InputProblem, ...]]]
+                ) -> FileInput:
+    if path in parsed:
+        records, problems = parsed[path]
+        return FileInput(path, digest, list(records), problems)
+    assert memo is not None
+    kept = memo.files[path]
+    return FileInput(path, digest, None, kept.problems, None, kept.sigs, kept.identities)
+
+
+def _groups(files: list[FileInput], memo: RunMemo | None, settings: WorkSettings
+            ) -> tuple[list[tuple[Member, ...]], dict[tuple[Member, ...], dict[int, str]]]:
+    """The works' members, in input order, and why each member joined its work. The kept
+    groups when no file came or went and every changed file's records compare as before;
+    else grouped anew from every record's signature."""
+    if memo is not None and _same_comparison(files, memo):
+        return [g.members for g in memo.groups], {g.members: dict(g.why) for g in memo.groups}
+    members = [(f.path, i) for f in files for i in range(len(f.sigs))]
+    sigs = [s for f in files for s in f.sigs]
+    identities = [i for f in files for i in f.identities]
+    found = clusters_of(sigs, identities, settings.duplicates)
+    groups = [tuple(members[i] for i in g.members) for g in found]
+    return groups, {m: why_joined(g) for m, g in zip(groups, found, strict=True)}
+
+
+def _same_comparison(files: list[FileInput], memo: RunMemo) -> bool:
+    if [f.path for f in files] != list(memo.files):
+        return False
+    for f in files:
+        kept = memo.files[f.path]
+        if f.records is not None and (f.sigs != kept.sigs or f.identities != kept.identities):
+            return False
+    return True
+
+
+def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
+           why: Mapping[tuple[Member, ...], Mapping[int, str]], memo: RunMemo | None,
+           store: Kept | None, settings: WorkSettings) -> Front:
+    by_path = {f.path: f for f in files}
+    kept_groups = {g.members: g for g in memo.groups} if memo is not None else {}
+    clean_ids = [work_id(m) for m in groups if m in kept_groups
+                 and all(by_path[p].records is None for p, _ in m)]
+    rows = store.works(clean_ids) if store is not None and clean_ids else {}
+    needed = {p for m in groups if work_id(m) not in rows for p, _ in m
+              if by_path[p].records is None}
+    if needed:
+        kept_enriched = store.enriched(sorted(needed)) if store is not None else {}
+        for path in needed:
+            by_path[path].enriched = kept_enriched.get(path)
+    works: list[Work] = []
+    notes: dict[str, Notes] = {}
+    out_groups: list[GroupMemo] = []
+    rebuilt: set[str] = set()
+    for members in groups:
+        wid = work_id(members)
+        row = rows.get(wid)
+        if row is None:
+            enriched = [_member(by_path[p], i) for p, i in members]
+            work = build_work(enriched, settings, why.get(members, {}))
+            row = WorkRow(work, work_notes(enriched))
+            rows[wid] = row
+            rebuilt.add(wid)
+        works.append(row.work)
+        notes[row.work.identity] = row.notes
+        out_groups.append(GroupMemo(members, tuple(sorted(why.get(members, {}).items()))))
+    problems = [p for f in files for p in f.problems]
+    return Front(works, notes, problems, files, out_groups, rows, rebuilt,
+                 sum(1 for f in files if f.records is not None))
+
+
+def _member(file: FileInput, index: int) -> Enriched:
+    if file.enriched is None or index >= len(file.enriched):
+        raise LookupError(f"the kept records of {file.path} are missing")
+    return file.enriched[index]
+
+
+class KeptPlans(PlanMemory):
+    """The planner's memory for one run: kept plans of clean works, unless `changed`
+    items touch what they read or the run's context differs from the kept one."""
+
+    def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None) -> None:
+        self.front, self.memo, self.changed = front, memo, changed
+        self.by_identity = {row.work.identity: wid for wid, row in front.rows.items()}
+        self.usable = False
+        self.context: object = None
+        self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
+        self.reused: set[str] = set()  # identities of works whose kept plan is used
+
+    def begin(self, context: object) -> None:
+        self.context = context
+        self.usable = self.memo is not None and self.changed is not None \
+            and self.memo.plan_context == context
+
+    def rows(self, work: Work) -> tuple[WorkPlan, ...] | None:
+        wid = self.by_identity.get(work.identity)
+        if not self.usable or wid is None or wid in self.front.rebuilt:
+            return None
+        row = self.front.rows[wid]
+        if row.plan is None or row.deps is None or row.work is not work:
+            return None
+        assert self.changed is not None
+        if self.changed.hits(row.deps):
+            return None
+        self.reused.add(work.identity)
+        return row.plan
+
+    def planned(self, work: Work, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
+        wid = self.by_identity.get(work.identity)
+        if wid is not None:
+            self.replanned[wid] = (rows, deps)
+
+
+def library_changes(before: Mapping[str, tuple[int, bool, bool]],
+                    now: Mapping[str, tuple[int, bool, bool]]) -> set[str]:
+    """Keys of items added, edited, trashed, restored or deleted between two snapshots."""
+    keys = {k for k, v in now.items() if before.get(k) != v}
+    keys.update(k for k in before if k not in now)
+    return keys
+
+
+def gone_changes(before: Mapping[str, frozenset[str]],
+                 now: Mapping[str, frozenset[str]]) -> set[str]:
+    return {k for k in {*before, *now} if before.get(k) != now.get(k)}
+
+
+def kept_run(front: Front, plans: KeptPlans, *, since: float, context: str, records: str,
+             cache: str,
+             items: Mapping[str, tuple[int, bool, bool]], collections: object,
+             gone: Mapping[str, frozenset[str]], unsettled: Iterable[str]
+             ) -> tuple[RunMemo, dict[str, WorkRow]]:
+    """What this run keeps for the next, and the work rows that changed. `unsettled`
+    work identities (written, failed, or newly recorded in the state file in this run)
+    keep their work but not their plan."""
+    unsettled_ids = {plans.by_identity[i] for i in unsettled if i in plans.by_identity}
+    changed = set(front.rebuilt) | set(plans.replanned) | unsettled_ids
+    for wid, (rows, deps) in plans.replanned.items():
+        row = front.rows[wid]
+        front.rows[wid] = WorkRow(row.work, row.notes, rows, deps)
+    for wid in unsettled_ids:
+        row = front.rows[wid]
+        front.rows[wid] = WorkRow(row.work, row.notes)
+    files = {f.path: FileMemo(f.digest, f.sigs, f.identities, f.problems,
+                              _volatile(f)) for f in front.files}
+    memo = RunMemo(context, records, cache, since, dict(items), collections,
+                   plans.context, dict(gone), files, tuple(front.groups))
+    return memo, {wid: front.rows[wid] for wid in changed if wid in front.rows}
+
+
+def _volatile(file: FileInput) -> bool:
+    """A file whose records some source could not enrich is read again next run."""
+    return file.enriched is not None and any(e.not_enriched for e in file.enriched)
+
+
+def paths_of(digests: Iterable[tuple[str, str]]) -> list[Path]:
+    return [Path(p) for p, _ in digests]

@@ -1,0 +1,219 @@
+"""What a sync keeps for the next run to read and plan only what changed (`incremental`).
+
+Kept in the cache folder's SQLite file (`parsed.sqlite`), per state file and library (a
+slot): one row for the run as a whole, one per input file (its enriched records) and one
+per work (the work, its report lines, and its plan rows with what they read). The cache
+folder is disposable: anything unreadable here only means a run plans in full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from zsync.config.settings import Config
+from zsync.enrich.enricher import Enricher
+from zsync.enrich.merge import Enriched
+from zsync.inputs.filecache import ParseCache
+from zsync.report.model import Outcome
+from zsync.state.store import StateStore
+from zsync.sync.incremental import (
+    Front,
+    KeptPlans,
+    RunMemo,
+    WorkRow,
+    gone_changes,
+    kept_run,
+    library_changes,
+    work_id,
+)
+from zsync.sync.lastrun import cache_expired_since, cache_settled, slot_of
+from zsync.sync.library_state import RunScope
+from zsync.sync.plan import Action, Plan, PlanInputs
+from zsync.sync.tracking import changed_items
+
+log = logging.getLogger("zsync.sync.memo")
+_CHUNK = 500
+
+
+class WorkMemo:
+    """The memo of one slot in the cache folder."""
+
+    def __init__(self, directory: Path, slot: str) -> None:
+        self.cache = ParseCache(directory)
+        self.slot = slot
+        db = self.cache.db
+        with db:
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_run (
+                slot TEXT PRIMARY KEY, run BLOB NOT NULL)""")
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_file (
+                slot TEXT NOT NULL, path TEXT NOT NULL, enriched BLOB NOT NULL,
+                PRIMARY KEY (slot, path))""")
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_work (
+                slot TEXT NOT NULL, id TEXT NOT NULL, row BLOB NOT NULL,
+                PRIMARY KEY (slot, id))""")
+
+    def run(self) -> RunMemo | None:
+        row = self.cache.db.execute("SELECT run FROM memo_run WHERE slot = ?",
+                                    (self.slot,)).fetchone()
+        found = _unpickled(row[0]) if row is not None else None
+        return found if isinstance(found, RunMemo) else None
+
+    def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
+        out: dict[str, WorkRow] = {}
+        for wid, blob in self._select("SELECT id, row FROM memo_work WHERE slot = ? AND id IN",
+                                      ids):
+            row = _unpickled(blob)
+            if isinstance(row, WorkRow):
+                out[str(wid)] = row
+        return out
+
+    def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
+        out: dict[str, list[Enriched]] = {}
+        for path, blob in self._select(
+                "SELECT path, enriched FROM memo_file WHERE slot = ? AND path IN", paths):
+            found = _unpickled(blob)
+            if isinstance(found, list):
+                out[str(path)] = found
+        return out
+
+    def _select(self, sql: str, keys: Sequence[str]) -> Iterable[tuple[Any, Any]]:
+        for start in range(0, len(keys), _CHUNK):
+            chunk = list(keys[start:start + _CHUNK])
+            yield from self.cache.db.execute(f"{sql} ({','.join('?' * len(chunk))})",
+                                             (self.slot, *chunk))
+
+    def save(self, run: RunMemo, works: Mapping[str, WorkRow],
+             enriched: Mapping[str, list[Enriched]]) -> None:
+        """Keep `run`, the work rows and files' records that changed; drop the rows of
+        works and files this run no longer has."""
+        db = self.cache.db
+        ids = {work_id(g.members) for g in run.groups}
+        with db:
+            db.execute("INSERT OR REPLACE INTO memo_run (slot, run) VALUES (?, ?)",
+                       (self.slot, pickle.dumps(run, pickle.HIGHEST_PROTOCOL)))
+            db.executemany("INSERT OR REPLACE INTO memo_work (slot, id, row) VALUES (?, ?, ?)",
+                           [(self.slot, wid, pickle.dumps(row, pickle.HIGHEST_PROTOCOL))
+                            for wid, row in works.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO memo_file (slot, path, enriched) VALUES (?, ?, ?)",
+                [(self.slot, path, pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+                 for path, found in enriched.items()])
+            stale_works = [w for (w,) in db.execute(
+                "SELECT id FROM memo_work WHERE slot = ?", (self.slot,)) if w not in ids]
+            db.executemany("DELETE FROM memo_work WHERE slot = ? AND id = ?",
+                           [(self.slot, w) for w in stale_works])
+            stale_files = [p for (p,) in db.execute(
+                "SELECT path FROM memo_file WHERE slot = ?", (self.slot,)) if p not in run.files]
+            db.executemany("DELETE FROM memo_file WHERE slot = ? AND path = ?",
+                           [(self.slot, p) for p in stale_files])
+
+    def forget(self) -> None:
+        db = self.cache.db
+        with db:
+            for table in ("memo_run", "memo_file", "memo_work"):
+                db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.cache.close()
+
+
+def open_work_memo(config: Config) -> WorkMemo | None:
+    """The memo of this state file and library (None when the cache folder cannot be
+    used: then every run plans in full)."""
+    try:
+        return WorkMemo(config.cache_dir(), slot_of(config))
+    except (OSError, sqlite3.Error) as exc:
+        log.info("every run plans in full: the cache folder cannot keep its results (%s)", exc)
+        return None
+
+
+def usable_memo(memo: WorkMemo, context: str, enricher: Enricher) -> RunMemo | None:
+    """The last run's memo, when the code, settings, folders, options and the record
+    caches' answers it was made with are still those of this run."""
+    try:
+        run = memo.run()
+        if run is None or run.context != context or cache_expired_since(enricher, run.since):
+            return None
+        return run if cache_settled(enricher, run.since) == run.cache else None
+    except sqlite3.Error as exc:
+        log.info("planning in full: the results of the last run cannot be read (%s)", exc)
+        return None
+
+
+class MemoRun:
+    """One run's use of the memo: which kept plans still hold, and what to keep after."""
+
+    def __init__(self, memo: WorkMemo, kept: RunMemo | None, front: Front, context: str,
+                 enricher: Enricher) -> None:
+        self.memo, self.kept, self.front = memo, kept, front
+        self.context, self.enricher = context, enricher
+        self.plans: KeptPlans | None = None
+        self.items: dict[str, tuple[int, bool, bool]] = {}
+        self.collections: object = None
+        self.gone: Mapping[str, frozenset[str]] = {}
+
+    def planning(self, store: StateStore, inputs: PlanInputs, scope: RunScope) -> KeptPlans:
+        """The planner's memory, against the library as refreshed for this run."""
+        self.items = store.mirror.states("items")
+        self.collections = sorted(store.mirror.states("collections").items())
+        self.gone = dict(scope.gone)
+        changed = None
+        kept = self.kept
+        if kept is not None and kept.records == store.records_changes() \
+                and kept.collections == self.collections:
+            keys = library_changes(kept.items, self.items) | gone_changes(kept.gone, self.gone)
+            changed = changed_items(keys, inputs.library)
+        self.plans = KeptPlans(self.front, kept, changed)
+        return self.plans
+
+    def done(self, store: StateStore, planned: Plan, outcomes: Sequence[Outcome],
+             inputs: PlanInputs) -> None:
+        """Keep this run's results for the next (what fails to be kept only costs the
+        next run time)."""
+        if self.plans is None:
+            return
+        since = time.time()
+        cache = cache_settled(self.enricher, since)
+        if cache is None:
+            return
+        try:
+            run, rows = kept_run(
+                self.front, self.plans, since=since, context=self.context,
+                records=store.records_changes(), cache=cache, items=self.items,
+                collections=self.collections, gone=self.gone,
+                unsettled=unsettled(planned, outcomes, inputs))
+            enriched = {f.path: f.enriched for f in self.front.files
+                        if f.records is not None and f.enriched is not None}
+            self.memo.save(run, rows, enriched)
+        except (sqlite3.Error, pickle.PicklingError) as exc:
+            log.info("the results of this run are not kept for the next (%s)", exc)
+            with contextlib.suppress(sqlite3.Error):
+                self.memo.forget()
+
+
+def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs) -> set[str]:
+    """Identities of works whose plan will not hold next run: they wrote, failed, or were
+    linked to their item in this run."""
+    out = {o.identity for o in outcomes if not o.applied}
+    for row in planned.works:
+        writes = row.action in (Action.CREATE, Action.UPDATE) or row.notice is not None \
+            or any(n.writes for n in row.notes)
+        linked = row.item_key is not None and inputs.links.get(row.identity) != row.item_key
+        if writes or linked or row.action == Action.ERROR:
+            out.add(row.identity)
+    return out
+
+
+def _unpickled(blob: bytes) -> object:
+    try:
+        return pickle.loads(blob)
+    except Exception:  # written by another zsync: planned anew
+        return None
