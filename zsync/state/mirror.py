@@ -128,6 +128,54 @@ class Mirror:
                                "WHERE library_id = ?", (self.db.library_id,))
         return {r[0]: (int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
 
+    # -- the lookup index (zotero.indexed keeps it) --------------------------------------
+
+    def indexed_states(self) -> dict[str, tuple[int, bool, bool]]:
+        """Key -> the (version, trashed, deleted) each item was indexed at."""
+        rows = self.db.execute("SELECT key, version, trashed, deleted FROM lookup_indexed "
+                               "WHERE library_id = ?", (self.db.library_id,))
+        return {r[0]: (int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+
+    def reindex(self, indexed: Iterable[tuple[str, tuple[int, bool, bool],
+                                              Iterable[tuple[str, str]]]],
+                dropped: Iterable[str]) -> None:
+        """Replace the lookup entries of each (key, state, entries); forget `dropped`."""
+        library = self.db.library_id
+        with self.db.tx():
+            for key in dropped:
+                self.db.execute("DELETE FROM lookup WHERE library_id = ? AND key = ?",
+                                (library, key))
+                self.db.execute("DELETE FROM lookup_indexed WHERE library_id = ? AND key = ?",
+                                (library, key))
+            for key, (version, trashed, deleted), entries in indexed:
+                self.db.execute("DELETE FROM lookup WHERE library_id = ? AND key = ?",
+                                (library, key))
+                self.db.conn.executemany(
+                    "INSERT INTO lookup (library_id, kind, value, key) VALUES (?, ?, ?, ?)",
+                    [(library, kind, value, key) for kind, value in entries])
+                self.db.execute(
+                    "INSERT OR REPLACE INTO lookup_indexed (library_id, key, version, trashed,"
+                    " deleted) VALUES (?, ?, ?, ?, ?)",
+                    (library, key, version, int(trashed), int(deleted)))
+
+    def lookup(self, kind: str, value: str) -> list[str]:
+        """Keys indexed under (kind, value), in key order."""
+        rows = self.db.execute("SELECT DISTINCT key FROM lookup WHERE library_id = ? AND "
+                               "kind = ? AND value = ? ORDER BY key",
+                               (self.db.library_id, kind, value))
+        return [r[0] for r in rows]
+
+    def items_by_key(self, keys: Iterable[str]) -> list[MirrorItem]:
+        """The mirrored items among `keys` (deleted ones too)."""
+        wanted = list(dict.fromkeys(keys))
+        out: list[MirrorItem] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            out += [_item(r) for r in self.db.execute(
+                f"SELECT * FROM items WHERE library_id = ? AND key IN "
+                f"({','.join('?' * len(chunk))})", (self.db.library_id, *chunk))]
+        return out
+
     def mark_items_deleted(self, keys: Iterable[str]) -> int:
         return self._mark_deleted("items", keys)
 

@@ -168,12 +168,33 @@ _V5 = (
     "BEGIN UPDATE changes SET counter = counter + 1 WHERE name = 'planning'; END",
 )
 
+_V6 = (
+    # Where each mirrored item is found by identifier (what `LibraryView.find` reads),
+    # kept up to date item by item: each item's row says which state of it was indexed.
+    # Derived from the mirror (no change counter): rebuilt for any item whose state moved.
+    """CREATE TABLE lookup_indexed (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        trashed INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        PRIMARY KEY (library_id, key))""",
+    """CREATE TABLE lookup (
+        library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        key TEXT NOT NULL)""",
+    "CREATE INDEX lookup_by_value ON lookup (library_id, kind, value)",
+    "CREATE INDEX lookup_by_key ON lookup (library_id, key)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _V1),
     Migration(2, "indexes on origins and pending writes; attempts, base version", _V2),
     Migration(3, "refresh: per-item refreshed versions and the library watermark", _V3),
     Migration(4, "runs: command, mode and library", _V4),
     Migration(5, "a change counter over what the sync planner reads", _V5),
+    Migration(6, "an index of the mirror's items by identifier", _V6),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from zsync.state.store import StateStore
 from zsync.sync import retraction
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.plan import PlanInputs, Work, WorkPlan, Written
+from zsync.zotero.indexed import IndexedView, indexed_view
 from zsync.zotero.mirror import library_view
 
 _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
@@ -60,10 +61,12 @@ def noticed(store: StateStore) -> dict[str, frozenset[str]]:
 def links(store: StateStore) -> dict[str, str]:
     """Work identity -> item key, for every input zsync synced before."""
     out: dict[str, str] = {}
-    for origin in store.origins.all():
-        identity = origin.identifiers.get("identity")
+    rows = store.db.execute(
+        "SELECT item_key, json_extract(identifiers, '$.identity') FROM origins "
+        "WHERE library_id = ? ORDER BY path, line", (store.db.library_id,))
+    for key, identity in rows:
         if identity:
-            out[str(identity)] = origin.item_key
+            out[str(identity)] = key
     return out
 
 
@@ -79,24 +82,105 @@ class RunScope:
 
 def plan_inputs(
     store: StateStore, status_parent: str, new_key: Callable[[], str],
-    scope: RunScope | Settings | None = None,
+    scope: RunScope | Settings | None = None, *, lazy: bool = False,
 ) -> PlanInputs:
     """The planner's view of the library; the scope's duplicate rules turn on the fuzzy
-    matching rules, with the user's "not duplicates" pairs added."""
+    matching rules, with the user's "not duplicates" pairs added. `lazy`: items and
+    zsync's records of them are read from the state file as the planner asks for them
+    (`zotero.indexed`), for a run that plans only a few works."""
     if not isinstance(scope, RunScope):
         scope = RunScope(rules=scope)
-    view = library_view(store)
+    view = indexed_view(store) if lazy else library_view(store)
     fuzzy = None
     if scope.rules is not None:
-        pairs = [tuple(p) for p in store.not_duplicates.pairs() | view.kept_apart()]
-        settings = Settings.of(scope.rules.merge_preprints,
-                               [*scope.rules.not_duplicates, *pairs])
-        fuzzy = existing_finder(lambda: LibraryIndex.build(view, settings))
-    written = written_by_item(store)
+        rules = scope.rules
+
+        def index() -> LibraryIndex:
+            whole = view.everything() if isinstance(view, IndexedView) else view
+            pairs = [tuple(p) for p in store.not_duplicates.pairs() | whole.kept_apart()]
+            settings = Settings.of(rules.merge_preprints, [*rules.not_duplicates, *pairs])
+            return LibraryIndex.build(whole, settings)
+        fuzzy = existing_finder(index)
+    written: Mapping[str, Written] = WrittenRecords(store) if lazy else written_by_item(store)
     status_parent_key = view.find_collection((status_parent,))
     statuses = {c.key for c in view.collections.values() if c.parent == status_parent_key}
-    return PlanInputs(view, written, links(store), status_parent, new_key, noticed(store),
-                      fuzzy, legacy_memories(written, statuses), scope.gone, scope.prune)
+    return PlanInputs(view, written, links(store), status_parent, new_key,
+                      Noticed(store) if lazy else noticed(store), fuzzy,
+                      legacy_memories(written, statuses), scope.gone, scope.prune)
+
+
+class WrittenRecords(Mapping[str, Written]):
+    """`written_by_item`, each item's record read when first asked for."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+        self._made: dict[str, Written | None] = {}
+        rows = store.db.execute(
+            "SELECT item_key, json_extract(data, '$.itemType'), "
+            "json_extract(data, '$.parentItem') FROM written WHERE library_id = ?",
+            (store.db.library_id,)).fetchall()
+        self._keys = [str(r[0]) for r in rows if r[1] != "note"]
+        self._notes: dict[str, list[str]] = {}  # parent -> its notes' keys, in row order
+        for key, item_type, parent in rows:
+            if item_type == "note" and parent:
+                self._notes.setdefault(str(parent), []).append(str(key))
+
+    def notes_of(self, key: str) -> list[Any]:
+        """zsync's records of the notes it wrote under `key`, in `written.all()` order."""
+        wanted = self._notes.get(key, [])
+        rows = {r.item_key: r for r in (self._store.written.get(k) for k in wanted) if r}
+        return [rows[k] for k in wanted if k in rows]
+
+    def __getitem__(self, key: str) -> Written:
+        if key not in self._made:
+            self._made[key] = self._make(key)
+        made = self._made[key]
+        if made is None:
+            raise KeyError(key)
+        return made
+
+    def _make(self, key: str) -> Written | None:
+        row = self._store.written.get(key)
+        if row is None or row.data.get("itemType") == "note":
+            return None
+        notes = [n for n in self.notes_of(key)
+                 if not retraction.is_notice_note(n.data.get("note"))]
+        note = notes[-1] if notes else None
+        return Written(
+            row.item_key,
+            {k: v for k, v in row.data.items() if k not in _NOT_FIELDS},
+            tags=tuple(t["tag"] for t in row.data.get("tags", []) if isinstance(t, dict)),
+            collections=tuple(row.data.get("collections", [])),
+            note_key=note.item_key if note else None,
+            note_html=str(note.data.get("note")) if note else None,
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class Noticed(Mapping[str, frozenset[str]]):
+    """`noticed`, each item's notice kinds read when first asked for."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._written = WrittenRecords(store)
+
+    def __getitem__(self, key: str) -> frozenset[str]:
+        kinds: frozenset[str] = frozenset()
+        for row in self._written.notes_of(key):
+            kinds |= retraction.noted_slugs(row.data.get("note"))
+        if not kinds:
+            raise KeyError(key)
+        return kinds
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k in self._written._notes if k in self])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def gone_contributors(store: StateStore, paths: Sequence[Path],

@@ -364,7 +364,8 @@ def sync_works(
         on_phase("plan", len(works))
         scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
             store, paths, works), prune=prune)
-        inputs = plan_inputs(store, status_parent, executor.new_key, scope)
+        inputs = plan_inputs(store, status_parent, executor.new_key, scope,
+                             lazy=memo is not None and memo.kept is not None and then is None)
         kept_plans = memo.planning(store, inputs, scope) if memo is not None and then is None \
             else None
         planned = plan(works, inputs, kept_plans) if kept_plans is not None else \

@@ -134,6 +134,23 @@ def item_citekeys(data: Mapping[str, Any]) -> set[str]:
     return {key for value in raw if (key := ids.normalize_citekey(str(value or "")))}
 
 
+def index_entries(item: LibraryItem) -> tuple[list[tuple[str, str]], Memory | None]:
+    """What `LibraryView.find` finds `item` under, and what zsync remembers in it (a live
+    top-level work's `extra` line; None otherwise)."""
+    if item.item_type in _NON_WORK_TYPES:
+        return [], None
+    if item.trashed:
+        gone = decode(item.data.get("extra"))
+        return ([("trashed-work", gone.work)] if gone is not None and gone.work else []), None
+    entries = [(kind, value) for kind, values in item_identifiers(item.data).items()
+               for value in values]
+    entries += [("citekey", citekey) for citekey in item_citekeys(item.data)]
+    memory = decode(item.data.get("extra"))
+    if memory is not None and memory.work:
+        entries.append(("work", memory.work))
+    return entries, memory
+
+
 @dataclass
 class LibraryView:
     """The mirror's items and collections, with identifier indexes over top-level items."""
@@ -159,23 +176,11 @@ class LibraryView:
         view = cls({i.key: i for i in items}, {c.key: c for c in collections},
                    deleted=frozenset(deleted))
         for item in view.items.values():
-            if item.item_type in _NON_WORK_TYPES:
-                continue
-            if item.trashed:
-                gone = decode(item.data.get("extra"))
-                if gone is not None and gone.work:
-                    view._index.setdefault(("trashed-work", gone.work), []).append(item.key)
-                continue
-            for kind, values in item_identifiers(item.data).items():
-                for value in values:
-                    view._index.setdefault((kind, value), []).append(item.key)
-            for citekey in item_citekeys(item.data):
-                view._index.setdefault(("citekey", citekey), []).append(item.key)
-            memory = decode(item.data.get("extra"))
+            entries, memory = index_entries(item)
+            for entry in entries:
+                view._index.setdefault(entry, []).append(item.key)
             if memory is not None:
                 view._memories[item.key] = memory
-                if memory.work:
-                    view._index.setdefault(("work", memory.work), []).append(item.key)
         return view
 
     def memory(self, key: str) -> Memory | None:
