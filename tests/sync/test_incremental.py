@@ -23,6 +23,7 @@ from tests.sync.conftest import GENERATED, GENERATED_SEED
 from tests.sync.env import SyncEnv
 from tests.sync.notes import markdown_note, plain_works
 from zsync.enrich.enricher import Enricher
+from zsync.sync import plan as plan_module
 from zsync.sync.plan import Plan
 from zsync.sync.run import SyncResult, sync
 
@@ -132,6 +133,32 @@ def told(report: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k not in ("started", "finished")}
 
 
+def test_after_one_note_changed_only_its_work_is_planned_again(
+        world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    works = plain_works(6, GENERATED_SEED, GENERATED)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for work in works:
+        (notes / f"note-{work.index:06d}.md").write_text(markdown_note(work), encoding="utf-8")
+    assert world.run([notes]).failed == 0
+    assert world.run([notes]).failed == 0  # what the first run wrote is planned again
+    planned: list[str] = []
+    original = plan_module._plan_work
+
+    def counted(work: Any, *args: Any) -> Any:
+        planned.append(work.identity)
+        return original(work, *args)
+
+    path = notes / f"note-{works[2].index:06d}.md"
+    path.write_text(markdown_note(works[2], status="Done"), encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(plan_module, "_plan_work", counted)
+        changed = seeded_sync(world, notes, full=False, dry_run=True, monkeypatch=monkeypatch)
+    assert len(planned) == 1 and changed.plan.has_changes
+    full = seeded_sync(world, notes, full=True, dry_run=True, monkeypatch=monkeypatch)
+    assert changed.plan == full.plan and told(changed.report) == told(full.report)
+
+
 def test_a_sync_with_nothing_changed_reuses_the_last_plan_and_says_so(
         world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -186,15 +213,25 @@ def test_incremental_syncs_plan_and_report_what_full_syncs_do(
         @rule(dry_run=st.booleans(), twice=st.booleans())
         def sync(self, dry_run: bool, twice: bool) -> None:
             for _ in range(2 if twice else 1):
-                full = seeded_sync(world, notes, full=True, dry_run=True,
+                # First against what the last sync kept, before any other run.
+                done = seeded_sync(world, notes, full=False, dry_run=True,
                                    monkeypatch=monkeypatch)
-                done = seeded_sync(world, notes, full=False, dry_run=dry_run,
-                                   monkeypatch=monkeypatch)
-                assert done.plan == full.plan
-                if dry_run:
-                    assert told(done.report) == told(full.report)
                 reused.append(REUSED in caplog.text)
                 caplog.clear()
+                full = seeded_sync(world, notes, full=True, dry_run=True,
+                                   monkeypatch=monkeypatch)
+                assert done.plan == full.plan
+                assert told(done.report) == told(full.report)
+                if not dry_run:
+                    applied = seeded_sync(world, notes, full=False, dry_run=False,
+                                          monkeypatch=monkeypatch)
+                    assert applied.plan == full.plan
+                caplog.clear()
+
+        def teardown(self) -> None:
+            # Every example ends with syncs compared, the last ones with nothing changed.
+            self.sync(dry_run=False, twice=True)
+            self.sync(dry_run=True, twice=False)
 
     run_state_machine_as_test(Vault, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=8, deadline=None, derandomize=EXAMPLES <= 2,
