@@ -40,8 +40,6 @@ from zsync.sync.works import WorkSettings, build_work, why_joined, work_notes
 @dataclass(frozen=True)
 class FileMemo:
     digest: str
-    sigs: tuple[Sig, ...]
-    identities: tuple[str, ...]
     problems: tuple[InputProblem, ...]
     volatile: bool  # a source could not enrich a record: read it again next run
 
@@ -126,6 +124,8 @@ class Kept(Protocol):
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]: ...
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]: ...
+    def compared(self, paths: Sequence[str]
+                 ) -> dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]]: ...
 
 
 def assemble(
@@ -142,7 +142,7 @@ def assemble(
             f.enriched = [next(enriched) for _ in f.records]
             f.sigs = tuple(sig_of_record(e.record) for e in f.enriched)
             f.identities = tuple(record_identity(e.record) for e in f.enriched)
-    groups, why = _groups(files, memo, settings)
+    groups, why = _groups(files, memo, store, settings)
     return _build(files, groups, why, memo, store, settings)
 
 
@@ -154,16 +154,24 @@ def _file_input(path: str, digest: str, memo: RunMemo | None,
         return FileInput(path, digest, list(records), problems)
     assert memo is not None
     kept = memo.files[path]
-    return FileInput(path, digest, None, kept.problems, None, kept.sigs, kept.identities)
+    return FileInput(path, digest, None, kept.problems)
 
 
-def _groups(files: list[FileInput], memo: RunMemo | None, settings: WorkSettings
+def _groups(files: list[FileInput], memo: RunMemo | None, store: Kept | None,
+            settings: WorkSettings
             ) -> tuple[list[tuple[Member, ...]], dict[tuple[Member, ...], dict[int, str]]]:
     """The works' members, in input order, and why each member joined its work. The kept
     groups when no file came or went and every changed file's records compare as before;
     else grouped anew from every record's signature."""
-    if memo is not None and _same_comparison(files, memo):
+    if memo is not None and store is not None and _same_comparison(files, memo, store):
         return [g.members for g in memo.groups], {g.members: dict(g.why) for g in memo.groups}
+    unread = [f.path for f in files if f.records is None]
+    kept = store.compared(unread) if store is not None and unread else {}
+    for f in files:
+        if f.records is None:
+            if f.path not in kept:
+                raise LookupError(f"the kept records of {f.path} are missing")
+            f.sigs, f.identities = kept[f.path]
     members = [(f.path, i) for f in files for i in range(len(f.sigs))]
     sigs = [s for f in files for s in f.sigs]
     identities = [i for f in files for i in f.identities]
@@ -172,14 +180,12 @@ def _groups(files: list[FileInput], memo: RunMemo | None, settings: WorkSettings
     return groups, {m: why_joined(g) for m, g in zip(groups, found, strict=True)}
 
 
-def _same_comparison(files: list[FileInput], memo: RunMemo) -> bool:
+def _same_comparison(files: list[FileInput], memo: RunMemo, store: Kept) -> bool:
     if [f.path for f in files] != list(memo.files):
         return False
-    for f in files:
-        kept = memo.files[f.path]
-        if f.records is not None and (f.sigs != kept.sigs or f.identities != kept.identities):
-            return False
-    return True
+    changed = [f for f in files if f.records is not None]
+    kept = store.compared([f.path for f in changed]) if changed else {}
+    return all(kept.get(f.path) == (f.sigs, f.identities) for f in changed)
 
 
 def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
@@ -288,8 +294,7 @@ def kept_run(front: Front, plans: KeptPlans, *, since: float, context: str, reco
     for wid in unsettled_ids:
         row = front.rows[wid]
         front.rows[wid] = WorkRow(row.work, row.notes)
-    files = {f.path: FileMemo(f.digest, f.sigs, f.identities, f.problems,
-                              _volatile(f)) for f in front.files}
+    files = {f.path: FileMemo(f.digest, f.problems, _volatile(f)) for f in front.files}
     memo = RunMemo(context, records, cache, since, dict(items), collections,
                    plans.context, dict(gone), files, tuple(front.groups))
     return memo, {wid: front.rows[wid] for wid in changed if wid in front.rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,19 +188,21 @@ def gone_contributors(store: StateStore, paths: Sequence[Path],
                       works: Sequence[Work]) -> dict[str, frozenset[str]]:
     """Item key -> names of the input files that gave it something in an earlier run, lie
     within the folders (or are among the files) this run read, and are gone now."""
-    roots = [_resolved(p) for p in paths]
+    roots = [str(_resolved(p)) for p in paths]
+    inside = tuple(r.rstrip(os.sep) + os.sep for r in roots)
     seen_names = {c.id.rsplit("/", 1)[-1] for w in works for c in w.contributors}
     out: dict[str, set[str]] = {}
-    for origin in store.origins.all():
-        path = Path(origin.path)
-        if not path.is_absolute() or not any(_within(path, r) for r in roots):
+    rows = store.db.execute("SELECT item_key, path FROM origins WHERE library_id = ?",
+                            (store.db.library_id,))
+    for item_key, path in rows:  # stored resolved, as `_to_remember` writes them
+        if not os.path.isabs(path) or not (path in roots or path.startswith(inside)):
             continue
-        if path.exists():
+        if os.path.exists(path):
             continue
-        name = path.name
+        name = os.path.basename(path)
         if name in seen_names:
             continue  # moved, not gone: a file of that name gave something in this run
-        out.setdefault(origin.item_key, set()).add(name)
+        out.setdefault(item_key, set()).add(name)
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -208,10 +211,6 @@ def _resolved(path: Path) -> Path:
         return path.expanduser().resolve()
     except OSError:
         return path.absolute()
-
-
-def _within(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _to_remember(item_key: str, work: Work,

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from zsync.config.settings import Config
+from zsync.dedupe.blocking import paused_gc
+from zsync.dedupe.signature import Sig
 from zsync.enrich.enricher import Enricher
 from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import ParseCache
@@ -52,9 +54,10 @@ class WorkMemo:
         with db:
             db.execute("""CREATE TABLE IF NOT EXISTS memo_run (
                 slot TEXT PRIMARY KEY, run BLOB NOT NULL)""")
-            db.execute("""CREATE TABLE IF NOT EXISTS memo_file (
-                slot TEXT NOT NULL, path TEXT NOT NULL, enriched BLOB NOT NULL,
-                PRIMARY KEY (slot, path))""")
+            db.execute("DROP TABLE IF EXISTS memo_file")  # an earlier form
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_files (
+                slot TEXT NOT NULL, path TEXT NOT NULL, compared BLOB NOT NULL,
+                enriched BLOB NOT NULL, PRIMARY KEY (slot, path))""")
             db.execute("""CREATE TABLE IF NOT EXISTS memo_work (
                 slot TEXT NOT NULL, id TEXT NOT NULL, row BLOB NOT NULL,
                 PRIMARY KEY (slot, id))""")
@@ -66,20 +69,35 @@ class WorkMemo:
         return found if isinstance(found, RunMemo) else None
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
+        """The kept works (and plans) of these ids."""
         out: dict[str, WorkRow] = {}
-        for wid, blob in self._select("SELECT id, row FROM memo_work WHERE slot = ? AND id IN",
-                                      ids):
-            row = _unpickled(blob)
-            if isinstance(row, WorkRow):
-                out[str(wid)] = row
+        with paused_gc():
+            for wid, blob in self._select(
+                    "SELECT id, row FROM memo_work WHERE slot = ? AND id IN", ids):
+                row = _unpickled(blob)
+                if isinstance(row, WorkRow):
+                    out[str(wid)] = row
         return out
 
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
+        """Each file's enriched records."""
         out: dict[str, list[Enriched]] = {}
         for path, blob in self._select(
-                "SELECT path, enriched FROM memo_file WHERE slot = ? AND path IN", paths):
+                "SELECT path, enriched FROM memo_files WHERE slot = ? AND path IN", paths):
             found = _unpickled(blob)
             if isinstance(found, list):
+                out[str(path)] = found
+        return out
+
+    def compared(self, paths: Sequence[str]
+                 ) -> dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]]:
+        """Each file's records as the duplicate rules compare them: their signatures and
+        identities."""
+        out: dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]] = {}
+        for path, blob in self._select(
+                "SELECT path, compared FROM memo_files WHERE slot = ? AND path IN", paths):
+            found = _unpickled(blob)
+            if isinstance(found, tuple) and len(found) == 2:
                 out[str(path)] = found
         return out
 
@@ -90,7 +108,7 @@ class WorkMemo:
                                              (self.slot, *chunk))
 
     def save(self, run: RunMemo, works: Mapping[str, WorkRow],
-             enriched: Mapping[str, list[Enriched]]) -> None:
+             files: Mapping[str, tuple[object, list[Enriched]]]) -> None:
         """Keep `run`, the work rows and files' records that changed; drop the rows of
         works and files this run no longer has."""
         db = self.cache.db
@@ -102,22 +120,25 @@ class WorkMemo:
                            [(self.slot, wid, pickle.dumps(row, pickle.HIGHEST_PROTOCOL))
                             for wid, row in works.items()])
             db.executemany(
-                "INSERT OR REPLACE INTO memo_file (slot, path, enriched) VALUES (?, ?, ?)",
-                [(self.slot, path, pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
-                 for path, found in enriched.items()])
+                "INSERT OR REPLACE INTO memo_files (slot, path, compared, enriched) "
+                "VALUES (?, ?, ?, ?)",
+                [(self.slot, path, pickle.dumps(compared, pickle.HIGHEST_PROTOCOL),
+                  pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+                 for path, (compared, found) in files.items()])
             stale_works = [w for (w,) in db.execute(
                 "SELECT id FROM memo_work WHERE slot = ?", (self.slot,)) if w not in ids]
             db.executemany("DELETE FROM memo_work WHERE slot = ? AND id = ?",
                            [(self.slot, w) for w in stale_works])
             stale_files = [p for (p,) in db.execute(
-                "SELECT path FROM memo_file WHERE slot = ?", (self.slot,)) if p not in run.files]
-            db.executemany("DELETE FROM memo_file WHERE slot = ? AND path = ?",
+                "SELECT path FROM memo_files WHERE slot = ?", (self.slot,))
+                if p not in run.files]
+            db.executemany("DELETE FROM memo_files WHERE slot = ? AND path = ?",
                            [(self.slot, p) for p in stale_files])
 
     def forget(self) -> None:
         db = self.cache.db
         with db:
-            for table in ("memo_run", "memo_file", "memo_work"):
+            for table in ("memo_run", "memo_files", "memo_work"):
                 db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
 
     def close(self) -> None:
@@ -190,9 +211,9 @@ class MemoRun:
                 records=store.records_changes(), cache=cache, items=self.items,
                 collections=self.collections, gone=self.gone,
                 unsettled=unsettled(planned, outcomes, inputs))
-            enriched = {f.path: f.enriched for f in self.front.files
-                        if f.records is not None and f.enriched is not None}
-            self.memo.save(run, rows, enriched)
+            files = {f.path: ((f.sigs, f.identities), f.enriched) for f in self.front.files
+                     if f.records is not None and f.enriched is not None}
+            self.memo.save(run, rows, files)
         except (sqlite3.Error, pickle.PicklingError) as exc:
             log.info("the results of this run are not kept for the next (%s)", exc)
             with contextlib.suppress(sqlite3.Error):
