@@ -161,7 +161,7 @@ def sync(
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
     try:
         if memo is not None and guarded(memo.digests) is not None:
-            files = input_digests(paths, config.notes.exclude)
+            files = input_digests(paths, config.notes.exclude, cache_dir=config.cache_dir())
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
             reused = _reuse_last_run(memo, notes, config, paths, enricher, dry_run=dry_run,
