@@ -413,3 +413,16 @@ def test_the_stat_index_agrees_with_reading_every_file_over_random_changes() -> 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 def test_without_change_times_the_racy_rule_catches_edits_that_keep_size_and_time() -> None:
     run_state_machine_as_test(CtimeBlindStatShortcut, settings=STATEFUL)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes are a POSIX matter")
+def test_a_note_whose_name_is_not_utf8_is_read_kept_and_vouched_for(tmp_path: Path) -> None:
+    folder, cache = vault(tmp_path / "notes", 1), tmp_path / "cache"
+    odd = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.md"))
+    odd.write_bytes(note("Café"))
+    aged(odd)
+    expected = plain(folder)
+    assert [r.path for r in filecache.parse_paths_cached([folder], cache, workers=1)] == \
+        [files.display_name(odd), files.display_name(folder / "note-0.md")]
+    read: list[str] = []
+    assert quick(folder, cache, read) == expected and read == []
