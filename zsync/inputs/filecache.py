@@ -403,7 +403,8 @@ _WARNED: set[str] = set()
 
 
 def _warn_once(message: str) -> None:
-    """A warning about the stat index, once per run however often the index is opened."""
+    """A warning about the stat index, once per process (a run) however often the index
+    is opened."""
     if message not in _WARNED:
         _WARNED.add(message)
         log.warning("%s", message)
@@ -429,50 +430,51 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     if scan.summary():
         log.info("%s", scan.summary())
     store = open_cache(directory)
-    index = None if store is None else _index_in(store, roots)
-    reader = _Digests(index)
+    stats = None if store is None else _index_in(store, roots)
+    reader = _Digests(stats)
     results: list[FileResult | None] = [None] * len(inputs)
     digests: dict[int, str] = {}
     entries = [reader.entry(scope, item) for scope, item in scoped]
     if read_out is not None:
         read_out.extend(reader.read)
-    for index_of, item in enumerate(inputs):
-        if not entries[index_of][1]:
+    for index, item in enumerate(inputs):
+        if not entries[index][1]:
             continue  # the guarded parse reports it
-        digests[index_of] = digest = entries[index_of][0][1]
+        digests[index] = digest = entries[index][0][1]
         if store is not None:
             try:
-                results[index_of] = store.get(item.path, digest)
+                results[index] = store.get(item.path, digest)
             except sqlite3.Error as exc:
                 log.warning("parsing every note: the cache of parsed notes failed (%s)", exc)
                 _closed(store)
-                store, index = None, None
+                store, stats = None, None
     missing = [i for i, r in enumerate(results) if r is None]
     parsed = parse_missing([inputs[i] for i in missing], workers)
-    for i, result in zip(missing, parsed, strict=True):
-        results[i] = result
-        if i in digests and _digest_entry(inputs[i])[0][1] != digests[i]:
-            del digests[i]  # changed while it was parsed: what was parsed is unknown
-            entries[i] = ((str(inputs[i].path), "changed while read"), False)
+    for index, result in zip(missing, parsed, strict=True):
+        results[index] = result
+        if index in digests and _digest_entry(inputs[index])[0][1] != digests[index]:
+            del digests[index]  # changed while it was parsed: what was parsed is unknown
+            entries[index] = ((str(inputs[index].path), "changed while read"), False)
     if digests_out is not None:
         digests_out.extend(entry for entry, _ in entries)
     if store is not None:
-        _keep(store, index, [(inputs[i].path, digests[i], r)
+        _keep(store, stats, [(inputs[i].path, digests[i], r)
                              for i, r in zip(missing, parsed, strict=True) if i in digests],
               [inputs[i].path for i in digests if results[i] is not None])
         _closed(store)
     yield from (r for r in results if r is not None)
 
 
-def _keep(store: ParseCache, index: StatIndex | None,
+def _keep(store: ParseCache, stats: StatIndex | None,
           rows: list[tuple[Path, str, FileResult]], seen: list[Path]) -> None:
+    """Keep the new parse results and the stat index; a failure is only a warning."""
     try:
         store.put_all(rows, seen)
     except sqlite3.Error as exc:
         log.warning("the cache of parsed notes could not be updated (%s)", exc)
-    if index is not None:
+    if stats is not None:
         try:
-            index.save()
+            stats.save()
         except sqlite3.Error as exc:
             _warn_once(f"the index of file stats could not be updated ({exc})")
 
