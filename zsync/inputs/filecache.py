@@ -29,7 +29,8 @@ from typing import TypeVar, cast
 
 from zsync import __version__
 from zsync.inputs.decoding import UnreadableInput
-from zsync.inputs.files import InputFile, Scan, iter_input_files, read_input
+from zsync.inputs.files import InputFile, Scan, display_name, iter_input_files, read_input
+from zsync.inputs.filestat import StatIndex, stamp_of
 from zsync.model.records import FileResult
 from zsync.zotero.notehtml import render_note
 
@@ -62,7 +63,7 @@ def code_fingerprint() -> bytes:
 
 
 def file_digest(path: Path, data: bytes) -> str:
-    return hashlib.sha256(code_fingerprint() + str(path).encode() + b"\0" + data).hexdigest()
+    return hashlib.sha256(code_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
 
 
 class ParseCache:
@@ -82,7 +83,7 @@ class ParseCache:
 
     def get(self, path: Path, digest: str) -> FileResult | None:
         row = self.db.execute("SELECT digest, result FROM parsed WHERE path = ?",
-                              (str(path),)).fetchone()
+                              (display_name(path),)).fetchone()
         if row is None or row[0] != digest:
             return None
         try:
@@ -97,10 +98,10 @@ class ParseCache:
             self.db.executemany(
                 "INSERT OR REPLACE INTO parsed (path, digest, result, used_at) "
                 "VALUES (?, ?, ?, ?)",
-                [(str(p), d, pickle.dumps(r, pickle.HIGHEST_PROTOCOL), self.now)
+                [(display_name(p), d, pickle.dumps(r, pickle.HIGHEST_PROTOCOL), self.now)
                  for p, d, r in rows])
             self.db.executemany("UPDATE parsed SET used_at = ? WHERE path = ?",
-                                [(self.now, str(p)) for p in seen])
+                                [(self.now, display_name(p)) for p in seen])
             self.db.execute("DELETE FROM parsed WHERE used_at < ?", (self.now - KEEP_SECONDS,))
 
     def close(self) -> None:
@@ -283,11 +284,33 @@ def open_cache(directory: Path) -> ParseCache | None:
         return None
 
 
-def input_digests(paths: Iterable[str | Path],
-                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+def input_digests(paths: Iterable[str | Path], exclude: Sequence[str] = (), *,
+                  cache_dir: Path | None = None,
+                  read_out: list[str] | None = None) -> list[tuple[str, str]]:
     """Each input file `parse_paths` would read, found the same way, with the digest of
-    its path and content (see `file_digest`), or why it cannot be read."""
-    return [_digest_entry(item)[0] for item in iter_input_files(paths, exclude, Scan())]
+    its path and content (see `file_digest`), or why it cannot be read.
+
+    With `cache_dir`, a file whose stat has not moved since an earlier run had it read
+    is not opened: its digest is taken from the stat index there (`filestat`); the
+    answer is the same. `read_out` receives the paths of the files that had to be read
+    (special and unreadable files are tried again on every run)."""
+    roots = list(paths)
+    inputs = _scoped_inputs(roots, exclude, Scan())
+    index = _stat_index(cache_dir, roots)
+    digests = _Digests(None if index is None else index.index)
+    entries = [digests.entry(scope, item)[0] for scope, item in inputs]
+    if index is not None:
+        index.save()
+    if read_out is not None:
+        read_out.extend(digests.read)
+    return entries
+
+
+def _scoped_inputs(roots: Sequence[str | Path], exclude: Sequence[str],
+                   scan: Scan) -> list[tuple[str, InputFile]]:
+    """`iter_input_files` of `roots`, each file with the root it was found under."""
+    return [(str(root), item) for root in roots
+            for item in iter_input_files([root], exclude, scan)]
 
 
 def _digest_entry(item: InputFile) -> tuple[tuple[str, str], bytes | None]:
@@ -301,24 +324,119 @@ def _digest_entry(item: InputFile) -> tuple[tuple[str, str], bytes | None]:
     return (str(item.path), file_digest(item.path, data)), data
 
 
+class _Digests:
+    """`_digest_entry` of each file, taken from the stat index when it vouches for the
+    file; a file read whose stat did not move while it was read is kept in the index."""
+
+    def __init__(self, index: StatIndex | None) -> None:
+        self.index = index
+        self.read: list[str] = []
+
+    def entry(self, scope: str, item: InputFile) -> tuple[tuple[str, str], bool]:
+        """(path, digest or why there is none), and whether it is a digest of content."""
+        if item.problem is not None:
+            return _digest_entry(item)[0], False
+        before = _stat(item.path) if self.index is not None else None
+        if self.index is not None and before is not None:
+            known = self.index.digest(scope, item.path, before)
+            if known is not None:
+                return (str(item.path), known), True
+        self.read.append(str(item.path))
+        entry, data = _digest_entry(item)
+        if self.index is not None and before is not None and data is not None:
+            after = _stat(item.path)
+            if after is not None and stamp_of(after) == stamp_of(before):
+                self.index.record(scope, item.path, before, entry[1])
+        return entry, data is not None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+class _OpenIndex:
+    """A `StatIndex` and the cache connection it lives in; `save` writes it and closes
+    the connection, and turns a failure into a warning."""
+
+    def __init__(self, store: ParseCache, index: StatIndex) -> None:
+        self.store, self.index = store, index
+
+    def save(self) -> None:
+        try:
+            self.index.save()
+        except sqlite3.Error as exc:
+            _warn_once(f"the index of file stats could not be updated ({exc})")
+        _closed(self.store)
+
+
+def _stat_index(cache_dir: Path | None, roots: Sequence[str | Path]) -> _OpenIndex | None:
+    """The stat index in `cache_dir`, or None (and every file is read) when there is no
+    cache folder or it cannot be used."""
+    if cache_dir is None:
+        return None
+    try:
+        store = ParseCache(cache_dir)
+    except (OSError, sqlite3.Error) as exc:
+        _warn_once(f"reading every note: the cache folder's index of file stats cannot be "
+                   f"used ({exc})")
+        return None
+    index = _index_in(store, roots)
+    if index is None:
+        _closed(store)
+        return None
+    return _OpenIndex(store, index)
+
+
+def _index_in(store: ParseCache, roots: Sequence[str | Path]) -> StatIndex | None:
+    try:
+        return StatIndex(store.db, code_fingerprint(), [str(r) for r in roots])
+    except sqlite3.Error as exc:
+        _warn_once(f"reading every note: the cache folder's index of file stats cannot be "
+                   f"used ({exc})")
+        return None
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """A warning about the stat index, once per process (a run) however often the index
+    is opened."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
+
+
 def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
                        workers: int | None = None, exclude: Sequence[str] = (),
                        digests_out: list[tuple[str, str]] | None = None,
+                       read_out: list[str] | None = None,
                        ) -> Iterator[FileResult]:
     """What `files.parse_paths` gives, in the same order, parsing only the files whose
     digest changed since a result was kept for them. Files are found and read as
     `parse_paths` finds and reads them (excludes, special files never opened), and the
-    ones to parse go through the same time and memory guard. A file that changed while it
-    was parsed is not kept. `digests_out` receives what `input_digests` gives, for the
-    contents the results come from."""
+    ones to parse go through the same time and memory guard; a file whose stat has not
+    moved since it was read is not read again to find its digest (see `input_digests`).
+    A file that changed while it was parsed is not kept. `digests_out` receives what
+    `input_digests` gives, for the contents the results come from; `read_out` what it
+    gives as the files read to find their digests."""
+    roots = list(paths)
     scan = Scan()
-    inputs = list(iter_input_files(paths, exclude, scan))
+    scoped = _scoped_inputs(roots, exclude, scan)
+    inputs = [item for _, item in scoped]
     if scan.summary():
         log.info("%s", scan.summary())
     store = open_cache(directory)
+    stats = None if store is None else _index_in(store, roots)
+    reader = _Digests(stats)
     results: list[FileResult | None] = [None] * len(inputs)
     digests: dict[int, str] = {}
-    entries = [(entry, data is not None) for entry, data in map(_digest_entry, inputs)]
+    entries = [reader.entry(scope, item) for scope, item in scoped]
+    if read_out is not None:
+        read_out.extend(reader.read)
     for index, item in enumerate(inputs):
         if not entries[index][1]:
             continue  # the guarded parse reports it
@@ -329,7 +447,7 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
             except sqlite3.Error as exc:
                 log.warning("parsing every note: the cache of parsed notes failed (%s)", exc)
                 _closed(store)
-                store = None
+                store, stats = None, None
     missing = [i for i, r in enumerate(results) if r is None]
     parsed = parse_missing([inputs[i] for i in missing], workers)
     for index, result in zip(missing, parsed, strict=True):
@@ -340,14 +458,25 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     if digests_out is not None:
         digests_out.extend(entry for entry, _ in entries)
     if store is not None:
-        try:
-            store.put_all([(inputs[i].path, digests[i], r)
-                           for i, r in zip(missing, parsed, strict=True) if i in digests],
-                          [inputs[i].path for i in digests if results[i] is not None])
-        except sqlite3.Error as exc:
-            log.warning("the cache of parsed notes could not be updated (%s)", exc)
+        _keep(store, stats, [(inputs[i].path, digests[i], r)
+                             for i, r in zip(missing, parsed, strict=True) if i in digests],
+              [inputs[i].path for i in digests if results[i] is not None])
         _closed(store)
     yield from (r for r in results if r is not None)
+
+
+def _keep(store: ParseCache, stats: StatIndex | None,
+          rows: list[tuple[Path, str, FileResult]], seen: list[Path]) -> None:
+    """Keep the new parse results and the stat index; a failure is only a warning."""
+    try:
+        store.put_all(rows, seen)
+    except sqlite3.Error as exc:
+        log.warning("the cache of parsed notes could not be updated (%s)", exc)
+    if stats is not None:
+        try:
+            stats.save()
+        except sqlite3.Error as exc:
+            _warn_once(f"the index of file stats could not be updated ({exc})")
 
 
 def parse_missing(inputs: Sequence[InputFile], workers: int | None) -> list[FileResult]:

@@ -113,8 +113,7 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
             spec = _spec(exclude, path / IGNORE_FILE)
             found = 0
             for item in _walk(path):
-                if item.problem is None and _left_out(item.path, item.path.relative_to(path),
-                                                      spec, scan):
+                if item.problem is None and _left_out(item.path, path, spec, scan):
                     continue
                 found += 1
                 yield item
@@ -122,7 +121,7 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
                 scan.empty_folders.append(display_name(path))
                 log.warning("no notes in %s%s", display_name(path),
                             f" ({scan.summary()})" if scan.summary() else "")
-        elif not _left_out(path, Path(path.name), _spec(exclude, None), scan):
+        elif not _left_out(path, None, _spec(exclude, None), scan):
             yield InputFile(path)
 
 
@@ -133,8 +132,11 @@ def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec:
     return GitIgnoreSpec.from_lines(lines)
 
 
-def _left_out(path: Path, relative: Path, spec: GitIgnoreSpec, scan: Scan) -> bool:
-    if spec.match_file(relative.as_posix()):
+def _left_out(path: Path, folder: Path | None, spec: GitIgnoreSpec, scan: Scan) -> bool:
+    """Whether `path` (below the `folder` named, or named itself) is left out; counted in
+    `scan`."""
+    if spec.patterns and spec.match_file(
+            path.name if folder is None else path.relative_to(folder).as_posix()):
         scan.excluded += 1
         return True
     kind = not_a_note(path)

@@ -174,7 +174,7 @@ def sync(
     files: list[tuple[str, str]] | None = None
     try:
         if memo is not None and guarded(memo.digests) is not None:
-            files = input_digests(paths, config.notes.exclude)
+            files = input_digests(paths, config.notes.exclude, cache_dir=config.cache_dir())
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
             reused = _reuse_last_run(memo, notes, config, paths, enricher, dry_run=dry_run,
