@@ -206,7 +206,8 @@ def _sync(
         kept = None if full or link or memo is None else \
             usable_memo(memo, context, enricher)
         if digests is None:
-            digests = input_digests(paths, config.notes.exclude)
+            digests = input_digests(paths, config.notes.exclude,
+                                    cache_dir=None if full else config.cache_dir())
         results = _parse(changed_files(digests, kept), config, full)
         if kept is not None and any(p not in results for p in changed_files(digests, kept)):
             kept = None  # a file changed while it was read: read everything
