@@ -235,7 +235,7 @@ class KeptPlans(PlanMemory):
 
     def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None) -> None:
         self.front, self.memo, self.changed = front, memo, changed
-        self.by_identity = {row.work.identity: wid for wid, row in front.rows.items()}
+        self.by_work = {id(row.work): wid for wid, row in front.rows.items()}
         self.usable = False
         self.context: object = None
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
@@ -247,7 +247,7 @@ class KeptPlans(PlanMemory):
             and self.memo.plan_context == context
 
     def rows(self, work: Work) -> tuple[WorkPlan, ...] | None:
-        wid = self.by_identity.get(work.identity)
+        wid = self.by_work.get(id(work))
         if not self.usable or wid is None or wid in self.front.rebuilt:
             return None
         row = self.front.rows[wid]
@@ -260,7 +260,7 @@ class KeptPlans(PlanMemory):
         return row.plan
 
     def planned(self, work: Work, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
-        wid = self.by_identity.get(work.identity)
+        wid = self.by_work.get(id(work))
         if wid is not None:
             self.replanned[wid] = (rows, deps)
 
@@ -286,7 +286,7 @@ def kept_run(front: Front, plans: KeptPlans, *, since: float, context: str, reco
     """What this run keeps for the next, and the work rows that changed. `unsettled`
     work identities (written, failed, or newly recorded in the state file in this run)
     keep their work but not their plan."""
-    unsettled_ids = {plans.by_identity[i] for i in unsettled if i in plans.by_identity}
+    unsettled_ids = {wid for wid, row in front.rows.items() if row.work.identity in unsettled}
     changed = set(front.rebuilt) | set(plans.replanned) | unsettled_ids
     for wid, (rows, deps) in plans.replanned.items():
         row = front.rows[wid]

@@ -39,7 +39,7 @@ from zsync.inputs.filecache import ParseCache, code_fingerprint
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer
 from zsync.state.store import StateStore
-from zsync.sync.plan import Plan, Work
+from zsync.sync.plan import Plan
 
 T = TypeVar("T")
 log = logging.getLogger("zsync.sync.lastrun")
@@ -48,10 +48,9 @@ _DATA = Path(__file__).resolve().parents[1] / "data"
 
 @dataclass(frozen=True)
 class Kept:
-    """The kept run's plan and works (its report is kept beside them)."""
+    """The kept run's plan (its report is kept beside it)."""
 
     plan: Plan
-    works: list[Work]
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def library_digest(store: StateStore) -> str:
 class LastRun:
     """The kept plan in the cache folder's `kept_run` table, one row per state file and
     library: its digests, its report (JSON, all a run that reuses it reads) and the plan
-    with its works (read only when a caller asks for the plan)."""
+    (read only when a caller asks for it)."""
 
     def __init__(self, directory: Path, slot: str) -> None:
         self.cache = ParseCache(directory)
@@ -237,15 +236,14 @@ class Keeper:
         if self.cache is not None:
             self.library = guarded(lambda: library_digest(store))
 
-    def done(self, store: StateStore, planned: Plan, works: list[Work],
-             report: dict[str, Any]) -> None:
+    def done(self, store: StateStore, planned: Plan, report: dict[str, Any]) -> None:
         """Keep the plan and the run's report when it wrote nothing and the library is
         still as planned on."""
         if self.cache is None or self.library is None or planned.has_changes:
             return
         if guarded(lambda: library_digest(store)) != self.library:
             return
-        kept = Kept(planned, works)
+        kept = Kept(planned)
         guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
                                                 or ""), self.since, kept, report))
 

@@ -89,9 +89,8 @@ class SyncResult:
 
     @property
     def works(self) -> list[Work]:
-        if self._works is None:
-            self._works = self._load().works if callable(self._plan) else []
-        return self._works
+        """The works planned (none for a run that reused the last plan)."""
+        return self._works or []
 
 
 def read_inputs(
@@ -389,7 +388,7 @@ def sync_works(
         if memo is not None and kept_plans is not None:
             memo.done(store, planned, outcomes, inputs)
         if keeper is not None and not failed and then is None:
-            keeper.done(store, planned, works, report)
+            keeper.done(store, planned, report)
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
 
@@ -439,7 +438,7 @@ def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config,
 
 
 def _kept_plan(config: Config) -> Kept:
-    """The plan and works of the kept run, read from the cache folder when asked for."""
+    """The plan of the kept run, read from the cache folder when asked for."""
     memo = open_last_run(config)
     kept = None if memo is None else guarded(memo.kept)
     if memo is not None:
