@@ -361,7 +361,15 @@ class SyncModel(RuleBasedStateMachine):
                 app.delete_remotely(ref, key)
         self.user.emptied |= self.user.trashed
         self.user.emptied_known |= self.user.trashed
-        self.user.trashed.clear()
+        # The user's edits went with the items: an item made again (after the state file
+        # that saw them deleted is lost) starts from the notes.
+        gone = self.user.trashed
+        self.user.fields = {k: v for k, v in self.user.fields.items() if k[0] not in gone}
+        self.user.tags_added = {t for t in self.user.tags_added if t[0] not in gone}
+        self.user.tags_removed = {t for t in self.user.tags_removed if t[0] not in gone}
+        self.user.refiled -= gone
+        self.user.notes_touched -= gone
+        self.user.trashed = set()
         self.user.child_notes = {k: v for k, v in self.user.child_notes.items()
                                  if k not in trashed}
         self.user.trashed_notes.clear()
