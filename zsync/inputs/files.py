@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from zsync.inputs import parse_text
 from zsync.inputs.decoding import UnreadableInput, decode
 from zsync.model.records import FileResult, InputProblem, Record
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # Folders that hold an application's own files, not the user's notes.
 _SKIP_DIRS = {".git", ".obsidian", ".trash", ".logseq", "node_modules", "__pycache__", ".venv"}
@@ -126,15 +128,20 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
             yield InputFile(path)
 
 
-def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec:
+def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec | None:
+    """The exclusions as one gitignore spec; None when there are none."""
     lines = list(patterns)
     if ignore_file is not None and ignore_file.is_file():
         lines += ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    if not lines:
+        return None
+    from pathspec import GitIgnoreSpec
+
     return GitIgnoreSpec.from_lines(lines)
 
 
-def _left_out(path: Path, relative: Path, spec: GitIgnoreSpec, scan: Scan) -> bool:
-    if spec.match_file(relative.as_posix()):
+def _left_out(path: Path, relative: Path, spec: GitIgnoreSpec | None, scan: Scan) -> bool:
+    if spec is not None and spec.match_file(relative.as_posix()):
         scan.excluded += 1
         return True
     kind = not_a_note(path)
