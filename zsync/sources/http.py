@@ -37,6 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -113,13 +114,9 @@ class HttpLayer:
         self.throttles = {**default_throttles(config), **(throttles or {})}
         self.sleep = sleep
         self.down: dict[str, str] = {}
-        mailto = config.crossref.mailto or config.pubmed.email
+        self.mailto = config.crossref.mailto or config.pubmed.email
         register_secret(config.pubmed.api_key.reveal() if config.pubmed.api_key else "")
         scrub_library_logs()
-        self.user_agent = user_agent(mailto, f"python-requests/{metadata.version('requests')}")
-        self.habanero_agent = user_agent(
-            mailto, f"habanero/{metadata.version('habanero')} python-httpx2/{httpx2.__version__}"
-        )
         self._cache_dir: Path | None = config.cache_dir() if http_cache else None
         # A second line behind the record cache: it must not outlive a "not found" there.
         self._cache_days = min(config.cache.ttl_days, config.cache.not_found_ttl_days)
@@ -127,6 +124,17 @@ class HttpLayer:
         self._client: httpx2.Client | None = None
         self._client_lock = threading.Lock()
         self.asked = 0  # requests asked of this layer (sent, refused offline, or failed)
+
+    @cached_property
+    def user_agent(self) -> str:
+        """The User-Agent of requests through `session`."""
+        return user_agent(self.mailto, f"python-requests/{metadata.version('requests')}")
+
+    @cached_property
+    def habanero_agent(self) -> str:
+        """The User-Agent of habanero's requests."""
+        return user_agent(self.mailto, f"habanero/{metadata.version('habanero')} "
+                                       f"python-httpx2/{httpx2.__version__}")
 
     # --- requests: E-utilities, idconv, doi.org ---------------------------------------------
 
@@ -139,6 +147,7 @@ class HttpLayer:
 
                 self._session = requests_session(self._cache_dir, self._cache_days,
                                                  self.user_agent)
+                scrub_library_logs()  # requests and urllib3 are loaded now: mask their logs
             return self._session
 
     def get(
@@ -161,12 +170,10 @@ class HttpLayer:
     ) -> requests.Response:
         from zsync.sources.http_requests import requests_failure
 
-        session = self.session
-
         def send() -> requests.Response:
             token = CURRENT_THROTTLE.set(self.throttles[service])
             try:
-                response = session.request(method, url, timeout=self.timeout, **kw)
+                response = self.session.request(method, url, timeout=self.timeout, **kw)
             finally:
                 CURRENT_THROTTLE.reset(token)
             self._log(method, response.url, response.status_code, response)
@@ -181,6 +188,7 @@ class HttpLayer:
     def habanero(self) -> Iterator[None]:
         """Inside the block, habanero's requests go through this layer."""
         with habanero_shim.routed(self._habanero_get):
+            scrub_library_logs()  # habanero is loaded by now: mask its logs too
             yield
 
     def _habanero_get(
@@ -206,6 +214,7 @@ class HttpLayer:
         with self._client_lock:  # Crossref and PubMed lookups run in two threads
             if self._client is None:
                 self._client = httpx_client(self._observe_httpx)
+                scrub_library_logs()  # httpcore2 is loaded now: mask its logs too
             return self._client
 
     def _observe_httpx(self, response: httpx2.Response) -> None:
