@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from zsync.cli.render import made
 from zsync.logs import emit, json_lines
 from zsync.runs import Terminated, raise_terminated
 
@@ -63,7 +64,8 @@ class RunProgress:
 
             self._bar = Progress(
                 SpinnerColumn(), TextColumn("{task.description:<24}"), BarColumn(),
-                MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+                MofNCompleteColumn(), TimeElapsedColumn(), console=made(console),
+                transient=True)
         self._tasks: dict[str, TaskID] = {}
         self._previous: Any = None
 
