@@ -99,10 +99,13 @@ def spare_pydantic(command: Any, ctx: Any, *, own: bool = False) -> None:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is None or getattr(param, "_runtime_param", False) is not None:
             continue
-        shape = _plain_shape(descriptor)
-        if shape is not None:
-            param._runtime_param = PlainRuntimeParam(
-                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
-                descriptor=descriptor, shape=shape)
+        try:
+            shape = _plain_shape(descriptor)
+            if shape is not None:
+                param._runtime_param = PlainRuntimeParam(
+                    parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
+                    descriptor=descriptor, shape=shape)
+        except (AttributeError, TypeError):  # a typer whose parameters are made otherwise
+            return
     for sub in getattr(command, "commands", {}).values():
         spare_pydantic(sub, ctx)
