@@ -275,3 +275,29 @@ def test_offline_layer_sends_nothing(tmp_path: Path, server: LocalServer) -> Non
     with pytest.raises(ServiceUnavailable, match="offline"):
         http.get("ncbi", f"{server.url}/esearch.fcgi")
     assert not server.log
+
+
+def test_the_http_libraries_load_with_their_first_request_and_their_logs_are_masked() -> None:
+    """requests, requests-cache and habanero load only when a request goes their way (a
+    run that asks no service never loads them); their log lines are masked all the same.
+    """
+    import subprocess
+    import sys
+
+    code = """
+import io, logging, sys
+from zsync.config.settings import load
+from zsync.sources.http import HttpLayer
+layer = HttpLayer(load(path=None, env={}), http_cache=False)
+assert not {"requests", "requests_cache", "habanero"} & set(sys.modules), "loaded early"
+layer.session
+out = io.StringIO()
+for name in ("urllib3.connectionpool", "requests_cache.session"):
+    logger = logging.getLogger(name)
+    logger.addHandler(logging.StreamHandler(out))
+    logger.warning("GET /efetch?id=1&api_key=abc123secret HTTP/1.1")
+print(out.getvalue())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.count("api_key=****") == 2 and "abc123secret" not in done.stdout

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from zsync import __version__, logs
+from zsync.cli.coercion import spare_pydantic
 from zsync.config.settings import Config, load, migrate_state, plain_http_risks
 from zsync.errors import ZsyncError
 
@@ -79,7 +80,14 @@ class LazyGroup(TyperGroup):
                 return TyperCommand(name=cmd_name, short_help=lazy.summary, help=lazy.summary)
             import_module(f"{__package__}.{cmd_name}")
             self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        spare_pydantic(command, ctx)
+        return command
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # The global options; each command's own are spared when the command is found.
+        spare_pydantic(self, ctx, own=True)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; a zsync error it lets through ends as one line and the exit

@@ -17,7 +17,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from zsync.cli.render import _creators, _identifiers, stdout
+from zsync.cli.render import _creators, _identifiers, made, stdout
 from zsync.enrich.jsonform import filled_fields, has_temporary_problem, problem_to_json
 from zsync.enrich.merge import Enriched
 from zsync.logs import json_lines
@@ -83,7 +83,7 @@ class RichProgress:
     def __init__(self, console: Console) -> None:
         self._progress = Progress(
             TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=True,
+            TimeElapsedColumn(), console=made(console), transient=True,
         )
         self._tasks: dict[str, TaskID] = {}
 

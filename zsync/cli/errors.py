@@ -3,24 +3,29 @@
 zsync's own exceptions are told apart by their branch of `zsync.errors` (a usage or config
 error: exit 2; a service, the state store or an input: exit 1); pyzotero's refusals and
 this computer's own failures (a full disk, a read-only folder) are said here too, so
-`sync`, `refresh`, `dedupe`, `enrich` and `parse` say the same things."""
+`sync`, `refresh`, `dedupe`, `enrich` and `parse` say the same things.
+
+Importing this module imports the error tree only: the classes a message depends on (and
+pyzotero's, which can only be raised once pyzotero was imported) are looked up when an
+error is said."""
 
 from __future__ import annotations
 
 import errno
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from pyzotero import zotero_errors as ze
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from zsync.cli.app import EXIT_PARTIAL, EXIT_USAGE, fail
-from zsync.config.settings import Config
 from zsync.errors import InputError, ServiceError, StateError, UsageError, ZoteroError, ZsyncError
 from zsync.logs import redact
-from zsync.sources.retry import Exhausted
-from zsync.zotero.api import PendingWritesError, WriteUnconfirmed, key_check, make_api
+
+if TYPE_CHECKING:
+    from zsync.config.settings import Config
 
 # The exit status of each branch of the error tree (the first that matches).
 EXIT_BY_BRANCH: tuple[tuple[type[ZsyncError], int], ...] = (
@@ -49,6 +54,9 @@ def said(exc: ZsyncError, config: Config | None = None) -> tuple[str, int]:
     """The one line (secrets masked) and exit status for any zsync error. Journalled writes
     Zotero did not confirm are finished by the next run, so nothing is lost: their message
     says so. `config` tells whether an unreachable Zotero is the desktop."""
+    from zsync.sources.retry import Exhausted
+    from zsync.zotero.writer import PendingWritesError, WriteUnconfirmed
+
     if isinstance(exc, Exhausted):
         hint = ("; is Zotero running, with \"Allow other applications on this computer to "
                 "communicate with Zotero\" on (Settings > Advanced)?"
@@ -65,6 +73,8 @@ def _why_refused(config: Config | None) -> str | None:
     """What `config check` says about the key and library, when Zotero refused them."""
     if config is None:
         return None
+    from zsync.zotero.api import key_check, make_api
+
     try:
         result = key_check(make_api(config))
     except Exception:  # the refusal itself is reported; this only explains it
@@ -82,14 +92,26 @@ def zsync_errors(config: Config | None = None) -> Iterator[None]:
             yield
     except ZsyncError as exc:
         fail(*said(exc, config))
-    except (ze.UserNotAuthorisedError, ze.ResourceNotFoundError) as exc:
-        why = _why_refused(config)
-        if why:
-            fail(f"Zotero refused the API key or library: {why}")
-        fail(f"Zotero refused the API key or library ({_short(exc)}); check zotero.api_key "
-             "and zotero.library_id (zsync config check says more)")
-    except ze.PyZoteroError as exc:
+    except Exception as exc:
+        ze = _pyzotero_errors()
+        if ze is None or not isinstance(exc, ze.PyZoteroError):
+            raise
+        if isinstance(exc, ze.UserNotAuthorisedError | ze.ResourceNotFoundError):
+            why = _why_refused(config)
+            if why:
+                fail(f"Zotero refused the API key or library: {why}")
+            fail(f"Zotero refused the API key or library ({_short(exc)}); check "
+                 "zotero.api_key and zotero.library_id (zsync config check says more)")
         fail(f"Zotero answered with an error: {_short(exc)}", EXIT_PARTIAL)
+
+
+def _pyzotero_errors() -> ModuleType | None:
+    """pyzotero's error classes, once pyzotero is imported (none can be raised before)."""
+    if "pyzotero" not in sys.modules:
+        return None
+    from pyzotero import zotero_errors
+
+    return zotero_errors
 
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}

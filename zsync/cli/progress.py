@@ -12,22 +12,17 @@ from __future__ import annotations
 import signal
 import threading
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
+from zsync.cli.render import made
 from zsync.logs import emit, json_lines
 from zsync.runs import Terminated, raise_terminated
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
@@ -58,9 +53,19 @@ class RunProgress:
         self.phase_name = "start"
         self._bar: Progress | None = None
         if show and console.is_terminal and not json_lines():
+            from rich.progress import (  # drawn on a terminal only: not for a scheduled run
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._bar = Progress(
                 SpinnerColumn(), TextColumn("{task.description:<24}"), BarColumn(),
-                MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+                MofNCompleteColumn(), TimeElapsedColumn(), console=made(console),
+                transient=True)
         self._tasks: dict[str, TaskID] = {}
         self._previous: Any = None
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from zsync.logs import emit, json_lines, printable, printable_json
 from zsync.model.records import InputProblem, Record
@@ -21,17 +20,52 @@ from zsync.report.render import (
     work_lines,
 )
 
-
-class SafeConsole(Console):
-    """A rich console through which no secret and no raw control character passes: every
-    text given to `print` goes through `printable` (styles rich adds are not touched)."""
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+if TYPE_CHECKING:
+    from zsync.cli.console import SafeConsole
 
 
-stdout = SafeConsole(soft_wrap=True)
-stderr = SafeConsole(stderr=True, soft_wrap=True)
+class DeferredConsole:
+    """A `SafeConsole` made when first used, so a run that prints nothing through it (a
+    scheduled `--quiet --log-format json` sync) never loads rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: SafeConsole | None = None
+
+    @property
+    def made(self) -> SafeConsole:
+        """The console itself (made now if it was not yet)."""
+        if self._console is None:
+            from zsync.cli.console import SafeConsole
+
+            self._console = SafeConsole(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made, name)
+
+    def __enter__(self) -> Any:
+        return self.made.__enter__()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.made.__exit__(kind, error, trace)
+
+
+def made(console: Any) -> Any:
+    """The console itself behind a `DeferredConsole` (any other console as it is)."""
+    return console.made if isinstance(console, DeferredConsole) else console
+
+
+stdout = cast("SafeConsole", DeferredConsole(soft_wrap=True))
+stderr = cast("SafeConsole", DeferredConsole(stderr=True, soft_wrap=True))
+
+
+def escape(text: str) -> str:
+    """`text` with rich markup escaped."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def echo(text: str, *, err: bool = False, nl: bool = True) -> None:

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import tomlkit
-import tomlkit.exceptions
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir, user_state_dir
 
 from zsync.config.sections import (
@@ -183,6 +181,9 @@ def store_setting(name: str, value: str, path: Path | None = None) -> Path:
     """Write one setting into a config file (the user's by default), keeping its other
     settings and comments; the file is made readable by its owner only, as it may hold keys.
     Returns the file written."""
+    import tomlkit  # only to write a setting: reading settings takes tomllib
+    import tomlkit.exceptions
+
     setting = BY_NAME[name]
     target = path or default_config_path()
     text = target.read_text(encoding="utf-8") if target.exists() else ""

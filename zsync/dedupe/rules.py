@@ -51,8 +51,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz
+from functools import cache
+from typing import Any
 
 from zsync.dedupe.signature import EXCLUSIVE_KINDS, Sig
 
@@ -133,6 +133,14 @@ def conflicting(a: frozenset[str], b: frozenset[str]) -> str | None:
     return None
 
 
+@cache
+def _fuzz() -> Any:
+    """rapidfuzz's scorers, loaded when two titles are first compared."""
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
 def title_score(a: Sig, b: Sig) -> float:
     """0-100, symmetric: edit similarity of the normalised titles, word order aside, or of a
     long main title against the other title."""
@@ -141,6 +149,7 @@ def title_score(a: Sig, b: Sig) -> float:
     if a.title == b.title:
         return 100.0
     cutoff = MIN_SIMILARITY - 4.0
+    fuzz = _fuzz()
     scores = [fuzz.ratio(a.title, b.title, score_cutoff=cutoff),
               fuzz.token_sort_ratio(a.title, b.title, score_cutoff=cutoff) - 2.0]
     for main, other in ((a.main, b.title), (b.main, a.title)):

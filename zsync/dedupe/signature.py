@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from zsync.model import identifiers as idn
+from zsync.model.patterns import lazy
 from zsync.model.records import EDITOR, SERIES_EDITOR, TRANSLATOR, Creator, Record
 from zsync.model.text import _NON_WORD, _RETRACTED, fold, normalize_name, normalize_title
 from zsync.zotero.library import item_identifiers
@@ -33,30 +34,30 @@ _PARTICLES = frozenset(
 )
 # arXiv, bioRxiv/medRxiv (dated new-style or 6+ digit old-style), OSF-hosted servers,
 # SSRN, Research Square, Preprints.org, TechRxiv, ChemRxiv, Authorea, JMIR Preprints.
-_PREPRINT_DOI = re.compile(
+_PREPRINT_DOI = lazy(
     r"^10\.(?:48550/|1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,}|31219/|31234/|31235/|31222/"
     r"|2139/ssrn|21203/rs\.|20944/preprints|36227/techrxiv|26434/chemrxiv|22541/au\."
     r"|2196/preprints)",
     re.IGNORECASE,
 )
-_PREPRINT_VENUE = re.compile(r"arxiv|biorxiv|medrxiv|ssrn|preprint|research square", re.I)
-_SUBTITLE = re.compile(r":|\s[-–—]\s|\.\s|\?\s")
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_NOTICE = re.compile(
+_PREPRINT_VENUE = lazy(r"arxiv|biorxiv|medrxiv|ssrn|preprint|research square", re.I)
+_SUBTITLE = lazy(r":|\s[-–—]\s|\.\s|\?\s")
+_YEAR = lazy(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_NOTICE = lazy(
     r"^\W*(?:(?:author|publisher)(?:'s)?\s+correction|correction|corrigendum|erratum|errata"
     r"|addendum|retraction(?:\s+(?:note|notice|statement))?|notice\s+of\s+retraction"
     r"|(?:editorial\s+)?expression\s+of\s+concern|comments?\s+on|commentary\s+on"
     r"|reply\s+to|response\s+to|in\s+reply)\b\s*(?:[:\-–—]|to\b|on\b|for\b)",
     re.IGNORECASE,
 )
-_NUMBERISH = re.compile(
+_NUMBERISH = lazy(
     r"\d|\b(?:[ivx]{2,8}|part|parts|vol|volume|no|number|chapter|phase|book|paper|study"
     r"|section|report|wave|round|series)\b"
 )
-_BRACKETED_RETRACTED = re.compile(
+_BRACKETED_RETRACTED = lazy(
     r"^\s*\[\s*(?:retracted|withdrawn)(?:\s+article)?\s*\]\s*", re.IGNORECASE
 )
-_ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
+_ROMAN = lazy(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
                  "first": "1", "second": "2", "third": "3", "fourth": "4"}
 _SERIES_WORDS = frozenset("part parts vol volume no number chapter phase book paper study "

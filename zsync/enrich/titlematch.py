@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from rapidfuzz import fuzz
+from functools import cache
+from typing import Any
 
 from zsync.model.records import Record
 from zsync.model.text import normalize_name, normalize_title
@@ -38,12 +38,21 @@ class Verdict:
     score: float | None = None
 
 
+@cache
+def _fuzz() -> Any:
+    """rapidfuzz's scorers, loaded when two titles are first compared."""
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
 def title_similarity(a: str | None, b: str | None) -> float:
     """0-100; punctuation, case and accents do not count, nor a subtitle that one side
     leaves out (when the main title is long enough to name the work on its own)."""
     na, nb = normalize_title(a), normalize_title(b)
     if not na or not nb:
         return 0.0
+    fuzz = _fuzz()
     scores = [fuzz.ratio(na, nb), fuzz.token_sort_ratio(na, nb) - 2.0]
     for full, main, other in ((na, _main_title(a or ""), nb), (nb, _main_title(b or ""), na)):
         if main != full and len(main.split()) >= MIN_MAIN_TITLE_WORDS:

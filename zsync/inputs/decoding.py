@@ -14,8 +14,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from zsync.errors import InputError
 
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
@@ -58,6 +56,8 @@ def decode(data: bytes) -> Decoded:
     mixed = _mostly_utf8(data)
     if mixed is not None:
         return mixed
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     best = from_bytes(data).best()
     if best is None:
         raise UnreadableInput("not text in any known encoding")

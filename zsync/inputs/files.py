@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from zsync.inputs import parse_text
 from zsync.inputs.decoding import UnreadableInput, decode
 from zsync.model.records import FileResult, InputProblem, Record
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # Folders that hold an application's own files, not the user's notes.
 _SKIP_DIRS = {".git", ".obsidian", ".trash", ".logseq", "node_modules", "__pycache__", ".venv"}
@@ -113,7 +115,8 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
             spec = _spec(exclude, path / IGNORE_FILE)
             found = 0
             for item in _walk(path):
-                if item.problem is None and _left_out(item.path, path, spec, scan):
+                if item.problem is None and _left_out(item.path, item.path.relative_to(path),
+                                                      spec, scan):
                     continue
                 found += 1
                 yield item
@@ -121,22 +124,24 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
                 scan.empty_folders.append(display_name(path))
                 log.warning("no notes in %s%s", display_name(path),
                             f" ({scan.summary()})" if scan.summary() else "")
-        elif not _left_out(path, None, _spec(exclude, None), scan):
+        elif not _left_out(path, Path(path.name), _spec(exclude, None), scan):
             yield InputFile(path)
 
 
-def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec:
+def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec | None:
+    """The exclusions as one gitignore spec; None when there are none."""
     lines = list(patterns)
     if ignore_file is not None and ignore_file.is_file():
         lines += ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    if not lines:
+        return None
+    from pathspec import GitIgnoreSpec
+
     return GitIgnoreSpec.from_lines(lines)
 
 
-def _left_out(path: Path, folder: Path | None, spec: GitIgnoreSpec, scan: Scan) -> bool:
-    """Whether `path` (below the `folder` named, or named itself) is left out; counted in
-    `scan`."""
-    if spec.patterns and spec.match_file(
-            path.name if folder is None else path.relative_to(folder).as_posix()):
+def _left_out(path: Path, relative: Path, spec: GitIgnoreSpec | None, scan: Scan) -> bool:
+    if spec is not None and spec.match_file(relative.as_posix()):
         scan.excluded += 1
         return True
     kind = not_a_note(path)

@@ -12,30 +12,32 @@ import html
 import re
 from urllib.parse import unquote
 
+from zsync.model.patterns import lazy
+
 # --- DOI -----------------------------------------------------------------------------------
 
 # A DOI is "10." + registrant + "/" + suffix. The suffix may hold almost any printable
 # character, so where it ends is decided by `_doi_end`, not by the pattern.
-_DOI_START = re.compile(r"10\.\d{4,9}(?:\.\d+)*/(?=[^\s\"'`<>|])", re.IGNORECASE)
-_DOI_PREFIXES = re.compile(
+_DOI_START = lazy(r"10\.\d{4,9}(?:\.\d+)*/(?=[^\s\"'`<>|])", re.IGNORECASE)
+_DOI_PREFIXES = lazy(
     r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|info:doi/|doi\s*[:=]\s*|doi\s+)",
     re.IGNORECASE,
 )
 # Characters that never belong to a DOI as written in text: white space, quotes, code
 # marks, table and alias bars. `<` and `>` belong only to a SICI segment (`<693::AID-ASI4>`).
 _DOI_STOP = frozenset("\"'`|\\")
-_SICI_SEGMENT = re.compile(r"<[^<>\s\"'`|]*:[^<>\s\"'`|]*>")
+_SICI_SEGMENT = lazy(r"<[^<>\s\"'`|]*:[^<>\s\"'`|]*>")
 _TRAILING = ".,;:'\"!?>*_~"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(_OPENERS.values())
 # Pages of a publisher's site that follow the DOI in its links (`…/doi/10.1111/x.y/full`).
-_PAGE_TAIL = re.compile(
+_PAGE_TAIL = lazy(
     r"/(?:full|abstract|abs|pdf|epdf|pdfdirect|pdfplus|fulltext|full-text|html|summary"
     r"|references|citedby|figures|suppinfo|meta|epub|download|issuetoc|text|view)/?$",
     re.IGNORECASE,
 )
-_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
-_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#x?[0-9A-Fa-f]+);", re.IGNORECASE)
+_ENCODED = lazy(r"%[0-9A-Fa-f]{2}")
+_ENTITY = lazy(r"&(?:lt|gt|amp|quot|#x?[0-9A-Fa-f]+);", re.IGNORECASE)
 
 
 def _doi_end(text: str, start: int) -> int:
@@ -155,13 +157,13 @@ def is_valid_doi(doi: str) -> bool:
 # --- PubMed and PMC ------------------------------------------------------------------------
 
 _PMID_PATTERNS = (
-    re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b", re.IGNORECASE),
-    re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b", re.IGNORECASE),
-    re.compile(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE),
-    re.compile(r"\bpubmed(?:\s*id)?\s*[:=]\s*(\d{1,9})\b", re.IGNORECASE),
+    lazy(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b", re.IGNORECASE),
+    lazy(r"ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b", re.IGNORECASE),
+    lazy(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE),
+    lazy(r"\bpubmed(?:\s*id)?\s*[:=]\s*(\d{1,9})\b", re.IGNORECASE),
 )
-_PMCID = re.compile(r"\bPMC\s*(\d{1,9})\b", re.IGNORECASE)
-_PMCID_LABEL = re.compile(r"\bPMCID\s*[:=]?\s*(?:PMC)?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMCID = lazy(r"\bPMC\s*(\d{1,9})\b", re.IGNORECASE)
+_PMCID_LABEL = lazy(r"\bPMCID\s*[:=]?\s*(?:PMC)?\s*(\d{1,9})\b", re.IGNORECASE)
 
 
 def normalize_pmid(value: str | int | None) -> str | None:
@@ -227,7 +229,7 @@ def _ordered_unique(hits: list[tuple[int, str]]) -> list[str]:
 
 # --- ISBN ----------------------------------------------------------------------------------
 
-_ISBN_CANDIDATE = re.compile(r"(?<![\d-])(?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXx](?![\d-])")
+_ISBN_CANDIDATE = lazy(r"(?<![\d-])(?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXx](?![\d-])")
 
 
 def _isbn10_ok(digits: str) -> bool:
@@ -272,9 +274,9 @@ _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}"
 _ARXIV_ID = rf"(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?"
 _ARXIV_IN_TEXT = (
-    re.compile(rf"arxiv\.org/(?:abs|pdf|html)/{_ARXIV_ID}", re.IGNORECASE),
-    re.compile(rf"\barxiv\s*[:.]\s*{_ARXIV_ID}", re.IGNORECASE),
-    re.compile(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE),
+    lazy(rf"arxiv\.org/(?:abs|pdf|html)/{_ARXIV_ID}", re.IGNORECASE),
+    lazy(rf"\barxiv\s*[:.]\s*{_ARXIV_ID}", re.IGNORECASE),
+    lazy(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE),
 )
 
 
@@ -306,8 +308,8 @@ def arxiv_doi(arxiv_id: str) -> str:
 
 # --- Citation keys -------------------------------------------------------------------------
 
-_CITEKEY = re.compile(r"[^\s{}\[\](),;@\"'#%~\\]+")
-_CITE_PREFIX = re.compile(r"^(?:cite[a-z]*:&?|@)", re.IGNORECASE)
+_CITEKEY = lazy(r"[^\s{}\[\](),;@\"'#%~\\]+")
+_CITE_PREFIX = lazy(r"^(?:cite[a-z]*:&?|@)", re.IGNORECASE)
 
 
 def normalize_citekey(value: str | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, Creator
 from zsync.model.text import WIKILINK
 
@@ -20,18 +21,18 @@ PARTICLES = frozenset(
     ]
 )
 SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"])
-_ORG_WORDS = re.compile(
+_ORG_WORDS = lazy(
     r"\b(organi[sz]ation|group|consortium|collaboration|committee|association|society|"
     r"institute|council|team|investigators|network|agency|department|ministry|university|"
     r"foundation|cent(?:re|er)|office|board|commission|federation|alliance|initiative|"
     r"project|program(?:me)?|trust|panel|taskforce|task force|working party)\b",
     re.IGNORECASE,
 )
-_INITIALS = re.compile(r"^[A-Z]{1,3}$")
-_LINK_TARGETS = re.compile(r"\[\[([^\[\]|]+)(?:\|[^\[\]]*)?\]\]")
-_ET_AL = re.compile(r"[,;]?\s*(?:\bet\.?\s*al\b\.?|\band others\b|\bu\.\s?a\.)\s*$", re.IGNORECASE)
-_AND = re.compile(r"\s+(?:and|&|und|et(?!\s+al\b))\s+")
-_AND_SPLIT = re.compile(r",?\s+(?:and|&|und|et(?!\s+al\b))\s+")
+_INITIALS = lazy(r"^[A-Z]{1,3}$")
+_LINK_TARGETS = lazy(r"\[\[([^\[\]|]+)(?:\|[^\[\]]*)?\]\]")
+_ET_AL = lazy(r"[,;]?\s*(?:\bet\.?\s*al\b\.?|\band others\b|\bu\.\s?a\.)\s*$", re.IGNORECASE)
+_AND = lazy(r"\s+(?:and|&|und|et(?!\s+al\b))\s+")
+_AND_SPLIT = lazy(r",?\s+(?:and|&|und|et(?!\s+al\b))\s+")
 
 
 def looks_like_organisation(text: str) -> bool:

@@ -32,15 +32,17 @@ no library exception carrying a URL with the key is chained to them.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import habanero
 import httpx2
-import requests
 
 from zsync import __version__
 from zsync.config.settings import Config
@@ -52,8 +54,6 @@ from zsync.sources.http_stacks import (
     CURRENT_THROTTLE,
     httpx_client,
     httpx_failure,
-    requests_failure,
-    requests_session,
     safe_url,
     scrub,
     scrub_library_logs,
@@ -61,6 +61,9 @@ from zsync.sources.http_stacks import (
 from zsync.sources.registry import REGISTRY
 from zsync.sources.retry import RetryPolicy
 from zsync.sources.throttle import Throttle
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("zsync.http")
 T = TypeVar("T", bound=retry.Response)
@@ -111,22 +114,41 @@ class HttpLayer:
         self.throttles = {**default_throttles(config), **(throttles or {})}
         self.sleep = sleep
         self.down: dict[str, str] = {}
-        mailto = config.crossref.mailto or config.pubmed.email
+        self.mailto = config.crossref.mailto or config.pubmed.email
         register_secret(config.pubmed.api_key.reveal() if config.pubmed.api_key else "")
         scrub_library_logs()
-        self.user_agent = user_agent(mailto, f"python-requests/{requests.__version__}")
-        self.habanero_agent = user_agent(
-            mailto, f"habanero/{habanero.__version__} python-httpx2/{httpx2.__version__}"
-        )
-        cache_dir = config.cache_dir() if http_cache else None
+        self._cache_dir: Path | None = config.cache_dir() if http_cache else None
         # A second line behind the record cache: it must not outlive a "not found" there.
-        days = min(config.cache.ttl_days, config.cache.not_found_ttl_days)
-        self.session = requests_session(cache_dir, days, self.user_agent)
+        self._cache_days = min(config.cache.ttl_days, config.cache.not_found_ttl_days)
+        self._session: requests.Session | None = None
         self._client: httpx2.Client | None = None
         self._client_lock = threading.Lock()
         self.asked = 0  # requests asked of this layer (sent, refused offline, or failed)
 
+    @cached_property
+    def user_agent(self) -> str:
+        """The User-Agent of requests through `session`."""
+        return user_agent(self.mailto, f"python-requests/{metadata.version('requests')}")
+
+    @cached_property
+    def habanero_agent(self) -> str:
+        """The User-Agent of habanero's requests."""
+        return user_agent(self.mailto, f"habanero/{metadata.version('habanero')} "
+                                       f"python-httpx2/{httpx2.__version__}")
+
     # --- requests: E-utilities, idconv, doi.org ---------------------------------------------
+
+    @property
+    def session(self) -> requests.Session:
+        """The requests-cache session, opened on the first request that needs it."""
+        with self._client_lock:
+            if self._session is None:
+                from zsync.sources.http_requests import requests_session
+
+                self._session = requests_session(self._cache_dir, self._cache_days,
+                                                 self.user_agent)
+                scrub_library_logs()  # requests and urllib3 are loaded now: mask their logs
+            return self._session
 
     def get(
         self, service: str, url: str, *, params: Any = None,
@@ -146,6 +168,8 @@ class HttpLayer:
     def _requests(
         self, service: str, method: str, url: str, *, idempotent: bool | None = None, **kw: Any
     ) -> requests.Response:
+        from zsync.sources.http_requests import requests_failure
+
         def send() -> requests.Response:
             token = CURRENT_THROTTLE.set(self.throttles[service])
             try:
@@ -164,6 +188,7 @@ class HttpLayer:
     def habanero(self) -> Iterator[None]:
         """Inside the block, habanero's requests go through this layer."""
         with habanero_shim.routed(self._habanero_get):
+            scrub_library_logs()  # habanero is loaded by now: mask its logs too
             yield
 
     def _habanero_get(
@@ -189,6 +214,7 @@ class HttpLayer:
         with self._client_lock:  # Crossref and PubMed lookups run in two threads
             if self._client is None:
                 self._client = httpx_client(self._observe_httpx)
+                scrub_library_logs()  # httpcore2 is loaded now: mask its logs too
             return self._client
 
     def _observe_httpx(self, response: httpx2.Response) -> None:
@@ -217,7 +243,7 @@ class HttpLayer:
                 self.down[family] = exc.reason
             log.warning("%s: %s %s: %s", family, method, safe_url(url), exc.reason)
             raise ServiceUnavailable(family, exc.reason) from None
-        except (requests.RequestException, httpx2.HTTPError) as exc:
+        except _library_errors() as exc:
             reason = scrub(f"{type(exc).__name__}: {exc}")
             raise ServiceUnavailable(family, reason) from None
 
@@ -235,7 +261,16 @@ class HttpLayer:
         log.debug("%s %s -> %s%s", method, safe_url(url), status, cached)
 
     def close(self) -> None:
-        self.session.close()
+        if self._session is not None:
+            self._session.close()
         if self._client is not None:
             self._client.close()
+
+
+def _library_errors() -> tuple[type[Exception], ...]:
+    """The errors of the HTTP libraries loaded so far (requests' only once it is used)."""
+    requests = sys.modules.get("requests")
+    if requests is None:
+        return (httpx2.HTTPError,)
+    return (requests.RequestException, httpx2.HTTPError)
 

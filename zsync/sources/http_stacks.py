@@ -1,4 +1,5 @@
-"""The two HTTP stacks under `HttpLayer`: a requests-cache session and an httpx2 client.
+"""The two HTTP stacks under `HttpLayer`: a requests-cache session (`http_requests`,
+imported when a request goes that way) and an httpx2 client, and what both share.
 
 Both pace requests with the service's `Throttle` only when a request really goes on the
 wire: for requests that is a transport adapter (so HTTP cache hits are never delayed), for
@@ -11,16 +12,10 @@ from __future__ import annotations
 import logging
 import re
 from contextvars import ContextVar
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx2
-import requests
-import requests_cache
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
 
 from zsync.logs import holds_secret, redact, redact_bytes
 from zsync.sources.throttle import Throttle
@@ -28,8 +23,6 @@ from zsync.sources.throttle import Throttle
 log = logging.getLogger("zsync.http")
 
 SECRET_PARAMS = ("api_key",)
-# Excluded from HTTP cache keys and stripped from what requests-cache stores.
-CACHE_IGNORED = (*requests_cache.DEFAULT_IGNORED_PARAMS, "api_key", "tool", "email")
 HTTP_CACHE_FILE = "http_cache.sqlite"
 _SECRET_IN_TEXT = re.compile(r"(api_key=)[^&\s'\"<>]*", re.IGNORECASE)
 
@@ -75,40 +68,9 @@ def scrub_library_logs() -> None:
             logger.addFilter(_SCRUB)
 
 
-def _warn_echoed(url: str) -> None:
+def warn_echoed(url: str) -> None:
     log.warning("the answer to %s held an API key; it was masked and is not cached",
                 safe_url(url))
-
-
-def mask_response(response: requests.Response) -> requests.Response:
-    """Mask any registered secret a server echoed in `response`'s body, and mark the
-    response so the HTTP cache refuses to keep it."""
-    if holds_secret(response.content):
-        response._content = redact_bytes(response.content)
-        response.headers.pop("Content-Length", None)
-        response.zsync_masked = True  # type: ignore[attr-defined]
-        _warn_echoed(response.url)
-    return response
-
-
-def cacheable(response: requests.Response) -> bool:
-    """requests-cache's `filter_fn`: never keep an answer that held a secret."""
-    return not getattr(response, "zsync_masked", False)
-
-
-class ThrottledAdapter(HTTPAdapter):
-    """Holds the current service's throttle slot while a request is on the wire, and masks
-    echoed secrets before anything (the HTTP cache included) sees the answer."""
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        throttle = CURRENT_THROTTLE.get()
-        if throttle is None:
-            return mask_response(super().send(request, *args, **kwargs))
-        with throttle.slot():
-            response = super().send(request, *args, **kwargs)
-            _ = response.content  # the body counts as time in flight
-        throttle.observe(response.headers)
-        return mask_response(response)
 
 
 def mask_httpx(response: httpx2.Response) -> None:
@@ -119,55 +81,13 @@ def mask_httpx(response: httpx2.Response) -> None:
     if holds_secret(body):
         response._content = redact_bytes(body)
         if "/keys/" not in response.request.url.path:  # Zotero's key info names the key
-            _warn_echoed(str(response.request.url))
-
-
-def requests_session(cache_dir: Path | None, ttl_days: int, user_agent: str) -> requests.Session:
-    """A requests-cache session (SQLite under `cache_dir`), or a plain one without a dir."""
-    session: requests.Session
-    if cache_dir is None:
-        session = requests.Session()
-    else:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        session = requests_cache.CachedSession(
-            str(cache_dir / HTTP_CACHE_FILE),
-            backend="sqlite",
-            expire_after=timedelta(days=ttl_days),
-            allowable_methods=("GET", "HEAD", "POST"),
-            allowable_codes=(200,),
-            ignored_parameters=CACHE_IGNORED,
-            filter_fn=cacheable,
-        )
-    adapter = ThrottledAdapter(max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = user_agent
-    return session
+            warn_echoed(str(response.request.url))
 
 
 def httpx_client(observe: Any) -> httpx2.Client:
     """The one httpx2 client habanero's requests go through; `observe` reads each response."""
     return httpx2.Client(follow_redirects=False,
                          event_hooks={"response": [mask_httpx, observe]})
-
-
-def _refused(exc: BaseException) -> bool:
-    """True when the connection was never made, so the server cannot have seen the request."""
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError) or isinstance(exc, requests.ConnectTimeout)
-
-
-def requests_failure(exc: BaseException) -> tuple[str, bool] | None:
-    """(reason, maybe sent) for a requests I/O failure worth repeating, else None."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return "connect timeout", False
-    if isinstance(exc, requests.Timeout):
-        return "timeout", True
-    if isinstance(exc, requests.ConnectionError):
-        return ("connection refused", False) if _refused(exc) else ("connection lost", True)
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "broken response", True
-    return None
 
 
 def httpx_failure(exc: BaseException) -> tuple[str, bool] | None:

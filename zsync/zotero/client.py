@@ -8,6 +8,10 @@ through `ZoteroApi.call`, which repeats it after a dropped connection, a timeout
 a 429, waiting as long as `Retry-After`/`Backoff` ask (pyzotero also waits out a `Backoff`
 sent on a successful response before its next request). Only idempotent calls may be
 passed to `call`: reads, and writes whose objects carry client keys and versions.
+
+The pyzotero client is made (and pyzotero imported) on first use. The web API's library
+version, all a sync with nothing to do asks, is read without it: the same request, retried
+the same way; a refusal is handed to pyzotero, which raises its usual error for it.
 """
 
 from __future__ import annotations
@@ -17,26 +21,28 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from functools import cache
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
-import pyzotero
-from pyzotero import zotero
-from pyzotero import zotero_errors as ze
 
 from zsync import __version__
 from zsync.config.settings import Config
 from zsync.errors import ConfigError
 from zsync.logs import register_secret
 from zsync.sources.http_stacks import mask_httpx
-from zsync.sources.retry import RetryPolicy, run, transient_reason
+from zsync.sources.retry import RetryPolicy, run, server_delay, transient_reason
 from zsync.state.store import StateStore
+
+if TYPE_CHECKING:
+    from pyzotero import zotero
 
 log = logging.getLogger("zsync.zotero")
 T = TypeVar("T")
 
-USER_AGENT = f"zsync/{__version__} pyzotero/{pyzotero.__version__}"
 APP_NAME = "zsync"
+API_VERSION = "3"  # the Zotero-API-Version pyzotero sends (a test holds them together)
 DESKTOP_OFF = ("Zotero is not running or its local API is off (Settings -> Advanced -> "
                "Allow other applications on this computer to communicate with Zotero)")
 DESKTOP_READ_ONLY = (
@@ -46,6 +52,12 @@ DESKTOP_READ_ONLY = (
     "desktop); a dry run (--dry-run) works as it is")
 NO_LOCAL_KEY = ("zsync has no local API key for Zotero desktop: run `zsync config local-auth` "
                 "and choose Allow in the dialog Zotero shows")
+
+
+@cache
+def user_agent() -> str:
+    """The User-Agent of every request to Zotero, naming zsync and pyzotero."""
+    return f"zsync/{__version__} pyzotero/{metadata.version('pyzotero')}"
 
 
 class ZoteroSetupError(ConfigError):
@@ -63,21 +75,65 @@ class DesktopReadOnly(ZoteroSetupError):
     """The desktop's local API cannot write (Zotero 7-9, or no local key)."""
 
 
-class _Zotero(zotero.Zotero):
-    """pyzotero's client, naming zsync in the User-Agent of every request and waiting as
-    long as `network.timeout` says."""
+@dataclass
+class Connection:
+    """One Zotero API root and library, and the pyzotero client for it, made on first use:
+    a run that only reads the library's version (a sync with nothing to do) never imports
+    pyzotero."""
 
-    def default_headers(self) -> dict[str, str]:
-        headers = super().default_headers()
-        headers["User-Agent"] = USER_AGENT
-        return headers
+    library_id: str
+    library_type: str  # "user" or "group"
+    endpoint: str
+    http: httpx2.Client
+    local: bool
+    api_key: str | None = None
+    local_api_key: str | None = None
+    backoff_until: float = 0.0  # a Backoff asked for before the client was made
+    _zot: zotero.Zotero | None = field(default=None, repr=False)
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
-        # pyzotero passes its own fixed timeout with each request, which would override
-        # the one the client was made with (from the settings).
-        if kwargs.get("timeout") == zotero.DEFAULT_TIMEOUT:
-            del kwargs["timeout"]
-        return super()._send(method, url, **kwargs)
+    @property
+    def made(self) -> bool:
+        return self._zot is not None
+
+    def client(self) -> zotero.Zotero:
+        if self._zot is None:
+            from zsync.zotero.pyzotero_client import ZsyncZotero
+
+            zot = ZsyncZotero(self.library_id, self.library_type, api_key=self.api_key,
+                              local=self.local, client=self.http,
+                              local_api_key=self.local_api_key)
+            zot.endpoint = self.endpoint
+            zot.backoff_until = max(zot.backoff_until, self.backoff_until)
+            self._zot = zot
+        return self._zot
+
+    def version_request(self) -> httpx2.Response:
+        """The request pyzotero's `last_modified_version` sends, sent without pyzotero."""
+        remainder = self.backoff_until - time.time()
+        if remainder > 0:
+            time.sleep(remainder)
+        headers = {"User-Agent": user_agent(), "Zotero-API-Version": API_VERSION}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        url = f"{self.endpoint.rstrip('/')}/{self.library_type}s/{self.library_id}/items"
+        response = self.http.get(url, params={"limit": 1, "format": "json", "locale": "en-US"},
+                                 headers=headers)
+        response.encoding = "utf-8"
+        return response
+
+    def version_answer(self, response: httpx2.Response) -> int:
+        """The library version a final answer to `version_request` gives; a refusal raises
+        pyzotero's error for it, as pyzotero would."""
+        if not response.is_success:
+            zot = self.client()
+            zot.request = response
+            zot._post_check(response)  # raises the error pyzotero gives this answer
+        delay = server_delay(response.headers, time.time())
+        if delay:
+            self.backoff_until = time.time() + delay
+            if self._zot is not None:
+                self._zot.backoff_until = self.backoff_until
+        return int(response.headers.get("last-modified-version", 0))
 
 
 @dataclass
@@ -108,20 +164,31 @@ def transport_failure(exc: BaseException) -> tuple[str, bool] | None:
 class ZoteroApi:
     """One library through pyzotero. `library` is "users/<id>" or "groups/<id>".
 
-    `zot` takes the writes and, unless `reader` is set, the reads; `local` says it is the
-    desktop's local API. In hybrid mode `reader` is the desktop and `zot` the web API."""
+    `connection` takes the writes and, unless `reading` is set, the reads; `local` says it
+    is the desktop's local API. In hybrid mode `reading` is the desktop and `connection` the
+    web API. Their pyzotero clients (`zot`, `reader`) are made when first used."""
 
-    zot: zotero.Zotero
+    connection: Connection
     library: str
     local: bool
     policy: RetryPolicy
     sleep: Callable[[float], None] = time.sleep
-    reader: zotero.Zotero | None = None
+    reading: Connection | None = None
     _probed: set[int] = field(default_factory=set, repr=False)
 
     @property
+    def zot(self) -> zotero.Zotero:
+        """The pyzotero client writes (and, unless hybrid, reads) go through."""
+        return self.connection.client()
+
+    @property
+    def reader(self) -> zotero.Zotero | None:
+        """Hybrid mode: the pyzotero client of the desktop the mirror is read from."""
+        return None if self.reading is None else self.reading.client()
+
+    @property
     def endpoint(self) -> str:
-        return str(self.zot.endpoint)
+        return self.connection.endpoint
 
     @property
     def reads(self) -> zotero.Zotero:
@@ -130,7 +197,7 @@ class ZoteroApi:
 
     @property
     def hybrid(self) -> bool:
-        return self.reader is not None
+        return self.reading is not None
 
     @property
     def server_id(self) -> str:
@@ -178,32 +245,47 @@ class ZoteroApi:
         Raises `retry.Exhausted` when it stays transient, or pyzotero's own error for a
         final HTTP answer (e.g. 403, 404, 412).
         """
+        from pyzotero import zotero_errors as ze
+
+        zot = self.zot
 
         def send() -> _Ok | httpx2.Response:
-            self.zot.request = None
+            zot.request = None
             try:
                 return _Ok(fn())
             except (json.JSONDecodeError, ze.PyZoteroError):
                 # pyzotero raises on 5xx, and on a 429 to create_items it parses the
                 # plain-text body as JSON; either way the response is in zot.request.
-                response = self.zot.request
+                response = zot.request
                 if response is not None and transient_reason(response) is not None:
                     return response
                 raise
 
+        return self._retried(send)
+
+    def _retried(self, send: Callable[[], _Ok | httpx2.Response]) -> Any:
         result = run(send, policy=self.policy, safe=True, transport_error=transport_failure,
                      sleep=self.sleep, on_wait=_log_wait)
         if not isinstance(result, _Ok):  # pragma: no cover - run() raises instead
             raise RuntimeError("retry loop returned a failed response")
-        value: T = result.value
-        return value
+        return result.value
 
     def library_version(self) -> int:
         """The library's current version (one small request; captures the local server id).
         On the desktop, a refused connection ends at once with `DesktopUnavailable`."""
         if self.local:
             self._probe(self.zot)
-        return int(self.call(self.zot.last_modified_version))
+        if self.local or self.connection.made:
+            return int(self.call(self.zot.last_modified_version))
+        connection = self.connection
+
+        def send() -> _Ok | httpx2.Response:
+            response = connection.version_request()
+            if transient_reason(response) is not None:
+                return response
+            return _Ok(connection.version_answer(response))
+
+        return int(self._retried(send))
 
     def reader_version(self) -> int:
         """The library's version as the client the mirror is read through reports it."""
@@ -233,6 +315,8 @@ class ZoteroApi:
         return store.select_library(self.library, self.server_id)
 
     def last_status(self) -> int | None:
+        if not self.connection.made:
+            return None
         response = self.zot.request
         return None if response is None else int(response.status_code)
 
@@ -273,7 +357,7 @@ def _http(config: Config, local: bool) -> httpx2.Client:
     timeout = config.network.timeout
     http = httpx2.Client(
         timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": user_agent()},
         follow_redirects=True,
         trust_env=not local,  # the desktop is this computer: never through a proxy
     )
@@ -309,16 +393,15 @@ def make_api(config: Config, *, client: httpx2.Client | None = None,
     register_secret(api_key)
     register_secret(desktop_key)
     http = _masked(client or _http(config, local))
-    zot = _Zotero(library_id, library_type, api_key=None if local else api_key, local=local,
-                  client=http, local_api_key=desktop_key if local else None)
-    zot.endpoint = base_url(config)
-    reader = None
+    connection = Connection(library_id, library_type, base_url(config), http, local,
+                            api_key=None if local else api_key,
+                            local_api_key=desktop_key if local else None)
+    reading = None
     if hybrid:
-        reader = _Zotero(library_id, library_type, local=True,
-                         client=_masked(client or _http(config, True)))
-        reader.endpoint = local_url(config)
+        reading = Connection(library_id, library_type, local_url(config),
+                             _masked(client or _http(config, True)), True)
     policy = policy or RetryPolicy(max_retries=config.network.max_retries)
-    return ZoteroApi(zot, f"{library_type}s/{library_id}", local, policy, sleep, reader)
+    return ZoteroApi(connection, f"{library_type}s/{library_id}", local, policy, sleep, reading)
 
 
 def authorize_desktop(config: Config, app_name: str = APP_NAME) -> tuple[str, bool]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
 
 from zsync.zotero.memory import note_text
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # What Zotero's note editor keeps; everything else (scripts, styles, event handlers) goes.
 TAGS = {
@@ -17,10 +21,17 @@ TAGS = {
     "tbody", "tr", "th", "td", "span", "div",
 }
 ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}}
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _WIKILINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 MARKER_CLASS = "zsync-note"
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """The Markdown renderer, made when the first note is rendered."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 _SOURCE_LINE = re.compile(r"From (.+?) \(synced by zsync\)\s*$")
@@ -40,7 +51,7 @@ def render_note(markdown: str, source: str) -> str:
     """
     body = _FRONT_MATTER.sub("", markdown.lstrip("\ufeff"), count=1)
     body = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), body)
-    rendered = _MD.render(body)
+    rendered = _markdown().render(body)
     footer = f"<p><em>From {html.escape(source)} (synced by zsync)</em></p>"
     content = f'<div class="{MARKER_CLASS}">{rendered}{footer}</div>'
     return nh3.clean(content, tags=TAGS, attributes=ATTRIBUTES, link_rel=None)

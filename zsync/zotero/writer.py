@@ -18,9 +18,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from pyzotero import zotero_errors as ze
+from typing import TYPE_CHECKING, Any
 
 from zsync.errors import ZoteroError
 from zsync.sources.retry import Exhausted
@@ -29,6 +27,9 @@ from zsync.state.store import Intent, IntentObject, StateStore
 from zsync.zotero.client import ZoteroApi
 from zsync.zotero.resume import precheck_creates
 from zsync.zotero.settle import ObjectOutcome, settle
+
+if TYPE_CHECKING:
+    from pyzotero import zotero_errors as ze
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 BATCH = 50
@@ -193,6 +194,8 @@ class WriteExecutor:
         return keep
 
     def _send(self, intent: Intent, guard: int | None = None) -> list[ObjectOutcome]:
+        from pyzotero import zotero_errors as ze  # a write: pyzotero is loaded by now
+
         zot = self.api.zot
         objects = [dict(o.data) for o in intent.objects]
         self.store.intents.count_attempt(intent.batch_id)

@@ -22,11 +22,10 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx2
-from habanero import Crossref, RequestError
 
 from zsync.config.settings import Config
 from zsync.errors import ServiceError
@@ -41,6 +40,9 @@ from zsync.sources.http import HttpLayer, ServiceUnavailable
 from zsync.sources.http_stacks import scrub
 from zsync.sources.lookup import cached_answers, left_to_fetch, unique_keys
 from zsync.sources.outcomes import OFFLINE, CslWork, NotEnriched, NotFound
+
+if TYPE_CHECKING:
+    from habanero import Crossref
 
 log = logging.getLogger("zsync.crossref")
 
@@ -76,8 +78,18 @@ class CrossrefClient:
         self.doi_url = config.crossref.doi_url.rstrip("/")
         self.max_request_line = max_request_line
         self.max_batch = max_batch
-        self.cr = Crossref(base_url=self.api_url, mailto=config.crossref.mailto or None,
-                           timeout=http.timeout)
+        self.mailto = config.crossref.mailto or None
+        self._cr: Crossref | None = None
+
+    @property
+    def cr(self) -> Crossref:
+        """habanero's client, made (and habanero imported) for the first Crossref request."""
+        if self._cr is None:
+            from habanero import Crossref
+
+            self._cr = Crossref(base_url=self.api_url, mailto=self.mailto,
+                                timeout=self.http.timeout)
+        return self._cr
 
     def lookup(self, queries: Sequence[Identifiers], context: LookupContext) -> list[Lookup]:
         return crossref_source.lookup(self, queries, context)
@@ -235,6 +247,8 @@ class CrossrefClient:
 
     def _habanero(self, call: Callable[[], T]) -> T:
         """Run a habanero call through the HTTP layer; every error shape becomes one of ours."""
+        from habanero import RequestError
+
         try:
             with self.http.habanero():
                 return call()

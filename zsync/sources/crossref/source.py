@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from zsync.model.records import Identifiers, Origin, Record
 from zsync.sources.base import Lookup, LookupContext, SourceRecord
-from zsync.sources.crossref.mapping import work_to_record
 from zsync.sources.outcomes import CslWork, NotEnriched, NotFound
 
 if TYPE_CHECKING:
@@ -57,10 +56,14 @@ def search(
     )
     if isinstance(answer, NotEnriched):
         return answer
+    from zsync.sources.crossref.mapping import work_to_record
+
     return [(work_to_record(work), _score(work)) for work in answer]
 
 
 def _work_record(work: dict[str, Any], context: LookupContext) -> Record:
+    from zsync.sources.crossref.mapping import work_to_record  # when an answer is read
+
     return context.mapped(SOURCE, json.dumps(work, sort_keys=True), lambda: work_to_record(work))
 
 

@@ -19,10 +19,8 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote_plus
-
-import requests
 
 from zsync.config.settings import Config
 from zsync.model.records import Identifiers
@@ -42,6 +40,9 @@ from zsync.sources.pubmed.xml import (
     parse_esearch,
     split_articles,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("zsync.pubmed")
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from zsync.model.records import Identifiers, Record
 from zsync.sources.base import FieldSource, Lookup, LookupContext, SourceRecord, with_id
 from zsync.sources.outcomes import NotEnriched, NotFound
-from zsync.sources.pubmed.mapping import parse_pubmed_xml
 
 if TYPE_CHECKING:
     from zsync.sources.pubmed.client import PubMedClient
@@ -145,6 +144,8 @@ def _map_articles(articles: dict[str, str], context: LookupContext
 
 
 def _first_article(xml: str) -> Record | None:
+    from zsync.sources.pubmed.mapping import parse_pubmed_xml  # lxml, when an answer is read
+
     parsed = parse_pubmed_xml(xml)
     return parsed[0] if parsed else None
 

@@ -8,13 +8,13 @@ a cited reference's, which sit deeper under `ReferenceList`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from lxml import etree
+from functools import cache
+from typing import TYPE_CHECKING
 
 from zsync.errors import InputError
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                          load_dtd=False)
+if TYPE_CHECKING:
+    from lxml import etree
 _OWN_IDS = ("PubmedData/ArticleIdList/ArticleId", "PubmedBookData/ArticleIdList/ArticleId")
 _ELOCATION = "MedlineCitation/Article/ELocationID"
 
@@ -24,12 +24,22 @@ class PubmedXmlError(InputError, ValueError):
     `<ERROR>` (in a file read as an export, or in an answer)."""
 
 
+@cache
+def _parser() -> etree.XMLParser:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                           load_dtd=False)
+
+
 def _root(data: bytes | str) -> etree._Element:
+    from lxml import etree  # loaded when XML is read, not when a run merely starts
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not raw.strip():
         raise PubmedXmlError("empty answer")
     try:
-        return etree.fromstring(raw, parser=_PARSER)
+        return etree.fromstring(raw, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise PubmedXmlError(f"not XML: {exc}") from None
 
@@ -44,6 +54,8 @@ def _pmid(article: etree._Element) -> str | None:
 
 def split_articles(data: bytes | str) -> dict[str, str]:
     """An EFetch `PubmedArticleSet` -> {pmid: one PubmedArticle/PubmedBookArticle as XML}."""
+    from lxml import etree
+
     root = _root(data)
     if root.tag != "PubmedArticleSet":
         raise PubmedXmlError(f"expected PubmedArticleSet, got {root.tag}")
