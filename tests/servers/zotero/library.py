@@ -59,6 +59,11 @@ class Library:
     owner: int | None = None
     _seq: int = 0
     _rng: random.Random = field(default_factory=random.Random)
+    # Children by parent and items by relation, made again after any put or remove (a
+    # library of thousands of items renders each in constant time, not by a scan).
+    _mark: int = 0
+    _derived: tuple[tuple[int, int], dict[str, list[Entry]],
+                    dict[tuple[str, str], list[Entry]]] | None = None
 
     @property
     def prefix(self) -> str:
@@ -92,16 +97,39 @@ class Library:
         entry = Entry(data, self.next_seq())
         self.store(kind)[data["key"]] = entry
         self.deleted[kind].pop(data["key"], None)
+        self._mark += 1
         return entry
 
     def remove(self, kind: str, key: str, version: int) -> None:
         self.store(kind).pop(key, None)
         self.deleted[kind][key] = version
+        self._mark += 1
+
+    def _index(self) -> tuple[dict[str, list[Entry]], dict[tuple[str, str], list[Entry]]]:
+        stamp = (self._mark, len(self.items))
+        if self._derived is None or self._derived[0] != stamp:
+            children: dict[str, list[Entry]] = {}
+            related: dict[tuple[str, str], list[Entry]] = {}
+            for entry in self.items.values():
+                parent = entry.data.get("parentItem")
+                if parent:
+                    children.setdefault(str(parent), []).append(entry)
+                for predicate, objects in (entry.data.get("relations") or {}).items():
+                    for obj in objects if isinstance(objects, list) else [objects]:
+                        holders = related.setdefault((predicate, obj), [])
+                        if not holders or holders[-1] is not entry:
+                            holders.append(entry)
+            self._derived = (stamp, children, related)
+        return self._derived[1], self._derived[2]
+
+    def holding(self, predicate: str, obj: str) -> list[Entry]:
+        """Items whose relations hold (predicate, obj), in store order."""
+        return list(self._index()[1].get((predicate, obj), []))
 
     # -- relationships --------------------------------------------------------------------
 
     def children(self, key: str) -> list[Entry]:
-        return [e for e in self.items.values() if e.data.get("parentItem") == key]
+        return list(self._index()[0].get(key, []))
 
     def subcollections(self, key: str) -> list[Entry]:
         return [e for e in self.collections.values() if e.data.get("parentCollection") == key]

@@ -50,13 +50,12 @@ def visible(lib: Library, key: str, own: dict[str, Any] | None) -> list[Pair]:
     """The item's own pairs, then `dc:relation` to each item that relates to it."""
     flat = pairs(own)
     uri = item_uri(lib, key)
-    for other in lib.items.values():
+    for other in lib.holding(RELATED, uri):
         if other.key == key:
             continue
-        if (RELATED, uri) in pairs(other.data.get("relations")):
-            reverse = (RELATED, item_uri(lib, other.key))
-            if reverse not in flat:
-                flat.append(reverse)
+        reverse = (RELATED, item_uri(lib, other.key))
+        if reverse not in flat:
+            flat.append(reverse)
     return flat
 
 
