@@ -109,6 +109,9 @@ class UserEdits:
     trashed_notes: set[str] = field(default_factory=set)
     emptied: set[int] = field(default_factory=set)  # deleted from the trash
     emptied_known: set[int] = field(default_factory=set)  # ... and zsync's state saw it
+    # Trashed works a sync saw in the trash with the state file of the time: only those
+    # can be known once the trash is emptied.
+    trashed_seen: set[int] = field(default_factory=set)
 
 
 class FastEnv(SyncEnv):
@@ -227,6 +230,7 @@ class SyncModel(RuleBasedStateMachine):
 
     def _sync(self, paths: list[Path], covered: list[Note], **extra: str) -> None:
         self.world.zotero.reset_log()
+        self.user.trashed_seen |= self.user.trashed  # its mirror is refreshed first
         result = self.world.run(paths, dry_run=False, policy=FAST, **extra)
         assert result.failed == 0, [w["result"] for w in result.report["works"]
                                     if w["result"] and not w["result"]["applied"]]
@@ -280,6 +284,7 @@ class SyncModel(RuleBasedStateMachine):
     def _forget_emptied(self) -> None:
         # A state file that never saw an item deleted from the trash cannot know the work.
         self.user.emptied_known.clear()
+        self.user.trashed_seen.clear()
 
     # -- the user in Zotero -------------------------------------------------------------------
 
@@ -360,7 +365,7 @@ class SyncModel(RuleBasedStateMachine):
             if key in app.items(ref):  # not gone with its parent
                 app.delete_remotely(ref, key)
         self.user.emptied |= self.user.trashed
-        self.user.emptied_known |= self.user.trashed
+        self.user.emptied_known |= self.user.trashed & self.user.trashed_seen
         # The user's edits went with the items: an item made again (after the state file
         # that saw them deleted is lost) starts from the notes.
         gone = self.user.trashed
@@ -369,6 +374,7 @@ class SyncModel(RuleBasedStateMachine):
         self.user.tags_removed = {t for t in self.user.tags_removed if t[0] not in gone}
         self.user.refiled -= gone
         self.user.notes_touched -= gone
+        self.user.trashed_seen -= gone
         self.user.trashed = set()
         self.user.child_notes = {k: v for k, v in self.user.child_notes.items()
                                  if k not in trashed}
