@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
-from zsync.model.fields import Kind, record_fields, value_of
+from zsync.model.fields import Field, Kind, record_fields, table
 from zsync.model.records import FileResult, InputProblem, Record
+
+# How each field of the table is written, worked out once per table (see `_writers`).
+_Writer = Callable[[Record, dict[str, Any]], None]
+_plan: tuple[tuple[Field, ...], tuple[_Writer, ...]] = ((), ())
 
 
 def record_to_json(record: Record) -> dict[str, Any]:
@@ -16,16 +24,36 @@ def record_to_json(record: Record) -> dict[str, Any]:
         **record.ids.to_json(),
         "citekey": record.citekey,
     }
-    for field in record_fields():
-        value = value_of(record, field)
-        if field.kind is Kind.DATE:
-            out["year"] = record.year
-            out[field.name] = value.raw if value else None
-        elif field.kind is not Kind.IDENTIFIER:
-            out[field.name] = json_value(value)
+    for write in _writers():
+        write(record, out)
     out["fields"] = dict(sorted(record.fields.items()))
     out["warnings"] = list(record.warnings)
     return out
+
+
+def _writers() -> tuple[_Writer, ...]:
+    """One writer per field of the current table (fields can be registered at run time)."""
+    global _plan
+    current = table()
+    if _plan[0] is not current:
+        _plan = (current, tuple(_writer(f) for f in record_fields() if
+                                f.kind is not Kind.IDENTIFIER))
+    return _plan[1]
+
+
+def _writer(field: Field) -> _Writer:
+    name = field.name
+    get = attrgetter(name)
+    if field.kind is Kind.DATE:
+        def write_date(record: Record, out: dict[str, Any]) -> None:
+            value = get(record)
+            out["year"] = record.year
+            out[name] = value.raw if value else None
+        return write_date
+
+    def write(record: Record, out: dict[str, Any]) -> None:
+        out[name] = json_value(get(record))
+    return write
 
 
 def json_value(value: Any) -> Any:
@@ -47,3 +75,57 @@ def file_result_to_json(result: FileResult) -> list[dict[str, Any]]:
     return [record_to_json(r) for r in result.records] + [
         problem_to_json(p) for p in result.problems
     ]
+
+
+def json_text(entry: dict[str, Any]) -> str:
+    """One element of the `zsync parse --json` array, on one line."""
+    return json.dumps(entry, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordWarning:
+    """A warning on a record, with where the record is."""
+
+    path: str
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileJson:
+    """One file's result as `zsync parse --json` prints it: its records as JSON texts,
+    made where the file was parsed (text travels between processes far more cheaply than
+    records), its problems, and the warnings on its records."""
+
+    path: str
+    records: tuple[str, ...] = ()
+    problems: tuple[InputProblem, ...] = ()
+    format: str | None = None
+    warnings: tuple[RecordWarning, ...] = ()
+
+    def entries(self) -> list[str]:
+        """The array elements for this file: its records, then its problems."""
+        return [*self.records, *(json_text(problem_to_json(p)) for p in self.problems)]
+
+
+def file_json(result: FileResult) -> FileJson:
+    records = result.records
+    return FileJson(
+        result.path,
+        tuple(json_text(record_to_json(r)) for r in records),
+        result.problems,
+        result.format,
+        tuple(RecordWarning(r.origin.path, r.origin.line, w) for r in records
+              for w in r.warnings),
+    )
+
+
+def merge_json_parts(path: str, parts: Sequence[FileJson]) -> FileJson | None:
+    """`FileJson` of an input read in shares, as `registry.merge_parts` merges records:
+    None when no share gave a record."""
+    records = tuple(text for part in parts for text in part.records)
+    if not records:
+        return None
+    return FileJson(path, records, tuple(p for part in parts for p in part.problems),
+                    next((p.format for p in parts if p.format), None),
+                    tuple(w for part in parts for w in part.warnings))
