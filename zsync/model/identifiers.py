@@ -28,6 +28,7 @@ _SICI_SEGMENT = re.compile(r"<[^<>\s\"'`|]*:[^<>\s\"'`|]*>")
 _TRAILING = ".,;:'\"!?>*_~"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(_OPENERS.values())
+_HAS_OPENER = re.compile(r"[(\[{]")
 # Pages of a publisher's site that follow the DOI in its links (`…/doi/10.1111/x.y/full`).
 _PAGE_TAIL = re.compile(
     r"/(?:full|abstract|abs|pdf|epdf|pdfdirect|pdfplus|fulltext|full-text|html|summary"
@@ -66,6 +67,8 @@ def _doi_end(text: str, start: int) -> int:
 def _trim(value: str) -> str:
     """Drop trailing punctuation, and a bracket that opens and never closes (`10.1/a(b`):
     the DOI's own brackets are balanced."""
+    if not _HAS_OPENER.search(value):
+        return value.rstrip(_TRAILING)
     depth: list[int] = []
     for i, char in enumerate(value):
         if char in _OPENERS:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 from zsync.model.fields import Field, Kind, record_fields, table
 from zsync.model.records import FileResult, InputProblem, Record
 
-# How each field of the table is written, worked out once per table (see `_writers`).
-_Writer = Callable[[Record, dict[str, Any]], None]
-_plan: tuple[tuple[Field, ...], tuple[_Writer, ...]] = ((), ())
+# The fields of the table `record_to_json` writes, worked out once per table (fields can be
+# registered at run time): (the table, ((name, is_date), ...)).
+_plan: tuple[tuple[Field, ...], tuple[tuple[str, bool], ...]] = ((), ())
 
 
 def record_to_json(record: Record) -> dict[str, Any]:
@@ -24,36 +23,27 @@ def record_to_json(record: Record) -> dict[str, Any]:
         **record.ids.to_json(),
         "citekey": record.citekey,
     }
-    for write in _writers():
-        write(record, out)
+    for name, is_date in _written_fields():
+        value = getattr(record, name)
+        if is_date:
+            out["year"] = record.year
+            out[name] = value.raw if value else None
+        elif isinstance(value, tuple):
+            out[name] = [v.to_json() if hasattr(v, "to_json") else v for v in value]
+        else:
+            out[name] = value
     out["fields"] = dict(sorted(record.fields.items()))
     out["warnings"] = list(record.warnings)
     return out
 
 
-def _writers() -> tuple[_Writer, ...]:
-    """One writer per field of the current table (fields can be registered at run time)."""
+def _written_fields() -> tuple[tuple[str, bool], ...]:
     global _plan
     current = table()
     if _plan[0] is not current:
-        _plan = (current, tuple(_writer(f) for f in record_fields() if
-                                f.kind is not Kind.IDENTIFIER))
+        _plan = (current, tuple((f.name, f.kind is Kind.DATE) for f in record_fields()
+                                if f.kind is not Kind.IDENTIFIER))
     return _plan[1]
-
-
-def _writer(field: Field) -> _Writer:
-    name = field.name
-    get = attrgetter(name)
-    if field.kind is Kind.DATE:
-        def write_date(record: Record, out: dict[str, Any]) -> None:
-            value = get(record)
-            out["year"] = record.year
-            out[name] = value.raw if value else None
-        return write_date
-
-    def write(record: Record, out: dict[str, Any]) -> None:
-        out[name] = json_value(get(record))
-    return write
 
 
 def json_value(value: Any) -> Any:
