@@ -237,15 +237,18 @@ def test_a_file_timer_falling_in_an_import_lets_the_import_finish(
         "while time.process_time() - start < 0.3:\n    pass\nWHOLE = True\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "zsync_slow_module", raising=False)
-    previous = signal.signal(signal.SIGPROF, guard._too_slow)
+    previous = signal.signal(signal.SIGPROF, guard._Deadline(0.05))
+    start = time.process_time()
     try:
         signal.setitimer(signal.ITIMER_PROF, 0.05)  # falls inside the import
         with pytest.raises(guard.FileTooSlow):
-            module = importlib.import_module("zsync_slow_module")
-            assert module.WHOLE
-            while True:  # the file goes on past its time: stopped after the import
+            importlib.import_module("zsync_slow_module")
+            after_import = time.process_time()
+            while True:  # the file goes on past its time: given it once more, then stopped
                 pass
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
     assert sys.modules["zsync_slow_module"].WHOLE
+    assert after_import - start >= 0.3
+    assert time.process_time() - after_import >= 0.04  # its time again after the import

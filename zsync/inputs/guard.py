@@ -127,7 +127,7 @@ PARSER_PACKAGES = ("zsync.inputs.notes", "zsync.inputs.exports", "zsync.inputs.v
 
 def load_parsers() -> None:
     """Import every parser (and so everything parsers use) now, for a process that times
-    inputs without the guard's care for imports under way (see `_too_slow`)."""
+    inputs without the guard's care for imports under way (see `_Deadline`)."""
     import_module("zsync.inputs.registry")
     for package in PARSER_PACKAGES:
         path = import_module(package).__path__
@@ -239,7 +239,7 @@ def _failure(exc: BaseException, item: InputFile) -> str:
 
 def _start_worker(allowance: int) -> None:
     """Leave Ctrl-C to the main process; bound this worker's memory. Parsers are imported
-    when a file first needs them (see `_too_slow`), so a worker reading BibTeX loads no
+    when a file first needs them (see `_Deadline`), so a worker reading BibTeX loads no
     Markdown parser."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(allowance)
@@ -293,7 +293,7 @@ def _parse_timed(path: Path, made: Callable[[FileResult], _R],
     if not hasattr(signal, "ITIMER_PROF"):  # no timer here: the pool's own timeout holds
         return made(parse_file(path, part))
     seconds = file_seconds(_size(path))
-    previous = signal.signal(signal.SIGPROF, _too_slow)
+    previous = signal.signal(signal.SIGPROF, _Deadline(seconds))
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         return made(parse_file(path, part))
@@ -308,14 +308,27 @@ def _parse_timed(path: Path, made: Callable[[FileResult], _R],
         signal.signal(signal.SIGPROF, previous)
 
 
-def _too_slow(signum: int, frame: FrameType | None) -> None:
-    """Stop the file, unless a module is being imported (a parser, on first use): an
-    import cut short would leave a half-made module behind for every later file. The file
-    is then stopped as soon as the import is done."""
-    if _importing(frame):
-        signal.setitimer(signal.ITIMER_PROF, _IMPORT_WAIT)
-        return
-    raise FileTooSlow
+class _Deadline:
+    """What a file's timer does when the file's `seconds` have run out: stop the file,
+    unless a module is being imported (a parser, on a worker's first file that needs it).
+    An import cut short would leave a half-made module behind for every later file, so it
+    is let finish; the first time, the file then gets its `seconds` again (the import was
+    not its doing), after that it is stopped as soon as the import is done."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.waited = self.extended = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if _importing(frame):
+            self.waited = True
+            signal.setitimer(signal.ITIMER_PROF, _IMPORT_WAIT)
+            return
+        if self.waited and not self.extended:
+            self.extended = True
+            signal.setitimer(signal.ITIMER_PROF, self.seconds)
+            return
+        raise FileTooSlow
 
 
 def _importing(frame: FrameType | None) -> bool:
