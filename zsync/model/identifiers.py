@@ -29,6 +29,8 @@ _TRAILING = ".,;:'\"!?>*_~"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(_OPENERS.values())
 _HAS_OPENER = re.compile(r"[(\[{]")
+# The characters `_doi_end` steps over without a second look (no bracket, stop or markup).
+_DOI_PLAIN = re.compile(r"[^\s\"'`|\\<>()\[\]{}]*")
 # Pages of a publisher's site that follow the DOI in its links (`…/doi/10.1111/x.y/full`).
 _PAGE_TAIL = re.compile(
     r"/(?:full|abstract|abs|pdf|epdf|pdfdirect|pdfplus|fulltext|full-text|html|summary"
@@ -43,7 +45,7 @@ def _doi_end(text: str, start: int) -> int:
     """Where the DOI whose suffix starts at `start` ends: at white space, a quote, markup
     (`](` of a Markdown link, `</a>` of an HTML one) or a bracket it did not open."""
     stack: list[str] = []
-    i, n = start, len(text)
+    i, n = _DOI_PLAIN.match(text, start).end(), len(text)  # type: ignore[union-attr]
     while i < n:
         char = text[i]
         if char.isspace() or char in _DOI_STOP or char == ">":

@@ -67,9 +67,12 @@ def file_result_to_json(result: FileResult) -> list[dict[str, Any]]:
     ]
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # as `json.dumps(..., ensure_ascii=False)`
+
+
 def json_text(entry: dict[str, Any]) -> str:
     """One element of the `zsync parse --json` array, on one line."""
-    return json.dumps(entry, ensure_ascii=False)
+    return _ENCODER.encode(entry)
 
 
 @dataclass(frozen=True, slots=True)
