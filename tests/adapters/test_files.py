@@ -252,3 +252,25 @@ def test_a_file_timer_falling_in_an_import_lets_the_import_finish(
     assert sys.modules["zsync_slow_module"].WHOLE
     assert after_import - start >= 0.3
     assert time.process_time() - after_import >= 0.04  # its time again after the import
+
+
+@forked
+def test_a_hanging_file_is_named_in_the_json_the_others_are_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zsync.inputs.files import parse_paths_json
+
+    monkeypatch.setattr(guard, "BASE_SECONDS", 1.0)
+    monkeypatch.setattr(guard, "_GRACE", 1.0)
+    original = files.parse_text
+    monkeypatch.setattr(files, "parse_text",
+                        lambda text, path: misbehaving(text, path) if "bad" in path
+                        else original(text, path))
+    (tmp_path / "a.md").write_text(note(doi="10.1000/a"))
+    (tmp_path / "bad.md").write_text("HANG")
+    (tmp_path / "z.md").write_text(note(doi="10.1000/z"))
+    found = list(parse_paths_json([tmp_path], workers=2))
+    assert [Path(r.path).name for r in found] == ["a.md", "bad.md", "z.md"]
+    assert [len(r.records) for r in found] == [1, 0, 1]
+    assert "took longer than" in found[1].problems[0].message
+    assert '"error": "took longer than' in found[1].entries()[0]
