@@ -281,6 +281,7 @@ _ARXIV_IN_TEXT = (
     re.compile(rf"\barxiv\s*[:.]\s*{_ARXIV_ID}", re.IGNORECASE),
     re.compile(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE),
 )
+_ARXIV_WORD = re.compile("arxiv", re.IGNORECASE)
 
 
 def normalize_arxiv(value: str | None) -> str | None:
@@ -297,6 +298,8 @@ def normalize_arxiv(value: str | None) -> str | None:
 
 def find_arxiv_ids(text: str) -> list[str]:
     """arXiv ids that `text` marks as such (arxiv.org URLs, `arXiv:` labels, arXiv DOIs)."""
+    if not _ARXIV_WORD.search(text):  # each of them says `arxiv`: most texts are skipped
+        return []
     hits = []
     for pattern in _ARXIV_IN_TEXT:
         for match in pattern.finditer(text):
