@@ -177,3 +177,100 @@ def test_a_misbehaving_parser_costs_one_file(tmp_path: Path, monkeypatch: pytest
     bad = found[3]
     assert reason in error(bad)
     assert all(r.records for r in found if r is not bad)
+
+
+# `zsync parse --json`: the JSON is made by the worker that parsed the file.
+
+
+def test_json_made_in_the_workers_is_the_json_of_the_records(tmp_path: Path) -> None:
+    from zsync.inputs.files import parse_paths_json
+    from zsync.model.serialize import file_result_to_json, json_text
+
+    entries = "".join(f"@article{{e{i}, title = {{Entry {i} {'x' * 300}}}, year = 2020,\n"
+                      f"  doi = {{10.1000/e{i}}}, author = {{Doe, J. and {{WHO}}}}}}\n"
+                      for i in range(2000))
+    broken = "@article{open, title = {No end,\n"
+    (tmp_path / "large.bib").write_text(entries[:len(entries) // 2] + broken
+                                        + entries[len(entries) // 2:])
+    assert (tmp_path / "large.bib").stat().st_size >= guard.SHARE_BYTES  # read in shares
+    (tmp_path / "note.md").write_text(note())
+    (tmp_path / "empty.md").write_text("")
+    mixed = note(title="Étude naïve des réseaux").encode().replace("ï".encode(), b"\xef")
+    (tmp_path / "odd.md").write_bytes(mixed)  # a record with a warning
+    printed = list(parse_paths_json([tmp_path], workers=2))
+    parsed = list(parse_paths([tmp_path], workers=2))
+    assert [Path(p.path).name for p in printed] == ["empty.md", "large.bib", "note.md", "odd.md"]
+    assert [e for p in printed for e in p.entries()] == [
+        json_text(e) for r in parsed for e in file_result_to_json(r)]
+    assert [p.problems for p in printed] == [r.problems for r in parsed]
+    warnings = [(w.path, w.line, w.message) for p in printed for w in p.warnings]
+    assert warnings == [(r.origin.path, r.origin.line, w) for result in parsed
+                        for r in result.records for w in r.warnings]
+    assert any("not closed" in w for _, _, w in warnings)
+    assert any("odd.md" in path for path, _, _ in warnings)
+
+
+# Parsers are imported when a file first needs them, under the file's timer.
+
+
+def test_reading_bibtex_does_not_load_the_note_parsers() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from zsync.inputs import parse_text; "
+            "result = parse_text('@article{k, title = {T}}', 'a.bib'); "
+            "print(result.format, 'zsync.inputs.notes.markdown' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["bibtex", "False"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "ITIMER_PROF"), reason="no processor-time timer here")
+def test_a_file_timer_falling_in_an_import_lets_the_import_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import sys
+
+    (tmp_path / "zsync_slow_module.py").write_text(
+        "import time\nstart = time.process_time()\n"
+        "while time.process_time() - start < 0.3:\n    pass\nWHOLE = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "zsync_slow_module", raising=False)
+    previous = signal.signal(signal.SIGPROF, guard._Deadline(0.05))
+    start = time.process_time()
+    try:
+        signal.setitimer(signal.ITIMER_PROF, 0.05)  # falls inside the import
+        with pytest.raises(guard.FileTooSlow):
+            importlib.import_module("zsync_slow_module")
+            after_import = time.process_time()
+            while True:  # the file goes on past its time: given it once more, then stopped
+                pass
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+    assert sys.modules["zsync_slow_module"].WHOLE
+    assert after_import - start >= 0.3
+    assert time.process_time() - after_import >= 0.04  # its time again after the import
+
+
+@forked
+def test_a_hanging_file_is_named_in_the_json_the_others_are_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zsync.inputs.files import parse_paths_json
+
+    monkeypatch.setattr(guard, "BASE_SECONDS", 1.0)
+    monkeypatch.setattr(guard, "_GRACE", 1.0)
+    original = files.parse_text
+    monkeypatch.setattr(files, "parse_text",
+                        lambda text, path: misbehaving(text, path) if "bad" in path
+                        else original(text, path))
+    (tmp_path / "a.md").write_text(note(doi="10.1000/a"))
+    (tmp_path / "bad.md").write_text("HANG")
+    (tmp_path / "z.md").write_text(note(doi="10.1000/z"))
+    found = list(parse_paths_json([tmp_path], workers=2))
+    assert [Path(r.path).name for r in found] == ["a.md", "bad.md", "z.md"]
+    assert [len(r.records) for r in found] == [1, 0, 1]
+    assert "took longer than" in found[1].problems[0].message
+    assert '"error": "took longer than' in found[1].entries()[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,10 +9,14 @@ import typer
 
 from zsync.cli.app import EXIT_OK, EXIT_PARTIAL, Globals, app
 from zsync.cli.inputs import Exclude, exclude_setting, require_paths
-from zsync.cli.render import echo_json, print_problems, print_records, print_warnings
-from zsync.inputs.files import Scan, parse_paths, records_and_problems
-from zsync.model.records import FileResult
-from zsync.model.serialize import file_result_to_json
+from zsync.cli.render import (
+    echo_json,
+    print_problems,
+    print_record_warnings,
+    print_records,
+    print_warnings,
+)
+from zsync.inputs.files import Scan, parse_paths, parse_paths_json, records_and_problems
 
 
 @app.command()
@@ -34,27 +37,26 @@ def parse(
     require_paths(paths)
     config = options.config(**exclude_setting(exclude))
     scan = Scan()
-    results = list(parse_paths(paths, exclude=config.notes.exclude, scan=scan))
-    records, problems = records_and_problems(results)
     if as_json:
-        out = [entry for result in results for entry in file_result_to_json(result)]
-        echo_json(json_array(out))
+        # Each worker writes the JSON of the records it parsed: only text comes back.
+        printed = list(parse_paths_json(paths, exclude=config.notes.exclude, scan=scan))
+        echo_json(json_array([entry for result in printed for entry in result.entries()]))
+        print_record_warnings(w for result in printed for w in result.warnings)
+        problems = [problem for result in printed for problem in result.problems]
     else:
+        results = list(parse_paths(paths, exclude=config.notes.exclude, scan=scan))
+        records, problems = records_and_problems(results)
         print_records(records, quiet=options.quiet)
-    print_warnings(records)
+        print_warnings(records)
     print_problems(problems)
     if scan.summary() and not options.quiet:
         typer.echo(f"zsync: {scan.summary()}", err=True)
-    raise typer.Exit(_exit_code(results))
+    raise typer.Exit(EXIT_PARTIAL if problems else EXIT_OK)
 
 
-def json_array(entries: list[dict]) -> str:
-    """A JSON array with one element a line: `json` indents in pure Python, which for a
-    large export took longer than reading it."""
+def json_array(entries: list[str]) -> str:
+    """A JSON array of elements already serialised (`serialize.json_text`), one a line:
+    `json` indents in pure Python, which for a large export took longer than reading it."""
     if not entries:
         return "[]"
-    return "[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]"
-
-
-def _exit_code(results: list[FileResult]) -> int:
-    return EXIT_PARTIAL if any(r.problems for r in results) else EXIT_OK
+    return "[\n" + ",\n".join(entries) + "\n]"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -11,6 +11,7 @@ import typer
 
 from zsync.logs import emit, json_lines, printable, printable_json
 from zsync.model.records import InputProblem, Record
+from zsync.model.serialize import RecordWarning
 from zsync.report.render import (
     headline,
     item_label,
@@ -131,10 +132,14 @@ def print_problems(problems: Sequence[InputProblem]) -> None:
 
 
 def print_warnings(records: Sequence[Record]) -> None:
-    for record in records:
-        for warning in record.warnings:
-            where = f"{record.origin.path}:{record.origin.line}"
-            warn(f"{where}: {warning}", path=record.origin.path, line=record.origin.line)
+    print_record_warnings(RecordWarning(record.origin.path, record.origin.line, warning)
+                          for record in records for warning in record.warnings)
+
+
+def print_record_warnings(warnings: Iterable[RecordWarning]) -> None:
+    for warning in warnings:
+        where = f"{warning.path}:{warning.line}"
+        warn(f"{where}: {warning.message}", path=warning.path, line=warning.line)
 
 
 def warn(text: str, **fields: Any) -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from zsync.inputs import parse_text
 from zsync.inputs.decoding import UnreadableInput, decode
 from zsync.model.records import FileResult, InputProblem, Record
+from zsync.model.serialize import FileJson
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -277,13 +278,28 @@ def parse_paths(paths: Iterable[str | Path], workers: int | None = None,
     are not notes, or that `exclude` or a `.zsyncignore` match, are left out and counted
     in `scan` (and logged).
     """
-    from zsync.inputs.guard import parse_guarded
+    from zsync.inputs.guard import RECORDS, parse_guarded_as
 
+    yield from parse_guarded_as(_inputs(paths, exclude, scan), RECORDS, workers)
+
+
+def parse_paths_json(paths: Iterable[str | Path], workers: int | None = None,
+                     exclude: Sequence[str] = (), scan: Scan | None = None
+                     ) -> Iterator[FileJson]:
+    """`parse_paths`, each file's result in its JSON form (`zsync parse --json`), made by
+    the worker that parsed the file."""
+    from zsync.inputs.guard import JSON, parse_guarded_as
+
+    yield from parse_guarded_as(_inputs(paths, exclude, scan), JSON, workers)
+
+
+def _inputs(paths: Iterable[str | Path], exclude: Sequence[str],
+            scan: Scan | None) -> list[InputFile]:
     scan = scan if scan is not None else Scan()
     inputs = list(iter_input_files(paths, exclude, scan))
     if scan.summary():
         log.info("%s", scan.summary())
-    yield from parse_guarded(inputs, workers)
+    return inputs
 
 
 def records_and_problems(results: Iterable[FileResult]

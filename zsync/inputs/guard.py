@@ -25,17 +25,20 @@ import contextlib
 import os
 import pkgutil
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from types import FrameType
+from typing import Generic, TypeVar
 
 from pebble import ProcessPool
 
 from zsync.inputs.files import InputFile, failed, parse_file
 from zsync.inputs.registry import merge_parts
 from zsync.model.records import FileResult
+from zsync.model.serialize import FileJson, file_json, merge_json_parts
 
 MAX_WORKERS = 4
 MEMORY_BUDGET = 1024 * 1024 * 1024  # for zsync and its workers together
@@ -53,6 +56,28 @@ SHARE_BYTES = 512 * 1024
 # parser stuck where no timer reaches it.
 _WALL_FACTOR = 10.0
 _GRACE = 10.0
+_IMPORT_WAIT = 0.05  # processor time after which a timer that fell in an import looks again
+
+
+_R = TypeVar("_R")
+
+
+@dataclass(frozen=True)
+class Output(Generic[_R]):
+    """What a worker sends back for each file: `made` from its `FileResult` in the worker,
+    `merged` (None: read it whole) when a file was read in shares."""
+
+    made: Callable[[FileResult], _R]
+    merged: Callable[[str, list[_R]], _R | None]
+
+
+def _as_parsed(result: FileResult) -> FileResult:
+    return result
+
+
+RECORDS: Output[FileResult] = Output(_as_parsed, merge_parts)
+# `zsync parse --json`: the JSON text is made in the workers, no record is sent back.
+JSON: Output[FileJson] = Output(file_json, merge_json_parts)
 
 
 class FileTooSlow(BaseException):
@@ -67,27 +92,32 @@ def file_seconds(size: int) -> float:
 
 def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> Iterator[FileResult]:
     """One result per input, in order, each file parsed under the time and memory guard."""
+    return parse_guarded_as(inputs, RECORDS, workers)
+
+
+def parse_guarded_as(inputs: Sequence[InputFile], output: Output[_R],
+                     workers: int | None = None) -> Iterator[_R]:
+    """`parse_guarded`, each result sent back as `output` makes it."""
     batches = _batches(inputs)
     wanted = [b for b in batches if not _walk_problem(b)]
     cpus = min(workers or os.cpu_count() or 1, MAX_WORKERS)
     count = min(cpus, max(sum(_shares(b, cpus) for b in wanted), 1))
     if not wanted:
         for batch in batches:
-            yield from (failed(i.name, i.problem or "") for i in batch)
+            yield from (output.made(failed(i.name, i.problem or "")) for i in batch)
         return
-    load_parsers()
     allowance = max(MIN_WORKER_MEMORY, (MEMORY_BUDGET - _own_memory()) // count)
     pool = ProcessPool(max_workers=count, initializer=_start_worker, initargs=(allowance,))
     try:
-        futures = [[] if _walk_problem(b) else _submit_shares(pool, b, _shares(b, count))
-                   for b in batches]
+        futures = [[] if _walk_problem(b) else
+                   _submit_shares(pool, b, _shares(b, count), output) for b in batches]
         for batch, shares in zip(batches, futures, strict=True):
             if not shares:
-                yield from (failed(i.name, i.problem or "") for i in batch)
+                yield from (output.made(failed(i.name, i.problem or "")) for i in batch)
             elif len(shares) == 1:
-                yield from _collect(pool, batch, shares[0])
+                yield from _collect(pool, batch, shares[0], output)
             else:
-                yield _collect_shares(pool, batch[0], shares)
+                yield _collect_shares(pool, batch[0], shares, output)
     finally:
         pool.stop()
         pool.join()
@@ -96,8 +126,8 @@ PARSER_PACKAGES = ("zsync.inputs.notes", "zsync.inputs.exports", "zsync.inputs.v
 
 
 def load_parsers() -> None:
-    """Import every parser (and so everything parsers use) now: an import cut short by a
-    file's timer would leave a half-made module behind for every later file."""
+    """Import every parser (and so everything parsers use) now, for a process that times
+    inputs without the guard's care for imports under way (see `_Deadline`)."""
     import_module("zsync.inputs.registry")
     for package in PARSER_PACKAGES:
         path = import_module(package).__path__
@@ -142,9 +172,10 @@ def _timeout(batch: Sequence[InputFile]) -> float:
     return _WALL_FACTOR * max(file_seconds(_size(i.path)) for i in batch) + _GRACE
 
 
-def _submit(pool: ProcessPool, batch: Sequence[InputFile]) -> Future[list[FileResult]]:
+def _submit(pool: ProcessPool, batch: Sequence[InputFile],
+            output: Output[_R]) -> Future[list[_R]]:
     paths = [i.path for i in batch]
-    return pool.schedule(_parse_batch, args=(paths,), timeout=_timeout(batch))
+    return pool.schedule(_parse_batch, args=(paths, output.made), timeout=_timeout(batch))
 
 
 def _shares(batch: Sequence[InputFile], workers: int) -> int:
@@ -152,45 +183,47 @@ def _shares(batch: Sequence[InputFile], workers: int) -> int:
     return workers if len(batch) == 1 and _size(batch[0].path) >= SHARE_BYTES else 1
 
 
-def _submit_shares(pool: ProcessPool, batch: Sequence[InputFile],
-                   count: int) -> list[Future[list[FileResult]]]:
+def _submit_shares(pool: ProcessPool, batch: Sequence[InputFile], count: int,
+                   output: Output[_R]) -> list[Future[list[_R]]]:
     if count == 1:
-        return [_submit(pool, batch)]
+        return [_submit(pool, batch, output)]
     path, timeout = batch[0].path, _timeout(batch)
-    return [pool.schedule(_parse_share, args=(path, (index, count)), timeout=timeout)
+    return [pool.schedule(_parse_share, args=(path, (index, count), output.made),
+                          timeout=timeout)
             for index in range(count)]
 
 
-def _collect_shares(pool: ProcessPool, item: InputFile,
-                    shares: list[Future[list[FileResult]]]) -> FileResult:
+def _collect_shares(pool: ProcessPool, item: InputFile, shares: list[Future[list[_R]]],
+                    output: Output[_R]) -> _R:
     """One file read in shares, merged; read whole when a share failed or none gave a
     record (so that it fails, or is named, as a whole)."""
     try:
-        merged = merge_parts(item.name, [result for share in shares for result in share.result()])
+        merged = output.merged(item.name,
+                               [result for share in shares for result in share.result()])
     except Exception:
         for share in shares:
             share.cancel()
         merged = None
     if merged is not None:
         return merged
-    return next(iter(_collect(pool, [item], _submit(pool, [item]))))
+    return next(iter(_collect(pool, [item], _submit(pool, [item], output), output)))
 
 
-def _collect(pool: ProcessPool, batch: list[InputFile],
-             future: Future[list[FileResult]]) -> Iterator[FileResult]:
+def _collect(pool: ProcessPool, batch: list[InputFile], future: Future[list[_R]],
+             output: Output[_R]) -> Iterator[_R]:
     try:
         yield from future.result()
         return
     except Exception as exc:  # the worker died or overran: find the culprit alone
         if len(batch) == 1:
-            yield failed(batch[0].name, _failure(exc, batch[0]))
+            yield output.made(failed(batch[0].name, _failure(exc, batch[0])))
             return
-    retries = [(item, _submit(pool, [item])) for item in batch]
+    retries = [(item, _submit(pool, [item], output)) for item in batch]
     for item, retry in retries:
         try:
             yield from retry.result()
         except Exception as exc:
-            yield failed(item.name, _failure(exc, item))
+            yield output.made(failed(item.name, _failure(exc, item)))
 
 
 def _failure(exc: BaseException, item: InputFile) -> str:
@@ -205,10 +238,10 @@ def _failure(exc: BaseException, item: InputFile) -> str:
 
 
 def _start_worker(allowance: int) -> None:
-    """Leave Ctrl-C to the main process; load every parser before any file's time runs
-    (where workers are not forked from a process that has); bound this worker's memory."""
+    """Leave Ctrl-C to the main process; bound this worker's memory. Parsers are imported
+    when a file first needs them (see `_Deadline`), so a worker reading BibTeX loads no
+    Markdown parser."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_parsers()
     _limit_memory(allowance)
 
 
@@ -245,35 +278,65 @@ def _own_memory() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _parse_batch(paths: list[Path]) -> list[FileResult]:
-    return [_parse_timed(path) for path in paths]
+def _parse_batch(paths: list[Path], made: Callable[[FileResult], _R]) -> list[_R]:
+    return [_parse_timed(path, made) for path in paths]
 
 
-def _parse_share(path: Path, part: tuple[int, int]) -> list[FileResult]:
-    return [_parse_timed(path, part)]
+def _parse_share(path: Path, part: tuple[int, int],
+                 made: Callable[[FileResult], _R]) -> list[_R]:
+    return [_parse_timed(path, made, part)]
 
 
-def _parse_timed(path: Path, part: tuple[int, int] | None = None) -> FileResult:
+def _parse_timed(path: Path, made: Callable[[FileResult], _R],
+                 part: tuple[int, int] | None = None) -> _R:
+    """The file parsed and its result made under the file's time guard."""
     if not hasattr(signal, "ITIMER_PROF"):  # no timer here: the pool's own timeout holds
-        return parse_file(path, part)
+        return made(parse_file(path, part))
     seconds = file_seconds(_size(path))
-    previous = signal.signal(signal.SIGPROF, _too_slow)
+    previous = signal.signal(signal.SIGPROF, _Deadline(seconds))
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        return parse_file(path, part)
+        return made(parse_file(path, part))
     except FileTooSlow:
-        return failed(_name(path), f"took longer than {seconds:.0f} s of processor time to "
-                                   "read: stopped (a bug in zsync; the other files were read)")
+        return made(failed(_name(path), f"took longer than {seconds:.0f} s of processor "
+                           "time to read: stopped (a bug in zsync; the other files were read)"))
     except MemoryError:
-        return failed(_name(path), "needs more memory to read than zsync allows for one "
-                                   "file: not read")
+        return made(failed(_name(path), "needs more memory to read than zsync allows for "
+                           "one file: not read"))
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
 
 
-def _too_slow(signum: int, frame: FrameType | None) -> None:
-    raise FileTooSlow
+class _Deadline:
+    """What a file's timer does when the file's `seconds` have run out: stop the file,
+    unless a module is being imported (a parser, on a worker's first file that needs it).
+    An import cut short would leave a half-made module behind for every later file, so it
+    is let finish; the first time, the file then gets its `seconds` again (the import was
+    not its doing), after that it is stopped as soon as the import is done."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.waited = self.extended = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if _importing(frame):
+            self.waited = True
+            signal.setitimer(signal.ITIMER_PROF, _IMPORT_WAIT)
+            return
+        if self.waited and not self.extended:
+            self.extended = True
+            signal.setitimer(signal.ITIMER_PROF, self.seconds)
+            return
+        raise FileTooSlow
+
+
+def _importing(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _name(path: Path) -> str:

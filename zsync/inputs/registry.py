@@ -7,6 +7,7 @@ accepts any text) last.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 from zsync.inputs.base import InputFormat, ParseFailure, SharedInputFormat
@@ -16,15 +17,30 @@ from zsync.model.records import FileResult, InputProblem, Record
 
 @cache
 def parsers() -> tuple[InputFormat, ...]:
-    """Every input format, in the order their `sniff` is asked. Imported on first use (the
-    parsers bring lxml, bibtexparser and more, which commands that parse nothing skip)."""
-    from zsync.inputs.exports import bibtex, csl_json, medline, pubmed_xml, ris
-    from zsync.inputs.notes import markdown, org
-    from zsync.inputs.vufind import parser as vufind
+    """Every input format, in the order their `sniff` is asked."""
+    return tuple(_in_sniff_order())
 
-    formats: list[InputFormat] = [pubmed_xml, csl_json, bibtex, ris, medline, vufind, org,
-                                  markdown]
-    return tuple(formats)
+
+def _in_sniff_order() -> Iterator[InputFormat]:
+    """The formats in the order their `sniff` is asked, each imported only when reached:
+    a parser brings lxml, bibtexparser, pylatexenc or more, which a process reading only
+    BibTeX (or parsing nothing) need not load."""
+    from zsync.inputs.exports import pubmed_xml
+    yield pubmed_xml
+    from zsync.inputs.exports import csl_json
+    yield csl_json
+    from zsync.inputs.exports import bibtex
+    yield bibtex
+    from zsync.inputs.exports import ris
+    yield ris
+    from zsync.inputs.exports import medline
+    yield medline
+    from zsync.inputs.vufind import parser as vufind
+    yield vufind
+    from zsync.inputs.notes import org
+    yield org
+    from zsync.inputs.notes import markdown
+    yield markdown
 
 
 @cache
@@ -40,7 +56,7 @@ def detect_format(text: str) -> InputFormat | None:
     """The format of `text`, or None when the text is empty."""
     if not text.strip():
         return None
-    for parser in parsers():
+    for parser in _in_sniff_order():
         if parser.sniff(text):
             return parser
     return None

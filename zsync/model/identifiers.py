@@ -30,6 +30,9 @@ _SICI_SEGMENT = lazy(r"<[^<>\s\"'`|]*:[^<>\s\"'`|]*>")
 _TRAILING = ".,;:'\"!?>*_~"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(_OPENERS.values())
+_HAS_OPENER = re.compile(r"[(\[{]")
+# The characters `_doi_end` steps over without a second look (no bracket, stop or markup).
+_DOI_PLAIN = re.compile(r"[^\s\"'`|\\<>()\[\]{}]*")
 # Pages of a publisher's site that follow the DOI in its links (`…/doi/10.1111/x.y/full`).
 _PAGE_TAIL = lazy(
     r"/(?:full|abstract|abs|pdf|epdf|pdfdirect|pdfplus|fulltext|full-text|html|summary"
@@ -44,7 +47,7 @@ def _doi_end(text: str, start: int) -> int:
     """Where the DOI whose suffix starts at `start` ends: at white space, a quote, markup
     (`](` of a Markdown link, `</a>` of an HTML one) or a bracket it did not open."""
     stack: list[str] = []
-    i, n = start, len(text)
+    i, n = _DOI_PLAIN.match(text, start).end(), len(text)  # type: ignore[union-attr]
     while i < n:
         char = text[i]
         if char.isspace() or char in _DOI_STOP or char == ">":
@@ -68,6 +71,8 @@ def _doi_end(text: str, start: int) -> int:
 def _trim(value: str) -> str:
     """Drop trailing punctuation, and a bracket that opens and never closes (`10.1/a(b`):
     the DOI's own brackets are balanced."""
+    if not _HAS_OPENER.search(value):
+        return value.rstrip(_TRAILING)
     depth: list[int] = []
     for i, char in enumerate(value):
         if char in _OPENERS:
@@ -278,6 +283,7 @@ _ARXIV_IN_TEXT = (
     lazy(rf"\barxiv\s*[:.]\s*{_ARXIV_ID}", re.IGNORECASE),
     lazy(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE),
 )
+_ARXIV_WORD = re.compile("arxiv", re.IGNORECASE)
 
 
 def normalize_arxiv(value: str | None) -> str | None:
@@ -294,6 +300,8 @@ def normalize_arxiv(value: str | None) -> str | None:
 
 def find_arxiv_ids(text: str) -> list[str]:
     """arXiv ids that `text` marks as such (arxiv.org URLs, `arXiv:` labels, arXiv DOIs)."""
+    if not _ARXIV_WORD.search(text):  # each of them says `arxiv`: most texts are skipped
+        return []
     hits = []
     for pattern in _ARXIV_IN_TEXT:
         for match in pattern.finditer(text):

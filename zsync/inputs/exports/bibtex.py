@@ -41,7 +41,7 @@ _SWALLOWED = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
 
 def sniff(text: str) -> bool:
     """True when the first content (after `%` comment lines) opens a BibTeX block."""
-    for line in text.lstrip("\ufeff").splitlines():
+    for line in _leading_lines(text.lstrip("\ufeff")):
         stripped = line.strip()
         if not stripped or stripped.startswith("%"):
             continue
@@ -53,6 +53,17 @@ def sniff(text: str) -> bool:
         start = text.find(stripped)
         return bool(_ENTRY_HEAD.match(text, start))
     return False
+
+
+def _leading_lines(text: str, head: int = 65536) -> list[str]:
+    """The first lines of `text` as `splitlines` gives them: those wholly within its first
+    `head` characters, or all of them when these are all blank or comments."""
+    if len(text) <= head:
+        return text.splitlines()
+    lines = text[:head].splitlines()[:-1]  # the last may be cut: left to the whole text
+    if any(line.strip() and not line.strip().startswith("%") for line in lines):
+        return lines
+    return text.splitlines()
 
 
 def parse(text: str, path: str, part: tuple[int, int] | None = None) -> list[Record]:

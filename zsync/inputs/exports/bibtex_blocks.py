@@ -26,6 +26,22 @@ _SIGNS_PAREN = re.compile(r"\\.|[{}()\n]", re.DOTALL)
 SPECIAL = frozenset({"string", "comment", "preamble"})
 
 
+def _braced_body(depth: int) -> str:
+    """What `_closing` reads of a `{` block, as one pattern: text, escapes, new lines
+    that start no block, and groups nested up to `depth` braces deep."""
+    line_start = r"[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]"
+    atoms = rf"[^{{}}\\\n]++|\\.|\n(?!{line_start})"
+    body = f"(?:{atoms})*+"
+    for _ in range(depth):
+        body = rf"(?:{atoms}|\{{{body}\}})*+"
+    return body
+
+
+# The usual `{` block read in one match up to its closing brace; a block nested deeper,
+# broken or unclosed does not match and is read by the loop in `_closing`.
+_BRACED_BLOCK = re.compile(_braced_body(4) + r"\}", re.DOTALL)
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """One `@kind{...}` block of a BibTeX file."""
@@ -85,6 +101,8 @@ def _closing(text: str, start: int, opener: str) -> int | None:
     Gives up (None) at a line that starts a new `@type{` block while braces are still open:
     BibTeX values cannot legally contain one, so the entry before it is broken.
     """
+    if opener == "{" and (block := _BRACED_BLOCK.match(text, start)) is not None:
+        return block.end()
     closer = "}" if opener == "{" else ")"
     signs = _SIGNS_BRACE if opener == "{" else _SIGNS_PAREN
     depth = 0

@@ -100,6 +100,7 @@ _THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis",
                  "masterthesis": "Master's Thesis"}
 _URL_IN_TEX = re.compile(r"https?://(?:\\[{}%&_#~]|[^\s{}])+")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def entry_to_record(
@@ -113,7 +114,8 @@ def entry_to_record(
     item_type = TYPES.get(kind)
     if item_type is None:
         warnings.append(f"unknown BibTeX entry type @{kind}")
-    ids = _identifiers(get)
+    urls = _urls(get)
+    ids = _identifiers(get, urls)
     container = get.text("journaltitle") or get.text("journal") or get.text("booktitle")
     abbreviation = get.text("shortjournal") or get.text("journalabbreviation")
     full_journal = get.text("fjournal")  # MathSciNet: `journal` abbreviated, `fjournal` full
@@ -157,7 +159,7 @@ def entry_to_record(
         journal_abbreviation=abbreviation,
         keywords=tuple(split_keywords(get.text("keywords") or get.text("keyword"))),
         tags=tuple(split_keywords(get.text("mendeley-tags"))),
-        urls=tuple(_urls(get)),
+        urls=tuple(urls),
         fields=fields,
         note="\n\n".join(unique([get.text("note"), get.text("annote"), get.text("annotation")])),
         warnings=tuple(warnings),
@@ -222,7 +224,7 @@ def _creators(get: _Getter) -> tuple[Creator, ...]:
     return tuple(out)
 
 
-def _identifiers(get: _Getter) -> IdCollector:
+def _identifiers(get: _Getter, urls: list[str]) -> IdCollector:
     ids = IdCollector()
     ids.add_doi(get.verbatim("doi"))
     ids.add_pmid(get.verbatim("pmid"))
@@ -236,7 +238,7 @@ def _identifiers(get: _Getter) -> IdCollector:
     elif eprint and kind in ("pmc", "pubmedcentral"):
         ids.add_pmcid(eprint)
     ids.add_isbns(" ".join(filter(None, (get.verbatim("isbn"), get.verbatim("issn")))))
-    for url in _urls(get):
+    for url in urls:
         ids.scan_url(url)
     for name in ("note", "journal", "journaltitle", "howpublished", "annote", "extra", "eprint"):
         ids.scan_labelled(get.verbatim(name))
@@ -259,7 +261,7 @@ def _date(get: _Getter) -> PartialDate | None:
         return None
     month = month_number((get.text("month") or "").split("-")[0].split("/")[0])
     day = get.verbatim("day")
-    digits = re.search(r"\d{4}", year)
+    digits = _FOUR_DIGITS.search(year)
     raw = " ".join(filter(None, (year, get.text("month"), day)))
     return date_from_parts(digits.group(0) if digits else None, month, day, raw=raw)
 

@@ -22,6 +22,8 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 def split_and(value: str) -> list[str]:
     """The names in a BibTeX name list, split on ` and ` outside braces."""
+    if "{" not in value and "}" not in value:  # no braces: every ` and ` splits
+        return [p.strip() for p in _AND.split(value) if p.strip()]
     parts: list[str] = []
     start = scanned = depth = 0
     for match in _AND.finditer(value):

@@ -25,6 +25,14 @@ _BARE = re.compile(r"[^\s\"#%'(),={}]+")
 _SPACE = re.compile(r"\s*")
 _BRACE = re.compile(r"(?<!\\)[{}]")
 _BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+# The common field, read in one match: `name = {text}` with no brace inside, `name =
+# "text"` with no brace or quote inside, or `name = 2020`; then the comma after it, if any.
+# Anything else (nested braces, `#`, macros) takes the general path, which reads the same.
+_SIMPLE = re.compile(
+    r"\s*+([^\s\"#%'(),={}]+)\s*=\s*"
+    r'(?:\{([^{}]*)(?<!\\)\}|"([^"{}]*)(?<!\\)"|(\d++)(?![^\s\"#%\'(),={}]))'
+    r"\s*+(,)?"
+)
 
 
 class _Unreadable(InputError):
@@ -65,6 +73,14 @@ def _fields(
 ) -> tuple[list[tuple[str, str]], int]:
     fields: list[tuple[str, str]] = []
     while True:
+        simple = _SIMPLE.match(text, position)
+        if simple is not None and (simple.group(5) or text.startswith(closer, simple.end())):
+            value = simple.group(2)
+            if value is None:
+                value = simple.group(3) if simple.group(4) is None else simple.group(4)
+            fields.append((simple.group(1).lower(), value))
+            position = simple.end()
+            continue
         position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
         if text.startswith(closer, position) or position >= len(text):
             return fields, position

@@ -12,21 +12,26 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from zsync.model import identifiers as ids
 from zsync.model.dates import parse_date
 from zsync.model.records import Identifiers, PartialDate
-from zsync.model.text import SPACES
 
 _ISSN = re.compile(r"(?<![\dA-Za-z-])(\d{4})\s?[-\u2010-\u2013]?\s?(\d{3}[\dXx])(?![\dA-Za-z-])")
 _DASHES = re.compile(r"\s*(?:--+|[\u2010-\u2015\u2212])\s*")
+_KEYWORD_LINE = re.compile(r"[;\n\r]")
+_KEYWORD_LINES = re.compile(r"[;\n\r]+")
+_SMALL_INT = re.compile(r"-?\d{1,4}")
 
 
 class LineIndex:
     """1-based line numbers of character offsets, in O(log n) each (for long files)."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        # Each line's start: the one before plus its length and its "\n" (summed in C).
+        with_newline = map((1).__add__, map(len, text.split("\n")[:-1]))
+        self._starts = list(accumulate(with_newline, initial=0))
 
     def line(self, offset: int) -> int:
         return bisect_right(self._starts, offset)
@@ -36,8 +41,7 @@ def clean(value: object) -> str | None:
     """`value` as one line of text with single spaces; None when nothing is left."""
     if value is None:
         return None
-    text = SPACES.sub(" ", str(value)).strip()
-    return text or None
+    return " ".join(str(value).split()) or None  # `split` knows Unicode's white space too
 
 
 def unique(values: Iterable[str | None]) -> list[str]:
@@ -61,8 +65,8 @@ def split_keywords(value: str | None) -> list[str]:
     """Keywords written in one field: separated by `;` or new lines if any, else by `,`."""
     if not value:
         return []
-    sep = r"[;\n\r]+" if re.search(r"[;\n\r]", value) else ","
-    return unique(clean(part) for part in re.split(sep, value))
+    parts = _KEYWORD_LINES.split(value) if _KEYWORD_LINE.search(value) else value.split(",")
+    return unique(clean(part) for part in parts)
 
 
 # --- ISSN and ISBN -------------------------------------------------------------------------
@@ -200,4 +204,4 @@ def _int(value: object) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip() if value is not None else ""
-    return int(text) if re.fullmatch(r"-?\d{1,4}", text) else None
+    return int(text) if _SMALL_INT.fullmatch(text) else None

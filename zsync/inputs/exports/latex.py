@@ -50,7 +50,6 @@ _SYMBOLS = {
 }
 _URL_COMMAND = re.compile(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", re.DOTALL)
 _ESCAPE_OR_BRACE = re.compile(r"\\([&%$#_{}~])|[{}]")
-_SPACES = re.compile(r"\s+")
 _KEPT_MARK = "\ue000"  # stands for a backslash of a command kept as written
 # Commands of hyperref and biblatex that pylatexenc reads without their arguments:
 # (name, argument spec, text). `%(n)s` is the n-th argument as text.
@@ -94,8 +93,11 @@ def _latex_to_text(value: str) -> str:
             for index, piece in enumerate(pieces)
         )
         text = text.replace(_KEPT_MARK, "\\").replace("\u00a0", " ")
-    text = _HTML.sub("", unicodedata.normalize("NFC", text))
-    return _SPACES.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "<" in text:
+        text = _HTML.sub("", text)
+    return " ".join(text.split())  # runs of white space (Unicode's too) as one space
 
 
 def _plain(text: str) -> str:
