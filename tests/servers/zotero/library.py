@@ -59,11 +59,13 @@ class Library:
     owner: int | None = None
     _seq: int = 0
     _rng: random.Random = field(default_factory=random.Random)
-    # Children by parent and items by relation, made again after any put or remove (a
-    # library of thousands of items renders each in constant time, not by a scan).
-    _mark: int = 0
-    _derived: tuple[tuple[int, int], dict[str, list[Entry]],
-                    dict[tuple[str, str], list[Entry]]] | None = None
+    # Children by parent and items by relation, kept up to date by `put` and `remove` (a
+    # library of thousands of items renders each item without a scan of the library).
+    _children: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    _related: dict[tuple[str, str], dict[str, Entry]] = field(default_factory=dict)
+    _indexed: dict[str, Entry] = field(default_factory=dict)
+    _place: dict[str, int] = field(default_factory=dict)  # key -> its place in `items`
+    _next_place: int = 0
 
     @property
     def prefix(self) -> str:
@@ -95,41 +97,69 @@ class Library:
     def put(self, kind: str, data: dict[str, Any]) -> Entry:
         """Store `data` (already canonical) and clear the key from the deletion log."""
         entry = Entry(data, self.next_seq())
+        if kind == "items":
+            self._unindex(data["key"])
+            if data["key"] not in self.items:  # a new key goes last; a stored one stays
+                self._place[data["key"]] = self._next_place
+                self._next_place += 1
         self.store(kind)[data["key"]] = entry
         self.deleted[kind].pop(data["key"], None)
-        self._mark += 1
+        if kind == "items":
+            self._index(entry)
         return entry
 
     def remove(self, kind: str, key: str, version: int) -> None:
         self.store(kind).pop(key, None)
         self.deleted[kind][key] = version
-        self._mark += 1
-
-    def _index(self) -> tuple[dict[str, list[Entry]], dict[tuple[str, str], list[Entry]]]:
-        stamp = (self._mark, len(self.items))
-        if self._derived is None or self._derived[0] != stamp:
-            children: dict[str, list[Entry]] = {}
-            related: dict[tuple[str, str], list[Entry]] = {}
-            for entry in self.items.values():
-                parent = entry.data.get("parentItem")
-                if parent:
-                    children.setdefault(str(parent), []).append(entry)
-                for predicate, objects in (entry.data.get("relations") or {}).items():
-                    for obj in objects if isinstance(objects, list) else [objects]:
-                        holders = related.setdefault((predicate, obj), [])
-                        if not holders or holders[-1] is not entry:
-                            holders.append(entry)
-            self._derived = (stamp, children, related)
-        return self._derived[1], self._derived[2]
-
-    def holding(self, predicate: str, obj: str) -> list[Entry]:
-        """Items whose relations hold (predicate, obj), in store order."""
-        return list(self._index()[1].get((predicate, obj), []))
+        if kind == "items":
+            self._unindex(key)
+            self._place.pop(key, None)
 
     # -- relationships --------------------------------------------------------------------
 
+    def _index(self, entry: Entry) -> None:
+        self._indexed[entry.key] = entry
+        parent = entry.data.get("parentItem")
+        if parent:
+            self._children.setdefault(str(parent), {})[entry.key] = entry
+        for predicate, objects in (entry.data.get("relations") or {}).items():
+            for obj in objects if isinstance(objects, list) else [objects]:
+                self._related.setdefault((predicate, obj), {})[entry.key] = entry
+
+    def _unindex(self, key: str) -> None:
+        entry = self._indexed.pop(key, None)
+        if entry is None:
+            return
+        for holders in (self._children.get(str(entry.data.get("parentItem"))),
+                        *(self._related.get((p, o)) for p, objects in
+                          (entry.data.get("relations") or {}).items()
+                          for o in (objects if isinstance(objects, list) else [objects]))):
+            if holders is not None:
+                holders.pop(key, None)
+
+    def _in_order(self, found: dict[str, Entry]) -> list[Entry]:
+        """`found`, in the order the library holds its items (as a scan gives them)."""
+        entries = list(found.values())
+        return sorted(entries, key=lambda e: self._place[e.key]) if len(entries) > 1 \
+            else entries
+
+    def _current(self) -> None:
+        """Index every item again if some were stored other than by `put` and `remove`."""
+        if len(self._indexed) != len(self.items) or len(self._place) != len(self.items):
+            self._children, self._related, self._indexed = {}, {}, {}
+            self._place = {key: n for n, key in enumerate(self.items)}
+            self._next_place = len(self._place)
+            for entry in self.items.values():
+                self._index(entry)
+
+    def holding(self, predicate: str, obj: str) -> list[Entry]:
+        """Items whose relations hold (predicate, obj), in store order."""
+        self._current()
+        return self._in_order(self._related.get((predicate, obj), {}))
+
     def children(self, key: str) -> list[Entry]:
-        return list(self._index()[0].get(key, []))
+        self._current()
+        return self._in_order(self._children.get(key, {}))
 
     def subcollections(self, key: str) -> list[Entry]:
         return [e for e in self.collections.values() if e.data.get("parentCollection") == key]
