@@ -137,7 +137,7 @@ class RecordCache:
         them is replaced or deleted, not when new ones are stored."""
         with self._lock:
             row = self._db.execute(
-                "SELECT COUNT(*), TOTAL(fetched_at), TOTAL(LENGTH(payload)) FROM records "
+                "SELECT COUNT(*), TOTAL(fetched_at), TOTAL(not_found) FROM records "
                 "WHERE fetched_at <= ?", (since,)).fetchone()
         return repr(tuple(row))
 

@@ -57,6 +57,8 @@ class Mirror:
 
     def __init__(self, db: Db) -> None:
         self.db = db
+        # The last `states` read of each table, with the change counter it was read at.
+        self._states: dict[str, tuple[tuple[Any, ...], dict[str, tuple[int, bool, bool]]]] = {}
 
     # -- library version ---------------------------------------------------------------
 
@@ -124,9 +126,20 @@ class Mirror:
         tells one state of the mirror from another, without reading the data."""
         if table not in ("items", "collections"):
             raise ValueError(table)
+        stamp = (self.db.library_id, self._counter())
+        kept = self._states.get(table)
+        if kept is not None and kept[0] == stamp:
+            return dict(kept[1])
         rows = self.db.execute(f"SELECT key, version, trashed, deleted FROM {table} "
                                "WHERE library_id = ?", (self.db.library_id,))
-        return {r[0]: (int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+        found = {r[0]: (int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+        self._states[table] = (stamp, found)
+        return dict(found)
+
+    def _counter(self) -> tuple[str, int]:
+        row = self.db.execute("SELECT instance, counter FROM changes "
+                              "WHERE name = 'planning'").fetchone()
+        return (str(row[0]), int(row[1]))
 
     # -- the lookup index (zotero.indexed keeps it) --------------------------------------
 

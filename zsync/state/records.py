@@ -5,7 +5,7 @@ All of these are per library: item keys are unique within one library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,11 +97,12 @@ class Origins:
                 (self.db.library_id, origin.item_key, origin.path, origin.line, origin.format,
                  dumps(origin.identifiers), self.db.stamp()))
 
-    def known(self) -> set[tuple[str, str, int, str, str]]:
-        """Every origin as stored: item key, path, line, format, identifiers (JSON text)."""
-        rows = self.db.execute("SELECT item_key, path, line, format, identifiers FROM origins"
-                               " WHERE library_id = ?", (self.db.library_id,))
-        return {(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+    def known(self, keys: Iterable[str] | None = None) -> set[tuple[str, str, int, str, str]]:
+        """Every origin as stored (of the items `keys` only, when given): item key, path,
+        line, format, identifiers (JSON text)."""
+        sql = ("SELECT item_key, path, line, format, identifiers FROM origins"
+               " WHERE library_id = ?")
+        return {(r[0], r[1], r[2], r[3], r[4]) for r in _for_keys(self.db, sql, keys)}
 
     def forget(self, item_key: str, path: str) -> None:
         with self.db.tx():
@@ -192,11 +193,14 @@ class Conflicts:
         return [Conflict(r["item_key"], r["field"], loads(r["zsync_value"]),
                          loads(r["user_value"]), r["run_id"]) for r in rows]
 
-    def known(self) -> dict[str, dict[str, tuple[str, str, int | None]]]:
-        """Item key -> field -> the open conflict's values as stored (JSON text), run."""
+    def known(self, keys: Iterable[str] | None = None
+              ) -> dict[str, dict[str, tuple[str, str, int | None]]]:
+        """Item key -> field -> the open conflict's values as stored (JSON text), run (of
+        the items `keys` only, when given)."""
         out: dict[str, dict[str, tuple[str, str, int | None]]] = {}
-        for r in self.db.execute("SELECT item_key, field, zsync_value, user_value, run_id "
-                                 "FROM conflicts WHERE library_id = ?", (self.db.library_id,)):
+        sql = ("SELECT item_key, field, zsync_value, user_value, run_id FROM conflicts"
+               " WHERE library_id = ?")
+        for r in _for_keys(self.db, sql, keys):
             out.setdefault(r[0], {})[r[1]] = (r[2], r[3], r[4])
         return out
 
@@ -208,3 +212,15 @@ class Conflicts:
             sql, params = sql + " AND field = ?", (*params, field_name)
         with self.db.tx():
             return self.db.execute(sql, params).rowcount
+
+
+def _for_keys(db: Db, sql: str, keys: Iterable[str] | None) -> Iterator[Any]:
+    """The rows of `sql` (filtered by library), of the items `keys` only when given."""
+    if keys is None:
+        yield from db.execute(sql, (db.library_id,))
+        return
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        yield from db.execute(f"{sql} AND item_key IN ({','.join('?' * len(chunk))})",
+                              (db.library_id, *chunk))

@@ -192,11 +192,12 @@ def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
            why: Mapping[tuple[Member, ...], Mapping[int, str]], memo: RunMemo | None,
            store: Kept | None, settings: WorkSettings) -> Front:
     by_path = {f.path: f for f in files}
-    kept_groups = {g.members: g for g in memo.groups} if memo is not None else {}
-    clean_ids = [work_id(m) for m in groups if m in kept_groups
+    kept_groups = {g.members for g in memo.groups} if memo is not None else set()
+    ids = [work_id(m) for m in groups]
+    clean_ids = [wid for wid, m in zip(ids, groups, strict=True) if m in kept_groups
                  and all(by_path[p].records is None for p, _ in m)]
     rows = store.works(clean_ids) if store is not None and clean_ids else {}
-    needed = {p for m in groups if work_id(m) not in rows for p, _ in m
+    needed = {p for wid, m in zip(ids, groups, strict=True) if wid not in rows for p, _ in m
               if by_path[p].records is None}
     if needed:
         kept_enriched = store.enriched(sorted(needed)) if store is not None else {}
@@ -206,8 +207,7 @@ def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
     notes: dict[str, Notes] = {}
     out_groups: list[GroupMemo] = []
     rebuilt: set[str] = set()
-    for members in groups:
-        wid = work_id(members)
+    for wid, members in zip(ids, groups, strict=True):
         row = rows.get(wid)
         if row is None:
             enriched = [_member(by_path[p], i) for p, i in members]

@@ -102,11 +102,12 @@ def plan_inputs(
             settings = Settings.of(rules.merge_preprints, [*rules.not_duplicates, *pairs])
             return LibraryIndex.build(whole, settings)
         fuzzy = existing_finder(index)
-    written: Mapping[str, Written] = WrittenRecords(store) if lazy else written_by_item(store)
+    records = WrittenRecords(store) if lazy else None
+    written: Mapping[str, Written] = records if records is not None else written_by_item(store)
     status_parent_key = view.find_collection((status_parent,))
     statuses = {c.key for c in view.collections.values() if c.parent == status_parent_key}
     return PlanInputs(view, written, links(store), status_parent, new_key,
-                      Noticed(store) if lazy else noticed(store), fuzzy,
+                      Noticed(records) if records is not None else noticed(store), fuzzy,
                       legacy_memories(written, statuses), scope.gone, scope.prune)
 
 
@@ -116,14 +117,17 @@ class WrittenRecords(Mapping[str, Written]):
     def __init__(self, store: StateStore) -> None:
         self._store = store
         self._made: dict[str, Written | None] = {}
+        # The data is stored as `db.dumps` writes it: a note's holds `"itemType": "note"`
+        # (a string value cannot: its quotes would be escaped).
         rows = store.db.execute(
-            "SELECT item_key, json_extract(data, '$.itemType'), "
-            "json_extract(data, '$.parentItem') FROM written WHERE library_id = ?",
+            "SELECT item_key, CASE WHEN instr(data, '\"itemType\": \"note\"') > 0 "
+            "THEN json_extract(data, '$.parentItem') ELSE NULL END, "
+            "instr(data, '\"itemType\": \"note\"') > 0 FROM written WHERE library_id = ?",
             (store.db.library_id,)).fetchall()
-        self._keys = [str(r[0]) for r in rows if r[1] != "note"]
+        self._keys = [str(r[0]) for r in rows if not r[2]]
         self._notes: dict[str, list[str]] = {}  # parent -> its notes' keys, in row order
-        for key, item_type, parent in rows:
-            if item_type == "note" and parent:
+        for key, parent, is_note in rows:
+            if is_note and parent:
                 self._notes.setdefault(str(parent), []).append(str(key))
 
     def notes_of(self, key: str) -> list[Any]:
@@ -166,8 +170,8 @@ class WrittenRecords(Mapping[str, Written]):
 class Noticed(Mapping[str, frozenset[str]]):
     """`noticed`, each item's notice kinds read when first asked for."""
 
-    def __init__(self, store: StateStore) -> None:
-        self._written = WrittenRecords(store)
+    def __init__(self, written: WrittenRecords) -> None:
+        self._written = written
 
     def __getitem__(self, key: str) -> frozenset[str]:
         kinds: frozenset[str] = frozenset()
@@ -247,7 +251,9 @@ def remember(store: StateStore, work: Work, planned: WorkPlan) -> None:
 
 def remember_all(store: StateStore, pairs: Iterable[tuple[Work, WorkPlan]]) -> None:
     """`remember` for every pair, writing only what differs from what is stored."""
-    origins_known, conflicts_known = store.origins.known(), store.conflicts.known()
+    pairs = [(w, p) for w, p in pairs if p.item_key is not None]
+    keys = {str(p.item_key) for _, p in pairs}
+    origins_known, conflicts_known = store.origins.known(keys), store.conflicts.known(keys)
     with store.transaction():  # one commit (one fsync) for the whole run, not one per work
         for work, planned in pairs:
             if planned.item_key is None:
