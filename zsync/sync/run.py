@@ -18,28 +18,22 @@ from zsync.config.settings import Config
 from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
-from zsync.errors import StateError, UsageError
+from zsync.errors import UsageError
 from zsync.inputs.filecache import (
     input_digests,
     mapped_records,
     parse_paths_cached,
     rendered_notes,
 )
-from zsync.inputs.files import parse_paths, records_and_problems
+from zsync.inputs.files import parse_paths
 from zsync.model.records import FileResult, InputProblem, Record
 from zsync.report.model import Outcome, RunInfo
-from zsync.runs import library_run, recorded_run
-from zsync.state.store import RunLock, StateStore
+from zsync.runs import library_run
 from zsync.sync.incremental import Front, RunMemo, assemble, changed_files
 from zsync.sync.lastrun import (
     Keeper,
-    Kept,
-    LastRun,
-    cache_digest,
-    cache_expired_since,
     guarded,
     inputs_digest,
-    library_digest,
     open_last_run,
 )
 from zsync.sync.library_state import (
@@ -51,7 +45,9 @@ from zsync.sync.library_state import (
 from zsync.sync.memo import MemoRun, WorkMemo, open_work_memo, usable_memo
 from zsync.sync.notelink_files import link_notes, snapshot
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, plan
+from zsync.sync.replay import reuse_last_run
 from zsync.sync.report import build_report
+from zsync.sync.result import PhaseHook, SyncResult
 from zsync.sync.works import WorkSettings, build_works, work_notes
 from zsync.sync.write import apply_plan
 from zsync.zotero.api import (
@@ -65,44 +61,6 @@ from zsync.zotero.schema import ZoteroSchema
 log = logging.getLogger("zsync.sync")
 T = TypeVar("T")
 NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
-
-
-class SyncResult:
-    """A sync's report, its plan and works (given, or read when first asked for: a run that
-    reused the last plan reads only its report), and how many works failed to write."""
-
-    def __init__(self, report: dict[str, Any], plan: Plan | Callable[[], Kept],
-                 failed: int = 0, works: list[Work] | None = None) -> None:
-        self.report, self.failed = report, failed
-        self._plan, self._works = plan, works
-        self._kept: Kept | None = None
-
-    def _load(self) -> Kept:
-        if self._kept is None:
-            assert callable(self._plan)
-            self._kept = self._plan()
-        return self._kept
-
-    @property
-    def plan(self) -> Plan:
-        return self._load().plan if callable(self._plan) else self._plan
-
-    @property
-    def works(self) -> list[Work]:
-        """The works planned (none for a run that reused the last plan)."""
-        return self._works or []
-
-
-def read_inputs(
-    paths: Sequence[Path], exclude: Sequence[str] = (), parsed_cache: Path | None = None,
-    digests_out: list[tuple[str, str]] | None = None,
-) -> tuple[list[Record], list[InputProblem]]:
-    """Every record and problem in the input files; with `parsed_cache` (a folder), files
-    unchanged since an earlier run are not parsed again (inputs.filecache), and
-    `digests_out` receives the digest of each file's content as read."""
-    results = parse_paths(paths, exclude=exclude) if parsed_cache is None else \
-        parse_paths_cached(paths, parsed_cache, exclude=exclude, digests_out=digests_out)
-    return records_and_problems(results)
 
 
 def duplicate_rules(config: Config) -> Settings:
@@ -123,7 +81,6 @@ def random_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
 
 
-PhaseHook = Callable[[str, int], None]  # (phase, how many things it goes through; 0: unknown)
 
 
 def _no_phase(name: str, total: int = 0) -> None:
@@ -176,9 +133,9 @@ def sync(
             files = input_digests(paths, config.notes.exclude, cache_dir=config.cache_dir())
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
-            reused = _reuse_last_run(memo, notes, config, paths, enricher, dry_run=dry_run,
-                                     prune=prune, api_factory=api_factory, started=started,
-                                     on_phase=on_phase)
+            reused = reuse_last_run(memo, notes, config, enricher, dry_run=dry_run,
+                                    api_factory=api_factory, started=started,
+                                    on_phase=on_phase)
             if reused is not None:
                 return reused
         keeper = None if memo is None else Keeper(memo, enricher, lambda files: inputs_digest(
@@ -391,61 +348,6 @@ def sync_works(
             keeper.done(store, planned, report)
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
-
-
-# --- the last run's plan, when nothing it depends on changed (see lastrun) ---------------
-
-
-def _reuse_last_run(
-    memo: LastRun, notes: str, config: Config, paths: Sequence[Path], enricher: Enricher, *,
-    dry_run: bool, prune: bool, api_factory: Callable[[Config], Any], started: str,
-    on_phase: PhaseHook,
-) -> SyncResult | None:
-    """The kept plan's run again, when nothing it depends on changed; else None (and
-    nothing done but a refresh of the library mirror)."""
-    found = guarded(memo.digests)
-    if found is None:
-        return None
-    digests, since = found
-    if digests.inputs != notes or cache_digest(enricher) != digests.cache \
-            or cache_expired_since(enricher, since):
-        return None
-    with RunLock(config.state_path()), StateStore.from_config(config) as store:
-        api = api_factory(config)
-        on_phase("library", 0)
-        refresh_mirror(api, store)
-        if store.intents.pending():
-            return None  # a killed run's writes: the full path finishes them first
-        kept = guarded(memo.report) if library_digest(store) == digests.library else None
-        if kept is None:
-            return None
-        log.info("nothing changed since the last run: its plan is used again (--full plans "
-                 "everything anew)")
-        return _replayed(kept, store, api, config, dry_run=dry_run, started=started)
-
-
-def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config, *,
-              dry_run: bool, started: str) -> SyncResult:
-    """A run with the kept plan: what a run that planned it would record and report. The
-    plan has nothing to write, and zsync's records are as that run left them (the state's
-    change counter says so), so writing it would change nothing: it is not written."""
-    mode = "dry-run" if dry_run else "apply"
-    with recorded_run(config, store, api, "sync", mode) as run:
-        report = {**kept, "mode": mode, "library": run.library, "started": started,
-                  "finished": utc_now(), "notices": []}
-        run.finish(report, "ok")
-        return SyncResult(report, lambda: _kept_plan(config))
-
-
-def _kept_plan(config: Config) -> Kept:
-    """The plan of the kept run, read from the cache folder when asked for."""
-    memo = open_last_run(config)
-    kept = None if memo is None else guarded(memo.kept)
-    if memo is not None:
-        memo.close()
-    if kept is None:
-        raise StateError("the plan kept from the last run could not be read again")
-    return kept
 
 
 class SyncSetupError(UsageError):

@@ -1,0 +1,78 @@
+"""A sync whose notes, settings, answers and library are all as the last run left them
+gives that run's report again (`lastrun` keeps it) without reading or planning."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from zsync.config.settings import Config
+from zsync.enrich.enricher import Enricher, utc_now
+from zsync.errors import StateError
+from zsync.runs import recorded_run
+from zsync.state.store import RunLock, StateStore
+from zsync.sync.lastrun import (
+    Kept,
+    LastRun,
+    cache_digest,
+    cache_expired_since,
+    guarded,
+    library_digest,
+    open_last_run,
+)
+from zsync.sync.result import PhaseHook, SyncResult
+from zsync.zotero.api import refresh_mirror
+
+log = logging.getLogger("zsync.sync")
+
+
+def reuse_last_run(
+    memo: LastRun, notes: str, config: Config, enricher: Enricher, *, dry_run: bool,
+    api_factory: Callable[[Config], Any], started: str, on_phase: PhaseHook,
+) -> SyncResult | None:
+    """The kept plan's run again, when nothing it depends on changed; else None (and
+    nothing done but a refresh of the library mirror)."""
+    found = guarded(memo.digests)
+    if found is None:
+        return None
+    digests, since = found
+    if digests.inputs != notes or cache_digest(enricher) != digests.cache \
+            or cache_expired_since(enricher, since):
+        return None
+    with RunLock(config.state_path()), StateStore.from_config(config) as store:
+        api = api_factory(config)
+        on_phase("library", 0)
+        refresh_mirror(api, store)
+        if store.intents.pending():
+            return None  # a killed run's writes: the full path finishes them first
+        kept = guarded(memo.report) if library_digest(store) == digests.library else None
+        if kept is None:
+            return None
+        log.info("nothing changed since the last run: its plan is used again (--full plans "
+                 "everything anew)")
+        return _replayed(kept, store, api, config, dry_run=dry_run, started=started)
+
+
+def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config, *,
+              dry_run: bool, started: str) -> SyncResult:
+    """A run with the kept plan: what a run that planned it would record and report. The
+    plan has nothing to write, and zsync's records are as that run left them (the state's
+    change counter says so), so writing it would change nothing: it is not written."""
+    mode = "dry-run" if dry_run else "apply"
+    with recorded_run(config, store, api, "sync", mode) as run:
+        report = {**kept, "mode": mode, "library": run.library, "started": started,
+                  "finished": utc_now(), "notices": []}
+        run.finish(report, "ok")
+        return SyncResult(report, lambda: _kept_plan(config))
+
+
+def _kept_plan(config: Config) -> Kept:
+    """The plan of the kept run, read from the cache folder when asked for."""
+    memo = open_last_run(config)
+    kept = None if memo is None else guarded(memo.kept)
+    if memo is not None:
+        memo.close()
+    if kept is None:
+        raise StateError("the plan kept from the last run could not be read again")
+    return kept
