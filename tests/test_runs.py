@@ -22,7 +22,7 @@ from zsync.dedupe.service import dedupe_library
 from zsync.enrich.enricher import Enricher
 from zsync.refresh.run import refresh
 from zsync.runs import Terminated
-from zsync.sync.run import sync_enriched
+from zsync.sync.run import sync_works
 from zsync.zotero.api import make_api
 
 USER, KEY = 5, "R" * 24
@@ -31,7 +31,7 @@ Hook = Callable[[str, int], None]
 
 
 def _sync(config: Config, hook: Hook) -> None:
-    sync_enriched(config, [], [], dry_run=False, on_phase=hook,
+    sync_works(config, [], {}, [], dry_run=False, on_phase=hook,
                   api_factory=lambda c: make_api(c, policy=FAST))
 
 

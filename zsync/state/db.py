@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,16 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+def select_in(execute: Callable[[str, tuple[Any, ...]], Iterable[Any]], sql: str,
+              params: tuple[Any, ...], keys: Iterable[str], chunk: int = 500) -> Iterator[Any]:
+    """The rows of `sql` (ending in `... IN`) for `keys`, asked in chunks SQLite's
+    parameter limit allows; `params` come before the keys."""
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start:start + chunk]
+        yield from execute(f"{sql} ({','.join('?' * len(part))})", (*params, *part))
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -92,6 +102,13 @@ class Db:
             ).fetchone()
         self._library_id = int(row["id"])
         return self._library_id
+
+    def counter(self, name: str) -> str:
+        """A change counter the schema's triggers move ("planning", "records"), with the
+        database's own instance, so that two databases never give the same value."""
+        row = self.execute("SELECT instance, counter FROM changes WHERE name = ?",
+                           (name,)).fetchone()
+        return f"{row[0]}:{row[1]}"
 
     def stamp(self) -> str:
         return now()

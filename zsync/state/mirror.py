@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from zsync.state.db import Db, dumps, loads
+from zsync.state.db import Db, dumps, loads, select_in
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Mirror:
         tells one state of the mirror from another, without reading the data."""
         if table not in ("items", "collections"):
             raise ValueError(table)
-        stamp = (self.db.library_id, self._counter())
+        stamp = (self.db.library_id, self.db.counter("planning"))
         kept = self._states.get(table)
         if kept is not None and kept[0] == stamp:
             return dict(kept[1])
@@ -136,10 +136,7 @@ class Mirror:
         self._states[table] = (stamp, found)
         return dict(found)
 
-    def _counter(self) -> tuple[str, int]:
-        row = self.db.execute("SELECT instance, counter FROM changes "
-                              "WHERE name = 'planning'").fetchone()
-        return (str(row[0]), int(row[1]))
+
 
     # -- the lookup index (zotero.indexed keeps it) --------------------------------------
 
@@ -180,14 +177,9 @@ class Mirror:
 
     def items_by_key(self, keys: Iterable[str]) -> list[MirrorItem]:
         """The mirrored items among `keys` (deleted ones too)."""
-        wanted = list(dict.fromkeys(keys))
-        out: list[MirrorItem] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            out += [_item(r) for r in self.db.execute(
-                f"SELECT * FROM items WHERE library_id = ? AND key IN "
-                f"({','.join('?' * len(chunk))})", (self.db.library_id, *chunk))]
-        return out
+        return [_item(r) for r in select_in(
+            self.db.execute, "SELECT * FROM items WHERE library_id = ? AND key IN",
+            (self.db.library_id,), keys)]
 
     def mark_items_deleted(self, keys: Iterable[str]) -> int:
         return self._mark_deleted("items", keys)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from zsync.state.db import Db, dumps, loads
+from zsync.state.db import Db, dumps, loads, select_in
 
 # Payload members that are bookkeeping, not values zsync wrote.
 _NOT_VALUES = frozenset({"key", "version", "dateAdded", "dateModified"})
@@ -219,8 +219,4 @@ def _for_keys(db: Db, sql: str, keys: Iterable[str] | None) -> Iterator[Any]:
     if keys is None:
         yield from db.execute(sql, (db.library_id,))
         return
-    wanted = sorted(set(keys))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        yield from db.execute(f"{sql} AND item_key IN ({','.join('?' * len(chunk))})",
-                              (db.library_id, *chunk))
+    yield from select_in(db.execute, f"{sql} AND item_key IN", (db.library_id,), keys)

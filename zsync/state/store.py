@@ -94,17 +94,12 @@ class StateStore:
         """Moves whenever anything the sync planner reads from this file was written (the
         mirror, what zsync wrote, where items came from, kept-apart pairs, conflicts),
         by any writer; never repeats for another state file."""
-        return self._counter("planning")
+        return self.db.counter("planning")
 
     def records_changes(self) -> str:
         """Moves whenever zsync's own records (not the mirror) were written: what it
         wrote, where items came from, kept-apart pairs, conflicts."""
-        return self._counter("records")
-
-    def _counter(self, name: str) -> str:
-        row = self.db.execute(
-            "SELECT instance, counter FROM changes WHERE name = ?", (name,)).fetchone()
-        return f"{row[0]}:{row[1]}"
+        return self.db.counter("records")
 
     def select_library(self, library: str, server_id: str = "") -> int:
         """Work on `library` ("users/123", "groups/9"); local-API data is kept per server id."""

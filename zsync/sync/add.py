@@ -20,7 +20,7 @@ from zsync.enrich.merge import Enriched
 from zsync.inputs.idlist import ORIGIN, Wanted, named, records_from
 from zsync.model.records import InputProblem, Record
 from zsync.sync.plan_file import file_in
-from zsync.sync.run import PlanStep, SyncResult, sync_enriched
+from zsync.sync.run import PlanStep, SyncResult, sync_works, works_of
 from zsync.zotero.api import make_api
 
 NO_ISBN_SOURCE = ("no source here looks up ISBNs: the item was made from the ISBN alone; "
@@ -69,6 +69,7 @@ def add(
     then: PlanStep | None = None
     if collection:
         then = lambda planned, inputs: file_in(planned, inputs, collection)  # noqa: E731
-    return sync_enriched(config, kept, [*problems, *unresolved], dry_run=dry_run,
-                         api_factory=api_factory, started=started, then=then)
+    works, notes = works_of(config, kept)
+    return sync_works(config, works, notes, [*problems, *unresolved], dry_run=dry_run,
+                      api_factory=api_factory, started=started, then=then)
 

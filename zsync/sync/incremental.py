@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from zsync.dedupe.duplicates import clusters_of, record_identity
@@ -105,7 +104,6 @@ class Front:
     groups: list[GroupMemo]
     rows: dict[str, WorkRow]  # work id -> kept work (and plan, when it may still hold)
     rebuilt: set[str] = field(default_factory=set)  # work ids built in this run
-    reread: int = 0  # files read again
 
 
 def changed_files(digests: Sequence[tuple[str, str]], memo: RunMemo | None) -> list[str]:
@@ -219,8 +217,7 @@ def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
         notes[row.work.identity] = row.notes
         out_groups.append(GroupMemo(members, tuple(sorted(why.get(members, {}).items()))))
     problems = [p for f in files for p in f.problems]
-    return Front(works, notes, problems, files, out_groups, rows, rebuilt,
-                 sum(1 for f in files if f.records is not None))
+    return Front(works, notes, problems, files, out_groups, rows, rebuilt)
 
 
 def _member(file: FileInput, index: int) -> Enriched:
@@ -303,7 +300,3 @@ def kept_run(front: Front, plans: KeptPlans, *, since: float, context: str, reco
 def _volatile(file: FileInput) -> bool:
     """A file whose records some source could not enrich is read again next run."""
     return file.enriched is not None and any(e.not_enriched for e in file.enriched)
-
-
-def paths_of(digests: Iterable[tuple[str, str]]) -> list[Path]:
-    return [Path(p) for p, _ in digests]

@@ -13,6 +13,7 @@ from zsync.dedupe.rules import Settings
 from zsync.state.db import dumps
 from zsync.state.records import Conflict as StoredConflict
 from zsync.state.records import Origin as StoredOrigin
+from zsync.state.records import Written as StoredWritten
 from zsync.state.store import StateStore
 from zsync.sync import retraction
 from zsync.sync.legacy import legacy_memories
@@ -26,37 +27,45 @@ _NOT_FIELDS = frozenset({"tags", "collections", "relations", "key", "version"})
 def written_by_item(store: StateStore) -> dict[str, Written]:
     """What zsync last wrote to each item, with the child note it wrote there."""
     rows = store.written.all()
-    notes = {
-        str(r.data["parentItem"]): r for r in rows
-        if r.data.get("itemType") == "note" and r.data.get("parentItem")
-        and not retraction.is_notice_note(r.data.get("note"))
-    }
-    out: dict[str, Written] = {}
-    for row in rows:
-        if row.data.get("itemType") == "note":
-            continue
-        note = notes.get(row.item_key)
-        out[row.item_key] = Written(
-            row.item_key,
-            {k: v for k, v in row.data.items() if k not in _NOT_FIELDS},
-            tags=tuple(t["tag"] for t in row.data.get("tags", []) if isinstance(t, dict)),
-            collections=tuple(row.data.get("collections", [])),
-            note_key=note.item_key if note else None,
-            note_html=str(note.data.get("note")) if note else None,
-        )
-    return out
+    notes: dict[str, list[StoredWritten]] = {}
+    for r in rows:
+        if r.data.get("itemType") == "note" and r.data.get("parentItem"):
+            notes.setdefault(str(r.data["parentItem"]), []).append(r)
+    return {row.item_key: _written(row, notes.get(row.item_key, [])) for row in rows
+            if row.data.get("itemType") != "note"}
+
+
+def _written(row: StoredWritten, notes: Sequence[StoredWritten]) -> Written:
+    """An item's record as the planner reads it; `notes`: zsync's records of the notes it
+    wrote under the item, in the state file's order (the last that is not a notice
+    counts)."""
+    kept = [n for n in notes if not retraction.is_notice_note(n.data.get("note"))]
+    note = kept[-1] if kept else None
+    return Written(
+        row.item_key,
+        {k: v for k, v in row.data.items() if k not in _NOT_FIELDS},
+        tags=tuple(t["tag"] for t in row.data.get("tags", []) if isinstance(t, dict)),
+        collections=tuple(row.data.get("collections", [])),
+        note_key=note.item_key if note else None,
+        note_html=str(note.data.get("note")) if note else None,
+    )
 
 
 def noticed(store: StateStore) -> dict[str, frozenset[str]]:
     """Item key -> the notice kinds of the retraction/correction notes zsync wrote there."""
-    out: dict[str, frozenset[str]] = {}
+    notes: dict[str, list[StoredWritten]] = {}
     for row in store.written.all():
         parent = row.data.get("parentItem")
         if row.data.get("itemType") == "note" and parent:
-            kinds = retraction.noted_slugs(row.data.get("note"))
-            if kinds:
-                out[str(parent)] = out.get(str(parent), frozenset()) | kinds
-    return out
+            notes.setdefault(str(parent), []).append(row)
+    return {key: kinds for key, rows in notes.items() if (kinds := _notice_kinds(rows))}
+
+
+def _notice_kinds(notes: Iterable[StoredWritten]) -> frozenset[str]:
+    kinds: frozenset[str] = frozenset()
+    for row in notes:
+        kinds |= retraction.noted_slugs(row.data.get("note"))
+    return kinds
 
 
 def links(store: StateStore) -> dict[str, str]:
@@ -130,7 +139,7 @@ class WrittenRecords(Mapping[str, Written]):
             if is_note and parent:
                 self._notes.setdefault(str(parent), []).append(str(key))
 
-    def notes_of(self, key: str) -> list[Any]:
+    def notes_of(self, key: str) -> list[StoredWritten]:
         """zsync's records of the notes it wrote under `key`, in `written.all()` order."""
         wanted = self._notes.get(key, [])
         rows = {r.item_key: r for r in (self._store.written.get(k) for k in wanted) if r}
@@ -148,17 +157,7 @@ class WrittenRecords(Mapping[str, Written]):
         row = self._store.written.get(key)
         if row is None or row.data.get("itemType") == "note":
             return None
-        notes = [n for n in self.notes_of(key)
-                 if not retraction.is_notice_note(n.data.get("note"))]
-        note = notes[-1] if notes else None
-        return Written(
-            row.item_key,
-            {k: v for k, v in row.data.items() if k not in _NOT_FIELDS},
-            tags=tuple(t["tag"] for t in row.data.get("tags", []) if isinstance(t, dict)),
-            collections=tuple(row.data.get("collections", [])),
-            note_key=note.item_key if note else None,
-            note_html=str(note.data.get("note")) if note else None,
-        )
+        return _written(row, self.notes_of(key))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -174,9 +173,7 @@ class Noticed(Mapping[str, frozenset[str]]):
         self._written = written
 
     def __getitem__(self, key: str) -> frozenset[str]:
-        kinds: frozenset[str] = frozenset()
-        for row in self._written.notes_of(key):
-            kinds |= retraction.noted_slugs(row.data.get("note"))
+        kinds = _notice_kinds(self._written.notes_of(key))
         if not kinds:
             raise KeyError(key)
         return kinds

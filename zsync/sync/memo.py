@@ -24,6 +24,7 @@ from zsync.enrich.enricher import Enricher
 from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import ParseCache
 from zsync.report.model import Outcome
+from zsync.state.db import select_in
 from zsync.state.store import StateStore
 from zsync.sync.incremental import (
     Front,
@@ -33,7 +34,6 @@ from zsync.sync.incremental import (
     gone_changes,
     kept_run,
     library_changes,
-    work_id,
 )
 from zsync.sync.lastrun import cache_expired_since, cache_settled, slot_of
 from zsync.sync.library_state import RunScope
@@ -41,7 +41,6 @@ from zsync.sync.plan import Action, Plan, PlanInputs
 from zsync.sync.tracking import changed_items
 
 log = logging.getLogger("zsync.sync.memo")
-_CHUNK = 500
 
 
 class WorkMemo:
@@ -102,17 +101,13 @@ class WorkMemo:
         return out
 
     def _select(self, sql: str, keys: Sequence[str]) -> Iterable[tuple[Any, Any]]:
-        for start in range(0, len(keys), _CHUNK):
-            chunk = list(keys[start:start + _CHUNK])
-            yield from self.cache.db.execute(f"{sql} ({','.join('?' * len(chunk))})",
-                                             (self.slot, *chunk))
+        return select_in(self.cache.db.execute, sql, (self.slot,), keys)
 
     def save(self, run: RunMemo, works: Mapping[str, WorkRow],
-             files: Mapping[str, tuple[object, list[Enriched]]]) -> None:
+             files: Mapping[str, tuple[object, list[Enriched]]], ids: set[str]) -> None:
         """Keep `run`, the work rows and files' records that changed; drop the rows of
-        works and files this run no longer has."""
+        works and files this run no longer has (`ids`: the works it has)."""
         db = self.cache.db
-        ids = {work_id(g.members) for g in run.groups}
         with db:
             db.execute("INSERT OR REPLACE INTO memo_run (slot, run) VALUES (?, ?)",
                        (self.slot, pickle.dumps(run, pickle.HIGHEST_PROTOCOL)))
@@ -213,7 +208,7 @@ class MemoRun:
                 unsettled=unsettled(planned, outcomes, inputs))
             files = {f.path: ((f.sigs, f.identities), f.enriched) for f in self.front.files
                      if f.records is not None and f.enriched is not None}
-            self.memo.save(run, rows, files)
+            self.memo.save(run, rows, files, set(self.front.rows))
         except (sqlite3.Error, pickle.PicklingError) as exc:
             log.info("the results of this run are not kept for the next (%s)", exc)
             with contextlib.suppress(sqlite3.Error):

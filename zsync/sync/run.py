@@ -164,8 +164,9 @@ def _sync(
         if digests is None:
             digests = input_digests(paths, config.notes.exclude,
                                     cache_dir=None if full else config.cache_dir())
-        results = _parse(changed_files(digests, kept), config, full)
-        if kept is not None and any(p not in results for p in changed_files(digests, kept)):
+        changed = changed_files(digests, kept)
+        results = _parse(changed, config, full)
+        if kept is not None and any(p not in results for p in changed):
             kept = None  # a file changed while it was read: read everything
             results = _parse([p for p, _ in digests], config, full)
         parsed = {path: (list(r.records), r.problems) for path, r in results.items()}
@@ -243,33 +244,16 @@ def _enrich(config: Config, enricher: Enricher, records: list[Record],
 PlanStep = Callable[[Plan, PlanInputs], Plan]
 
 
-def _works(config: Config, enriched: list[Enriched], full: bool) -> list[Work]:
+def works_of(config: Config, enriched: list[Enriched], *, full: bool = True
+             ) -> tuple[list[Work], Notes]:
+    """The works of these enriched records and each one's report lines; unless `full`,
+    notes rendered in an earlier run are reused."""
     if full:
-        return build_works(enriched, settings_for(config))
-    with rendered_notes(config.cache_dir()) as render:
-        return build_works(enriched, replace(settings_for(config), render_note=render))
-
-
-def sync_enriched(
-    config: Config,
-    enriched: list[Enriched],
-    problems: list[InputProblem],
-    *,
-    dry_run: bool,
-    paths: Sequence[Path] = (),
-    prune: bool = False,
-    api_factory: Callable[[Config], Any] = make_api,
-    started: str | None = None,
-    then: PlanStep | None = None,
-    on_phase: PhaseHook = _no_phase,
-    full: bool = True,
-) -> SyncResult:
-    """Everything after enrichment: works, plan and (unless a dry run) writes; unless
-    `full`, notes rendered in an earlier run are reused (see `sync_works`)."""
-    works = _works(config, enriched, full)
-    return sync_works(config, works, _enrichment_notes(enriched, works), problems,
-                      dry_run=dry_run, paths=paths, prune=prune, api_factory=api_factory,
-                      started=started, then=then, on_phase=on_phase)
+        works = build_works(enriched, settings_for(config))
+    else:
+        with rendered_notes(config.cache_dir()) as render:
+            works = build_works(enriched, replace(settings_for(config), render_note=render))
+    return works, _enrichment_notes(enriched, works)
 
 
 def sync_works(

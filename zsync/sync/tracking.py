@@ -18,12 +18,9 @@ from zsync.zotero.library import (
     LibraryCollection,
     LibraryItem,
     LibraryView,
-    item_citekeys,
-    item_identifiers,
+    index_entries,
+    of_type,
 )
-from zsync.zotero.memory import decode
-
-_NON_WORK_TYPES = frozenset({"note", "attachment", "annotation"})
 
 
 @dataclass
@@ -71,21 +68,8 @@ def changed_items(keys: Iterable[str], view: LibraryView) -> Changed:
             continue
         if item.parent:
             out.add(item.parent)
-        searchable.update(searchable_by(item))
+        searchable.update(index_entries(item)[0])  # found under these now
     return Changed(frozenset(out), frozenset(searchable))
-
-
-def searchable_by(item: LibraryItem) -> set[tuple[str, str]]:
-    """Every (kind, value) `LibraryView.find` could find `item` under."""
-    if item.item_type in _NON_WORK_TYPES:
-        return set()
-    memory = decode(item.data.get("extra"))
-    found = {(kind, value) for kind, values in item_identifiers(item.data).items()
-             for value in values}
-    found.update(("citekey", key) for key in item_citekeys(item.data))
-    if memory is not None and memory.work:
-        found.update({("work", memory.work), ("trashed-work", memory.work)})
-    return found
 
 
 class _TrackedItems(Mapping[str, LibraryItem]):
@@ -163,8 +147,7 @@ class TrackedView:
 
     def children(self, key: str, item_type: str = "note", *,
                  trashed: bool = False) -> list[LibraryItem]:
-        return [i for i in self.all_children(key)
-                if i.item_type == item_type and (trashed or not i.trashed)]
+        return of_type(self.all_children(key), item_type, trashed)
 
     def all_children(self, key: str) -> list[LibraryItem]:
         self._reads.keys.add(key)

@@ -19,6 +19,7 @@ from zsync.zotero.library import (
     LibraryItem,
     LibraryView,
     index_entries,
+    of_type,
 )
 from zsync.zotero.memory import Memory
 
@@ -115,8 +116,7 @@ class IndexedView:
 
     def children(self, key: str, item_type: str = "note", *,
                  trashed: bool = False) -> list[LibraryItem]:
-        return [i for i in self.all_children(key)
-                if i.item_type == item_type and (trashed or not i.trashed)]
+        return of_type(self.all_children(key), item_type, trashed)
 
     def all_children(self, key: str) -> list[LibraryItem]:
         return [LibraryItem.from_mirror(r) for r in self._store.mirror.children(key)]

@@ -134,6 +134,12 @@ def item_citekeys(data: Mapping[str, Any]) -> set[str]:
     return {key for value in raw if (key := ids.normalize_citekey(str(value or "")))}
 
 
+def of_type(children: Iterable[LibraryItem], item_type: str,
+            trashed: bool = False) -> list[LibraryItem]:
+    """The children of one type; trashed ones only with `trashed`."""
+    return [i for i in children if i.item_type == item_type and (trashed or not i.trashed)]
+
+
 def index_entries(item: LibraryItem) -> tuple[list[tuple[str, str]], Memory | None]:
     """What `LibraryView.find` finds `item` under, and what zsync remembers in it (a live
     top-level work's `extra` line; None otherwise)."""
@@ -199,8 +205,7 @@ class LibraryView:
     def children(self, key: str, item_type: str = "note", *,
                  trashed: bool = False) -> list[LibraryItem]:
         """Child items of `key` of one type; trashed ones only with `trashed`."""
-        return [i for i in self.all_children(key)
-                if i.item_type == item_type and (trashed or not i.trashed)]
+        return of_type(self.all_children(key), item_type, trashed)
 
     def all_children(self, key: str) -> list[LibraryItem]:
         """Every child of `key` (any type, trashed ones included), in the items' order."""
