@@ -16,6 +16,9 @@ import pytest
 from tests.adapters.zotero_env import GROUP, KEY, USER
 from tests.servers.base import LocalServer
 from tests.servers.zotero import ZoteroServer, make_app, zotero_server
+from zsync.inputs import filecache
+from zsync.inputs.files import InputFile
+from zsync.model.records import FileResult
 from zsync.state.store import StateStore
 
 
@@ -45,3 +48,17 @@ def state_path(tmp_path: Path) -> Path:
 def store(state_path: Path) -> Iterator[StateStore]:
     with StateStore.open(state_path) as s:
         yield s
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files parsed (not taken from the cache of parsed notes), in order."""
+    parsed: list[Path] = []
+    original = filecache.parse_missing
+
+    def counting(inputs: list[InputFile], workers: int | None) -> list[FileResult]:
+        parsed.extend(i.path for i in inputs)
+        return original(inputs, workers)
+
+    monkeypatch.setattr(filecache, "parse_missing", counting)
+    return parsed

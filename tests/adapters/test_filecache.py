@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from tests.servers.generate import make_work
 from tests.sync.notes import markdown_note
 from zsync.inputs import filecache
-from zsync.inputs.files import InputFile, parse_paths
-from zsync.model.records import FileResult
+from zsync.inputs.files import parse_paths
 
 
 def bibtex(index: int) -> str:
@@ -88,20 +87,6 @@ def test_cached_and_full_parses_agree_over_random_changes(
         for operation in operations:
             apply(folder, operation)
             assert cached_parse(folder, cache) == fresh_parse(folder), operation
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The files parsed (not taken from the cache), in order."""
-    parsed: list[Path] = []
-    original = filecache.parse_missing
-
-    def counting(inputs: list[InputFile], workers: int | None) -> list[FileResult]:
-        parsed.extend(i.path for i in inputs)
-        return original(inputs, workers)
-
-    monkeypatch.setattr(filecache, "parse_missing", counting)
-    return parsed
 
 
 def test_only_new_and_changed_files_are_parsed_again(tmp_path: Path, counted: list[Path]) -> None:

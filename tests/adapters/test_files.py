@@ -152,6 +152,16 @@ def misbehaving(text: str, path: str) -> FileResult:
     return files.parse_text(text, path)
 
 
+def with_misbehaving_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files named `bad...` misbehave as their content says, under a 1 s time budget."""
+    monkeypatch.setattr(guard, "BASE_SECONDS", 1.0)
+    monkeypatch.setattr(guard, "_GRACE", 1.0)
+    original = files.parse_text
+    monkeypatch.setattr(files, "parse_text",
+                        lambda text, path: misbehaving(text, path) if "bad" in path
+                        else original(text, path))
+
+
 @forked
 @pytest.mark.parametrize(("content", "reason"), [
     ("CRASH", "KeyError"),
@@ -162,12 +172,7 @@ def misbehaving(text: str, path: str) -> FileResult:
 ])
 def test_a_misbehaving_parser_costs_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              content: str, reason: str) -> None:
-    monkeypatch.setattr(guard, "BASE_SECONDS", 1.0)
-    monkeypatch.setattr(guard, "_GRACE", 1.0)
-    original = files.parse_text
-    monkeypatch.setattr(files, "parse_text",
-                        lambda text, path: misbehaving(text, path) if "bad" in path
-                        else original(text, path))
+    with_misbehaving_parser(monkeypatch)
     for index in range(3):
         (tmp_path / f"a{index}.md").write_text(note(doi=f"10.1000/a{index}"))
     (tmp_path / "bad.md").write_text(content)
@@ -260,12 +265,7 @@ def test_a_hanging_file_is_named_in_the_json_the_others_are_printed(
 ) -> None:
     from zsync.inputs.files import parse_paths_json
 
-    monkeypatch.setattr(guard, "BASE_SECONDS", 1.0)
-    monkeypatch.setattr(guard, "_GRACE", 1.0)
-    original = files.parse_text
-    monkeypatch.setattr(files, "parse_text",
-                        lambda text, path: misbehaving(text, path) if "bad" in path
-                        else original(text, path))
+    with_misbehaving_parser(monkeypatch)
     (tmp_path / "a.md").write_text(note(doi="10.1000/a"))
     (tmp_path / "bad.md").write_text("HANG")
     (tmp_path / "z.md").write_text(note(doi="10.1000/z"))

@@ -26,8 +26,6 @@ from hypothesis.stateful import (
 )
 
 from zsync.inputs import filecache, files, filestat
-from zsync.inputs.files import InputFile
-from zsync.model.records import FileResult
 
 OLD_NS = 1_600_000_000 * 10**9  # a time long past: a note not written in this run
 SECOND = 10**9
@@ -167,15 +165,8 @@ def test_a_renamed_file_is_seen_under_its_new_name_and_its_old_row_goes(
 
 
 def test_a_touched_file_keeps_its_digest_and_is_not_parsed_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    parsed: list[Path] = []
-    original = filecache.parse_missing
-
-    def counting(inputs: list[InputFile], workers: int | None) -> list[FileResult]:
-        parsed.extend(i.path for i in inputs)
-        return original(inputs, workers)
-
-    monkeypatch.setattr(filecache, "parse_missing", counting)
+        tmp_path: Path, counted: list[Path]) -> None:
+    parsed = counted
     folder, cache = vault(tmp_path / "notes"), tmp_path / "cache"
     first = list(filecache.parse_paths_cached([folder], cache, workers=1))
     before = quick(folder, cache)
