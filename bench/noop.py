@@ -15,6 +15,11 @@ a scheduler would start it (interpreter start-up, imports, state, requests, repo
 - the same figures with _cpu_s: CPU seconds of the process (user + system), which other
   processes on the machine disturb less than wall time.
 
+--keep DIR keeps each size's vault, state, cache and emulated library in DIR after its first
+sync and starts from them next time (same --n and --seed): an untimed run first plans
+everything again for the code as it now is (reported as warmup_s), then the timings as
+above. It makes trying a change on 10,000 or 50,000 notes a matter of a minute.
+
 --profile DIR also writes a cProfile of one no-op run, one run after a note changed and one
 after an item changed, per size (DIR/noop-N.prof, one-changed-N.prof, one-item-N.prof).
 
@@ -33,7 +38,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -74,6 +81,7 @@ def zsync_command() -> list[str]:
     return [sys.executable, "-c", "from zsync.cli import main; main()"]
 
 
+NONCE = int(time.time())  # edits differ from those of an earlier run over a kept vault
 CPU_TIMES: list[float] = []  # CPU seconds of each timed process, less noisy than wall time
 
 
@@ -104,72 +112,127 @@ def median_of(repeat: int, prepare: Callable[[int], None],
     return round(statistics.median(times), 3), round(statistics.median(cpu), 3)
 
 
-def measure(n: int, seed: int, repeat: int, profile: Path | None) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp_name, \
-            crossref_server(recorded=False) as cr, pubmed_server(recorded=False) as pm, \
-            zotero_server(user_id=USER, key=KEY) as zot:
-        tmp = Path(tmp_name)
-        cast(CrossrefApp, cr.app).add_works(generate_works(n, seed))
-        cast(PubMedApp, pm.app).add_articles(generate_articles(n, seed))
-        notes = tmp / "notes"
-        notes.mkdir()
-        works = {}
-        for work in iter_generate(n, seed):
-            path = notes / f"note-{work.index:06d}.md"
+def measure(n: int, seed: int, repeat: int, profile: Path | None,
+            keep: Path | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = keep / f"n{n}-seed{seed}" if keep is not None else Path(tmp_name)
+        tmp.mkdir(parents=True, exist_ok=True)
+        kept = Kept(tmp)
+        with crossref_server(recorded=False, port=kept.port("crossref")) as cr, \
+                pubmed_server(recorded=False, port=kept.port("pubmed")) as pm, \
+                zotero_server(user_id=USER, key=KEY, port=kept.port("zotero")) as zot:
+            kept.ports = {"crossref": cr.port, "pubmed": pm.port, "zotero": zot.port}
+            figures = measure_in(tmp, kept, (cr, pm, zot), n, seed, repeat, profile)
+            if keep is not None:
+                kept.save(zot)
+            return figures
+
+
+class Kept:
+    """What --keep saved of a size: the servers' ports (the state file names the library by
+    its address) and the emulated Zotero library, next to the vault, state and cache."""
+
+    def __init__(self, folder: Path) -> None:
+        self.meta = folder / "kept.json"
+        self.library = folder / "zotero.pickle"
+        self.ports: dict[str, int] = (json.loads(self.meta.read_text())["ports"]
+                                      if self.meta.exists() and self.library.exists() else {})
+
+    @property
+    def restored(self) -> bool:
+        return bool(self.ports)
+
+    def port(self, name: str) -> int:
+        """The kept port when it is free (else any: the record cache, keyed by address,
+        then misses once and the warm-up run asks the emulators again)."""
+        port = self.ports.get(name, 0)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return 0
+        return port
+
+    def restore(self, zot: ZoteroServer) -> None:
+        with self.library.open("rb") as stream:
+            zot.app.libraries = pickle.load(stream)
+
+    def save(self, zot: ZoteroServer) -> None:
+        with self.library.open("wb") as stream:
+            pickle.dump(zot.app.libraries, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.meta.write_text(json.dumps({"ports": self.ports}))
+
+
+def measure_in(tmp: Path, kept: Kept, servers: tuple[Any, Any, ZoteroServer], n: int,
+               seed: int, repeat: int, profile: Path | None) -> dict[str, Any]:
+    cr, pm, zot = servers
+    cast(CrossrefApp, cr.app).add_works(generate_works(n, seed))
+    cast(PubMedApp, pm.app).add_articles(generate_articles(n, seed))
+    notes = tmp / "notes"
+    restored = kept.restored and notes.is_dir()
+    notes.mkdir(exist_ok=True)
+    works = {}
+    for work in iter_generate(n, seed):
+        path = notes / f"note-{work.index:06d}.md"
+        if not restored:
             path.write_text(markdown_note(work), encoding="utf-8")
-            works[path] = work
-        env = {
-            **{k: v for k, v in os.environ.items()
-               if not k.startswith(("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_"))},
-            "ZOTERO_API_URL": zot.url, "ZOTERO_API_KEY": KEY, "ZOTERO_LIBRARY_ID": str(USER),
-            "CROSSREF_API_URL": cr.url, "DOI_RESOLVER_URL": f"{cr.url}/doi",
-            "CROSSREF_MAILTO": "bench@example.org", "NCBI_EMAIL": "bench@example.org",
-            "NCBI_EUTILS_URL": f"{pm.url}/entrez/eutils",
-            "NCBI_IDCONV_URL": f"{pm.url}/tools/idconv/api/v1/articles/",
-            "ZSYNC_STATE": str(tmp / "state.sqlite"), "ZSYNC_CACHE_DIR": str(tmp / "cache"),
-            "XDG_CONFIG_HOME": str(tmp / "xdg"),
-        }
-        sync = [*zsync_command(), "-q", "sync", str(notes)]
+        works[path] = work
+    env = {
+        **{k: v for k, v in os.environ.items()
+           if not k.startswith(("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_"))},
+        "ZOTERO_API_URL": zot.url, "ZOTERO_API_KEY": KEY, "ZOTERO_LIBRARY_ID": str(USER),
+        "CROSSREF_API_URL": cr.url, "DOI_RESOLVER_URL": f"{cr.url}/doi",
+        "CROSSREF_MAILTO": "bench@example.org", "NCBI_EMAIL": "bench@example.org",
+        "NCBI_EUTILS_URL": f"{pm.url}/entrez/eutils",
+        "NCBI_IDCONV_URL": f"{pm.url}/tools/idconv/api/v1/articles/",
+        "ZSYNC_STATE": str(tmp / "state.sqlite"), "ZSYNC_CACHE_DIR": str(tmp / "cache"),
+        "XDG_CONFIG_HOME": str(tmp / "xdg"),
+    }
+    sync = [*zsync_command(), "-q", "sync", str(notes)]
+    if restored:
+        kept.restore(zot)
+        say(f"{n} notes kept in {tmp}: a run that plans everything again ...")
+    else:
         say(f"{n} notes: first sync ...")
-        first = timed(sync, env)
-        say(f"  {first:.1f} s")
+    first = timed(sync, env)
+    say(f"  {first:.1f} s")
 
-        zot.reset_log()
-        noop, noop_cpu = median_of(repeat, lambda _: None, lambda: timed(sync, env))
-        noop_requests = len(zot.log) / repeat
-        say(f"  no-op {noop:.2f} s ({noop_cpu:.2f} s CPU), {noop_requests:g} Zotero requests")
-        if profile is not None:
-            profile.mkdir(parents=True, exist_ok=True)
-            profiled(profile / f"noop-{n}.prof", notes, env)
+    zot.reset_log()
+    noop, noop_cpu = median_of(repeat, lambda _: None, lambda: timed(sync, env))
+    noop_requests = len(zot.log) / repeat
+    say(f"  no-op {noop:.2f} s ({noop_cpu:.2f} s CPU), {noop_requests:g} Zotero requests")
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+        profiled(profile / f"noop-{n}.prof", notes, env)
 
-        paths = sorted(works)
+    paths = sorted(works)
 
-        def edit_note(round_: int) -> None:
-            path = paths[(round_ * 7919) % len(paths)]
-            path.write_text(markdown_note(works[path], thoughts=f"read again ({round_})"),
-                            encoding="utf-8")
+    def edit_note(round_: int) -> None:
+        path = paths[(round_ * 7919) % len(paths)]
+        path.write_text(markdown_note(works[path], thoughts=f"read again ({NONCE}-{round_})"),
+                        encoding="utf-8")
 
-        one_changed, one_changed_cpu = median_of(repeat, edit_note, lambda: timed(sync, env))
-        say(f"  one note changed {one_changed:.2f} s ({one_changed_cpu:.2f} s CPU)")
-        if profile is not None:
-            edit_note(repeat)
-            profiled(profile / f"one-changed-{n}.prof", notes, env)
+    one_changed, one_changed_cpu = median_of(repeat, edit_note, lambda: timed(sync, env))
+    say(f"  one note changed {one_changed:.2f} s ({one_changed_cpu:.2f} s CPU)")
+    if profile is not None:
+        edit_note(repeat)
+        profiled(profile / f"one-changed-{n}.prof", notes, env)
 
-        one_item, one_item_cpu = median_of(repeat, lambda r: edit_in_zotero(zot, r),
-                                           lambda: timed(sync, env))
-        say(f"  one item changed in Zotero {one_item:.2f} s ({one_item_cpu:.2f} s CPU)")
-        if profile is not None:
-            edit_in_zotero(zot, repeat)
-            profiled(profile / f"one-item-{n}.prof", notes, env)
+    one_item, one_item_cpu = median_of(repeat, lambda r: edit_in_zotero(zot, r),
+                                       lambda: timed(sync, env))
+    say(f"  one item changed in Zotero {one_item:.2f} s ({one_item_cpu:.2f} s CPU)")
+    if profile is not None:
+        edit_in_zotero(zot, repeat)
+        profiled(profile / f"one-item-{n}.prof", notes, env)
 
-        startup, startup_cpu = median_of(max(repeat, 5), lambda _: None,
-                                         lambda: timed([*zsync_command(), "--version"], env))
-        say(f"  zsync --version {startup:.3f} s ({startup_cpu:.3f} s CPU)")
-    return {"n": n, "first_sync_s": round(first, 2), "noop_s": noop,
-            "one_changed_s": one_changed, "one_item_changed_s": one_item,
-            "startup_s": startup, "noop_cpu_s": noop_cpu, "one_changed_cpu_s": one_changed_cpu,
-            "one_item_changed_cpu_s": one_item_cpu, "startup_cpu_s": startup_cpu,
-            "noop_zotero_requests": noop_requests}
+    startup, startup_cpu = median_of(max(repeat, 5), lambda _: None,
+                                     lambda: timed([*zsync_command(), "--version"], env))
+    say(f"  zsync --version {startup:.3f} s ({startup_cpu:.3f} s CPU)")
+    return {"n": n, ("warmup_s" if restored else "first_sync_s"): round(first, 2), "noop_s": noop,
+        "one_changed_s": one_changed, "one_item_changed_s": one_item,
+        "startup_s": startup, "noop_cpu_s": noop_cpu, "one_changed_cpu_s": one_changed_cpu,
+        "one_item_changed_cpu_s": one_item_cpu, "startup_cpu_s": startup_cpu,
+        "noop_zotero_requests": noop_requests}
 
 
 def profiled(out: Path, notes: Path, env: dict[str, str]) -> None:
@@ -184,7 +247,7 @@ def edit_in_zotero(zot: ZoteroServer, round_: int) -> None:
                    if data.get("itemType") != "note" and not data.get("parentItem"))
     key = items[(round_ * 104_729) % len(items)]
     tags = zot.app.item(key, REF).get("tags", [])
-    zot.app.edit_item(REF, key, {"tags": [*tags, {"tag": f"bench-{round_}"}]})
+    zot.app.edit_item(REF, key, {"tags": [*tags, {"tag": f"bench-{NONCE}-{round_}"}]})
 
 
 def main() -> None:
@@ -196,12 +259,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="write cProfiles of the timed kinds of run here")
+    parser.add_argument("--keep", type=Path, help="keep and reuse each size's first sync here")
     args = parser.parse_args()
     sizes = {args.n, *(int(s) for s in args.growth.split(",") if s.strip())}
     if args.with_50k:
         sizes.add(50_000)
     load_before = os.getloadavg()
-    figures = {n: measure(n, args.seed, args.repeat, args.profile) for n in sorted(sizes)}
+    figures = {n: measure(n, args.seed, args.repeat, args.profile, args.keep) for n in sorted(sizes)}
     main_figures = figures[args.n]
     summary: dict[str, Any] = {
         **main_figures,

@@ -108,10 +108,10 @@ def make_app(user_id: int = 1, key: str | None = DEFAULT_KEY, *, username: str =
 
 @contextmanager
 def zotero_server(user_id: int = 1, key: str | None = DEFAULT_KEY, groups: Iterable[int] = (),
-                  latency: float = 0.0, app: ZoteroApp | None = None,
+                  latency: float = 0.0, app: ZoteroApp | None = None, port: int = 0,
                   **app_kwargs: Any) -> Iterator[ZoteroServer]:
     """A running emulator for the length of a `with` block; `.app` is the `ZoteroApp`."""
     server = ZoteroServer(app or make_app(user_id, key, groups=groups, **app_kwargs),
-                          latency=latency)
+                          port=port, latency=latency)
     with started(server):
         yield server
