@@ -32,6 +32,7 @@ from zsync.dedupe.signature import Sig, sig_of_record
 from zsync.enrich.merge import Enriched
 from zsync.model.records import InputProblem, Record
 from zsync.sync.plan import PlanMemory, Work, WorkPlan
+from zsync.sync.plantypes import WorkHead, Works, head_of
 from zsync.sync.tracking import Changed, Deps
 from zsync.sync.works import WorkSettings, build_work, why_joined, work_notes
 
@@ -65,7 +66,10 @@ class RunMemo:
 
 @dataclass(frozen=True)
 class WorkRow:
-    work: Work
+    """A work as kept for the next run, without its content (kept apart and read only for
+    works planned again: `Works`)."""
+
+    head: WorkHead
     notes: tuple[str | None, str | None]
     plan: tuple[WorkPlan, ...] | None = None  # None: plan it again
     deps: Deps | None = None
@@ -97,11 +101,12 @@ class FileInput:
 class Front:
     """What the front of a run (read, enrich, group, build) gives the planner."""
 
-    works: list[Work]
+    works: Works
     notes: dict[str, Notes]  # work identity -> its not-enriched and retraction lines
     problems: list[InputProblem]
     files: list[FileInput]
     groups: list[GroupMemo]
+    ids: list[str]  # the work id of each work, in order
     rows: dict[str, WorkRow]  # work id -> kept work (and plan, when it may still hold)
     rebuilt: set[str] = field(default_factory=set)  # work ids built in this run
 
@@ -121,6 +126,7 @@ class Kept(Protocol):
     """Where the kept works and enriched records are read from (`memo.WorkMemo`)."""
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]: ...
+    def bodies(self, ids: Sequence[str]) -> dict[str, Work]: ...
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]: ...
     def compared(self, paths: Sequence[str]
                  ) -> dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]]: ...
@@ -189,35 +195,49 @@ def _same_comparison(files: list[FileInput], memo: RunMemo, store: Kept) -> bool
 def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
            why: Mapping[tuple[Member, ...], Mapping[int, str]], memo: RunMemo | None,
            store: Kept | None, settings: WorkSettings) -> Front:
+    """The works of this run: kept ones by their rows (their content read only when asked
+    for), the others built from their records."""
     by_path = {f.path: f for f in files}
     kept_groups = {g.members for g in memo.groups} if memo is not None else set()
     ids = [work_id(m) for m in groups]
     clean_ids = [wid for wid, m in zip(ids, groups, strict=True) if m in kept_groups
                  and all(by_path[p].records is None for p, _ in m)]
     rows = store.works(clean_ids) if store is not None and clean_ids else {}
-    needed = {p for wid, m in zip(ids, groups, strict=True) if wid not in rows for p, _ in m
-              if by_path[p].records is None}
-    if needed:
-        kept_enriched = store.enriched(sorted(needed)) if store is not None else {}
-        for path in needed:
-            by_path[path].enriched = kept_enriched.get(path)
-    works: list[Work] = []
-    notes: dict[str, Notes] = {}
-    out_groups: list[GroupMemo] = []
+
+    def build(places: Sequence[int]) -> dict[int, Work]:
+        _read_enriched(by_path, [groups[p] for p in places], store)
+        return {p: build_work([_member(by_path[path], i) for path, i in groups[p]],
+                              settings, why.get(groups[p], {})) for p in places}
+
+    def load(places: list[int]) -> dict[int, Work]:
+        """Kept works; any whose content cannot be read is built again (the same work)."""
+        found = store.bodies([ids[p] for p in places]) if store is not None else {}
+        out = {p: found[ids[p]] for p in places if ids[p] in found}
+        out.update(build([p for p in places if p not in out]))
+        return out
+
+    fresh = build([p for p, wid in enumerate(ids) if wid not in rows])
     rebuilt: set[str] = set()
-    for wid, members in zip(ids, groups, strict=True):
-        row = rows.get(wid)
-        if row is None:
-            enriched = [_member(by_path[p], i) for p, i in members]
-            work = build_work(enriched, settings, why.get(members, {}))
-            row = WorkRow(work, work_notes(enriched))
-            rows[wid] = row
-            rebuilt.add(wid)
-        works.append(row.work)
-        notes[row.work.identity] = row.notes
-        out_groups.append(GroupMemo(members, tuple(sorted(why.get(members, {}).items()))))
+    for place, work in fresh.items():
+        members = [_member(by_path[path], i) for path, i in groups[place]]
+        rows[ids[place]] = WorkRow(head_of(work), work_notes(members))
+        rebuilt.add(ids[place])
+    heads = [rows[wid].head for wid in ids]
+    notes = {rows[wid].head.identity: rows[wid].notes for wid in ids}
+    out_groups = [GroupMemo(m, tuple(sorted(why.get(m, {}).items()))) for m in groups]
     problems = [p for f in files for p in f.problems]
-    return Front(works, notes, problems, files, out_groups, rows, rebuilt)
+    return Front(Works(heads, load, fresh), notes, problems, files, out_groups, ids, rows,
+                 rebuilt)
+
+
+def _read_enriched(by_path: Mapping[str, FileInput], groups: Sequence[tuple[Member, ...]],
+                   store: Kept | None) -> None:
+    """The kept enriched records of the unchanged files these works draw on."""
+    needed = sorted({p for m in groups for p, _ in m if by_path[p].enriched is None})
+    if needed:
+        kept = store.enriched(needed) if store is not None else {}
+        for path in needed:
+            by_path[path].enriched = kept.get(path)
 
 
 def _member(file: FileInput, index: int) -> Enriched:
@@ -227,12 +247,12 @@ def _member(file: FileInput, index: int) -> Enriched:
 
 
 class KeptPlans(PlanMemory):
-    """The planner's memory for one run: kept plans of clean works, unless `changed`
-    items touch what they read or the run's context differs from the kept one."""
+    """The planner's memory for one run (of `front.works`, by place): kept plans of clean
+    works, unless `changed` items touch what they read or the run's context differs from
+    the kept one."""
 
     def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None) -> None:
         self.front, self.memo, self.changed = front, memo, changed
-        self.by_work = {id(row.work): wid for wid, row in front.rows.items()}
         self.usable = False
         self.context: object = None
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
@@ -243,23 +263,21 @@ class KeptPlans(PlanMemory):
         self.usable = self.memo is not None and self.changed is not None \
             and self.memo.plan_context == context
 
-    def rows(self, work: Work) -> tuple[WorkPlan, ...] | None:
-        wid = self.by_work.get(id(work))
-        if not self.usable or wid is None or wid in self.front.rebuilt:
+    def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
+        wid = self.front.ids[place]
+        if not self.usable or wid in self.front.rebuilt:
             return None
         row = self.front.rows[wid]
-        if row.plan is None or row.deps is None or row.work is not work:
+        if row.plan is None or row.deps is None:
             return None
         assert self.changed is not None
         if self.changed.hits(row.deps):
             return None
-        self.reused.add(work.identity)
+        self.reused.add(row.head.identity)
         return row.plan
 
-    def planned(self, work: Work, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
-        wid = self.by_work.get(id(work))
-        if wid is not None:
-            self.replanned[wid] = (rows, deps)
+    def planned(self, place: int, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
+        self.replanned[self.front.ids[place]] = (rows, deps)
 
 
 def library_changes(before: Mapping[str, tuple[int, bool, bool]],
@@ -279,22 +297,24 @@ def kept_run(front: Front, plans: KeptPlans, *, since: float, context: str, reco
              cache: str,
              items: Mapping[str, tuple[int, bool, bool]], collections: object,
              gone: Mapping[str, frozenset[str]], unsettled: Iterable[str]
-             ) -> tuple[RunMemo, dict[str, WorkRow]]:
-    """What this run keeps for the next, and the work rows that changed. `unsettled`
-    work identities (written, failed, or newly recorded in the state file in this run)
-    keep their work but not their plan."""
-    unsettled_ids = {wid for wid, row in front.rows.items() if row.work.identity in unsettled}
+             ) -> tuple[RunMemo, dict[str, WorkRow], dict[str, Work]]:
+    """What this run keeps for the next: the run, the work rows that changed and the
+    content of the works built in this run. `unsettled` work identities (written, failed,
+    or newly recorded in the state file in this run) keep their work but not their plan."""
+    unsettled_ids = {wid for wid, row in front.rows.items() if row.head.identity in unsettled}
     changed = set(front.rebuilt) | set(plans.replanned) | unsettled_ids
     for wid, (rows, deps) in plans.replanned.items():
         row = front.rows[wid]
-        front.rows[wid] = WorkRow(row.work, row.notes, rows, deps)
+        front.rows[wid] = WorkRow(row.head, row.notes, rows, deps)
     for wid in unsettled_ids:
         row = front.rows[wid]
-        front.rows[wid] = WorkRow(row.work, row.notes)
+        front.rows[wid] = WorkRow(row.head, row.notes)
     files = {f.path: FileMemo(f.digest, f.problems, _volatile(f)) for f in front.files}
     memo = RunMemo(context, records, cache, since, dict(items), collections,
                    plans.context, dict(gone), files, tuple(front.groups))
-    return memo, {wid: front.rows[wid] for wid in changed if wid in front.rows}
+    bodies = {wid: work for place, wid in enumerate(front.ids) if wid in front.rebuilt
+              and (work := front.works.loaded(place)) is not None}
+    return memo, {wid: front.rows[wid] for wid in changed if wid in front.rows}, bodies
 
 
 def _volatile(file: FileInput) -> bool:

@@ -18,6 +18,7 @@ from zsync.state.store import StateStore
 from zsync.sync import retraction
 from zsync.sync.legacy import legacy_memories
 from zsync.sync.plan import PlanInputs, Work, WorkPlan, Written
+from zsync.sync.plantypes import heads_of
 from zsync.zotero.indexed import IndexedView, indexed_view
 from zsync.zotero.mirror import library_view
 
@@ -191,7 +192,7 @@ def gone_contributors(store: StateStore, paths: Sequence[Path],
     within the folders (or are among the files) this run read, and are gone now."""
     roots = [str(_resolved(p)) for p in paths]
     inside = tuple(r.rstrip(os.sep) + os.sep for r in roots)
-    seen_names = {c.id.rsplit("/", 1)[-1] for w in works for c in w.contributors}
+    seen_names = {part.rsplit("/", 1)[-1] for w in heads_of(works) for part in w.parts}
     out: dict[str, set[str]] = {}
     rows = store.db.execute("SELECT item_key, path FROM origins WHERE library_id = ?",
                             (store.db.library_id,))

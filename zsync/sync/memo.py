@@ -37,7 +37,7 @@ from zsync.sync.incremental import (
 )
 from zsync.sync.lastrun import cache_expired_since, cache_settled, slot_of
 from zsync.sync.library_state import RunScope
-from zsync.sync.plan import Action, Plan, PlanInputs
+from zsync.sync.plan import Action, Plan, PlanInputs, Work
 from zsync.sync.tracking import changed_items
 
 log = logging.getLogger("zsync.sync.memo")
@@ -57,8 +57,9 @@ class WorkMemo:
             db.execute("""CREATE TABLE IF NOT EXISTS memo_files (
                 slot TEXT NOT NULL, path TEXT NOT NULL, compared BLOB NOT NULL,
                 enriched BLOB NOT NULL, PRIMARY KEY (slot, path))""")
-            db.execute("""CREATE TABLE IF NOT EXISTS memo_work (
-                slot TEXT NOT NULL, id TEXT NOT NULL, row BLOB NOT NULL,
+            db.execute("DROP TABLE IF EXISTS memo_work")  # an earlier form
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_works (
+                slot TEXT NOT NULL, id TEXT NOT NULL, head BLOB NOT NULL, body BLOB NOT NULL,
                 PRIMARY KEY (slot, id))""")
 
     def run(self) -> RunMemo | None:
@@ -68,14 +69,25 @@ class WorkMemo:
         return found if isinstance(found, RunMemo) else None
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
-        """The kept works (and plans) of these ids."""
+        """The kept rows (heads and plans) of the works of these ids."""
         out: dict[str, WorkRow] = {}
         with paused_gc():
             for wid, blob in self._select(
-                    "SELECT id, row FROM memo_work WHERE slot = ? AND id IN", ids):
+                    "SELECT id, head FROM memo_works WHERE slot = ? AND id IN", ids):
                 row = _unpickled(blob)
                 if isinstance(row, WorkRow):
                     out[str(wid)] = row
+        return out
+
+    def bodies(self, ids: Sequence[str]) -> dict[str, Work]:
+        """The kept content of the works of these ids."""
+        out: dict[str, Work] = {}
+        with paused_gc():
+            for wid, blob in self._select(
+                    "SELECT id, body FROM memo_works WHERE slot = ? AND id IN", ids):
+                work = _unpickled(blob)
+                if isinstance(work, Work):
+                    out[str(wid)] = work
         return out
 
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
@@ -103,17 +115,23 @@ class WorkMemo:
     def _select(self, sql: str, keys: Sequence[str]) -> Iterable[tuple[Any, Any]]:
         return select_in(self.cache.db.execute, sql, (self.slot,), keys)
 
-    def save(self, run: RunMemo, works: Mapping[str, WorkRow],
+    def save(self, run: RunMemo, works: Mapping[str, WorkRow], bodies: Mapping[str, Work],
              files: Mapping[str, tuple[object, list[Enriched]]], ids: set[str]) -> None:
-        """Keep `run`, the work rows and files' records that changed; drop the rows of
-        works and files this run no longer has (`ids`: the works it has)."""
+        """Keep `run`, the work rows (and the content of works built in this run) and
+        files' records that changed; drop the rows of works and files this run no longer
+        has (`ids`: the works it has). A row whose content is neither given nor kept is
+        not kept (its work is built again next run)."""
         db = self.cache.db
         with db:
             db.execute("INSERT OR REPLACE INTO memo_run (slot, run) VALUES (?, ?)",
                        (self.slot, pickle.dumps(run, pickle.HIGHEST_PROTOCOL)))
-            db.executemany("INSERT OR REPLACE INTO memo_work (slot, id, row) VALUES (?, ?, ?)",
-                           [(self.slot, wid, pickle.dumps(row, pickle.HIGHEST_PROTOCOL))
-                            for wid, row in works.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO memo_works (slot, id, head, body) VALUES (?, ?, ?, ?)",
+                [(self.slot, wid, _dumped(row), _dumped(bodies[wid]))
+                 for wid, row in works.items() if wid in bodies])
+            db.executemany("UPDATE memo_works SET head = ? WHERE slot = ? AND id = ?",
+                           [(_dumped(row), self.slot, wid)
+                            for wid, row in works.items() if wid not in bodies])
             db.executemany(
                 "INSERT OR REPLACE INTO memo_files (slot, path, compared, enriched) "
                 "VALUES (?, ?, ?, ?)",
@@ -121,8 +139,8 @@ class WorkMemo:
                   pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
                  for path, (compared, found) in files.items()])
             stale_works = [w for (w,) in db.execute(
-                "SELECT id FROM memo_work WHERE slot = ?", (self.slot,)) if w not in ids]
-            db.executemany("DELETE FROM memo_work WHERE slot = ? AND id = ?",
+                "SELECT id FROM memo_works WHERE slot = ?", (self.slot,)) if w not in ids]
+            db.executemany("DELETE FROM memo_works WHERE slot = ? AND id = ?",
                            [(self.slot, w) for w in stale_works])
             stale_files = [p for (p,) in db.execute(
                 "SELECT path FROM memo_files WHERE slot = ?", (self.slot,))
@@ -133,7 +151,7 @@ class WorkMemo:
     def forget(self) -> None:
         db = self.cache.db
         with db:
-            for table in ("memo_run", "memo_files", "memo_work"):
+            for table in ("memo_run", "memo_files", "memo_works"):
                 db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
 
     def close(self) -> None:
@@ -201,14 +219,14 @@ class MemoRun:
         if cache is None:
             return
         try:
-            run, rows = kept_run(
+            run, rows, bodies = kept_run(
                 self.front, self.plans, since=since, context=self.context,
                 records=store.records_changes(), cache=cache, items=self.items,
                 collections=self.collections, gone=self.gone,
                 unsettled=unsettled(planned, outcomes, inputs))
             files = {f.path: ((f.sigs, f.identities), f.enriched) for f in self.front.files
                      if f.records is not None and f.enriched is not None}
-            self.memo.save(run, rows, files, set(self.front.rows))
+            self.memo.save(run, rows, bodies, files, set(self.front.rows))
         except (sqlite3.Error, pickle.PicklingError) as exc:
             log.info("the results of this run are not kept for the next (%s)", exc)
             with contextlib.suppress(sqlite3.Error):
@@ -226,6 +244,10 @@ def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs) ->
         if writes or linked or row.action == Action.ERROR:
             out.add(row.identity)
     return out
+
+
+def _dumped(value: object) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def _unpickled(blob: bytes) -> object:

@@ -12,7 +12,7 @@ collection and each note's child note are merged three ways (`sync.threeway`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from zsync.sync.plantypes import (
     Work,
     WorkPlan,
     Written,
+    heads_of,
 )
 from zsync.sync.threeway import FROZEN, empty
 from zsync.sync.tracking import Deps, Reads, tracked
@@ -65,26 +66,29 @@ class PlanMemory(Protocol):
     def begin(self, context: object) -> None:
         """What every work's plan depends on: the status collections."""
 
-    def rows(self, work: Work) -> tuple[WorkPlan, ...] | None:
-        """The work's plan rows from an earlier run, if they still hold."""
+    def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
+        """The plan rows of the work at `place` from an earlier run, if they still hold."""
 
-    def planned(self, work: Work, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
-        """The work was planned anew; `deps`: what its plan read of the library."""
+    def planned(self, place: int, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
+        """The work at `place` was planned anew; `deps`: what its plan read of the
+        library."""
 
 
-def plan(works: list[Work], inputs: PlanInputs, memory: PlanMemory | None = None) -> Plan:
-    """The changes that bring the library in step with `works`; with `memory`, works
-    whose earlier plan still holds are not planned again."""
-    statuses = sorted({w.status for w in works if not w.error and w.status})
+def plan(works: Sequence[Work], inputs: PlanInputs, memory: PlanMemory | None = None) -> Plan:
+    """The changes that bring the library in step with `works`; with `memory` (which knows
+    these works by their place), works whose earlier plan still holds are not planned
+    again, nor loaded (`Works`)."""
+    statuses = sorted({w.status for w in heads_of(works) if not w.error and w.status})
     collections, status_keys, in_trash = _status_collections(statuses, inputs)
     managed = set(status_keys.values()) | _existing_status_collections(inputs)
     if memory is not None:
         memory.begin((sorted(status_keys.items()), sorted(managed), sorted(in_trash.items())))
     planned: list[WorkPlan] = []
-    for work in works:
-        rows = memory.rows(work) if memory is not None else None
+    for place in range(len(works)):
+        rows = memory.rows(place) if memory is not None else None
         if rows is None:
-            rows = _plan_rows(work, inputs, status_keys, managed, in_trash, memory)
+            rows = _plan_rows(works[place], place, inputs, status_keys, managed, in_trash,
+                              memory)
         planned.extend(rows)
     seen = {w.item_key for w in planned if w.item_key}
     planned.extend(plan_gone(inputs, seen))
@@ -94,7 +98,7 @@ def plan(works: list[Work], inputs: PlanInputs, memory: PlanMemory | None = None
     return Plan(_needed(collections, planned), tuple(planned), collection_names=names)
 
 
-def _plan_rows(work: Work, inputs: PlanInputs, status_keys: Mapping[str, str],
+def _plan_rows(work: Work, place: int, inputs: PlanInputs, status_keys: Mapping[str, str],
                managed: set[str], in_trash: Mapping[str, str],
                memory: PlanMemory | None) -> tuple[WorkPlan, ...]:
     """The work's own row and one per duplicate folded into it; `memory` hears what the
@@ -112,7 +116,7 @@ def _plan_rows(work: Work, inputs: PlanInputs, status_keys: Mapping[str, str],
     watched = replace(inputs, library=tracked(inputs.library, reads), fuzzy=fuzzy)
     main = _plan_work(work, watched, status_keys, managed, in_trash)
     rows = (main, *_duplicate_rows(work, main))
-    memory.planned(work, rows, reads.frozen())
+    memory.planned(place, rows, reads.frozen())
     return rows
 
 

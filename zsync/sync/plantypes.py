@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
-from typing import Any
+from typing import Any, overload
 
 from zsync.model.records import Origin
 from zsync.sync.threeway import Conflict, FieldChange
@@ -64,6 +64,75 @@ class Work:
         name = PurePath(self.origins[0].path).name or self.origins[0].path
         return (Contributor(name, status=self.status or None, note_html=self.note_html),)
     remarks: tuple[str, ...] = ()  # e.g. values shortened to fit Zotero's limits
+
+
+@dataclass(frozen=True)
+class WorkHead:
+    """What a run reads of every work, loaded or not: the planner's status, the writer's
+    identity, the names of the files that gave it something (`Contributor.id`)."""
+
+    identity: str
+    status: str
+    error: str | None
+    parts: tuple[str, ...]
+
+
+def head_of(work: Work) -> WorkHead:
+    return WorkHead(work.identity, work.status, work.error,
+                    tuple(c.id for c in work.contributors))
+
+
+class Works(Sequence[Work]):
+    """A run's works in order, each read from where an earlier run kept it only when asked
+    for (`sync.incremental`): a run that plans a few works again loads only those."""
+
+    def __init__(self, heads: Sequence[WorkHead],
+                 load: Callable[[list[int]], Mapping[int, Work]],
+                 loaded: Mapping[int, Work]) -> None:
+        self.heads = list(heads)
+        self._load = load
+        self._loaded = dict(loaded)
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    @overload
+    def __getitem__(self, index: int) -> Work: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Work]: ...
+
+    def __getitem__(self, index: int | slice) -> Work | list[Work]:
+        if isinstance(index, slice):
+            return self.load(range(len(self))[index])
+        place = range(len(self))[index]
+        return self.load([place])[0]
+
+    def __iter__(self) -> Iterator[Work]:
+        return iter(self.load(range(len(self))))
+
+    def load(self, places: Iterable[int]) -> list[Work]:
+        """The works at `places`, those not loaded yet read in one go."""
+        wanted = list(places)
+        missing = [i for i in wanted if i not in self._loaded]
+        if missing:
+            found = self._load(missing)
+            if any(i not in found for i in missing):
+                raise LookupError("a kept work could not be read again")
+            self._loaded.update((i, found[i]) for i in missing)
+        return [self._loaded[i] for i in wanted]
+
+    def loaded(self, place: int) -> Work | None:
+        return self._loaded.get(place)
+
+
+def heads_of(works: Sequence[Work]) -> Sequence[WorkHead]:
+    """Each work's head, without loading the works not loaded yet."""
+    return works.heads if isinstance(works, Works) else [head_of(w) for w in works]
+
+
+def works_at(works: Sequence[Work], places: Iterable[int]) -> list[Work]:
+    """The works at `places`, those not loaded yet read in one go."""
+    return works.load(places) if isinstance(works, Works) else [works[p] for p in places]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from zsync.sync.lastrun import Kept
@@ -16,7 +16,7 @@ class SyncResult:
     reused the last plan reads only its report), and how many works failed to write."""
 
     def __init__(self, report: dict[str, Any], plan: Plan | Callable[[], Kept],
-                 failed: int = 0, works: list[Work] | None = None) -> None:
+                 failed: int = 0, works: Sequence[Work] | None = None) -> None:
         self.report, self.failed = report, failed
         self._plan, self._works = plan, works
         self._kept: Kept | None = None
@@ -32,6 +32,6 @@ class SyncResult:
         return self._load().plan if callable(self._plan) else self._plan
 
     @property
-    def works(self) -> list[Work]:
+    def works(self) -> Sequence[Work]:
         """The works planned (none for a run that reused the last plan)."""
         return self._works or []

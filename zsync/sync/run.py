@@ -258,7 +258,7 @@ def works_of(config: Config, enriched: list[Enriched], *, full: bool = True
 
 def sync_works(
     config: Config,
-    works: list[Work],
+    works: Sequence[Work],
     notes: Notes,
     problems: Sequence[InputProblem],
     *,
@@ -280,7 +280,7 @@ def sync_works(
     started = started or utc_now()
     status_parent = config.sync.status_parent
 
-    def make_plan(todo: list[Work], inputs: PlanInputs) -> Plan:
+    def make_plan(todo: Sequence[Work], inputs: PlanInputs) -> Plan:
         planned = plan(todo, inputs)
         return then(planned, inputs) if then else planned
 

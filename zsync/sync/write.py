@@ -3,7 +3,7 @@ client changed meanwhile are planned again and retried (`sync.apply`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from zsync.report.model import Outcome
@@ -11,6 +11,7 @@ from zsync.state.store import StateStore
 from zsync.sync.apply import failures, write_replanning
 from zsync.sync.library_state import RunScope, plan_inputs, remember_all
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan, plan
+from zsync.sync.plantypes import heads_of, works_at
 from zsync.zotero.api import ObjectOutcome, PlannedWrite, WriteExecutor, refresh_mirror
 
 
@@ -49,9 +50,9 @@ def _collection_writes(planned: Plan) -> list[PlannedWrite]:
 
 
 def apply_plan(
-    executor: WriteExecutor, store: StateStore, works: list[Work], planned: Plan,
+    executor: WriteExecutor, store: StateStore, works: Sequence[Work], planned: Plan,
     status_parent: str, replans: int = 3, scope: RunScope | None = None, api: Any = None,
-    planner: Callable[[list[Work], PlanInputs], Plan] = plan,
+    planner: Callable[[Sequence[Work], PlanInputs], Plan] = plan,
     settled: frozenset[str] = frozenset(),
 ) -> tuple[Plan, list[Outcome]]:
     """Write the plan; objects another client changed meanwhile are re-planned and retried.
@@ -65,6 +66,9 @@ def apply_plan(
 
     kept = {w.identity: w for w in planned.works}
 
+    def wanted(identity: str, row: WorkPlan) -> bool:
+        return identity not in settled or row is not kept.get(identity)
+
     def write(todo: Plan) -> list[ObjectOutcome]:
         results: list[ObjectOutcome] = []
         collections = _collection_writes(todo)
@@ -76,12 +80,12 @@ def apply_plan(
             results += executor.apply(creates, "create", guard=True).outcomes
         if updates:
             results += executor.apply(updates, "update").outcomes
-        remember_all(store, [(w, p) for w, p in _applied_pairs(works, todo, results)
-                             if w.identity not in settled or p is not kept.get(w.identity)])
+        remember_all(store, _applied_pairs(works, todo, results, wanted))
         return results
 
     def replan(identities: set[str]) -> Plan:
-        again = [w for w in works if w.identity in identities]
+        again = works_at(works, [i for i, head in enumerate(heads_of(works))
+                                 if head.identity in identities])
         return planner(again, plan_inputs(store, status_parent, executor.new_key, scope))
 
     def moved(identities: set[str] | None) -> Plan:
@@ -105,12 +109,19 @@ def _outcomes(planned: Plan, results: list[ObjectOutcome]) -> list[Outcome]:
 
 
 def _applied_pairs(
-    works: list[Work], planned: Plan, results: list[ObjectOutcome]
+    works: Sequence[Work], planned: Plan, results: list[ObjectOutcome],
+    wanted: Callable[[str, WorkPlan], bool],
 ) -> list[tuple[Work, WorkPlan]]:
+    """Each written work with its plan row, of those `wanted` (works not loaded yet are
+    read only when wanted)."""
     failed = failures(results)
     by_identity = {w.identity: w for w in planned.works if w.action != Action.DUPLICATE}
-    return [
-        (work, by_identity[work.identity]) for work in works
-        if work.identity in by_identity and work.identity not in failed
-        and by_identity[work.identity].action != Action.ERROR
-    ]
+    places: list[int] = []
+    rows: list[WorkPlan] = []
+    for place, head in enumerate(heads_of(works)):
+        row = by_identity.get(head.identity)
+        if row is not None and head.identity not in failed and row.action != Action.ERROR \
+                and wanted(head.identity, row):
+            places.append(place)
+            rows.append(row)
+    return list(zip(works_at(works, places), rows, strict=True))
