@@ -28,7 +28,7 @@ import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +40,7 @@ from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer
 from zsync.state.store import StateStore
 from zsync.sync.plan import Plan
+from zsync.sync.plantypes import CollectionCreate, WorkPlan
 
 T = TypeVar("T")
 log = logging.getLogger("zsync.sync.lastrun")
@@ -48,9 +49,16 @@ _DATA = Path(__file__).resolve().parents[1] / "data"
 
 @dataclass(frozen=True)
 class Kept:
-    """The kept run's plan (its report is kept beside it)."""
+    """The kept run's plan (its report is kept beside it), by reference: each work's rows
+    are those the work memo (`sync.memo`) kept in the same run (`generation`), so the plan
+    is not written twice; the plan's own parts are here."""
 
-    plan: Plan
+    generation: str
+    ids: tuple[str, ...]  # the works, in the plan's order
+    collections: tuple[CollectionCreate, ...]
+    tail: tuple[WorkPlan, ...]  # rows of no work (items whose note files are gone)
+    library_empty_because: str | None
+    collection_names: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,7 @@ class LastRun:
             kept = pickle.loads(row[0]) if row is not None else None
         except Exception:  # written by another zsync
             return None
-        return kept if isinstance(kept, Kept) else None
+        return kept if isinstance(kept, Kept) else None  # (an older form is not)
 
     def keep(self, digests: Digests, since: float, kept: Kept,
              report: dict[str, Any]) -> None:
@@ -236,14 +244,17 @@ class Keeper:
         if self.cache is not None:
             self.library = guarded(lambda: library_digest(store))
 
-    def done(self, store: StateStore, planned: Plan, report: dict[str, Any]) -> None:
-        """Keep the plan and the run's report when it wrote nothing and the library is
-        still as planned on."""
-        if self.cache is None or self.library is None or planned.has_changes:
+    def done(self, store: StateStore, planned: Plan, report: dict[str, Any],
+             kept: Kept | None, keep_rows: Callable[[str], bool]) -> None:
+        """Keep the plan (`kept`: by reference to the work memo's rows, which `keep_rows`
+        copies aside; None: it cannot be) and the run's report when it wrote nothing and
+        the library is still as planned on."""
+        if self.cache is None or self.library is None or kept is None or planned.has_changes:
             return
         if guarded(lambda: library_digest(store)) != self.library:
             return
-        kept = Kept(planned)
+        if not keep_rows(kept.generation):
+            return
         guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
                                                 or ""), self.since, kept, report))
 

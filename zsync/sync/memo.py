@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import pickle
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,9 +36,9 @@ from zsync.sync.incremental import (
     kept_run,
     library_changes,
 )
-from zsync.sync.lastrun import cache_expired_since, cache_settled, slot_of
+from zsync.sync.lastrun import Kept, cache_expired_since, cache_settled, slot_of
 from zsync.sync.library_state import RunScope
-from zsync.sync.plan import Action, Plan, PlanInputs, Work
+from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan
 from zsync.sync.tracking import changed_items
 
 log = logging.getLogger("zsync.sync.memo")
@@ -51,22 +52,32 @@ class WorkMemo:
         self.slot = slot
         db = self.cache.db
         with db:
-            db.execute("""CREATE TABLE IF NOT EXISTS memo_run (
-                slot TEXT PRIMARY KEY, run BLOB NOT NULL)""")
+            db.execute("DROP TABLE IF EXISTS memo_run")  # an earlier form
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_runs (
+                slot TEXT PRIMARY KEY, generation TEXT NOT NULL, run BLOB NOT NULL)""")
             db.execute("DROP TABLE IF EXISTS memo_file")  # an earlier form
             db.execute("""CREATE TABLE IF NOT EXISTS memo_files (
                 slot TEXT NOT NULL, path TEXT NOT NULL, compared BLOB NOT NULL,
                 enriched BLOB NOT NULL, PRIMARY KEY (slot, path))""")
             db.execute("DROP TABLE IF EXISTS memo_work")  # an earlier form
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_kept (
+                slot TEXT NOT NULL, generation TEXT NOT NULL, id TEXT NOT NULL,
+                head BLOB NOT NULL, PRIMARY KEY (slot, id))""")
             db.execute("""CREATE TABLE IF NOT EXISTS memo_works (
                 slot TEXT NOT NULL, id TEXT NOT NULL, head BLOB NOT NULL, body BLOB NOT NULL,
                 PRIMARY KEY (slot, id))""")
 
     def run(self) -> RunMemo | None:
-        row = self.cache.db.execute("SELECT run FROM memo_run WHERE slot = ?",
+        row = self.cache.db.execute("SELECT run FROM memo_runs WHERE slot = ?",
                                     (self.slot,)).fetchone()
         found = _unpickled(row[0]) if row is not None else None
         return found if isinstance(found, RunMemo) else None
+
+    def generation(self) -> str | None:
+        """Names the run that saved the rows now kept (a new name at every save)."""
+        row = self.cache.db.execute("SELECT generation FROM memo_runs WHERE slot = ?",
+                                    (self.slot,)).fetchone()
+        return None if row is None else str(row[0])
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
         """The kept rows (heads and plans) of the works of these ids."""
@@ -88,6 +99,32 @@ class WorkMemo:
                 work = _unpickled(blob)
                 if isinstance(work, Work):
                     out[str(wid)] = work
+        return out
+
+    def keep_rows(self, generation: str) -> bool:
+        """Copy the rows saved by the run `generation` aside for the plan the last run
+        kept (`lastrun.Kept`), so that later runs may save theirs; False when the rows
+        now saved are another run's."""
+        db = self.cache.db
+        with db:
+            if self.generation() != generation:
+                return False
+            db.execute("DELETE FROM memo_kept WHERE slot = ?", (self.slot,))
+            db.execute("INSERT INTO memo_kept (slot, generation, id, head) "
+                       "SELECT slot, ?, id, head FROM memo_works WHERE slot = ?",
+                       (generation, self.slot))
+        return True
+
+    def kept_rows(self, ids: Sequence[str], generation: str) -> dict[str, WorkRow]:
+        """The rows `keep_rows` copied aside in the run `generation`."""
+        out: dict[str, WorkRow] = {}
+        with paused_gc():
+            for wid, kept_by, blob in select_in(
+                    self.cache.db.execute, "SELECT id, generation, head FROM memo_kept "
+                    "WHERE slot = ? AND id IN", (self.slot,), ids):
+                row = _unpickled(blob) if kept_by == generation else None
+                if isinstance(row, WorkRow):
+                    out[str(wid)] = row
         return out
 
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
@@ -116,15 +153,16 @@ class WorkMemo:
         return select_in(self.cache.db.execute, sql, (self.slot,), keys)
 
     def save(self, run: RunMemo, works: Mapping[str, WorkRow], bodies: Mapping[str, Work],
-             files: Mapping[str, tuple[object, list[Enriched]]], ids: set[str]) -> None:
+             files: Mapping[str, tuple[object, list[Enriched]]], ids: set[str]) -> str:
         """Keep `run`, the work rows (and the content of works built in this run) and
         files' records that changed; drop the rows of works and files this run no longer
         has (`ids`: the works it has). A row whose content is neither given nor kept is
         not kept (its work is built again next run)."""
         db = self.cache.db
+        generation = secrets.token_hex(16)
         with db:
-            db.execute("INSERT OR REPLACE INTO memo_run (slot, run) VALUES (?, ?)",
-                       (self.slot, pickle.dumps(run, pickle.HIGHEST_PROTOCOL)))
+            db.execute("INSERT OR REPLACE INTO memo_runs (slot, generation, run) VALUES (?, ?, ?)",
+                       (self.slot, generation, _dumped(run)))
             db.executemany(
                 "INSERT OR REPLACE INTO memo_works (slot, id, head, body) VALUES (?, ?, ?, ?)",
                 [(self.slot, wid, _dumped(row), _dumped(bodies[wid]))
@@ -147,11 +185,12 @@ class WorkMemo:
                 if p not in run.files]
             db.executemany("DELETE FROM memo_files WHERE slot = ? AND path = ?",
                            [(self.slot, p) for p in stale_files])
+        return generation
 
     def forget(self) -> None:
         db = self.cache.db
         with db:
-            for table in ("memo_run", "memo_files", "memo_works"):
+            for table in ("memo_runs", "memo_files", "memo_works", "memo_kept"):
                 db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
 
     def close(self) -> None:
@@ -193,6 +232,7 @@ class MemoRun:
         self.items: dict[str, tuple[int, bool, bool]] = {}
         self.collections: object = None
         self.gone: Mapping[str, frozenset[str]] = {}
+        self.generation: str | None = None  # of the rows this run saved
 
     def planning(self, store: StateStore, inputs: PlanInputs, scope: RunScope) -> KeptPlans:
         """The planner's memory, against the library as refreshed for this run."""
@@ -226,11 +266,37 @@ class MemoRun:
                 unsettled=unsettled(planned, outcomes, inputs))
             files = {f.path: ((f.sigs, f.identities), f.enriched) for f in self.front.files
                      if f.records is not None and f.enriched is not None}
-            self.memo.save(run, rows, bodies, files, set(self.front.rows))
+            self.generation = self.memo.save(run, rows, bodies, files, set(self.front.rows))
         except (sqlite3.Error, pickle.PicklingError) as exc:
             log.info("the results of this run are not kept for the next (%s)", exc)
             with contextlib.suppress(sqlite3.Error):
                 self.memo.forget()
+
+
+    def keep_rows(self, generation: str) -> bool:
+        try:
+            return self.memo.keep_rows(generation)
+        except sqlite3.Error as exc:
+            log.info("the plan of this run is not kept for the next (%s)", exc)
+            return False
+
+    def outline(self, planned: Plan) -> Kept | None:
+        """`planned` by reference to the rows this run saved (`lastrun.Kept`); None when
+        its rows are not all those rows."""
+        if self.generation is None:
+            return None
+        front, rows = self.front, list[WorkPlan]()
+        for wid in front.ids:
+            plan = front.rows[wid].plan
+            if plan is None:
+                return None
+            rows.extend(plan)
+        head = planned.works[:len(rows)]
+        if len(head) != len(rows) or any(a is not b for a, b in zip(head, rows, strict=True)):
+            return None
+        return Kept(self.generation, tuple(front.ids), planned.collections,
+                    planned.works[len(rows):], planned.library_empty_because,
+                    dict(planned.collection_names))
 
 
 def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs) -> set[str]:

@@ -4,6 +4,7 @@ gives that run's report again (`lastrun` keeps it) without reading or planning."
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,8 @@ from zsync.sync.lastrun import (
     library_digest,
     open_last_run,
 )
+from zsync.sync.memo import WorkMemo, open_work_memo
+from zsync.sync.plan import Plan
 from zsync.sync.result import PhaseHook, SyncResult
 from zsync.zotero.api import refresh_mirror
 
@@ -67,12 +70,27 @@ def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config,
         return SyncResult(report, lambda: _kept_plan(config))
 
 
-def _kept_plan(config: Config) -> Kept:
+def _kept_plan(config: Config) -> Plan:
     """The plan of the kept run, read from the cache folder when asked for."""
-    memo = open_last_run(config)
-    kept = None if memo is None else guarded(memo.kept)
-    if memo is not None:
-        memo.close()
-    if kept is None:
+    memo, works = open_last_run(config), open_work_memo(config)
+    try:
+        kept = None if memo is None else guarded(memo.kept)
+        plan = None if kept is None or works is None else _plan_of(kept, works)
+    except sqlite3.Error:
+        plan = None
+    finally:
+        for opened in (memo, works):
+            if opened is not None:
+                opened.close()
+    if plan is None:
         raise StateError("the plan kept from the last run could not be read again")
-    return kept
+    return plan
+
+
+def _plan_of(kept: Kept, works: WorkMemo) -> Plan | None:
+    rows = works.kept_rows(kept.ids, kept.generation)
+    planned = [rows[wid].plan if wid in rows else None for wid in kept.ids]
+    if any(p is None for p in planned):
+        return None
+    return Plan(kept.collections, (*(r for p in planned if p for r in p), *kept.tail),
+                kept.library_empty_because, kept.collection_names)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from zsync.sync.lastrun import Kept
 from zsync.sync.plan import Plan, Work
 
 PhaseHook = Callable[[str, int], None]  # (phase, how many things it goes through; 0: unknown)
@@ -15,21 +14,16 @@ class SyncResult:
     """A sync's report, its plan and works (given, or read when first asked for: a run that
     reused the last plan reads only its report), and how many works failed to write."""
 
-    def __init__(self, report: dict[str, Any], plan: Plan | Callable[[], Kept],
+    def __init__(self, report: dict[str, Any], plan: Plan | Callable[[], Plan],
                  failed: int = 0, works: Sequence[Work] | None = None) -> None:
         self.report, self.failed = report, failed
         self._plan, self._works = plan, works
-        self._kept: Kept | None = None
-
-    def _load(self) -> Kept:
-        if self._kept is None:
-            assert callable(self._plan)
-            self._kept = self._plan()
-        return self._kept
 
     @property
     def plan(self) -> Plan:
-        return self._load().plan if callable(self._plan) else self._plan
+        if callable(self._plan):
+            self._plan = self._plan()
+        return self._plan
 
     @property
     def works(self) -> Sequence[Work]:

@@ -329,7 +329,9 @@ def sync_works(
         if memo is not None and kept_plans is not None:
             memo.done(store, planned, outcomes, inputs)
         if keeper is not None and not failed and then is None:
-            keeper.done(store, planned, report)
+            keeper.done(store, planned, report,
+                        memo.outline(planned) if memo is not None else None,
+                        memo.keep_rows if memo is not None else lambda _: False)
         run.finish(report, "failed" if failed else "ok")
         return SyncResult(report, planned, failed, works)
 
