@@ -60,6 +60,11 @@ class WorkMemo:
                 slot TEXT NOT NULL, path TEXT NOT NULL, compared BLOB NOT NULL,
                 enriched BLOB NOT NULL, PRIMARY KEY (slot, path))""")
             db.execute("DROP TABLE IF EXISTS memo_work")  # an earlier form
+            # The rows a kept plan (`lastrun.Kept`) refers to, as they were when it was
+            # kept: the memo's own rows until a later run changes them, then copies of
+            # them made just before (`_keep_aside`).
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_kept_at (
+                slot TEXT PRIMARY KEY, generation TEXT NOT NULL)""")
             db.execute("""CREATE TABLE IF NOT EXISTS memo_kept (
                 slot TEXT NOT NULL, generation TEXT NOT NULL, id TEXT NOT NULL,
                 head BLOB NOT NULL, PRIMARY KEY (slot, id))""")
@@ -102,30 +107,44 @@ class WorkMemo:
         return out
 
     def keep_rows(self, generation: str) -> bool:
-        """Copy the rows saved by the run `generation` aside for the plan the last run
-        kept (`lastrun.Kept`), so that later runs may save theirs; False when the rows
-        now saved are another run's."""
+        """Hold the rows saved by the run `generation` for the plan it kept
+        (`lastrun.Kept`); False when the rows now saved are another run's."""
         db = self.cache.db
         with db:
             if self.generation() != generation:
                 return False
             db.execute("DELETE FROM memo_kept WHERE slot = ?", (self.slot,))
-            db.execute("INSERT INTO memo_kept (slot, generation, id, head) "
-                       "SELECT slot, ?, id, head FROM memo_works WHERE slot = ?",
-                       (generation, self.slot))
+            db.execute("INSERT OR REPLACE INTO memo_kept_at (slot, generation) VALUES (?, ?)",
+                       (self.slot, generation))
         return True
 
+    def kept_generation(self) -> str | None:
+        """The run whose rows `keep_rows` holds."""
+        row = self.cache.db.execute("SELECT generation FROM memo_kept_at WHERE slot = ?",
+                                    (self.slot,)).fetchone()
+        return None if row is None else str(row[0])
+
     def kept_rows(self, ids: Sequence[str], generation: str) -> dict[str, WorkRow]:
-        """The rows `keep_rows` copied aside in the run `generation`."""
-        out: dict[str, WorkRow] = {}
+        """The rows of these ids as the run `generation` saved them (`keep_rows`)."""
+        if self.kept_generation() != generation:
+            return {}
+        blobs = {str(wid): blob for wid, blob in self._select(
+            "SELECT id, head FROM memo_works WHERE slot = ? AND id IN", ids)}
+        blobs.update((str(wid), blob) for wid, blob in self._select(
+            "SELECT id, head FROM memo_kept WHERE slot = ? AND id IN", ids))
         with paused_gc():
-            for wid, kept_by, blob in select_in(
-                    self.cache.db.execute, "SELECT id, generation, head FROM memo_kept "
-                    "WHERE slot = ? AND id IN", (self.slot,), ids):
-                row = _unpickled(blob) if kept_by == generation else None
-                if isinstance(row, WorkRow):
-                    out[str(wid)] = row
-        return out
+            rows = {wid: _unpickled(blob) for wid, blob in blobs.items()}
+        return {wid: row for wid, row in rows.items() if isinstance(row, WorkRow)}
+
+    def _keep_aside(self, ids: Sequence[str]) -> None:
+        """Before rows of these ids change: copies of them as the held run saved them
+        (a copy made earlier stays: it is older)."""
+        generation = self.kept_generation()
+        if generation is not None and ids:
+            list(select_in(self.cache.db.execute,
+                           "INSERT OR IGNORE INTO memo_kept (slot, generation, id, head) "
+                           "SELECT slot, ?, id, head FROM memo_works WHERE slot = ? AND id IN",
+                           (generation, self.slot), ids))
 
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
         """Each file's enriched records."""
@@ -161,6 +180,9 @@ class WorkMemo:
         db = self.cache.db
         generation = secrets.token_hex(16)
         with db:
+            stale_works = [w for (w,) in db.execute(
+                "SELECT id FROM memo_works WHERE slot = ?", (self.slot,)) if w not in ids]
+            self._keep_aside([*works, *stale_works])
             db.execute("INSERT OR REPLACE INTO memo_runs (slot, generation, run) VALUES (?, ?, ?)",
                        (self.slot, generation, _dumped(run)))
             db.executemany(
@@ -176,8 +198,6 @@ class WorkMemo:
                 [(self.slot, path, pickle.dumps(compared, pickle.HIGHEST_PROTOCOL),
                   pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
                  for path, (compared, found) in files.items()])
-            stale_works = [w for (w,) in db.execute(
-                "SELECT id FROM memo_works WHERE slot = ?", (self.slot,)) if w not in ids]
             db.executemany("DELETE FROM memo_works WHERE slot = ? AND id = ?",
                            [(self.slot, w) for w in stale_works])
             stale_files = [p for (p,) in db.execute(
@@ -190,7 +210,7 @@ class WorkMemo:
     def forget(self) -> None:
         db = self.cache.db
         with db:
-            for table in ("memo_runs", "memo_files", "memo_works", "memo_kept"):
+            for table in ("memo_runs", "memo_files", "memo_works", "memo_kept", "memo_kept_at"):
                 db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
 
     def close(self) -> None:

@@ -50,7 +50,7 @@ def reuse_last_run(
         if store.intents.pending():
             return None  # a killed run's writes: the full path finishes them first
         kept = guarded(memo.report) if library_digest(store) == digests.library else None
-        if kept is None:
+        if kept is None or not _plan_readable(memo, config):
             return None
         log.info("nothing changed since the last run: its plan is used again (--full plans "
                  "everything anew)")
@@ -68,6 +68,20 @@ def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config,
                   "finished": utc_now(), "notices": []}
         run.finish(report, "ok")
         return SyncResult(report, lambda: _kept_plan(config))
+
+
+def _plan_readable(memo: LastRun, config: Config) -> bool:
+    """Whether the work memo still holds the rows the kept plan refers to."""
+    kept = guarded(memo.kept)
+    works = open_work_memo(config) if kept is not None else None
+    if kept is None or works is None:
+        return False
+    try:
+        return works.kept_generation() == kept.generation
+    except sqlite3.Error:
+        return False
+    finally:
+        works.close()
 
 
 def _kept_plan(config: Config) -> Plan:
