@@ -18,9 +18,37 @@ def archive_report(
     folder.mkdir(parents=True, exist_ok=True)
     stamp = str(report.get("started") or "").replace(":", "").replace("-", "")
     path = folder / f"{run_id:06d}-{report['command']}-{stamp or 'run'}.json"
-    path.write_text(to_json(report, compact=True), encoding="utf-8")
+    path.write_text(to_json(archived(report), compact=True), encoding="utf-8")
     prune(folder, keep_days, now, keep=path)
     return path
+
+
+# What a work's entry holds besides its name and sources; an entry with action "unchanged"
+# and none of these has nothing to tell (`archived`).
+_DETAILS = ("changes", "conflicts", "tags_added", "tags_removed", "collections_added",
+            "collections_removed", "remarks", "create", "not_enriched", "message", "result",
+            "duplicate_of")
+
+
+def archived(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as archived: works left as they were, with nothing to tell (no change,
+    conflict, remark, message, note written or kept), are counted rather than listed. A
+    scheduled run over a large vault would otherwise archive every work of the vault each
+    time (megabytes a run, for as long as `keep_days`)."""
+    works = report.get("works")
+    if not isinstance(works, list):
+        return report
+    listed = [w for w in works if not _nothing_to_tell(w)]
+    if len(listed) == len(works):
+        return report
+    return {**report, "works": listed, "works_not_listed": {"unchanged": len(works) - len(listed)}}
+
+
+def _nothing_to_tell(work: Any) -> bool:
+    return isinstance(work, dict) and work.get("action") == "unchanged" \
+        and not any(work.get(k) for k in _DETAILS) \
+        and all(isinstance(n, dict) and n.get("action") == "unchanged"
+                for n in work.get("notes") or ())
 
 
 def prune(
