@@ -24,6 +24,7 @@ from tests.sync.env import SyncEnv
 from tests.sync.notes import markdown_note, plain_works
 from zsync.enrich.enricher import Enricher
 from zsync.sync import plan as plan_module
+from zsync.sync.memo import WorkMemo
 from zsync.sync.run import SyncResult, sync
 
 STEPS = ("thoughts", "status", "rename", "move", "delete", "add", "zotero_tag", "zotero_title")
@@ -219,3 +220,58 @@ def test_incremental_syncs_plan_and_report_what_full_syncs_do(
         max_examples=EXAMPLES, stateful_step_count=8, deadline=None, derandomize=EXAMPLES <= 2,
         database=None, suppress_health_check=list(HealthCheck)))
     assert any(reused) and not all(reused), reused  # both kinds of run were compared
+
+
+def test_a_run_reads_only_the_works_it_plans_again(
+        world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vault of thousands of works costs little when one changed: the others' content
+    stays where the last run kept it (`Works`)."""
+    works = plain_works(6, GENERATED_SEED, GENERATED)
+    notes = vault(tmp_path / "notes", works)
+    assert world.run([notes]).failed == 0
+    assert world.run([notes]).failed == 0
+    loaded: list[str] = []
+    original = WorkMemo.bodies
+
+    def counted(memo: WorkMemo, ids: Any) -> Any:
+        loaded.extend(ids)
+        return original(memo, ids)
+
+    path = notes / f"note-{works[1].index:06d}.md"
+    path.write_text(markdown_note(works[1], thoughts="read again"), encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(WorkMemo, "bodies", counted)
+        edited = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch)
+    assert edited.plan.has_changes and loaded == []  # the edited work is built anew
+    assert world.run([notes]).failed == 0  # what it wrote is planned again, once
+
+    loaded.clear()
+    item = next(i for i in world.library().works if not i.get("deleted"))
+    world.zotero.app.edit_item(world.ref, item["key"], {"title": "My own title"})
+    with monkeypatch.context() as patched:
+        patched.setattr(WorkMemo, "bodies", counted)
+        retitled = seeded_sync(world, notes, full=False, dry_run=True, monkeypatch=monkeypatch)
+    assert len(loaded) == 1  # the work of the item edited in Zotero, planned again
+    full = seeded_sync(world, notes, full=True, dry_run=True, monkeypatch=monkeypatch)
+    assert retitled.plan == full.plan and told(retitled.report) == told(full.report)
+
+
+def test_the_plan_of_a_reused_run_can_be_read_after_later_runs(
+        world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The plan a no-op run gives refers to rows the work memo holds aside, so runs after
+    it (which keep rows of their own) leave it as it was."""
+    works = plain_works(4, GENERATED_SEED, GENERATED)
+    notes = vault(tmp_path / "notes", works)
+    assert world.run([notes]).failed == 0
+    caplog.set_level(logging.INFO, logger="zsync")
+    planned = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch)
+    expected = planned.plan
+    reused = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch)
+    assert REUSED in caplog.text
+    for index, status in enumerate(("Done", "Reading")):
+        path = notes / f"note-{works[index].index:06d}.md"
+        path.write_text(markdown_note(works[index], status=status), encoding="utf-8")
+        assert seeded_sync(world, notes, full=False, dry_run=True,
+                           monkeypatch=monkeypatch).plan.has_changes
+    assert reused.plan == expected
