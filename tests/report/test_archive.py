@@ -45,12 +45,13 @@ def test_an_archived_report_lists_the_works_with_something_to_tell(tmp_path: Pat
         _work("doi:10.1/remark", remarks=["title shortened"]),
         _work("doi:10.1/failed", result={"applied": False, "message": "412"}),
     ]
-    report = {**REPORT, "works": [*quiet[:250], *telling, *quiet[250:]]}
+    listed: list[dict[str, object]] = [*quiet[:250], *telling, *quiet[250:]]
+    report: dict[str, object] = {**REPORT, "works": listed}
     path = archive_report(report, tmp_path / "reports", 3, keep_days=90)
     kept = json.loads(path.read_text())
     assert [w["identity"] for w in kept["works"]] == [w["identity"] for w in telling]
     assert kept["works_not_listed"] == {"unchanged": 500}
-    assert report["works"][0] is quiet[0]  # the run's own report is left whole
+    assert listed[0] is quiet[0] and len(listed) == 505  # the run's own report stays whole
     assert len(path.read_bytes()) < 4000
 
 
