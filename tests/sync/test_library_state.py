@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,15 @@ from hypothesis import strategies as st
 
 from zsync.state.db import Db
 from zsync.state.schema import LATEST, migrate
-from zsync.state.store import StateStore
-from zsync.sync.library_state import Noticed, WrittenRecords, noticed, written_by_item
+from zsync.state.store import Origin, StateStore
+from zsync.sync.library_state import (
+    Links,
+    Noticed,
+    WrittenRecords,
+    links,
+    noticed,
+    written_by_item,
+)
 
 KEYS = [f"ITEM{n:04d}" for n in range(6)]
 NOTES = [f"NOTE{n:04d}" for n in range(8)]
@@ -42,6 +49,10 @@ def record(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 
 
 RECORDS = st.lists(record(), max_size=25)
+IDENTITIES = ["doi:10.1/a", "doi:10.1/b", "pmid:1"]
+# Where works came from: (item, file, line, identity).
+ORIGINS = st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(["/n/a.md", "/n/b.bib"]),
+                             st.integers(0, 3), st.sampled_from(IDENTITIES)), max_size=12)
 
 
 @contextmanager
@@ -64,51 +75,63 @@ def answers(store: StateStore) -> dict[str, Any]:
     """What the planner reads of zsync's records: read whole, then item by item."""
     records = WrittenRecords(store)
     notices = Noticed(records)
+    linked = Links(store)
     asked = [*KEYS, *NOTES, "NOTHERE1"]
     return {
-        "whole": written_by_item(store), "noticed": noticed(store),
+        "whole": written_by_item(store), "noticed": noticed(store), "links": links(store),
         "each": {k: records.get(k) for k in asked},
         "each noticed": {k: notices.get(k) for k in asked},
+        "each link": {i: linked.get(i) for i in [*IDENTITIES, "", "doi:10.1/none"]},
         "iterated": dict(records.items()), "iterated noticed": dict(notices.items()),
+        "iterated links": dict(linked.items()),
     }
 
 
-def write(store: StateStore, records: list[tuple[str, dict[str, Any]]]) -> None:
+def write(store: StateStore, records: list[tuple[str, dict[str, Any]]],
+          origins: Sequence[tuple[str, str, int, str]] = ()) -> None:
     for key, data in records:
         store.written.record(key, data)
+    for key, path, line, identity in origins:
+        store.origins.add(Origin(key, path, line, "md", {"identity": identity}))
+
+
+def agree(seen: dict[str, Any]) -> None:
+    """The answers read item by item are those read whole."""
+    assert seen["each"] == {k: seen["whole"].get(k) for k in seen["each"]}
+    assert seen["each noticed"] == {k: seen["noticed"].get(k) for k in seen["each"]}
+    assert seen["each link"] == {i: seen["links"].get(i) for i in seen["each link"]}
+    assert seen["iterated"] == seen["whole"]
+    assert list(seen["iterated"]) == list(seen["whole"])
+    assert list(seen["iterated noticed"].items()) == list(seen["noticed"].items())
+    assert seen["iterated links"] == seen["links"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=RECORDS)
-def test_each_item_read_alone_is_as_read_with_all(records: list[tuple[str, dict[str, Any]]]
-                                                  ) -> None:
+@given(records=RECORDS, origins=ORIGINS)
+def test_each_item_read_alone_is_as_read_with_all(
+        records: list[tuple[str, dict[str, Any]]],
+        origins: list[tuple[str, str, int, str]]) -> None:
     with state_file() as (_, store):
-        write(store, records)
-        seen = answers(store)
-        assert seen["each"] == {k: seen["whole"].get(k) for k in seen["each"]}
-        assert seen["each noticed"] == {k: seen["noticed"].get(k) for k in seen["each"]}
-        assert seen["iterated"] == seen["whole"]
-        assert list(seen["iterated"]) == list(seen["whole"])
-        assert list(seen["iterated noticed"].items()) == list(seen["noticed"].items())
+        write(store, records, origins)
+        agree(answers(store))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=RECORDS, later=RECORDS)
+@given(records=RECORDS, origins=ORIGINS, later=RECORDS, later_origins=ORIGINS)
 def test_a_state_file_of_an_earlier_zsync_is_brought_up_to_date_with_the_same_answers(
-        records: list[tuple[str, dict[str, Any]]],
-        later: list[tuple[str, dict[str, Any]]]) -> None:
+        records: list[tuple[str, dict[str, Any]]], origins: list[tuple[str, str, int, str]],
+        later: list[tuple[str, dict[str, Any]]],
+        later_origins: list[tuple[str, str, int, str]]) -> None:
     with state_file(upto=6) as (path, old):
-        write(old, records)
+        write(old, records, origins)
         before = answers(old)
         old.close()
         with StateStore.open(path) as store:
             store.select_library("users/1")
             assert store.schema_version == LATEST
             assert answers(store) == before
-            write(store, later)  # records written after the update are found as well
-            seen = answers(store)
-            assert seen["each"] == {k: seen["whole"].get(k) for k in seen["each"]}
-            assert seen["each noticed"] == {k: seen["noticed"].get(k) for k in seen["each"]}
+            write(store, later, later_origins)  # what is written after the update is found
+            agree(answers(store))
 
 
 def test_an_item_s_notes_are_found_without_reading_every_record(tmp_path: Path) -> None:

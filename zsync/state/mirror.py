@@ -115,11 +115,16 @@ class Mirror:
             (self.db.library_id, parent_key))
         return sorted((_item(r) for r in rows), key=lambda item: item.key)
 
-    def item_versions(self) -> dict[str, int]:
-        """Key → version of every item not deleted on the server."""
-        rows = self.db.execute("SELECT key, version FROM items WHERE library_id = ?"
-                               " AND deleted = 0", (self.db.library_id,))
-        return {r["key"]: r["version"] for r in rows}
+    def item_versions(self, keys: Iterable[str] | None = None) -> dict[str, int]:
+        """Key → version of every item not deleted on the server (of those among `keys`,
+        when given)."""
+        return self._versions("items", keys)
+
+    def _versions(self, table: str, keys: Iterable[str] | None) -> dict[str, int]:
+        sql = f"SELECT key, version FROM {table} WHERE deleted = 0 AND library_id = ?"
+        rows = self.db.execute(sql, (self.db.library_id,)) if keys is None else \
+            select_in(self.db.execute, f"{sql} AND key IN", (self.db.library_id,), keys)
+        return {r[0]: r[1] for r in rows}
 
     def states(self, table: str = "items") -> dict[str, tuple[int, bool, bool]]:
         """Key -> (version, trashed, deleted) of every item (or collection) mirrored: what
@@ -232,10 +237,8 @@ class Mirror:
         row = rows.fetchone()
         return _collection(row) if row else None
 
-    def collection_versions(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT key, version FROM collections WHERE library_id = ?"
-                               " AND deleted = 0", (self.db.library_id,))
-        return {r["key"]: r["version"] for r in rows}
+    def collection_versions(self, keys: Iterable[str] | None = None) -> dict[str, int]:
+        return self._versions("collections", keys)
 
     def mark_collections_deleted(self, keys: Iterable[str]) -> int:
         return self._mark_deleted("collections", keys)

@@ -50,7 +50,9 @@ class Conflict:
 
 # The parent item of a record, as the schema's `written_parent` index holds it (the same
 # expression, or SQLite does not use the index).
-_PARENT = ("CASE WHEN json_valid(data) THEN json_extract(data, '$.parentItem') END")
+_PARENT = "CASE WHEN json_valid(data) THEN json_extract(data, '$.parentItem') END"
+# A work's identity, as the schema's `origins_identity` index holds it.
+_IDENTITY = "CASE WHEN json_valid(identifiers) THEN json_extract(identifiers, '$.identity') END"
 
 
 def _written(row: Any) -> Written:
@@ -122,6 +124,14 @@ class Origins:
         sql = ("SELECT item_key, path, line, format, identifiers FROM origins"
                " WHERE library_id = ?")
         return {(r[0], r[1], r[2], r[3], r[4]) for r in _for_keys(self.db, sql, keys)}
+
+    def of_identity(self, identity: str) -> list[tuple[str, int, int, str]]:
+        """(path, line, row id, item key) of each place the work `identity` came from, read
+        through the `origins_identity` index."""
+        rows = self.db.execute(
+            f"SELECT path, line, rowid, item_key FROM origins WHERE library_id = ? AND "
+            f"{_IDENTITY} = ?", (self.db.library_id, identity))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def forget(self, item_key: str, path: str) -> None:
         with self.db.tx():

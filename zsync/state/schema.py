@@ -194,6 +194,10 @@ _V7 = (
     # record that is not valid JSON is indexed under no parent instead of failing a write.
     "CREATE INDEX written_parent ON written (library_id, CASE WHEN json_valid(data) "
     "THEN json_extract(data, '$.parentItem') END)",
+    # The places a work came from, found by its identity (`Origins.of_identity` asks with
+    # this same expression).
+    "CREATE INDEX origins_identity ON origins (library_id, CASE WHEN json_valid(identifiers) "
+    "THEN json_extract(identifiers, '$.identity') END)",
     # Each mirrored item's state (what `Mirror.states` reads) without reading its data.
     "CREATE INDEX items_states ON items (library_id, key, version, trashed, deleted)",
     # The mirrored items written since the lookup index last looked at them, whoever wrote
@@ -220,8 +224,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "runs: command, mode and library", _V4),
     Migration(5, "a change counter over what the sync planner reads", _V5),
     Migration(6, "an index of the mirror's items by identifier", _V6),
-    Migration(7, "zsync's records of notes by their item; the mirror's item states and "
-                 "the items the lookup index has not seen", _V7),
+    Migration(7, "zsync's records of notes by their item, where works came from by their "
+                 "identity; the mirror's item states; items the lookup index has not seen",
+              _V7),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -69,15 +69,46 @@ def _notice_kinds(notes: Iterable[StoredWritten]) -> frozenset[str]:
 
 
 def links(store: StateStore) -> dict[str, str]:
-    """Work identity -> item key, for every input zsync synced before."""
+    """Work identity -> item key, for every input zsync synced before (where places of a
+    work name different items, the last by path, line and when it was recorded)."""
     out: dict[str, str] = {}
     rows = store.db.execute(
         "SELECT item_key, json_extract(identifiers, '$.identity') FROM origins "
-        "WHERE library_id = ? ORDER BY path, line", (store.db.library_id,))
+        "WHERE library_id = ? ORDER BY path, line, rowid", (store.db.library_id,))
     for key, identity in rows:
         if identity:
             out[str(identity)] = key
     return out
+
+
+class Links(Mapping[str, str]):
+    """`links`, each work's item read when first asked for: of the places the work came
+    from, the last in `links`' order names it; iterating reads them all."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+        self._found: dict[str, str | None] = {}
+        self._all: dict[str, str] | None = None
+
+    def __getitem__(self, identity: str) -> str:
+        if identity not in self._found:
+            places = sorted(self._store.origins.of_identity(identity)) if identity else []
+            self._found[identity] = places[-1][-1] if places else None
+        found = self._found[identity]
+        if found is None:
+            raise KeyError(identity)
+        return found
+
+    def _everything(self) -> dict[str, str]:
+        if self._all is None:
+            self._all = links(self._store)
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
 
 
 @dataclass(frozen=True)
@@ -115,7 +146,8 @@ def plan_inputs(
     written: Mapping[str, Written] = records if records is not None else written_by_item(store)
     status_parent_key = view.find_collection((status_parent,))
     statuses = {c.key for c in view.collections.values() if c.parent == status_parent_key}
-    return PlanInputs(view, written, links(store), status_parent, new_key,
+    linked: Mapping[str, str] = Links(store) if lazy else links(store)
+    return PlanInputs(view, written, linked, status_parent, new_key,
                       Noticed(records) if records is not None else noticed(store), fuzzy,
                       legacy_memories(written, statuses), scope.gone, scope.prune)
 
