@@ -168,3 +168,18 @@ def test_a_cache_file_of_an_earlier_zsync_is_used_as_it_is(tmp_path: Path,
     cache.put("crossref", "doi", "b", "{}")
     assert cache.state() != before
     assert cache.settled(stored) == repr((1, stored, 0.0))
+
+
+def test_opening_a_cache_another_process_is_writing_to_waits_for_nothing(
+        tmp_path: Path, cache: RecordCache, clock: Clock) -> None:
+    cache.put("crossref", "doi", "a", "{}")
+    writer = sqlite3.connect(tmp_path / RECORDS_FILE, isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as a long write would
+    try:
+        again = RecordCache(tmp_path, clock=clock)
+        assert again.get("crossref", "doi", "a") is not None
+        assert again.state() == cache.state()
+        again.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

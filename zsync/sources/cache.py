@@ -51,10 +51,11 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 INSERT OR IGNORE INTO changes (id, counter, instance)
     VALUES (1, 0, lower(hex(randomblob(16))));
-""" + "".join(
-    f"CREATE TRIGGER IF NOT EXISTS records_{event.lower()}_counted AFTER {event} ON records "
-    "BEGIN UPDATE changes SET counter = counter + 1; END;\n"
-    for event in ("INSERT", "UPDATE", "DELETE"))
+"""
+_TRIGGERS = {f"records_{event.lower()}_counted": event for event in ("INSERT", "UPDATE", "DELETE")}
+_SCHEMA += "".join(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON records BEGIN "
+                   "UPDATE changes SET counter = counter + 1; END;\n"
+                   for name, event in _TRIGGERS.items())
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,20 @@ class RecordCache:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        try:
-            self._db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}COMMIT;")
-        except sqlite3.Error:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
+        if not self._has_schema():
+            try:
+                self._db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}COMMIT;")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _has_schema(self) -> bool:
+        """Whether the file holds all of `_SCHEMA` already (then opening it writes nothing)."""
+        made = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        if not made >= {"records", "records_fetched", "changes", *_TRIGGERS}:
+            return False
+        return self._db.execute("SELECT 1 FROM changes WHERE id = 1").fetchone() is not None
 
     @classmethod
     def from_config(cls, config: Config) -> RecordCache:
