@@ -117,7 +117,9 @@ def test_mirror_items_children_trash_and_tombstones(store: StateStore) -> None:
     assert store.mirror.children("PARENT22") == []
     gone = store.mirror.get_item("NOTE2222")
     assert gone is not None and gone.deleted  # tombstone kept
-    assert set(store.mirror.item_versions()) == {"PARENT22", "TRASH222"}
+    assert store.mirror.item_versions() == {"PARENT22": 3, "TRASH222": 5}
+    # asked for some keys, the versions of those not deleted on the server
+    assert store.mirror.item_versions(["TRASH222", "NOTE2222", "MISSING2"]) == {"TRASH222": 5}
     assert store.mirror.key_in_use("NOTE2222")
     store.mirror.set_library_version(42)
     assert store.mirror.library_version() == 42

@@ -4,16 +4,20 @@ child notes added), and the state file's change counters move with what was writ
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from zsync.state.db import Db
+from zsync.state.schema import LATEST, migrate
 from zsync.state.store import StateStore
 from zsync.zotero.indexed import IndexedView, indexed_view
+from zsync.zotero.library import LibraryItem, index_entries
 from zsync.zotero.memory import Memory, join_extra
 from zsync.zotero.mirror import library_view
 
@@ -114,3 +118,56 @@ def test_the_change_counters_move_with_what_the_planner_reads(tmp_path: Path) ->
     with StateStore.open(tmp_path / "other.sqlite") as other:
         other.select_library("users/1")
         assert other.planning_changes() != planning  # another file never repeats a count
+
+
+def assert_views_agree(store: StateStore) -> None:
+    full = library_view(store)
+    lazy = indexed_view(store)
+    for kind, values in (("doi", DOIS), ("pmid", PMIDS), ("citekey", CITEKEYS),
+                         ("work", WORKS), ("trashed-work", WORKS)):
+        for value in values:
+            assert lazy.find(kind, value) == full.find(kind, value), (kind, value)
+    for key in KEYS:
+        assert lazy.memory(key) == full.memory(key)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), indexed=st.sets(st.sampled_from(KEYS)),
+       edited=st.sets(st.sampled_from(KEYS)), deleted=st.sets(st.sampled_from(KEYS)))
+def test_an_index_made_by_an_earlier_zsync_is_brought_up_to_date(
+        data: st.DataObject, indexed: set[str], edited: set[str], deleted: set[str]) -> None:
+    """A state file of schema 6 whose lookup index was made for some items, some of them
+    edited or deleted since: brought up to date, the index answers as the mirror does."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "state.sqlite"
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        migrate(conn, upto=6)
+        old = StateStore(Db(conn, path))
+        old.select_library("users/1")
+        version = 0
+        for key in KEYS:
+            version += 1
+            old.mirror.upsert_items([{**data.draw(item_data(key)), "version": version}])
+        for key in sorted(indexed):  # as the earlier zsync indexed them
+            row = old.mirror.get_item(key)
+            assert row is not None
+            entries = index_entries(LibraryItem.from_mirror(row))[0] if not row.deleted else []
+            with old.transaction():
+                old.db.conn.executemany("INSERT INTO lookup VALUES (?, ?, ?, ?)",
+                                        [(old.db.library_id, k, v, key) for k, v in entries])
+                old.db.execute("INSERT INTO lookup_indexed VALUES (?, ?, ?, ?, ?)",
+                               (old.db.library_id, key, row.version, int(row.trashed),
+                                int(row.deleted)))
+        for key in sorted(edited):
+            version += 1
+            old.mirror.upsert_items([{**data.draw(item_data(key)), "version": version}])
+        old.mirror.mark_items_deleted(sorted(deleted))
+        old.close()
+        with StateStore.open(path) as store:
+            store.select_library("users/1")
+            assert store.schema_version == LATEST
+            assert_views_agree(store)
+            version += 1
+            store.mirror.upsert_items([{**data.draw(item_data(KEYS[0])), "version": version}])
+            assert_views_agree(store)

@@ -38,8 +38,24 @@ CREATE TABLE IF NOT EXISTS records (
     fetched_at REAL NOT NULL,
     not_found INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source, id_kind, id)
-)
+);
+-- Answers by when they were fetched, for what `settled` and `expired_since` read (the
+-- payloads, stored before `fetched_at` in each row, are then not read).
+CREATE INDEX IF NOT EXISTS records_fetched ON records (fetched_at, not_found);
+-- A counter every write to `records` moves, whoever writes, so that `state` is one read;
+-- `instance` is drawn once per file, so a file made again never repeats a count.
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    counter INTEGER NOT NULL,
+    instance TEXT NOT NULL
+);
+INSERT OR IGNORE INTO changes (id, counter, instance)
+    VALUES (1, 0, lower(hex(randomblob(16))));
 """
+_TRIGGERS = {f"records_{event.lower()}_counted": event for event in ("INSERT", "UPDATE", "DELETE")}
+_SCHEMA += "".join(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON records BEGIN "
+                   "UPDATE changes SET counter = counter + 1; END;\n"
+                   for name, event in _TRIGGERS.items())
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,20 @@ class RecordCache:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        if not self._has_schema():
+            try:
+                self._db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}COMMIT;")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _has_schema(self) -> bool:
+        """Whether the file holds all of `_SCHEMA` already (then opening it writes nothing)."""
+        made = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        if not made >= {"records", "records_fetched", "changes", *_TRIGGERS}:
+            return False
+        return self._db.execute("SELECT 1 FROM changes WHERE id = 1").fetchone() is not None
 
     @classmethod
     def from_config(cls, config: Config) -> RecordCache:
@@ -125,12 +154,10 @@ class RecordCache:
 
     def state(self) -> str:
         """What changes whenever an answer is stored, replaced or deleted (for
-        `sync.lastrun`), read without reading the payloads."""
+        `sync.lastrun`): the file's change counter, one row read."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT COUNT(*), TOTAL(fetched_at), MAX(fetched_at), TOTAL(not_found), "
-                "TOTAL(LENGTH(payload)) FROM records").fetchone()
-        return repr(tuple(row))
+            row = self._db.execute("SELECT instance, counter FROM changes").fetchone()
+        return f"{row[0]}:{row[1]}"
 
     def settled(self, since: float) -> str:
         """The answers stored at or before `since`, as a digest: it changes when one of
@@ -144,13 +171,18 @@ class RecordCache:
     def expired_since(self, since: float) -> bool:
         """Has an answer that was fresh at `since` (epoch seconds) become stale by now?"""
         now = self.clock()
+        return any(self._expired(not_found, ttl, since, now)
+                   for not_found, ttl in ((0, self.ttl), (1, self.not_found_ttl)))
+
+    def _expired(self, not_found: int, ttl: float, since: float, now: float) -> bool:
+        """Whether an answer of that kind went stale between `since` and `now`; only the
+        answers fetched about `ttl` before are read (the index's range holds a second more
+        on each side, so rounding never leaves one out)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT 1 FROM records WHERE (not_found = 0 AND fetched_at + ? > ? AND "
-                "fetched_at + ? <= ?) OR (not_found = 1 AND fetched_at + ? > ? AND "
-                "fetched_at + ? <= ?) LIMIT 1",
-                (self.ttl, since, self.ttl, now, self.not_found_ttl, since,
-                 self.not_found_ttl, now)).fetchone()
+                "SELECT 1 FROM records WHERE fetched_at > ? AND fetched_at <= ? AND "
+                "not_found = ? AND fetched_at + ? > ? AND fetched_at + ? <= ? LIMIT 1",
+                (since - ttl - 1, now - ttl + 1, not_found, ttl, since, ttl, now)).fetchone()
         return row is not None
 
     def put_many(self, source: str, id_kind: str, items: Mapping[str, str | None]) -> None:

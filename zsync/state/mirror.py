@@ -115,11 +115,16 @@ class Mirror:
             (self.db.library_id, parent_key))
         return sorted((_item(r) for r in rows), key=lambda item: item.key)
 
-    def item_versions(self) -> dict[str, int]:
-        """Key → version of every item not deleted on the server."""
-        rows = self.db.execute("SELECT key, version FROM items WHERE library_id = ?"
-                               " AND deleted = 0", (self.db.library_id,))
-        return {r["key"]: r["version"] for r in rows}
+    def item_versions(self, keys: Iterable[str] | None = None) -> dict[str, int]:
+        """Key → version of every item not deleted on the server (of those among `keys`,
+        when given)."""
+        return self._versions("items", keys)
+
+    def _versions(self, table: str, keys: Iterable[str] | None) -> dict[str, int]:
+        sql = f"SELECT key, version FROM {table} WHERE deleted = 0 AND library_id = ?"
+        rows = self.db.execute(sql, (self.db.library_id,)) if keys is None else \
+            select_in(self.db.execute, f"{sql} AND key IN", (self.db.library_id,), keys)
+        return {r[0]: r[1] for r in rows}
 
     def states(self, table: str = "items") -> dict[str, tuple[int, bool, bool]]:
         """Key -> (version, trashed, deleted) of every item (or collection) mirrored: what
@@ -136,22 +141,34 @@ class Mirror:
         self._states[table] = (stamp, found)
         return dict(found)
 
-
-
     # -- the lookup index (zotero.indexed keeps it) --------------------------------------
 
-    def indexed_states(self) -> dict[str, tuple[int, bool, bool]]:
-        """Key -> the (version, trashed, deleted) each item was indexed at."""
-        rows = self.db.execute("SELECT key, version, trashed, deleted FROM lookup_indexed "
-                               "WHERE library_id = ?", (self.db.library_id,))
+    def unindexed(self) -> tuple[dict[str, tuple[int, bool, bool]], list[str], list[str]]:
+        """The items whose state differs from the one they were indexed at (or that were
+        never indexed), with their state now; the keys indexed but no longer mirrored; and
+        the keys looked at: only the items written since `reindex` last saw them (the
+        schema's triggers note each in `lookup_unseen`)."""
+        unseen = [r[0] for r in self.db.execute(
+            "SELECT key FROM lookup_unseen WHERE library_id = ?", (self.db.library_id,))]
+        now = self._states_of("items", unseen)
+        indexed = self._states_of("lookup_indexed", unseen)
+        stale = {k: state for k, state in now.items() if indexed.get(k) != state}
+        return stale, [k for k in unseen if k in indexed and k not in now], unseen
+
+    def _states_of(self, table: str, keys: list[str]) -> dict[str, tuple[int, bool, bool]]:
+        rows = select_in(self.db.execute, f"SELECT key, version, trashed, deleted FROM {table}"
+                         " WHERE library_id = ? AND key IN", (self.db.library_id,), keys)
         return {r[0]: (int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
 
     def reindex(self, indexed: Iterable[tuple[str, tuple[int, bool, bool],
                                               Iterable[tuple[str, str]]]],
-                dropped: Iterable[str]) -> None:
-        """Replace the lookup entries of each (key, state, entries); forget `dropped`."""
+                dropped: Iterable[str], seen: Iterable[str] = ()) -> None:
+        """Replace the lookup entries of each (key, state, entries); forget `dropped`; the
+        items `seen` (by `unindexed`) are no longer unseen."""
         library = self.db.library_id
         with self.db.tx():
+            self.db.conn.executemany("DELETE FROM lookup_unseen WHERE library_id = ? AND key = ?",
+                                     [(library, key) for key in seen])
             for key in dropped:
                 self.db.execute("DELETE FROM lookup WHERE library_id = ? AND key = ?",
                                 (library, key))
@@ -220,10 +237,8 @@ class Mirror:
         row = rows.fetchone()
         return _collection(row) if row else None
 
-    def collection_versions(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT key, version FROM collections WHERE library_id = ?"
-                               " AND deleted = 0", (self.db.library_id,))
-        return {r["key"]: r["version"] for r in rows}
+    def collection_versions(self, keys: Iterable[str] | None = None) -> dict[str, int]:
+        return self._versions("collections", keys)
 
     def mark_collections_deleted(self, keys: Iterable[str]) -> int:
         return self._mark_deleted("collections", keys)

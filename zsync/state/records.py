@@ -48,6 +48,18 @@ class Conflict:
     run_id: int | None = None
 
 
+# The parent item of a record, as the schema's `written_parent` index holds it (the same
+# expression, or SQLite does not use the index).
+_PARENT = "CASE WHEN json_valid(data) THEN json_extract(data, '$.parentItem') END"
+# A work's identity, as the schema's `origins_identity` index holds it.
+_IDENTITY = "CASE WHEN json_valid(identifiers) THEN json_extract(identifiers, '$.identity') END"
+
+
+def _written(row: Any) -> Written:
+    return Written(row["item_key"], loads(row["data"]), row["fingerprint"], row["run_id"],
+                   row["written_at"])
+
+
 class WrittenLog:
     def __init__(self, db: Db) -> None:
         self.db = db
@@ -55,15 +67,24 @@ class WrittenLog:
     def get(self, item_key: str) -> Written | None:
         row = self.db.execute("SELECT * FROM written WHERE library_id = ? AND item_key = ?",
                               (self.db.library_id, item_key)).fetchone()
-        if row is None:
-            return None
-        return Written(row["item_key"], loads(row["data"]), row["fingerprint"], row["run_id"],
-                       row["written_at"])
+        return None if row is None else _written(row)
 
     def all(self) -> list[Written]:
-        rows = self.db.execute("SELECT * FROM written WHERE library_id = ?", (self.db.library_id,))
-        return [Written(r["item_key"], loads(r["data"]), r["fingerprint"], r["run_id"],
-                        r["written_at"]) for r in rows]
+        """Every record, by item key."""
+        rows = self.db.execute("SELECT * FROM written WHERE library_id = ? ORDER BY item_key",
+                               (self.db.library_id,))
+        return [_written(r) for r in rows]
+
+    def notes_under(self, parent_key: str) -> list[Written]:
+        """The records of the notes zsync wrote under item `parent_key`, by item key (the
+        order of `all`), read through the `written_parent` index."""
+        # Sorted here, not in SQL: an ORDER BY makes SQLite walk every record in key order.
+        rows = self.db.execute(f"SELECT * FROM written WHERE library_id = ? AND {_PARENT} = ?",
+                               (self.db.library_id, parent_key))
+        found = (_written(r) for r in rows)
+        return sorted((w for w in found if w.data.get("itemType") == "note"
+                       and w.data.get("parentItem") and str(w.data["parentItem"]) == parent_key),
+                      key=lambda w: w.item_key)
 
     def record(self, item_key: str, payload: Mapping[str, Any], fingerprint: str = "",
                run_id: int | None = None) -> Written:
@@ -103,6 +124,14 @@ class Origins:
         sql = ("SELECT item_key, path, line, format, identifiers FROM origins"
                " WHERE library_id = ?")
         return {(r[0], r[1], r[2], r[3], r[4]) for r in _for_keys(self.db, sql, keys)}
+
+    def of_identity(self, identity: str) -> list[tuple[str, int, int, str]]:
+        """(path, line, row id, item key) of each place the work `identity` came from, read
+        through the `origins_identity` index."""
+        rows = self.db.execute(
+            f"SELECT path, line, rowid, item_key FROM origins WHERE library_id = ? AND "
+            f"{_IDENTITY} = ?", (self.db.library_id, identity))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def forget(self, item_key: str, path: str) -> None:
         with self.db.tx():

@@ -188,6 +188,35 @@ _V6 = (
     "CREATE INDEX lookup_by_key ON lookup (library_id, key)",
 )
 
+_V7 = (
+    # zsync's records of the notes it wrote under an item, found by the item's key without
+    # reading every record (`WrittenLog.notes_under` asks with this same expression); a
+    # record that is not valid JSON is indexed under no parent instead of failing a write.
+    "CREATE INDEX written_parent ON written (library_id, CASE WHEN json_valid(data) "
+    "THEN json_extract(data, '$.parentItem') END)",
+    # The places a work came from, found by its identity (`Origins.of_identity` asks with
+    # this same expression).
+    "CREATE INDEX origins_identity ON origins (library_id, CASE WHEN json_valid(identifiers) "
+    "THEN json_extract(identifiers, '$.identity') END)",
+    # Each mirrored item's state (what `Mirror.states` reads) without reading its data.
+    "CREATE INDEX items_states ON items (library_id, key, version, trashed, deleted)",
+    # The mirrored items written since the lookup index last looked at them, whoever wrote
+    # them: the index is brought up to date by looking at these alone. At first, all. (No
+    # foreign key: the rows an item's deletion adds must not stop a library's deletion.)
+    """CREATE TABLE lookup_unseen (
+        library_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (library_id, key))""",
+    "INSERT OR IGNORE INTO lookup_unseen (library_id, key) SELECT library_id, key FROM items "
+    "UNION SELECT library_id, key FROM lookup_indexed",
+    *(f"CREATE TRIGGER items_{event.lower()}_unseen AFTER {event} ON items BEGIN "
+      f"INSERT OR IGNORE INTO lookup_unseen (library_id, key) VALUES ({row}.library_id, "
+      f"{row}.key); END" for event, row in (("INSERT", "NEW"), ("DELETE", "OLD"))),
+    "CREATE TRIGGER items_update_unseen AFTER UPDATE ON items BEGIN "
+    "INSERT OR IGNORE INTO lookup_unseen (library_id, key) VALUES (OLD.library_id, OLD.key), "
+    "(NEW.library_id, NEW.key); END",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _V1),
     Migration(2, "indexes on origins and pending writes; attempts, base version", _V2),
@@ -195,6 +224,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "runs: command, mode and library", _V4),
     Migration(5, "a change counter over what the sync planner reads", _V5),
     Migration(6, "an index of the mirror's items by identifier", _V6),
+    Migration(7, "zsync's records of notes by their item, where works came from by their "
+                 "identity; the mirror's item states; items the lookup index has not seen",
+              _V7),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -70,15 +70,46 @@ def _notice_kinds(notes: Iterable[StoredWritten]) -> frozenset[str]:
 
 
 def links(store: StateStore) -> dict[str, str]:
-    """Work identity -> item key, for every input zsync synced before."""
+    """Work identity -> item key, for every input zsync synced before (where places of a
+    work name different items, the last by path, line and when it was recorded)."""
     out: dict[str, str] = {}
     rows = store.db.execute(
         "SELECT item_key, json_extract(identifiers, '$.identity') FROM origins "
-        "WHERE library_id = ? ORDER BY path, line", (store.db.library_id,))
+        "WHERE library_id = ? ORDER BY path, line, rowid", (store.db.library_id,))
     for key, identity in rows:
         if identity:
             out[str(identity)] = key
     return out
+
+
+class Links(Mapping[str, str]):
+    """`links`, each work's item read when first asked for: of the places the work came
+    from, the last in `links`' order names it; iterating reads them all."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+        self._found: dict[str, str | None] = {}
+        self._all: dict[str, str] | None = None
+
+    def __getitem__(self, identity: str) -> str:
+        if identity not in self._found:
+            places = sorted(self._store.origins.of_identity(identity)) if identity else []
+            self._found[identity] = places[-1][-1] if places else None
+        found = self._found[identity]
+        if found is None:
+            raise KeyError(identity)
+        return found
+
+    def _everything(self) -> dict[str, str]:
+        if self._all is None:
+            self._all = links(self._store)
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
 
 
 @dataclass(frozen=True)
@@ -116,35 +147,27 @@ def plan_inputs(
     written: Mapping[str, Written] = records if records is not None else written_by_item(store)
     status_parent_key = view.find_collection((status_parent,))
     statuses = {c.key for c in view.collections.values() if c.parent == status_parent_key}
-    return PlanInputs(view, written, links(store), status_parent, new_key,
+    linked: Mapping[str, str] = Links(store) if lazy else links(store)
+    return PlanInputs(view, written, linked, status_parent, new_key,
                       Noticed(records) if records is not None else noticed(store), fuzzy,
                       legacy_memories(written, statuses), scope.gone, scope.prune)
 
 
 class WrittenRecords(Mapping[str, Written]):
-    """`written_by_item`, each item's record read when first asked for."""
+    """`written_by_item`, each item's record (and the notes zsync wrote under it) read
+    when first asked for; iterating reads them all."""
 
     def __init__(self, store: StateStore) -> None:
         self._store = store
         self._made: dict[str, Written | None] = {}
-        # The data is stored as `db.dumps` writes it: a note's holds `"itemType": "note"`
-        # (a string value cannot: its quotes would be escaped).
-        rows = store.db.execute(
-            "SELECT item_key, CASE WHEN instr(data, '\"itemType\": \"note\"') > 0 "
-            "THEN json_extract(data, '$.parentItem') ELSE NULL END, "
-            "instr(data, '\"itemType\": \"note\"') > 0 FROM written WHERE library_id = ?",
-            (store.db.library_id,)).fetchall()
-        self._keys = [str(r[0]) for r in rows if not r[2]]
-        self._notes: dict[str, list[str]] = {}  # parent -> its notes' keys, in row order
-        for key, parent, is_note in rows:
-            if is_note and parent:
-                self._notes.setdefault(str(parent), []).append(str(key))
+        self._notes: dict[str, list[StoredWritten]] = {}
+        self._keys: list[str] | None = None
 
     def notes_of(self, key: str) -> list[StoredWritten]:
         """zsync's records of the notes it wrote under `key`, in `written.all()` order."""
-        wanted = self._notes.get(key, [])
-        rows = {r.item_key: r for r in (self._store.written.get(k) for k in wanted) if r}
-        return [rows[k] for k in wanted if k in rows]
+        if key not in self._notes:
+            self._notes[key] = self._store.written.notes_under(key)
+        return self._notes[key]
 
     def __getitem__(self, key: str) -> Written:
         if key not in self._made:
@@ -160,11 +183,25 @@ class WrittenRecords(Mapping[str, Written]):
             return None
         return _written(row, self.notes_of(key))
 
+    def keys_noted(self) -> list[str]:
+        """The keys of the items zsync wrote notes under, in `written.all()` order."""
+        notes: dict[str, None] = {}
+        for row in self._store.written.all():
+            if row.data.get("itemType") == "note" and row.data.get("parentItem"):
+                notes[str(row.data["parentItem"])] = None
+        return list(notes)
+
+    def _all_keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [r.item_key for r in self._store.written.all()
+                          if r.data.get("itemType") != "note"]
+        return self._keys
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
+        return iter(self._all_keys())
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._all_keys())
 
 
 class Noticed(Mapping[str, frozenset[str]]):
@@ -180,7 +217,7 @@ class Noticed(Mapping[str, frozenset[str]]):
         return kinds
 
     def __iter__(self) -> Iterator[str]:
-        return iter([k for k in self._written._notes if k in self])
+        return iter([k for k in self._written.keys_noted() if k in self])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -197,13 +234,13 @@ def gone_contributors(store: StateStore, paths: Sequence[Path],
     rows = store.db.execute("SELECT item_key, path FROM origins WHERE library_id = ?",
                             (store.db.library_id,))
     for item_key, path in rows:  # stored resolved, as `_to_remember` writes them
+        name = os.path.basename(path)
+        if name in seen_names:
+            continue  # there, or moved: a file of that name gave something in this run
         if not os.path.isabs(path) or not (path in roots or path.startswith(inside)):
             continue
         if os.path.exists(path):
             continue
-        name = os.path.basename(path)
-        if name in seen_names:
-            continue  # moved, not gone: a file of that name gave something in this run
         out.setdefault(item_key, set()).add(name)
     return {k: frozenset(v) for k, v in out.items()}
 

@@ -25,22 +25,21 @@ from zsync.zotero.memory import Memory
 
 
 def refresh_index(store: StateStore) -> None:
-    """Index again every item whose state moved since it was indexed."""
+    """Index again every item whose state moved since it was indexed (looking only at
+    the items written since the last time: `Mirror.unindexed`)."""
     mirror = store.mirror
-    now = mirror.states("items")
-    indexed = mirror.indexed_states()
-    dropped = [k for k in indexed if k not in now]
-    stale = [k for k, state in now.items() if indexed.get(k) != state]
-    if not stale and not dropped:
-        return
-    rows = []
-    for row in mirror.items_by_key(stale):
-        state = now[row.key]
-        entries: list[tuple[str, str]] = []
-        if not row.deleted:  # LibraryView holds only items not deleted on the server
-            entries, _ = index_entries(LibraryItem.from_mirror(row))
-        rows.append((row.key, state, entries))
-    mirror.reindex(rows, dropped)
+    with store.transaction():  # no write between what is read and what is marked seen
+        stale, dropped, seen = mirror.unindexed()
+        if not seen:
+            return
+        rows = []
+        for row in mirror.items_by_key(stale):
+            state = stale[row.key]
+            entries: list[tuple[str, str]] = []
+            if not row.deleted:  # LibraryView holds only items not deleted on the server
+                entries, _ = index_entries(LibraryItem.from_mirror(row))
+            rows.append((row.key, state, entries))
+        mirror.reindex(rows, dropped, seen)
 
 
 class _Items(Mapping[str, LibraryItem]):

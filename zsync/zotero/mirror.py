@@ -74,9 +74,10 @@ def refresh_mirror(api: ZoteroApi, store: StateStore) -> RefreshStats:
         gone_colls = set(mirror.collection_versions()) - set(colls)
     else:
         items, colls, gone_items, gone_colls = _changes_since(api, stored)
-    # Objects zsync itself wrote are in the mirror at their current version already.
-    items = _stale(items, mirror.item_versions())
-    colls = _stale(colls, mirror.collection_versions())
+    # Objects zsync itself wrote are in the mirror at their current version already (a
+    # listing of what changed is compared with those objects' versions alone).
+    items = _stale(items, mirror.item_versions(None if full else items))
+    colls = _stale(colls, mirror.collection_versions(None if full else colls))
     if api.hybrid:
         fetched_colls = _fetch_caught_up(api, store, colls, "collections")
         fetched_items = _fetch_caught_up(api, store, items, "items")
