@@ -9,6 +9,7 @@ import logging
 import os
 import random
 import secrets
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +276,24 @@ def test_the_plan_of_a_reused_run_can_be_read_after_later_runs(
         assert seeded_sync(world, notes, full=False, dry_run=True,
                            monkeypatch=monkeypatch).plan.has_changes
     assert reused.plan == expected
+
+
+def test_a_run_whose_kept_works_are_damaged_plans_every_work_anew(
+        world: SyncEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The cache folder is disposable: kept works that cannot be read again (a damaged
+    file, a disk that lost pages) cost a full plan, never a wrong one or a crash."""
+    works = plain_works(4, GENERATED_SEED, GENERATED)
+    notes = vault(tmp_path / "notes", works)
+    assert world.run([notes]).failed == 0
+    assert world.run([notes]).failed == 0
+    with sqlite3.connect(world.config().cache_dir() / "parsed.sqlite") as db:
+        db.execute("UPDATE memo_works SET body = x'00'")
+        db.execute("UPDATE memo_files SET enriched = x'00'")
+    item = next(i for i in world.library().works if not i.get("deleted"))
+    world.zotero.app.edit_item(world.ref, item["key"], {"title": "My own title"})
+    caplog.set_level(logging.INFO, logger="zsync")
+    done = seeded_sync(world, notes, full=False, dry_run=True, monkeypatch=monkeypatch)
+    assert "planning every work anew" in caplog.text
+    full = seeded_sync(world, notes, full=True, dry_run=True, monkeypatch=monkeypatch)
+    assert done.plan == full.plan and told(done.report) == told(full.report)

@@ -32,7 +32,7 @@ from zsync.dedupe.signature import Sig, sig_of_record
 from zsync.enrich.merge import Enriched
 from zsync.model.records import InputProblem, Record
 from zsync.sync.plan import PlanMemory, Work, WorkPlan
-from zsync.sync.plantypes import WorkHead, Works, head_of
+from zsync.sync.plantypes import KeptWorkMissing, WorkHead, Works, head_of
 from zsync.sync.tracking import Changed, Deps
 from zsync.sync.works import WorkSettings, build_work, why_joined, work_notes
 
@@ -174,7 +174,7 @@ def _groups(files: list[FileInput], memo: RunMemo | None, store: Kept | None,
     for f in files:
         if f.records is None:
             if f.path not in kept:
-                raise LookupError(f"the kept records of {f.path} are missing")
+                raise KeptWorkMissing(f"the kept records of {f.path} are missing")
             f.sigs, f.identities = kept[f.path]
     members = [(f.path, i) for f in files for i in range(len(f.sigs))]
     sigs = [s for f in files for s in f.sigs]
@@ -242,7 +242,7 @@ def _read_enriched(by_path: Mapping[str, FileInput], groups: Sequence[tuple[Memb
 
 def _member(file: FileInput, index: int) -> Enriched:
     if file.enriched is None or index >= len(file.enriched):
-        raise LookupError(f"the kept records of {file.path} are missing")
+        raise KeptWorkMissing(f"the kept records of {file.path} are missing")
     return file.enriched[index]
 
 
@@ -264,6 +264,14 @@ class KeptPlans(PlanMemory):
             and self.memo.plan_context == context
 
     def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
+        row = self._holding(place)
+        if row is None:
+            return None
+        self.reused.add(row.head.identity)
+        return row.plan
+
+    def _holding(self, place: int) -> WorkRow | None:
+        """The work's kept row when its plan still holds."""
         wid = self.front.ids[place]
         if not self.usable or wid in self.front.rebuilt:
             return None
@@ -271,10 +279,7 @@ class KeptPlans(PlanMemory):
         if row.plan is None or row.deps is None:
             return None
         assert self.changed is not None
-        if self.changed.hits(row.deps):
-            return None
-        self.reused.add(row.head.identity)
-        return row.plan
+        return None if self.changed.hits(row.deps) else row
 
     def planned(self, place: int, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
         self.replanned[self.front.ids[place]] = (rows, deps)

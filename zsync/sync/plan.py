@@ -31,6 +31,7 @@ from zsync.sync.plantypes import (
     WorkPlan,
     Written,
     heads_of,
+    works_at,
 )
 from zsync.sync.threeway import FROZEN, empty
 from zsync.sync.tracking import Deps, Reads, tracked
@@ -84,10 +85,12 @@ def plan(works: Sequence[Work], inputs: PlanInputs, memory: PlanMemory | None = 
     if memory is not None:
         memory.begin((sorted(status_keys.items()), sorted(managed), sorted(in_trash.items())))
     planned: list[WorkPlan] = []
-    for place in range(len(works)):
-        rows = memory.rows(place) if memory is not None else None
+    kept = [memory.rows(place) if memory is not None else None for place in range(len(works))]
+    todo = [place for place, rows in enumerate(kept) if rows is None]
+    loaded = dict(zip(todo, works_at(works, todo), strict=True))  # in one go
+    for place, rows in enumerate(kept):
         if rows is None:
-            rows = _plan_rows(works[place], place, inputs, status_keys, managed, in_trash,
+            rows = _plan_rows(loaded[place], place, inputs, status_keys, managed, in_trash,
                               memory)
         planned.extend(rows)
     seen = {w.item_key for w in planned if w.item_key}

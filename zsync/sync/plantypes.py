@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any, overload
 
+from zsync.errors import StateError
 from zsync.model.records import Origin
 from zsync.sync.threeway import Conflict, FieldChange
 from zsync.zotero.library import LibraryItem, LibraryView
@@ -82,6 +83,12 @@ def head_of(work: Work) -> WorkHead:
                     tuple(c.id for c in work.contributors))
 
 
+class KeptWorkMissing(StateError):
+    """What an earlier run kept of a work (in the cache folder) cannot be read: the run
+    plans in full instead, or, when found too late for that, stops and the next run
+    plans in full."""
+
+
 class Works(Sequence[Work]):
     """A run's works in order, each read from where an earlier run kept it only when asked
     for (`sync.incremental`): a run that plans a few works again loads only those."""
@@ -117,7 +124,8 @@ class Works(Sequence[Work]):
         if missing:
             found = self._load(missing)
             if any(i not in found for i in missing):
-                raise LookupError("a kept work could not be read again")
+                raise KeptWorkMissing("a work kept from the last run could not be read "
+                                      "again; the next run plans every work anew")
             self._loaded.update((i, found[i]) for i in missing)
         return [self._loaded[i] for i in wanted]
 

@@ -7,8 +7,10 @@ against an empty library and says so.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -45,6 +47,7 @@ from zsync.sync.library_state import (
 from zsync.sync.memo import MemoRun, WorkMemo, open_work_memo, usable_memo
 from zsync.sync.notelink_files import link_notes, snapshot
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, plan
+from zsync.sync.plantypes import KeptWorkMissing
 from zsync.sync.replay import reuse_last_run
 from zsync.sync.report import build_report
 from zsync.sync.result import PhaseHook, SyncResult
@@ -174,13 +177,33 @@ def _sync(
             digests_of_notes = snapshot([r for f in parsed.values() for r in f[0]])
         if keeper is not None:
             keeper.before_enriching(digests)
-        front = _front(config, enricher, digests, kept, memo, parsed, full, on_phase)
+        try:
+            front = _front(config, enricher, digests, kept, memo, parsed, full, on_phase)
+        except KeptWorkMissing as missing:
+            log.info("reading every note: %s", missing)
+            kept = None
+            results = _parse([p for p, _ in digests], config, full)
+            parsed = {path: (list(r.records), r.problems) for path, r in results.items()}
+            front = _front(config, enricher, digests, kept, memo, parsed, full, on_phase)
         if keeper is not None:
             keeper.after_enriching()
         run = MemoRun(memo, kept, front, context, enricher) if memo is not None else None
-        result = sync_works(config, front.works, front.notes, front.problems, dry_run=dry_run,
-                            paths=paths, prune=prune, api_factory=api_factory,
-                            started=started, on_phase=on_phase, keeper=keeper, memo=run)
+        try:
+            result = sync_works(config, front.works, front.notes, front.problems,
+                                dry_run=dry_run, paths=paths, prune=prune,
+                                api_factory=api_factory, started=started, on_phase=on_phase,
+                                keeper=keeper, memo=run)
+        except KeptWorkMissing as missing:
+            if memo is None or kept is None:
+                raise
+            log.warning("planning every work anew: %s", missing)
+            with contextlib.suppress(sqlite3.Error):
+                memo.forget()
+            memo.close()
+            memo = None
+            return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
+                         api_factory=api_factory, link=link, on_phase=on_phase,
+                         started=started, keeper=keeper, digests=digests)
     finally:
         if memo is not None:
             memo.close()
