@@ -7,6 +7,12 @@ source and the versions of the libraries it runs on. A file whose digest is unch
 gives back exactly what parsing it again would give; any other file is parsed again. The
 cache is a disposable SQLite file in the cache folder (`zsync sync --full` ignores it);
 rows not used for 30 days are dropped.
+
+The files to parse are parsed in the guard's worker processes (`guard`), which also render
+their records' child notes (`render_note`) and send both back; the rendered notes are kept
+with the others, so the run finds them made. A sync starts that parse as soon as its walk
+has read the changed files (`parse_ahead`): the workers start, load their parsers and read
+while the run goes on, and `parse_paths_cached` takes what they read.
 """
 
 from __future__ import annotations
