@@ -25,7 +25,7 @@ class TooLarge(InputError):
     pass
 
 
-class NotYaml(Exception):
+class NotYaml(InputError):
     """The block is not valid YAML: `problem` says why, at `line` (0-based, within the
     block) where PyYAML knows it."""
 
