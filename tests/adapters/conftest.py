@@ -18,7 +18,6 @@ from tests.servers.base import LocalServer
 from tests.servers.zotero import ZoteroServer, make_app, zotero_server
 from zsync.inputs import filecache
 from zsync.inputs.files import InputFile
-from zsync.model.records import FileResult
 from zsync.state.store import StateStore
 
 
@@ -56,7 +55,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
     original = filecache.parse_missing
 
-    def counting(inputs: list[InputFile], workers: int | None) -> list[FileResult]:
+    def counting(inputs: list[InputFile], workers: int | None) -> list[filecache.Parsed]:
         parsed.extend(i.path for i in inputs)
         return original(inputs, workers)
 

@@ -8,7 +8,6 @@ reach the record through the field table (`model.fields`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +15,7 @@ from zsync.model import identifiers as ids
 from zsync.model.dates import parse_date
 from zsync.model.fields import Kind, by_key, extension_fields, record_fields, with_values
 from zsync.model.names import parse_names
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, EDITOR, Creator, Identifiers, Origin, Record
 from zsync.model.text import WIKILINK
 
@@ -25,7 +25,7 @@ KEYS = (
     "publisher", "place", "series", "issn", "keywords", "tags", "status",
     "journal_abbreviation",
 )
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\bet al|\betc|\bvs|\bInc|\bLtd|\bCo)\.$")
+_ABBREVIATION_END = lazy(r"(?:\b[A-Z]|\bet al|\betc|\bvs|\bInc|\bLtd|\bCo)\.$")
 
 
 def unwrap_wikilinks(text: str) -> str:

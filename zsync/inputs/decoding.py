@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from zsync.errors import InputError
+from zsync.model.patterns import lazy
 
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
 _BOMS = (
@@ -24,7 +25,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", 2),
     (codecs.BOM_UTF16_BE, "utf-16-be", 2),
 )
-_STRAY = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
+_STRAY = lazy("[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
 # More damaged characters than this share of a marked Unicode file: not text at all.
 _DAMAGE_SHARE = 0.05
 

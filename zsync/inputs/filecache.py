@@ -7,6 +7,12 @@ source and the versions of the libraries it runs on. A file whose digest is unch
 gives back exactly what parsing it again would give; any other file is parsed again. The
 cache is a disposable SQLite file in the cache folder (`zsync sync --full` ignores it);
 rows not used for 30 days are dropped.
+
+The files to parse are parsed in the guard's worker processes (`guard`), which also render
+their records' child notes (`render_note`) and send both back; the rendered notes are kept
+with the others, so the run finds them made. A sync starts that parse as soon as its walk
+has read the changed files (`parse_ahead`): the workers start, load their parsers and read
+while the run goes on, and `parse_paths_cached` takes what they read.
 """
 
 from __future__ import annotations
@@ -16,29 +22,33 @@ import hashlib
 import logging
 import os
 import pickle
-import re
 import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
-from pathlib import Path
-from typing import TypeVar, cast
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from zsync import __version__
 from zsync.inputs.decoding import UnreadableInput
 from zsync.inputs.files import InputFile, Scan, display_name, iter_input_files, read_input
 from zsync.inputs.filestat import StatIndex, stamp_of
+from zsync.model.patterns import lazy
 from zsync.model.records import FileResult
 from zsync.zotero.notehtml import render_note
+
+if TYPE_CHECKING:
+    from zsync.inputs.guard import Output, Parsing
 
 PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
 log = logging.getLogger("zsync.filecache")
 T = TypeVar("T")
-_NAME = re.compile(r"[A-Za-z0-9._-]*")
+_NAME = lazy(r"[A-Za-z0-9._-]*")
 
 
 @cache
@@ -66,6 +76,13 @@ def file_digest(path: Path, data: bytes) -> str:
     return hashlib.sha256(code_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
 
 
+def note_digest(markdown: str, source: str) -> str:
+    """What a rendered child note is kept under: its Markdown, its source name and zsync's
+    code (see `code_fingerprint`)."""
+    return hashlib.sha256(code_fingerprint() + source.encode() + b"\0"
+                          + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class ParseCache:
     """Parse results by file path, each valid for one digest (see `file_digest`)."""
 
@@ -91,6 +108,23 @@ class ParseCache:
         except Exception:  # written by another zsync: parse again
             return None
         return result if isinstance(result, FileResult) else None
+
+    def has(self, path: Path, digest: str) -> bool:
+        """Whether a result is kept for this file at this digest (nothing is unpickled)."""
+        row = self.db.execute("SELECT 1 FROM parsed WHERE path = ? AND digest = ?",
+                              (display_name(path), digest)).fetchone()
+        return row is not None
+
+    def rendered_table(self) -> None:
+        self.db.execute("""CREATE TABLE IF NOT EXISTS rendered (
+            digest TEXT PRIMARY KEY, html TEXT NOT NULL, used_at REAL NOT NULL)""")
+
+    def put_rendered(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Keep child notes rendered elsewhere (in the parse's workers), by `note_digest`."""
+        self.rendered_table()
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO rendered (digest, html, used_at) "
+                                "VALUES (?, ?, ?)", [(d, h, self.now) for d, h in rows])
 
     def put_all(self, rows: Iterable[tuple[Path, str, FileResult]], seen: Iterable[Path]) -> None:
         """Keep new results, mark the files seen in this run as used, drop old rows."""
@@ -126,14 +160,12 @@ class RenderedNotes:
 
     def __init__(self, directory: Path) -> None:
         self.cache = ParseCache(directory)
-        self.cache.db.execute("""CREATE TABLE IF NOT EXISTS rendered (
-            digest TEXT PRIMARY KEY, html TEXT NOT NULL, used_at REAL NOT NULL)""")
+        self.cache.rendered_table()
         self.new: dict[str, str] = {}
         self.used: list[str] = []
 
     def __call__(self, markdown: str, source: str) -> str:
-        digest = hashlib.sha256(code_fingerprint() + source.encode() + b"\0"
-                                + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = note_digest(markdown, source)
         row = self.cache.db.execute("SELECT html FROM rendered WHERE digest = ?",
                                     (digest,)).fetchone()
         if row is not None:
@@ -414,6 +446,7 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
                        workers: int | None = None, exclude: Sequence[str] = (),
                        digests_out: list[tuple[str, str]] | None = None,
                        read_out: list[str] | None = None,
+                       ahead: ParsedAhead | None = None,
                        ) -> Iterator[FileResult]:
     """What `files.parse_paths` gives, in the same order, parsing only the files whose
     digest changed since a result was kept for them. Files are found and read as
@@ -422,7 +455,11 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
     moved since it was read is not read again to find its digest (see `input_digests`).
     A file that changed while it was parsed is not kept. `digests_out` receives what
     `input_digests` gives, for the contents the results come from; `read_out` what it
-    gives as the files read to find their digests."""
+    gives as the files read to find their digests; `ahead`: files whose parse was started
+    earlier (`parse_ahead`), taken from there when their digest is still the same.
+
+    The notes of the records parsed are rendered in the same workers and kept with the
+    rendered child notes (`rendered_notes` then finds them)."""
     roots = list(paths)
     scan = Scan()
     scoped = _scoped_inputs(roots, exclude, scan)
@@ -449,20 +486,34 @@ def parse_paths_cached(paths: Iterable[str | Path], directory: Path,
                 _closed(store)
                 store, stats = None, None
     missing = [i for i, r in enumerate(results) if r is None]
-    parsed = parse_missing([inputs[i] for i in missing], workers)
-    for index, result in zip(missing, parsed, strict=True):
-        results[index] = result
+    parsed = _parsed(inputs, missing, digests, ahead, workers)
+    for index, done in zip(missing, parsed, strict=True):
+        results[index] = done.result
         if index in digests and _digest_entry(inputs[index])[0][1] != digests[index]:
             del digests[index]  # changed while it was parsed: what was parsed is unknown
             entries[index] = ((str(inputs[index].path), "changed while read"), False)
     if digests_out is not None:
         digests_out.extend(entry for entry, _ in entries)
     if store is not None:
-        _keep(store, stats, [(inputs[i].path, digests[i], r)
-                             for i, r in zip(missing, parsed, strict=True) if i in digests],
+        _keep(store, stats, [(inputs[i].path, digests[i], p.result)
+                             for i, p in zip(missing, parsed, strict=True) if i in digests],
               [inputs[i].path for i in digests if results[i] is not None])
+        _keep_rendered(store, parsed)
         _closed(store)
     yield from (r for r in results if r is not None)
+
+
+def _parsed(inputs: list[InputFile], missing: list[int], digests: dict[int, str],
+            ahead: ParsedAhead | None, workers: int | None) -> list[Parsed]:
+    """The `missing` inputs parsed: taken from `ahead` where it parsed them at the same
+    digest, the others parsed now."""
+    early = {} if ahead is None else {
+        i: found for i in missing if i in digests
+        and (found := ahead.take(str(inputs[i].path), digests[i])) is not None}
+    late = [i for i in missing if i not in early]
+    now = dict(zip(late, parse_missing([inputs[i] for i in late], workers), strict=True)) \
+        if late else {}
+    return [early[i] if i in early else now[i] for i in missing]
 
 
 def _keep(store: ParseCache, stats: StatIndex | None,
@@ -479,11 +530,127 @@ def _keep(store: ParseCache, stats: StatIndex | None,
             _warn_once(f"the index of file stats could not be updated ({exc})")
 
 
-def parse_missing(inputs: Sequence[InputFile], workers: int | None) -> list[FileResult]:
-    """Parse the files the cache has no result for, under the guard (`guard`)."""
-    from zsync.inputs.guard import parse_guarded
+def _keep_rendered(store: ParseCache, parsed: list[Parsed]) -> None:
+    rows = [(note_digest(record.note, note_source_name(record.origin.path)), html)
+            for done in parsed if done.notes is not None
+            for record, html in zip(done.result.records, done.notes, strict=True)
+            if html is not None]
+    if rows:
+        try:
+            store.put_rendered(rows)
+        except sqlite3.Error as exc:
+            log.warning("the cache of rendered notes could not be updated (%s)", exc)
 
-    return list(parse_guarded(inputs, workers))
+
+@dataclass(frozen=True)
+class Parsed:
+    """A file's parse result and, for each of its records, its note as `render_note`
+    renders it for the file (None: no note; `notes` None: none rendered)."""
+
+    result: FileResult
+    notes: tuple[str | None, ...] | None = None
+
+
+def note_source_name(origin_path: str) -> str:
+    """The source name a note's child note gives (its file's name), as
+    `sync.works.contributor_ids` names a file whose name no other file of its work shares."""
+    return PurePath(origin_path).name or origin_path
+
+
+def parse_missing(inputs: Sequence[InputFile], workers: int | None) -> list[Parsed]:
+    """Parse the files the cache has no result for, under the guard (`guard`), and render
+    their notes."""
+    from zsync.inputs.guard import parse_guarded_as
+
+    return list(parse_guarded_as(inputs, _rendering(), workers))
+
+
+@cache
+def _rendering() -> Output[Parsed]:
+    """What the guard's workers send back for a file: its `Parsed`."""
+    from zsync.inputs.guard import Output
+
+    return Output(_parse_and_render, _merged)
+
+
+def _parse_and_render(result: FileResult) -> Parsed:
+    """In a worker: the file's notes rendered after it was parsed. Rendering is only a
+    head start for the run, so a note the renderer fails on, or takes the rest of the file's
+    time on, leaves the notes to be rendered later; the parse result stands."""
+    from zsync.inputs.guard import FileTooSlow
+
+    try:
+        notes = tuple(render_note(r.note, note_source_name(r.origin.path))
+                      if r.note.strip() else None for r in result.records)
+    except (Exception, FileTooSlow):
+        return Parsed(result)
+    return Parsed(result, notes)
+
+
+def _merged(path: str, parts: list[Parsed]) -> Parsed | None:
+    """A file read in shares (see `guard`), its shares' notes in the same order."""
+    from zsync.inputs.registry import merge_parts
+
+    result = merge_parts(path, [p.result for p in parts])
+    if result is None:
+        return None
+    notes = [p.notes for p in parts]
+    return Parsed(result, None if any(n is None for n in notes)
+                  else tuple(h for n in notes if n is not None for h in n))
+
+
+class ParsedAhead:
+    """Files being parsed (and their notes rendered) ahead of `parse_paths_cached`, which
+    takes them when it finds the same digest; `close` stops the workers (call it in any
+    case, when the run is done with it)."""
+
+    def __init__(self, digests: dict[str, str], parsing: Parsing[Parsed]) -> None:
+        self.digests = digests
+        self.parsing = parsing
+        self.done: dict[str, Parsed] | None = None
+
+    def take(self, path: str, digest: str) -> Parsed | None:
+        """The file's result when it was parsed ahead at `digest` (waiting for the parse)."""
+        if self.digests.get(path) != digest:
+            return None
+        if self.done is None:
+            self.done = dict(zip(self.digests, self.parsing.results(), strict=True))
+            self.parsing.close()
+        return self.done.get(path)
+
+    def close(self) -> None:
+        self.parsing.close()
+
+
+_DIGEST = lazy(r"[0-9a-f]{64}")
+
+
+def parse_ahead(digests: Iterable[tuple[str, str]], read: Iterable[str], directory: Path,
+                workers: int | None = None) -> ParsedAhead | None:
+    """Start parsing, in the guard's workers, the files the walk had to read (`read`:
+    `input_digests`'s `read_out`, with `digests` its answer) whose digest the cache in
+    `directory` has no result for; None when there is none, or the cache cannot be used.
+    The workers start and import their parsers while the caller goes on."""
+    wanted = set(read)
+    todo = {path: digest for path, digest in digests
+            if path in wanted and _DIGEST.fullmatch(digest)}
+    if not todo:
+        return None
+    try:
+        store = ParseCache(directory)
+    except (OSError, sqlite3.Error):
+        return None  # parse_paths_cached says so
+    try:
+        todo = {p: d for p, d in todo.items() if not store.has(Path(p), d)}
+    except sqlite3.Error:
+        return None
+    finally:
+        _closed(store)
+    if not todo:
+        return None
+    from zsync.inputs.guard import Parsing
+
+    return ParsedAhead(todo, Parsing([InputFile(Path(p)) for p in todo], _rendering(), workers))
 
 
 def _closed(store: ParseCache) -> None:

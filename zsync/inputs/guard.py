@@ -25,6 +25,7 @@ import contextlib
 import os
 import pkgutil
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -98,29 +99,55 @@ def parse_guarded(inputs: Sequence[InputFile], workers: int | None = None) -> It
 def parse_guarded_as(inputs: Sequence[InputFile], output: Output[_R],
                      workers: int | None = None) -> Iterator[_R]:
     """`parse_guarded`, each result sent back as `output` makes it."""
-    batches = _batches(inputs)
-    wanted = [b for b in batches if not _walk_problem(b)]
-    cpus = min(workers or os.cpu_count() or 1, MAX_WORKERS)
-    count = min(cpus, max(sum(_shares(b, cpus) for b in wanted), 1))
-    if not wanted:
-        for batch in batches:
-            yield from (output.made(failed(i.name, i.problem or "")) for i in batch)
-        return
-    allowance = max(MIN_WORKER_MEMORY, (MEMORY_BUDGET - _own_memory()) // count)
-    pool = ProcessPool(max_workers=count, initializer=_start_worker, initargs=(allowance,))
+    parsing = Parsing(inputs, output, workers)
     try:
-        futures = [[] if _walk_problem(b) else
-                   _submit_shares(pool, b, _shares(b, count), output) for b in batches]
-        for batch, shares in zip(batches, futures, strict=True):
-            if not shares:
+        yield from parsing.results()
+    finally:
+        parsing.close()
+
+
+class Parsing(Generic[_R]):
+    """A guarded parse under way: its workers start and take the files at once, so the
+    caller may go on with other work; `results` gives one result per input, in order, and
+    `close` stops the workers (call it in any case)."""
+
+    def __init__(self, inputs: Sequence[InputFile], output: Output[_R],
+                 workers: int | None = None) -> None:
+        self.output = output
+        self.batches = _batches(inputs)
+        self.pool: ProcessPool | None = None  # None: no file to parse
+        self.closed = False
+        self.futures: list[list[Future[list[_R]]]] = [[] for _ in self.batches]
+        wanted = [b for b in self.batches if not _walk_problem(b)]
+        if not wanted:
+            return
+        cpus = min(workers or os.cpu_count() or 1, MAX_WORKERS)
+        count = min(cpus, max(sum(_shares(b, cpus) for b in wanted), 1))
+        allowance = max(MIN_WORKER_MEMORY, (MEMORY_BUDGET - _own_memory()) // count)
+        self.pool = ProcessPool(max_workers=count, initializer=_start_worker,
+                                initargs=(allowance,))
+        self.futures = [[] if _walk_problem(b) else
+                        _submit_shares(self.pool, b, _shares(b, count), output)
+                        for b in self.batches]
+
+    def results(self) -> Iterator[_R]:
+        output, pool = self.output, self.pool
+        for batch, shares in zip(self.batches, self.futures, strict=True):
+            if pool is None or not shares:
                 yield from (output.made(failed(i.name, i.problem or "")) for i in batch)
             elif len(shares) == 1:
                 yield from _collect(pool, batch, shares[0], output)
             else:
                 yield _collect_shares(pool, batch[0], shares, output)
-    finally:
-        pool.stop()
-        pool.join()
+
+    def close(self) -> None:
+        """Stop the workers. Their pool's threads notice within a tenth of a second; they
+        are joined in the background rather than waited for here."""
+        if self.pool is not None and not self.closed:
+            self.closed = True
+            self.pool.stop()
+            threading.Thread(target=self.pool.join, name="zsync-parse-stop").start()
+
 
 PARSER_PACKAGES = ("zsync.inputs.notes", "zsync.inputs.exports", "zsync.inputs.vufind")
 

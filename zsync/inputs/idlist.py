@@ -19,12 +19,13 @@ from zsync.model.identifiers import (
     normalize_pmcid,
     normalize_pmid,
 )
+from zsync.model.patterns import lazy
 from zsync.model.records import Identifiers, InputProblem, Origin, Record
 
 ORIGIN = "zsync add"  # the name under which an added item remembers what `add` gave it
-_COMMENT = re.compile(r"\s+#.*$|^#.*$")
-_LABEL = re.compile(r"(?:isbn(?:-1[03])?|pmid|pmcid|doi|arxiv)\s*[:=]?", re.IGNORECASE)
-_ARXIV_BARE = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
+_COMMENT = lazy(r"\s+#.*$|^#.*$")
+_LABEL = lazy(r"(?:isbn(?:-1[03])?|pmid|pmcid|doi|arxiv)\s*[:=]?", re.IGNORECASE)
+_ARXIV_BARE = lazy(r"\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import html
 import re
 
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
-_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+from zsync.model.patterns import lazy
+
+_CDATA = lazy(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_TAG = lazy(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+_SPACES = lazy(r"[ \t\r\n\f\v]+")
 # Pretty-printing whitespace (it holds a newline) before closing punctuation or after opening.
-_NL_BEFORE_PUNCT = re.compile(r"[ \t]*\n\s*(?=[,.;:!?)\]])")
-_NL_AFTER_OPEN = re.compile(r"(?<=[(\[])[ \t]*\n\s*")
-_C1_CONTROLS = re.compile(r"[\u007f-\u009f]")
-_ALL_CONTROLS = re.compile(r"[\u0000-\u001f\u007f-\u009f]")
+_NL_BEFORE_PUNCT = lazy(r"[ \t]*\n\s*(?=[,.;:!?)\]])")
+_NL_AFTER_OPEN = lazy(r"(?<=[(\[])[ \t]*\n\s*")
+_C1_CONTROLS = lazy(r"[\u007f-\u009f]")
+_ALL_CONTROLS = lazy(r"[\u0000-\u001f\u007f-\u009f]")
 
 
 def collapse_spaces(text: str) -> str:
@@ -43,8 +45,8 @@ def repair_mojibake(text: str) -> str:
 
 # --- JATS abstracts --------------------------------------------------------------------------
 
-_JATS_TITLE = re.compile(r"<(?:[\w.-]+:)?title\b[^>]*>(.*?)</(?:[\w.-]+:)?title\s*>", re.S | re.I)
-_JATS_BLOCK_END = re.compile(r"</(?:[\w.-]+:)?(?:p|sec|list-item|def)\s*>|<br\s*/?>", re.I)
+_JATS_TITLE = lazy(r"<(?:[\w.-]+:)?title\b[^>]*>(.*?)</(?:[\w.-]+:)?title\s*>", re.S | re.I)
+_JATS_BLOCK_END = lazy(r"</(?:[\w.-]+:)?(?:p|sec|list-item|def)\s*>|<br\s*/?>", re.I)
 _BLOCK = "\x1e"
 _TITLE = "\x1f"
 _NOT_A_LABEL = {"abstract"}
@@ -88,9 +90,9 @@ _SKIP_WORDS = frozenset(
     ("but", "or", "yet", "so", "for", "and", "nor", "a", "an", "the", "at", "by", "from", "in",
      "into", "of", "on", "to", "with", "up", "down", "as")
 )
-_DELIMITER = re.compile(r"([ /\u002d\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b])")
-_LEADING_PUNCT = re.compile("^['\"¡¿“‘„«\\s]+")
-_NON_LETTERS = re.compile(r"[^a-zA-Z]+")
+_DELIMITER = lazy(r"([ /\u002d\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b])")
+_LEADING_PUNCT = lazy("^['\"¡¿“‘„«\\s]+")
+_NON_LETTERS = lazy(r"[^a-zA-Z]+")
 
 
 def _capitalize_word(word: str) -> str:
@@ -128,8 +130,8 @@ def capitalize_name(name: str) -> str:
                   name.lower())
 
 
-_INITIAL = re.compile(r"^-?[A-Z\u0400-\u042f]$")
-_INITIALS_ONLY = re.compile(r"^[A-Z\u0400-\u042f]{1,3}$")
+_INITIAL = lazy(r"^-?[A-Z\u0400-\u042f]$")
+_INITIALS_ONLY = lazy(r"^[A-Z\u0400-\u042f]{1,3}$")
 
 
 def dot_initials(given: str, family: str = "") -> str:

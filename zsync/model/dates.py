@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from zsync.model.patterns import lazy
 from zsync.model.records import PartialDate
 
 _MONTHS = {
@@ -22,11 +23,11 @@ _MONTHS = {
     12: ("dec", "dic", "dez", "déc"),
 }
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)")
-_DMY = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_DAY = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)")
+_YEAR = lazy(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_ISO = lazy(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)")
+_DMY = lazy(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+_WORD = lazy(r"[^\W\d_]+", re.UNICODE)
+_DAY = lazy(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)")
 
 
 def month_from_word(word: str) -> int | None:

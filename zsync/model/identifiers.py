@@ -30,9 +30,9 @@ _SICI_SEGMENT = lazy(r"<[^<>\s\"'`|]*:[^<>\s\"'`|]*>")
 _TRAILING = ".,;:'\"!?>*_~"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(_OPENERS.values())
-_HAS_OPENER = re.compile(r"[(\[{]")
+_HAS_OPENER = lazy(r"[(\[{]")
 # The characters `_doi_end` steps over without a second look (no bracket, stop or markup).
-_DOI_PLAIN = re.compile(r"[^\s\"'`|\\<>()\[\]{}]*")
+_DOI_PLAIN = lazy(r"[^\s\"'`|\\<>()\[\]{}]*")
 # Pages of a publisher's site that follow the DOI in its links (`…/doi/10.1111/x.y/full`).
 _PAGE_TAIL = lazy(
     r"/(?:full|abstract|abs|pdf|epdf|pdfdirect|pdfplus|fulltext|full-text|html|summary"
@@ -283,7 +283,7 @@ _ARXIV_IN_TEXT = (
     lazy(rf"\barxiv\s*[:.]\s*{_ARXIV_ID}", re.IGNORECASE),
     lazy(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE),
 )
-_ARXIV_WORD = re.compile("arxiv", re.IGNORECASE)
+_ARXIV_WORD = lazy("arxiv", re.IGNORECASE)
 
 
 def normalize_arxiv(value: str | None) -> str | None:

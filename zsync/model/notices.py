@@ -17,6 +17,7 @@ from typing import Any
 
 from zsync.model.identifiers import normalize_doi, normalize_pmid
 from zsync.model.partial_dates import crossref_date
+from zsync.model.patterns import lazy
 from zsync.model.records import UpdateNotice
 
 RETRACTION = "retraction"
@@ -52,7 +53,7 @@ PUBMED_KINDS = {
 
 RETRACTED_PUBLICATION = "Retracted Publication"  # MeSH publication type D016441
 
-_DOI_IN_TEXT = re.compile(r"\bdoi:\s*(10\.\S+)", re.IGNORECASE)
+_DOI_IN_TEXT = lazy(r"\bdoi:\s*(10\.\S+)", re.IGNORECASE)
 
 
 def _date_of(entry: Mapping[str, Any]) -> str | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from zsync.model.patterns import lazy
+
 # digits, a hyphen or en dash, digits; not inside a longer run of digits.
-_RANGE = re.compile(r"(?<!\d)(\d+)([-\u2013])(\d+)(?!\d)")
+_RANGE = lazy(r"(?<!\d)(\d+)([-\u2013])(\d+)(?!\d)")
 
 
 def _expand(match: re.Match[str]) -> str:

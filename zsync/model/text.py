@@ -8,15 +8,17 @@ import unicodedata
 
 from anyascii import anyascii
 
-_TAGS = re.compile(r"<[^>]+>")
-_RETRACTED = re.compile(
+from zsync.model.patterns import lazy
+
+_TAGS = lazy(r"<[^>]+>")
+_RETRACTED = lazy(
     r"^\s*(?:\[?\s*(?:retracted|withdrawn|retraction)\s*(?:article)?\s*\]?\s*[:.\-–]\s*)+",
     re.IGNORECASE,
 )
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_NON_WORD = lazy(r"[\W_]+", re.UNICODE)
 # A wikilink, `[[Target]]` or `[[Target|Alias]]`: the target is group 1, the alias group 2.
-WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
-SPACES = re.compile(r"\s+")  # a run of white space, Unicode's included
+WIKILINK = lazy(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+SPACES = lazy(r"\s+")  # a run of white space, Unicode's included
 
 
 class _LatinFolding(dict[int, str | None]):

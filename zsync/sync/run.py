@@ -22,8 +22,10 @@ from zsync.enrich.enricher import Enricher, utc_now
 from zsync.enrich.merge import Enriched
 from zsync.errors import UsageError
 from zsync.inputs.filecache import (
+    ParsedAhead,
     input_digests,
     mapped_records,
+    parse_ahead,
     parse_paths_cached,
     rendered_notes,
 )
@@ -131,9 +133,13 @@ def sync(
     started = utc_now()
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
     files: list[tuple[str, str]] | None = None
+    ahead: ParsedAhead | None = None
     try:
         if memo is not None and guarded(memo.digests) is not None:
-            files = input_digests(paths, config.notes.exclude, cache_dir=config.cache_dir())
+            read: list[str] = []
+            files = input_digests(paths, config.notes.exclude, cache_dir=config.cache_dir(),
+                                  read_out=read)
+            ahead = parse_ahead(files, read, config.cache_dir())  # changed files, meanwhile
             notes = inputs_digest(config, paths, files, prune=prune,
                                   title_search=enricher.title_search)
             reused = reuse_last_run(memo, notes, config, enricher, dry_run=dry_run,
@@ -145,8 +151,10 @@ def sync(
             config, paths, files, prune=prune, title_search=enricher.title_search))
         return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
                      api_factory=api_factory, link=link, on_phase=on_phase, started=started,
-                     keeper=keeper, digests=files)
+                     keeper=keeper, digests=files, ahead=ahead)
     finally:
+        if ahead is not None:
+            ahead.close()
         if memo is not None:
             memo.close()
 
@@ -155,8 +163,10 @@ def _sync(
     config: Config, paths: Sequence[Path], enricher: Enricher, *, dry_run: bool, prune: bool,
     full: bool, api_factory: Callable[[Config], Any], link: bool, on_phase: PhaseHook,
     started: str, keeper: Keeper | None, digests: list[tuple[str, str]] | None = None,
+    ahead: ParsedAhead | None = None,
 ) -> SyncResult:
-    """`digests`: each input file's digest, when already found in this run."""
+    """`digests`: each input file's digest, when already found in this run; `ahead`: the
+    changed files' parse, started then."""
     on_phase("read", 0)
     memo = open_work_memo(config) if config.has_zotero_account() else None
     try:
@@ -168,10 +178,10 @@ def _sync(
             digests = input_digests(paths, config.notes.exclude,
                                     cache_dir=None if full else config.cache_dir())
         changed = changed_files(digests, kept)
-        results = _parse(changed, config, full)
+        results = _parse(changed, config, full, ahead)
         if kept is not None and any(p not in results for p in changed):
             kept = None  # a file changed while it was read: read everything
-            results = _parse([p for p, _ in digests], config, full)
+            results = _parse([p for p, _ in digests], config, full, ahead)
         parsed = {path: (list(r.records), r.problems) for path, r in results.items()}
         if link:
             digests_of_notes = snapshot([r for f in parsed.values() for r in f[0]])
@@ -229,14 +239,16 @@ def _front(config: Config, enricher: Enricher, digests: Sequence[tuple[str, str]
                         replace(settings_for(config), render_note=render))
 
 
-def _parse(paths: Sequence[str], config: Config, full: bool) -> dict[str, FileResult]:
+def _parse(paths: Sequence[str], config: Config, full: bool,
+           ahead: ParsedAhead | None = None) -> dict[str, FileResult]:
     """Parse `paths` (files found by the walk), by path; unchanged ones come from the
     cache of parsed notes unless `full`."""
     if not paths:
         return {}
     files = [Path(p) for p in paths]
     found = parse_paths(files, exclude=config.notes.exclude) if full else \
-        parse_paths_cached(files, config.cache_dir(), exclude=config.notes.exclude)
+        parse_paths_cached(files, config.cache_dir(), exclude=config.notes.exclude,
+                           ahead=ahead)
     return {r.path: r for r in found}
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import nh3
 
+from zsync.model.patterns import lazy
 from zsync.zotero.memory import note_text
 
 if TYPE_CHECKING:
@@ -21,8 +22,8 @@ TAGS = {
     "tbody", "tr", "th", "td", "span", "div",
 }
 ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}}
-_WIKILINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_WIKILINK = lazy(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
+_FRONT_MATTER = lazy(r"\A---\n.*?\n---\n", re.DOTALL)
 MARKER_CLASS = "zsync-note"
 
 
@@ -34,7 +35,7 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
-_SOURCE_LINE = re.compile(r"From (.+?) \(synced by zsync\)\s*$")
+_SOURCE_LINE = lazy(r"From (.+?) \(synced by zsync\)\s*$")
 
 
 def note_source(note_html: str | None) -> str | None:

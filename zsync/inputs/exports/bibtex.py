@@ -14,29 +14,29 @@ from typing import Any
 
 from zsync.inputs.base import ParseFailure
 from zsync.inputs.exports.bibtex_blocks import SPECIAL, Block, split_blocks
-from zsync.inputs.exports.bibtex_fields import entry_to_record
 from zsync.inputs.exports.bibtex_reader import read_block
 from zsync.model.identifiers import normalize_citekey
+from zsync.model.patterns import lazy
 from zsync.model.records import Origin, Record
 
 FORMAT = "bibtex"
 
-_FIRST_LINE = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]")
-_ENTRY_HEAD = re.compile(
+_FIRST_LINE = lazy(r"@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]")
+_ENTRY_HEAD = lazy(
     r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(?:[^\s,={}()\"#%]*\s*,|[A-Za-z][\w-]*\s*=)"
 )
 _SALVAGED = r"(title|doi|pmid|pmcid|eprint|archiveprefix|year|date|url|journal|booktitle|author)"
 # `name = {value}` (one level of inner braces), `name = "value"` or `name = 2020`, anywhere ...
-_SALVAGE = re.compile(
+_SALVAGE = lazy(
     rf"(?<![\w-]){_SALVAGED}\s*=\s*(?:\{{((?:[^{{}}]|\{{[^{{}}]*\}})*)\}}|\"([^\"]*)\"|(\w+))",
     re.IGNORECASE,
 )
 # ... or, for a value left open, the rest of its line.
-_SALVAGE_LINE = re.compile(
+_SALVAGE_LINE = lazy(
     rf"^\s*{_SALVAGED}\s*=\s*[{{\"]?(.*?)[}}\"]?\s*,?\s*$", re.IGNORECASE | re.MULTILINE
 )
-_CROSSREF = re.compile(r"\bcrossref\s*=", re.IGNORECASE)
-_SWALLOWED = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
+_CROSSREF = lazy(r"\bcrossref\s*=", re.IGNORECASE)
+_SWALLOWED = lazy(r"\n\s*[\w-]+\s*=\s*[{\"\w]")
 
 
 def sniff(text: str) -> bool:
@@ -73,6 +73,10 @@ def parse(text: str, path: str, part: tuple[int, int] | None = None) -> list[Rec
     the whole file, so that n processes can read a large file together; the file is then
     never refused as a whole (the caller reads it whole when no share gave a record). A
     file whose entries `crossref` others is not shared: part 0 reads it all."""
+    # Here, not with the module: it brings bibtexparser and pylatexenc, which telling a
+    # file's format (`sniff`) does not need.
+    from zsync.inputs.exports.bibtex_fields import entry_to_record
+
     blocks = split_blocks(text.lstrip("\ufeff"))
     strings: dict[str, str] = {}
     for block in blocks:

@@ -13,16 +13,17 @@ import re
 from dataclasses import dataclass
 
 from zsync.inputs.exports.exportkit import LineIndex
+from zsync.model.patterns import lazy
 
 # A block starts with `@type{` or `@type(` anywhere outside other blocks (as in BibTeX) ...
-_START = re.compile(r"(?<![\w@])@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])")
+_START = lazy(r"(?<![\w@])@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])")
 # ... but inside an unclosed block only one at the start of a line ends it.
-_LINE_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
-_KEY = re.compile(r"\s*([^\s,={}()\"#%]*)\s*,")
-_KEYLESS = re.compile(r"\s*[A-Za-z][\w-]*\s*=")  # `@article{ author = ...`: no key
+_LINE_START = lazy(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
+_KEY = lazy(r"\s*([^\s,={}()\"#%]*)\s*,")
+_KEYLESS = lazy(r"\s*[A-Za-z][\w-]*\s*=")  # `@article{ author = ...`: no key
 # What `_closing` looks at: escapes (skipped whole), braces, the closer, new lines.
-_SIGNS_BRACE = re.compile(r"\\.|[{}\n]", re.DOTALL)
-_SIGNS_PAREN = re.compile(r"\\.|[{}()\n]", re.DOTALL)
+_SIGNS_BRACE = lazy(r"\\.|[{}\n]", re.DOTALL)
+_SIGNS_PAREN = lazy(r"\\.|[{}()\n]", re.DOTALL)
 SPECIAL = frozenset({"string", "comment", "preamble"})
 
 
@@ -39,7 +40,7 @@ def _braced_body(depth: int) -> str:
 
 # The usual `{` block read in one match up to its closing brace; a block nested deeper,
 # broken or unclosed does not match and is read by the loop in `_closing`.
-_BRACED_BLOCK = re.compile(_braced_body(4) + r"\}", re.DOTALL)
+_BRACED_BLOCK = lazy(_braced_body(4) + r"\}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)

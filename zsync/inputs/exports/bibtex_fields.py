@@ -25,6 +25,7 @@ from zsync.inputs.exports.exportkit import (
 from zsync.inputs.exports.latex import latex_to_text, latex_verbatim
 from zsync.model.dates import parse_date
 from zsync.model.partial_dates import month_number
+from zsync.model.patterns import lazy
 from zsync.model.records import (
     AUTHOR,
     BOOK_AUTHOR,
@@ -95,12 +96,12 @@ TYPES = {
     "film": "film",
 }
 _PREPRINT_TYPES = {"misc", "online", "electronic", "www", "unpublished", "preprint", "article"}
-_PREPRINT_SERVER = re.compile(r"^\s*(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
+_PREPRINT_SERVER = lazy(r"^\s*(arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
 _THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis",
                  "masterthesis": "Master's Thesis"}
-_URL_IN_TEX = re.compile(r"https?://(?:\\[{}%&_#~]|[^\s{}])+")
-_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
-_FOUR_DIGITS = re.compile(r"\d{4}")
+_URL_IN_TEX = lazy(r"https?://(?:\\[{}%&_#~]|[^\s{}])+")
+_ARXIV_NEW = lazy(r"^\d{4}\.\d{4,5}(v\d+)?$")
+_FOUR_DIGITS = lazy(r"\d{4}")
 
 
 def entry_to_record(

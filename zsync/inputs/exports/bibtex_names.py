@@ -14,10 +14,11 @@ from bibtexparser.customization import InvalidName, splitname
 
 from zsync.inputs.exports.latex import is_braced_whole, latex_to_text
 from zsync.model.names import looks_like_organisation, parse_name
+from zsync.model.patterns import lazy
 from zsync.model.records import Creator
 
-_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr|I{1,3}|IV|V)\.?", re.IGNORECASE)
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_SUFFIX = lazy(r"(?:Jr|Sr|Jnr|Snr|I{1,3}|IV|V)\.?", re.IGNORECASE)
+_AND = lazy(r"\s+and\s+", re.IGNORECASE)
 
 
 def split_and(value: str) -> list[str]:

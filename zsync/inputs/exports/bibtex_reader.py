@@ -9,26 +9,25 @@ Field names are lower case. `read_block` returns None for a block it cannot read
 
 from __future__ import annotations
 
-import re
-
 from zsync.errors import InputError
+from zsync.model.patterns import lazy
 
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
     "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
     "nov": "November", "dec": "December",
 }
-_HEAD = re.compile(r"\s*@\s*([A-Za-z][\w-]*)\s*([{(])\s*")
-_KEY = re.compile(r"([^\s,={}()\"#%]*)\s*,")
-_NAME = re.compile(r"\s*([^\s\"#%'(),={}]+)\s*=\s*")
-_BARE = re.compile(r"[^\s\"#%'(),={}]+")
-_SPACE = re.compile(r"\s*")
-_BRACE = re.compile(r"(?<!\\)[{}]")
-_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+_HEAD = lazy(r"\s*@\s*([A-Za-z][\w-]*)\s*([{(])\s*")
+_KEY = lazy(r"([^\s,={}()\"#%]*)\s*,")
+_NAME = lazy(r"\s*([^\s\"#%'(),={}]+)\s*=\s*")
+_BARE = lazy(r"[^\s\"#%'(),={}]+")
+_SPACE = lazy(r"\s*")
+_BRACE = lazy(r"(?<!\\)[{}]")
+_BRACE_OR_QUOTE = lazy(r'(?<!\\)[{}"]')
 # The common field, read in one match: `name = {text}` with no brace inside, `name =
 # "text"` with no brace or quote inside, or `name = 2020`; then the comma after it, if any.
 # Anything else (nested braces, `#`, macros) takes the general path, which reads the same.
-_SIMPLE = re.compile(
+_SIMPLE = lazy(
     r"\s*+([^\s\"#%'(),={}]+)\s*=\s*"
     r'(?:\{([^{}]*)(?<!\\)\}|"([^"{}]*)(?<!\\)"|(\d++)(?![^\s\"#%\'(),={}]))'
     r"\s*+(,)?"

@@ -16,15 +16,15 @@ from typing import Any
 from zsync.inputs.base import ParseFailure
 from zsync.inputs.exports.csl_items import TYPES, csl_to_record
 from zsync.inputs.exports.exportkit import LineIndex
-from zsync.inputs.exports.zotero_items import zotero_to_record
+from zsync.model.patterns import lazy
 from zsync.model.records import Origin, Record
 
 FORMAT = "csl-json"
 
 _DECODER = json.JSONDecoder()
-_WS = re.compile(r"\s*")
+_WS = lazy(r"\s*")
 # Keys only CSL-JSON or Zotero item JSON use (case matters: `"DOI"`, not `"doi"`).
-_ITEM_KEY = re.compile(
+_ITEM_KEY = lazy(
     r'"(?:itemType|issued|container-title|DOI|URL|PMID|PMCID|ISBN|ISSN|citation-key|'
     r'citationKey|creators|collection-title|publisher-place)"\s*:'
     r'|"type"\s*:\s*"(?:' + "|".join(re.escape(t) for t in TYPES) + r')"'
@@ -65,6 +65,9 @@ def _record(item: Any, origin: Origin) -> Record | None:
     inner = item.get("data")
     data: dict[str, Any] = inner if isinstance(inner, dict) else item
     if "itemType" in data:
+        # Here, not with the module: telling a file's format (`sniff`) does not need it.
+        from zsync.inputs.exports.zotero_items import zotero_to_record
+
         return zotero_to_record(data, origin)
     return csl_to_record(item, origin)
 

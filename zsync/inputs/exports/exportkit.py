@@ -16,13 +16,14 @@ from itertools import accumulate
 
 from zsync.model import identifiers as ids
 from zsync.model.dates import parse_date
+from zsync.model.patterns import lazy
 from zsync.model.records import Identifiers, PartialDate
 
-_ISSN = re.compile(r"(?<![\dA-Za-z-])(\d{4})\s?[-\u2010-\u2013]?\s?(\d{3}[\dXx])(?![\dA-Za-z-])")
-_DASHES = re.compile(r"\s*(?:--+|[\u2010-\u2015\u2212])\s*")
-_KEYWORD_LINE = re.compile(r"[;\n\r]")
-_KEYWORD_LINES = re.compile(r"[;\n\r]+")
-_SMALL_INT = re.compile(r"-?\d{1,4}")
+_ISSN = lazy(r"(?<![\dA-Za-z-])(\d{4})\s?[-\u2010-\u2013]?\s?(\d{3}[\dXx])(?![\dA-Za-z-])")
+_DASHES = lazy(r"\s*(?:--+|[\u2010-\u2015\u2212])\s*")
+_KEYWORD_LINE = lazy(r"[;\n\r]")
+_KEYWORD_LINES = lazy(r"[;\n\r]+")
+_SMALL_INT = lazy(r"-?\d{1,4}")
 
 
 class LineIndex:
@@ -166,7 +167,7 @@ class IdCollector:
         )
 
 
-_DOI_LINK = re.compile(r"doi\.org/|info:doi/", re.IGNORECASE)
+_DOI_LINK = lazy(r"doi\.org/|info:doi/", re.IGNORECASE)
 
 
 @lru_cache(maxsize=20_000)

@@ -17,30 +17,32 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.macrospec import LatexContextDb, MacroSpec
 
+from zsync.model.patterns import lazy
+
 # One digit or sign (and a superscript n) as its Unicode character, as Zotero writes them.
 _SUBSCRIPTS = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))
 _SUPERSCRIPTS = dict(zip("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ", strict=True))
-_IFMMODE = re.compile(r"\\ifmmode\b.*?\\else\b(.*?)\\fi\b", re.DOTALL)
-_LONE_TILDE = re.compile(r"\\~\{\}|\{\\~\}|\\~(?=[\s}]|$)")
-_MATH_SPAN = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
-_SCRIPT_IN_MATH = re.compile(
+_IFMMODE = lazy(r"\\ifmmode\b.*?\\else\b(.*?)\\fi\b", re.DOTALL)
+_LONE_TILDE = lazy(r"\\~\{\}|\{\\~\}|\\~(?=[\s}]|$)")
+_MATH_SPAN = lazy(r"(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+_SCRIPT_IN_MATH = lazy(
     r"([_^])\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|[^\s{}\\]))"
 )
-_TEXT_SCRIPT = re.compile(r"\\text(super|sub)script\s*\{([^{}]*)\}")
+_TEXT_SCRIPT = lazy(r"\\text(super|sub)script\s*\{([^{}]*)\}")
 # A piece pylatexenc must read: a command with its arguments (one level of nested braces),
 # a math span, or a braced group holding a command (`{\\'n}`); the text between is plain.
 _GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
-_FRAGMENT = re.compile(
+_FRAGMENT = lazy(
     rf"(\\[^A-Za-z\s](?:\s*{_GROUP}|\s*\\[A-Za-z]+|[A-Za-z])?"  # \'{e}, \"o, \'\i, \%
     r"|\\[cvuHdbkrt]\s+[A-Za-z]"  # \c c, \v s
     rf"|\\[A-Za-z]+\*?(?:\s*{_GROUP})*"  # \emph{...}, \ss, \frac{a}{b}
     r"|(?<!\\)\$[^$]+(?<!\\)\$"  # math
     rf"|\{{[^{{}}]*\\(?:[^{{}}]|{_GROUP})*\}})"  # {\'n}, {\o}
 )
-_TEX_SIGNS = re.compile(r"[\\{}$~]|--|``|''|<")
+_TEX_SIGNS = lazy(r"[\\{}$~]|--|``|''|<")
 # Zotero writes rich-text titles as `{\textless}i{\textgreater}...`: drop the HTML tags,
 # except the sub- and superscripts that carry meaning.
-_HTML = re.compile(r"</?(?:i|b|em|strong|sc|span|u)(?:\s[^<>]*)?>", re.IGNORECASE)
+_HTML = lazy(r"</?(?:i|b|em|strong|sc|span|u)(?:\s[^<>]*)?>", re.IGNORECASE)
 _SYMBOLS = {
     "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
     "textasciitilde": "~", "textbackslash": "\\", "textregistered": "\u00ae",
@@ -48,8 +50,8 @@ _SYMBOLS = {
     "textmu": "\u00b5", "textpm": "\u00b1", "textperiodcentered": "\u00b7",
     "textbullet": "\u2022", "textellipsis": "\u2026",
 }
-_URL_COMMAND = re.compile(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", re.DOTALL)
-_ESCAPE_OR_BRACE = re.compile(r"\\([&%$#_{}~])|[{}]")
+_URL_COMMAND = lazy(r"^\s*\\(?:url|path|nolinkurl)\s*\{(.*)\}\s*$", re.DOTALL)
+_ESCAPE_OR_BRACE = lazy(r"\\([&%$#_{}~])|[{}]")
 _KEPT_MARK = "\ue000"  # stands for a backslash of a command kept as written
 # Commands of hyperref and biblatex that pylatexenc reads without their arguments:
 # (name, argument spec, text). `%(n)s` is the n-th argument as text.
@@ -67,7 +69,7 @@ _COMMANDS = (
 # A backslash written twice before an accent or a letter command (`D\\'ecoret`,
 # `Swe{\\i}g`), as programs that escape backslashes once more than needed write it: the
 # accent or letter is meant, not a line break followed by an apostrophe.
-_DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[`'\"^~=.][A-Za-z{\\]|([A-Za-z]+)(?![A-Za-z]))")
+_DOUBLED_BACKSLASH = lazy(r"\\\\(?=[`'\"^~=.][A-Za-z{\\]|([A-Za-z]+)(?![A-Za-z]))")
 
 
 def latex_to_text(value: str | None) -> str:

@@ -9,17 +9,16 @@ for the same splitting), so the format is read here and mapped in `medline_field
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from zsync.inputs.base import ParseFailure
-from zsync.inputs.exports.medline_fields import tags_to_record
+from zsync.model.patterns import lazy
 from zsync.model.records import Origin, Record
 
 FORMAT = "medline"
 
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s*-(?:\s(.*))?$")
-_FIRST = re.compile(r"^(?:PMID\s*-\s*\d|OWN\s*-\s*ERIC)")
+_TAG_LINE = lazy(r"^([A-Z][A-Z0-9]{1,3})\s*-(?:\s(.*))?$")
+_FIRST = lazy(r"^(?:PMID\s*-\s*\d|OWN\s*-\s*ERIC)")
 
 
 @dataclass
@@ -33,7 +32,7 @@ class _Chunk:
         return any(t == tag for t, _ in self.pairs)
 
 
-_FIRST_CONTENT = re.compile(r"\S[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
+_FIRST_CONTENT = lazy(r"\S[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
 
 
 def sniff(text: str) -> bool:
@@ -44,6 +43,9 @@ def sniff(text: str) -> bool:
 
 def parse(text: str, path: str) -> list[Record]:
     """Every record in the file, in order."""
+    # Here, not with the module: telling a file's format (`sniff`) does not need it.
+    from zsync.inputs.exports.medline_fields import tags_to_record
+
     records: list[Record] = []
     for chunk in _chunks(text):
         warnings = [f"line {n}: not a MEDLINE tag line, ignored" for n in chunk.stray[:5]]

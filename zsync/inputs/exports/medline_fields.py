@@ -21,6 +21,7 @@ from zsync.model.names import parse_name
 from zsync.model.notices import pubmed_notices
 from zsync.model.pages import expand_page_range
 from zsync.model.partial_dates import pubmed_date
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, EDITOR, Creator, MeshHeading, Origin, PartialDate, Record
 from zsync.sources.pubmed.parts import journal_title, language, strip_final_period
 
@@ -49,11 +50,11 @@ _TYPES = (  # publication type -> item type, most specific first
     ("Legal Case", "case"),
     ("Legislation", "statute"),
 )
-_DP = re.compile(r"^(\d{4})(?:\s+([A-Za-z]{3,9})\.?(?:\s+(\d{1,2}))?)?$")
-_TAGGED = re.compile(r"^(.*?)\s*\[(\w+)\]\s*$")
+_DP = lazy(r"^(\d{4})(?:\s+([A-Za-z]{3,9})\.?(?:\s+(\d{1,2}))?)?$")
+_TAGGED = lazy(r"^(.*?)\s*\[(\w+)\]\s*$")
 # Section labels of a structured abstract (`BACKGROUND: ... METHODS: ...`).
 _LABEL = r"[A-Z][A-Z0-9 ,/&'()-]{2,60}: "
-_NEXT_LABEL = re.compile(rf"(?<=[.?!])\s+(?={_LABEL})")
+_NEXT_LABEL = lazy(rf"(?<=[.?!])\s+(?={_LABEL})")
 
 
 def tags_to_record(pairs: Pairs, origin: Origin, warnings: list[str]) -> Record:

@@ -11,16 +11,17 @@ import re
 from dataclasses import replace
 
 from zsync.inputs.base import ParseFailure
+from zsync.model.patterns import lazy
 from zsync.model.records import Record
 
 FORMAT = "pubmed-xml"
 
 _ROOTS = ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle")
 # Declarations, comments and a DOCTYPE may come before the root element.
-_PROLOG = re.compile(r"\s*(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
-_ROOT = re.compile(r"\s*<(" + "|".join(_ROOTS) + r")[\s>/]")
-_PLACE = re.compile(r" \(([^()]+)\)$")
-_LINE = re.compile(r"\bline (\d+)")
+_PROLOG = lazy(r"\s*(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
+_ROOT = lazy(r"\s*<(" + "|".join(_ROOTS) + r")[\s>/]")
+_PLACE = lazy(r" \(([^()]+)\)$")
+_LINE = lazy(r"\bline (\d+)")
 
 
 def sniff(text: str) -> bool:

@@ -10,22 +10,19 @@ does (see `ris_fields`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import rispy
-
 from zsync.inputs.base import ParseFailure
-from zsync.inputs.exports.ris_fields import tags_to_record
+from zsync.model.patterns import lazy
 from zsync.model.records import Origin, Record
 
 FORMAT = "ris"
 
-_TAG_LINE = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,3}-(?:\s+(.*?))?\s*$")
-_END_TAG = re.compile(r"ER\s{1,3}-")
-_TYPE = re.compile(r"^[A-Z]{3,8}\b")  # a RIS reference type: JOUR, BOOK, CHAP, CONF ...
-_HEADER = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")  # e.g. `Provider: ...` before the first TY
+_TAG_LINE = lazy(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,3}-(?:\s+(.*?))?\s*$")
+_END_TAG = lazy(r"ER\s{1,3}-")
+_TYPE = lazy(r"^[A-Z]{3,8}\b")  # a RIS reference type: JOUR, BOOK, CHAP, CONF ...
+_HEADER = lazy(r"^[A-Z][A-Za-z ]{1,30}:\s")  # e.g. `Provider: ...` before the first TY
 _LIST_TAGS = [
     "AU",
     "A1",
@@ -118,6 +115,9 @@ def _closes_a_record(text: str) -> bool:
 
 def parse(text: str, path: str) -> list[Record]:
     """Every record in the file, in order."""
+    # Here, not with the module: telling a file's format (`sniff`) does not need it.
+    from zsync.inputs.exports.ris_fields import tags_to_record
+
     records: list[Record] = []
     for chunk in _chunks(text):
         warnings = (
@@ -167,6 +167,9 @@ def _chunks(text: str) -> list[_Chunk]:
 
 def _read(chunk: _Chunk, warnings: list[str]) -> dict[str, list[str]]:
     """The record's values by tag, each a list in file order, as read by rispy."""
+    # Here, not with the module: telling a file's format (`sniff`) does not need it.
+    import rispy
+
     tags = {line[:2] for line in chunk.lines if not line.startswith(" ")}
     mapping = {tag: tag for tag in tags} | {"UK": "_continued"}
     text = "\n".join([*chunk.lines, "ER  - "])

@@ -38,13 +38,14 @@ from zsync.inputs.exports.ris_tables import (
 )
 from zsync.model.dates import parse_date
 from zsync.model.names import looks_like_organisation, parse_name
+from zsync.model.patterns import lazy
 from zsync.model.records import Creator, Origin, PartialDate, Record
 
-_INITIAL = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
+_INITIAL = lazy(r"^(?:[A-Z]\.?-?){1,3}$")
 # RIS dates: `YYYY/MM/DD/other`, every part after the year optional (`2020///`).
-_RIS_DATE = re.compile(r"^(\d{4})(?:/(\d{0,2})(?:/(\d{0,2})(?:/.*)?)?)?$")
-_YEAR = re.compile(r"\b\d{4}\b")
-_PUBMED_DB = re.compile(r"pubmed|medline|nlm|ncbi", re.IGNORECASE)
+_RIS_DATE = lazy(r"^(\d{4})(?:/(\d{0,2})(?:/(\d{0,2})(?:/.*)?)?)?$")
+_YEAR = lazy(r"\b\d{4}\b")
+_PUBMED_DB = lazy(r"pubmed|medline|nlm|ncbi", re.IGNORECASE)
 
 
 def tags_to_record(tags: dict[str, list[str]], origin: Origin, warnings: list[str]) -> Record:

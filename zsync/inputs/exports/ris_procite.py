@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from zsync.model.patterns import lazy
+
 # Note label -> the tag it stands for; a dict when the tag depends on the item type.
 _LABELS: dict[str, str | dict[str, str]] = {
     "call number": "CN",
@@ -36,7 +38,7 @@ _LABELS: dict[str, str | dict[str, str]] = {
 _AUTHOR_LABELS = ("author, subsidiary", "author, monographic")
 _AUTHOR_TAGS = ("A1", "A2", "A3")
 _RECORD_LABELS = ("record id", "record number")
-_LABELLED = re.compile(r"^([A-Za-z(), ]+?)\s*:\s*(.*)$", re.DOTALL)
+_LABELLED = lazy(r"^([A-Za-z(), ]+?)\s*:\s*(.*)$", re.DOTALL)
 # ProCite's own tags for a type: (RIS type, tag written, tag meant)
 _RETAGGED = (("CHAP", "VL", "ET"), ("BOOK", "VL", "ET"), ("BOOK", "IS", "VL"),
              ("COMP", "IS", "ET"), ("BILL", "CY", "T2"), ("BILL", "VL", "M1"),

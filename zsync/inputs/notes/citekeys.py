@@ -9,16 +9,16 @@ Pure.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import PurePath
 
 from zsync.model.identifiers import normalize_citekey
+from zsync.model.patterns import lazy
 
-_ZOTERO_ITEM_KEY = re.compile(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
-_HEADING_KEY = re.compile(r"^@([^\s\]\[{}(),;]+)")
+_ZOTERO_ITEM_KEY = lazy(r"[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}")
+_HEADING_KEY = lazy(r"^@([^\s\]\[{}(),;]+)")
 # A line that is only a Pandoc citation, perhaps after a short label or a list/quote mark.
-_PANDOC_LINE = re.compile(
+_PANDOC_LINE = lazy(
     r"^[\s>*+-]*(?:[^\W\d][\w ]{0,24}:\s*)?\[-?@([^\s\];,]+)(?:[,;][^\]]*)?\][\s.]*$")
 
 

@@ -21,6 +21,7 @@ from zsync.inputs.notes.tags import split_tag_value, unique_tags
 from zsync.model import identifiers as ids
 from zsync.model.itemtypes import from_label
 from zsync.model.names import parse_name, parse_names
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, EDITOR, Creator, Origin, Record
 
 
@@ -53,24 +54,24 @@ class RecordParts:
     warnings: list[str] = field(default_factory=list)
 
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}", re.DOTALL)
+_TEMPLATE = lazy(r"\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}", re.DOTALL)
 # `{Year}, {Authors}, {Journal Name}`: single-brace slots and punctuation only (one slot
 # alone only as `{name}`: `{World Health Organization}` is how a literal name is kept).
-_BRACE_SLOTS = re.compile(
+_BRACE_SLOTS = lazy(
     r"[\s,;:.()*_|/-]*(?:\{[^{}\n]{1,40}\}[\s,;:.()*_|/-]*){2,}|\{[a-z_][\w.-]*\}"
 )
-_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CITEKEY_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+_TIME_OF_DAY = lazy(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+_FULL_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
+_CITEKEY_YEAR = lazy(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
 # `journalArticle | Title`, `Paper | Title`: a template's item type before the title.
-_KIND_PREFIX = re.compile(r"^(?P<kind>[^\W\d_][\w-]{1,30})\s*\|\s*(?P<title>\S.*)$")
+_KIND_PREFIX = lazy(r"^(?P<kind>[^\W\d_][\w-]{1,30})\s*\|\s*(?P<title>\S.*)$")
 _NOTE_KINDS = frozenset(
     ["paper", "article", "book", "source", "reference", "ref", "literature", "lit", "note",
      "reading", "study", "preprint", "chapter", "thesis", "report", "review", "talk", "video"]
 )
 # A page path (`wiki/refs/smith-2020-topic`, `pages/a___b`), not a title.
-_NAMESPACE = re.compile(r"^(?:[a-z0-9_.@-]+/){2,}([^/]+)$")
-_PAGE_PATH = re.compile(r"^[a-z0-9@._-]+(?:/[a-z0-9@._-]+)+$|___")
+_NAMESPACE = lazy(r"^(?:[a-z0-9_.@-]+/){2,}([^/]+)$")
+_PAGE_PATH = lazy(r"^[a-z0-9@._-]+(?:/[a-z0-9@._-]+)+$|___")
 _EMPTY = frozenset(
     [
         "-",
@@ -97,8 +98,8 @@ _EMPTY = frozenset(
         "xxx",
     ]
 )
-_URL = re.compile(r"https?://[^\s<>\"'\]\[)]+(?:\([^\s)]*\))?[^\s<>\"'\]\[),.;]*")
-_NOT_WORK_URL = re.compile(r"zotero\.org/(?:users|groups)/|^https?://localhost", re.IGNORECASE)
+_URL = lazy(r"https?://[^\s<>\"'\]\[)]+(?:\([^\s)]*\))?[^\s<>\"'\]\[),.;]*")
+_NOT_WORK_URL = lazy(r"zotero\.org/(?:users|groups)/|^https?://localhost", re.IGNORECASE)
 _EVIDENCE = (
     "date",
     "container",
@@ -115,7 +116,7 @@ _EVIDENCE = (
     "pages",
     "series",
 )
-_NAME_NOISE = re.compile(r"[\s.\-]+")
+_NAME_NOISE = lazy(r"[\s.\-]+")
 _SCANNED_KEYS = frozenset(["title", "container", "url", "authors", "date", "pages"])
 
 
@@ -251,8 +252,8 @@ def _add_names(builder: RecordBuilder, item: Field, seen: set[tuple[str, str]]) 
             builder.add_creator(creator)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,4}")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]{2,4}")
+_HAN = lazy(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,4}")
+_HANGUL = lazy(r"[\uac00-\ud7a3]{2,4}")
 # Two-character family names (Chinese 复姓, Korean 복성), the rest have one character.
 _DOUBLE_FAMILY = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 澹台 轩辕 单于 "
@@ -262,10 +263,10 @@ _DOUBLE_FAMILY = frozenset(
 
 # One word with capitals inside (`OpenAI`, `DeepMind`) or in capitals (`WHO`, `IEEE`) names
 # an organisation; `McDonald`, `DeWitt`, `LeCun` are family names.
-_ORG_WORD = re.compile(
+_ORG_WORD = lazy(
     r"^(?:[A-Z]{2,10}\d*|[A-Z][a-z]+(?:[A-Z][a-z]*)+[A-Z]?|[A-Za-z]+\d+[A-Za-z\d]*)$"
 )
-_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Al|El)[A-Z]")
+_NAME_PREFIX = lazy(r"^(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Al|El)[A-Z]")
 
 
 def _as_organisation(creator: Creator) -> Creator:

@@ -17,76 +17,19 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from zsync.errors import InputError
 from zsync.inputs.base import ParseFailure
 from zsync.inputs.notes import simpleyaml
 from zsync.inputs.notes.fields import Field
 from zsync.inputs.notes.labels import lookup, normalise
+from zsync.model.patterns import LazyPattern, lazy
 
-try:
-    _BaseLoader: Any = yaml.CBaseLoader
-except AttributeError:  # PyYAML without libyaml
-    _BaseLoader = yaml.BaseLoader
-
-# A front matter block holds a few dozen values; aliases that would make it more than this
-# many (or nest it deeper) are an attack or a mistake, not a note.
-MAX_NODES = 20_000
-MAX_DEPTH = 40
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
-
-
-class _TooLarge(InputError):
-    pass
-
-
-class _StringLoader(_BaseLoader):
-    """Every scalar a string, as written; the document's expanded size checked before it
-    is built, so aliases cannot multiply it."""
-
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _check_size(node)
-        return self.construct_document(node)
-
-
-def _check_size(root: yaml.Node) -> None:
-    """Raise `_TooLarge` when the node graph, with every alias expanded, is too big."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
-    while stack:
-        node, depth, done = stack.pop()
-        if depth > MAX_DEPTH:
-            raise _TooLarge(f"nested more than {MAX_DEPTH} levels deep")
-        children = _children(node)
-        if done:
-            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
-            if sizes[id(node)] > MAX_NODES:
-                raise _TooLarge(f"its aliases expand to more than {MAX_NODES:,} values")
-            continue
-        if id(node) in sizes:
-            continue
-        stack.append((node, depth, True))
-        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
-
-
-_OPEN = re.compile(r"---[ \t]*\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
-_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
-_TOML_KEY = re.compile(r"^([\w\"'-][\w .\"'-]*?)[ \t]*=", re.MULTILINE)
-_TOP_KEY = re.compile(r"^([^\s#:\-][^:\n]*?)[ \t]*:(?=\s|$)", re.MULTILINE)
+_OPEN = lazy(r"---[ \t]*\n")
+_CLOSE = lazy(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_TOML_OPEN = lazy(r"\+\+\+[ \t]*\n")
+_TOML_CLOSE = lazy(r"^\+\+\+[ \t]*$", re.MULTILINE)
+_TOML_KEY = lazy(r"^([\w\"'-][\w .\"'-]*?)[ \t]*=", re.MULTILINE)
+_TOP_KEY = lazy(r"^([^\s#:\-][^:\n]*?)[ \t]*:(?=\s|$)", re.MULTILINE)
 # Zettlr and CSL keep subject keywords here; the README counts them as user tags.
 _AS_TAGS = frozenset(["keywords", "keyword"])
 
@@ -143,21 +86,10 @@ def _find_toml(text: str) -> FrontMatter | None:
 
 def _read(yaml_text: str, block: FrontMatter) -> None:
     data: Any = simpleyaml.load(yaml_text)
-    try:
-        if data is None:
-            data = yaml.load(yaml_text, Loader=_StringLoader) if yaml_text.strip() else {}
-    except _TooLarge as exc:
-        raise ParseFailure(f"front matter refused: {exc}", block.start) from None
-    except RecursionError:
-        raise ParseFailure("front matter refused: nested too deeply", block.start) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = block.start + 1 + mark.line if mark is not None else block.start
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        block.warnings.append(
-            f"line {line}: front matter is not valid YAML ({problem}); read it line by line"
-        )
-        data = read_loose(yaml_text)
+    if data is None and yaml_text.strip():
+        data = _read_yaml(yaml_text, block)
+    elif data is None:
+        data = {}
     if not isinstance(data, dict):
         block.warnings.append(
             f"line {block.start}: front matter is not a YAML mapping; read it line by line"
@@ -166,7 +98,26 @@ def _read(yaml_text: str, block: FrontMatter) -> None:
     block.fields = _fields(data, _key_lines(yaml_text, block.start + 1))
 
 
-def _key_lines(text: str, first_line: int, pattern: re.Pattern[str] = _TOP_KEY) -> dict[str, int]:
+def _read_yaml(yaml_text: str, block: FrontMatter) -> Any:
+    """What PyYAML reads (only for YAML `simpleyaml` leaves to it: importing PyYAML costs
+    more than reading most notes), or the block read line by line when it is not YAML."""
+    from zsync.inputs.notes import yamlblock
+
+    try:
+        return yamlblock.load(yaml_text)
+    except yamlblock.TooLarge as exc:
+        raise ParseFailure(f"front matter refused: {exc}", block.start) from None
+    except RecursionError:
+        raise ParseFailure("front matter refused: nested too deeply", block.start) from None
+    except yamlblock.NotYaml as exc:
+        line = block.start + 1 + exc.line if exc.line is not None else block.start
+        block.warnings.append(
+            f"line {line}: front matter is not valid YAML ({exc.problem}); read it line by line"
+        )
+        return read_loose(yaml_text)
+
+
+def _key_lines(text: str, first_line: int, pattern: LazyPattern = _TOP_KEY) -> dict[str, int]:
     return {
         m.group(1).strip().strip("\"'"): first_line + text.count("\n", 0, m.start())
         for m in pattern.finditer(text)
@@ -257,9 +208,9 @@ def _is_int(value: Any) -> bool:
 
 # --- line-by-line reading of broken YAML ----------------------------------------------------
 
-_LOOSE_KEY = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s+(.*?))?\s*$")
-_LOOSE_ITEM = re.compile(r"^\s*-\s+(.*?)\s*$")
-_LOOSE_SUB = re.compile(r"^\s+([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
+_LOOSE_KEY = lazy(r"^([^\s#:\-][^:]*?)\s*:(?:\s+(.*?))?\s*$")
+_LOOSE_ITEM = lazy(r"^\s*-\s+(.*?)\s*$")
+_LOOSE_SUB = lazy(r"^\s+([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 
 
 def read_loose(yaml_text: str) -> dict[str, Any]:

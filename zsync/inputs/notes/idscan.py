@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable
 
 from zsync.model import identifiers as ids
+from zsync.model.patterns import lazy
 
 ID_KINDS = ("doi", "pmid", "pmcid", "arxiv")
 
 # Wording that makes an identifier in the same line another work's.
-_ELSEWHERE = re.compile(
+_ELSEWHERE = lazy(
     r"\b(?:see|also|cf|compare[sd]?|comparing|vs|versus|related|similar|follow[- ]?up|cites|"
     r"cited|citing|builds? on|based on|extends|replicat\w*|rebuttal|critique|response|reply|"
     r"comment(?:ary)? on|companion|another|other|earlier|previous|later|newer|older|"
@@ -27,7 +28,7 @@ _ELSEWHERE = re.compile(
 )
 
 
-_NOT_WORDING = re.compile(r"\S*(?:://|10\.\d{4,9}/)\S*")
+_NOT_WORDING = lazy(r"\S*(?:://|10\.\d{4,9}/)\S*")
 
 
 def points_elsewhere(text: str) -> bool:

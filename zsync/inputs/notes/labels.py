@@ -9,17 +9,18 @@ itself, scanned for identifiers but not read as a field.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
+
+from zsync.model.patterns import lazy
 
 CITATION = "citation"
 CITEKEY = "citekey"  # a citation key: not an identifier, but a sign the note is about a work
 ALIAS = "alias"  # another name of the note (`Smith et al. (2019)`): a fallback for names, year
 
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NOISE = re.compile(r"[\s_\-.:*`'’\"]+")
-_EDGE = re.compile(r"^[^\w(]+|[^\w)]+$")
+_CAMEL = lazy(r"(?<=[a-z])(?=[A-Z])")
+_NOISE = lazy(r"[\s_\-.:*`'’\"]+")
+_EDGE = lazy(r"^[^\w(]+|[^\w)]+$")
 
 
 @lru_cache(maxsize=8192)
@@ -120,7 +121,7 @@ _ID_WORDS = (
     ("url", "url"),
     ("link", "url"),
 )
-_NOT_OWN = re.compile(
+_NOT_OWN = lazy(
     r"\b(?:related|see|also|cited|cites|citing|other|preprint|erratum|correction|retraction|"
     r"compare|cf|vs|versus|similar|"
     r"reply|response|comment|commentary|original|previous|follow|companion|dataset|data|"

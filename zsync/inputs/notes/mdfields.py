@@ -11,27 +11,28 @@ import re
 from dataclasses import dataclass
 
 from zsync.inputs.notes.labels import lookup
+from zsync.model.patterns import LazyPattern, lazy
 
-_BOLD = re.compile(
+_BOLD = lazy(
     r"^(\*\*|__)(?P<label>[^*_\n]{1,60}?)\s*(?P<c1>::?)?\s*\1\s*(?P<c2>::?)?\s*(?P<value>.*)$"
 )
-_ITALIC = re.compile(r"^([*_])(?P<label>[^*_\n]{1,40}?)(?P<c1>:)?\1\s*(?P<c2>:)?\s*(?P<value>.*)$")
-_DATAVIEW = re.compile(
+_ITALIC = lazy(r"^([*_])(?P<label>[^*_\n]{1,40}?)(?P<c1>:)?\1\s*(?P<c2>:)?\s*(?P<value>.*)$")
+_DATAVIEW = lazy(
     r"^(?P<label>[^\s:*>\[#`|(][^:`|\[\]()\n]{0,50}?(?:\([^:`|\[\]()\n]{1,10}\))?)\s*::\s*(?P<value>.*)$"
 )
-_INLINE_DV = re.compile(r"[\[(](?P<label>[\w][\w \-]{0,40}?)::\s*(?P<value>[^\])]*)[\])]")
-_PLAIN = re.compile(r"^(?P<label>[^\W\d_][\w .'’()/&+-]{0,40}?)\s*:(?!//)(?P<sp>\s*)(?P<value>.*)$")
-_LABEL_ONLY = re.compile(
+_INLINE_DV = lazy(r"[\[(](?P<label>[\w][\w \-]{0,40}?)::\s*(?P<value>[^\])]*)[\])]")
+_PLAIN = lazy(r"^(?P<label>[^\W\d_][\w .'’()/&+-]{0,40}?)\s*:(?!//)(?P<sp>\s*)(?P<value>.*)$")
+_LABEL_ONLY = lazy(
     r"^(?:\[\[([^\]|]+)\]\]|\*\*([^*]+)\*\*|__([^_]+)__|([^\W\d_][\w ]{2,30}))$"
 )
 # Keys whose value may continue on the following lines.
 BLOCK_KEYS = frozenset(["abstract", "authors", "editors", "tags", "keywords", "url"])
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_WRAPPED = re.compile(r"^(\*\*|__|\*|_|`)(.+)\1$")
-_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MD_LINK = lazy(r"!?\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_WRAPPED = lazy(r"^(\*\*|__|\*|_|`)(.+)\1$")
+_HTML_BREAK = lazy(r"<br\s*/?>", re.IGNORECASE)
 _KEEP_URL_KEYS = frozenset(["url", "doi", "pmid", "pmcid", "arxiv", "isbn", "citation"])
 # A Dataview inline query (`= this.file.tags`, `$= dv.current()`) computes a value; it is none.
-_DATAVIEW_QUERY = re.compile(r"^`\$?=[^`]*`$")
+_DATAVIEW_QUERY = lazy(r"^`\$?=[^`]*`$")
 
 
 @dataclass(slots=True)
@@ -64,7 +65,7 @@ def match_line(content: str) -> list[LineField]:
     return [found] if found else []
 
 
-def _match(pattern: re.Pattern[str], content: str, strong: bool) -> LineField | None:
+def _match(pattern: LazyPattern, content: str, strong: bool) -> LineField | None:
     m = pattern.match(content)
     if not m:
         return None
@@ -122,12 +123,12 @@ def clean_value(value: str, key: str) -> str:
 
 # --- abstracts with section labels ------------------------------------------------------------
 
-_EMPH_LABEL = re.compile(
+_EMPH_LABEL = lazy(
     r"^(\*\*|__|\*|_)([^*_\n]{1,60}?)(?P<colon>:)?\1(?:\s*$|(?(colon)\s*|\s*:\s*)(?P<text>.+)$)"
 )
 
 
-_PLAIN_SECTION = re.compile(r"^[A-Z][A-Za-z ]{2,30}:\s")
+_PLAIN_SECTION = lazy(r"^[A-Z][A-Za-z ]{2,30}:\s")
 
 
 def format_abstract(entries: list[str]) -> str:

@@ -9,7 +9,6 @@ before that block (the highest heading, else the rule, else the blank line).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from zsync.inputs.notes.fields import Field, RecordParts
@@ -30,6 +29,7 @@ from zsync.inputs.notes.sections import OTHER, is_section_name, title_from_headi
 from zsync.inputs.notes.tags import find_hashtags
 from zsync.model import identifiers as ids
 from zsync.model.dates import parse_date
+from zsync.model.patterns import lazy
 from zsync.model.records import Origin
 
 FORMAT = "markdown"
@@ -43,9 +43,9 @@ _NOT_BIBLIOGRAPHIC = frozenset(["tags", "status", "keywords", "alias"])
 # the work's authors itself.
 _WRITER_KEYS = frozenset(["author", "creator", "by"])
 _TAG_KINDS = frozenset([TEXT, HEADING, CONT, LABELLED])
-_NON_WORD = re.compile(r"\W+")
-_TOP_BULLET = re.compile(r"^[-*+][ \t]+\S")
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d[a-z]?(?!\d)")
+_NON_WORD = lazy(r"\W+")
+_TOP_BULLET = lazy(r"^[-*+][ \t]+\S")
+_YEAR = lazy(r"(?<!\d)(?:1[89]|20)\d\d[a-z]?(?!\d)")
 
 
 def record_parts(doc: MdDoc, path: str) -> Iterator[RecordParts]:

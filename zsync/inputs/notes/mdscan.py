@@ -22,23 +22,24 @@ from zsync.inputs.notes.mdfields import (
     match_line,
 )
 from zsync.inputs.notes.sections import ABSTRACT, COMMENTARY, METADATA, classify
+from zsync.model.patterns import lazy
 
 BLANK, TEXT, HEADING, RULE, CODE, FIELD, CONT, LABELLED, FRONT, MARK = range(10)
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_RULE = re.compile(r"^\s{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_QUOTE = re.compile(r"^[ \t]*((?:>[ \t]?)+)")
-_CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?\s*(.*)$")
-_BULLET = re.compile(r"^([ \t]*)(?:([-*+]|\d{1,3}[.)])(?:[ \t]+|$))?")
-_MEDLINE_PAIR = re.compile(r"[^,]+ [A-Z]{1,3}, [^,]+ [A-Z]{1,3}")
-_EMPHASIS_LABEL = re.compile(r"^(\*\*|__|\*|_)[^*_\n]{1,60}?\1(?:\s*:|$)")
+_FENCE = lazy(r"^\s*(`{3,}|~{3,})")
+_HEADING = lazy(r"^\s{0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_RULE = lazy(r"^\s{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_QUOTE = lazy(r"^[ \t]*((?:>[ \t]?)+)")
+_CALLOUT = lazy(r"^\[!([\w-]+)\][+-]?\s*(.*)$")
+_BULLET = lazy(r"^([ \t]*)(?:([-*+]|\d{1,3}[.)])(?:[ \t]+|$))?")
+_MEDLINE_PAIR = lazy(r"[^,]+ [A-Z]{1,3}, [^,]+ [A-Z]{1,3}")
+_EMPHASIS_LABEL = lazy(r"^(\*\*|__|\*|_)[^*_\n]{1,60}?\1(?:\s*:|$)")
 _CITE_CALLOUTS = frozenset(["cite", "citation", "reference", "info", "md", "metadata", "bib"])
 # Fields that only a note about a work has (in a template, even unfilled).
 _WORK_KEYS = frozenset(["title", "authors", "date", "doi", "container", "pmid", "isbn"])
 # HackMD's tag line: `###### tags: `paper` `ml``, a heading only in its form.
-_HEADING_TAGS = re.compile(r"^tags\s*:\s*(.*)$", re.IGNORECASE)
-_CODE_TAG = re.compile(r"`([^`]+)`")
+_HEADING_TAGS = lazy(r"^tags\s*:\s*(.*)$", re.IGNORECASE)
+_CODE_TAG = lazy(r"`([^`]+)`")
 
 
 @dataclass(slots=True)

@@ -32,23 +32,24 @@ from zsync.inputs.notes.sections import (
     is_section_name,
     title_from_heading,
 )
+from zsync.model.patterns import lazy
 from zsync.model.records import Origin, Record
 
 FORMAT = "org"
 
-_SNIFF_KEYWORD = re.compile(
+_SNIFF_KEYWORD = lazy(
     r"^#\+(?!begin_|end_)(?:title|filetags|author|date|roam_\w+|startup|options|todo|seq_todo"
     r"|setupfile|bibliography|cite_export|latex_\w+|property|category|tags|created):",
     re.IGNORECASE | re.MULTILINE,
 )
-_SNIFF_DRAWER = re.compile(
+_SNIFF_DRAWER = lazy(
     r"^[ \t]*:PROPERTIES:[ \t]*\n(?:[ \t]*:[^\n]*\n)*?[ \t]*:END:", re.IGNORECASE | re.MULTILINE
 )
-_SNIFF_HEADING = re.compile(
+_SNIFF_HEADING = lazy(
     r"^\*+ (?:TODO|DONE|NEXT|WAITING|READING)\b|^\*+ .*\s:[\w@#%:]+:\s*$", re.MULTILINE
 )
-_SNIFF_MARKUP = re.compile(r"\[\[[^\[\]\n]+\]\[[^\[\]\n]+\]\]|^\s*[-+] .+ :: ", re.MULTILINE)
-_CITE_REF = re.compile(r"(?:^|\s)(?:cite[a-z]*:&?|@)[\w:.\-/]+")
+_SNIFF_MARKUP = lazy(r"\[\[[^\[\]\n]+\]\[[^\[\]\n]+\]\]|^\s*[-+] .+ :: ", re.MULTILINE)
+_CITE_REF = lazy(r"(?:^|\s)(?:cite[a-z]*:&?|@)[\w:.\-/]+")
 _BIB_KEYS = frozenset(
     [
         "title",

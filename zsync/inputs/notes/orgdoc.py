@@ -6,17 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_HEADING = re.compile(r"^(\*+)[ \t]+(.*?)[ \t]*$")
-_TAGS = re.compile(r"[ \t]+:([\w@#%:]+):[ \t]*$")
-_PRIORITY = re.compile(r"^\[#[A-Za-z0-9]\][ \t]*")
-_COOKIE = re.compile(r"[ \t]*\[(?:\d*%|\d+/\d+)\]")
-_KEYWORD = re.compile(r"^[ \t]*#\+([A-Za-z_][\w-]*)(?:\[[^\]]*\])?:[ \t]*(.*?)[ \t]*$")
-_DRAWER = re.compile(r"^[ \t]*:([A-Za-z_][\w-]*):[ \t]*$")
-_DRAWER_END = re.compile(r"^[ \t]*:END:[ \t]*$", re.IGNORECASE)
-_PROPERTY = re.compile(r"^[ \t]*:([^\s:]+?)\+?:(?:[ \t]+(.*?))?[ \t]*$")
-_BLOCK = re.compile(r"^[ \t]*#\+begin_(\w+)", re.IGNORECASE)
-_TODO_LINE = re.compile(r"^[ \t]*#\+(?:seq_|typ_)?todo:(.*)$", re.IGNORECASE | re.MULTILINE)
-_PLANNING = re.compile(r"^[ \t]*(?:SCHEDULED|DEADLINE|CLOSED):")
+from zsync.model.patterns import lazy
+
+_HEADING = lazy(r"^(\*+)[ \t]+(.*?)[ \t]*$")
+_TAGS = lazy(r"[ \t]+:([\w@#%:]+):[ \t]*$")
+_PRIORITY = lazy(r"^\[#[A-Za-z0-9]\][ \t]*")
+_COOKIE = lazy(r"[ \t]*\[(?:\d*%|\d+/\d+)\]")
+_KEYWORD = lazy(r"^[ \t]*#\+([A-Za-z_][\w-]*)(?:\[[^\]]*\])?:[ \t]*(.*?)[ \t]*$")
+_DRAWER = lazy(r"^[ \t]*:([A-Za-z_][\w-]*):[ \t]*$")
+_DRAWER_END = lazy(r"^[ \t]*:END:[ \t]*$", re.IGNORECASE)
+_PROPERTY = lazy(r"^[ \t]*:([^\s:]+?)\+?:(?:[ \t]+(.*?))?[ \t]*$")
+_BLOCK = lazy(r"^[ \t]*#\+begin_(\w+)", re.IGNORECASE)
+_TODO_LINE = lazy(r"^[ \t]*#\+(?:seq_|typ_)?todo:(.*)$", re.IGNORECASE | re.MULTILINE)
+_PLANNING = lazy(r"^[ \t]*(?:SCHEDULED|DEADLINE|CLOSED):")
 TODO_KEYWORDS = frozenset(
     [
         "TODO",
@@ -167,9 +169,9 @@ def filetags(value: str) -> list[str]:
 
 # --- Org markup in values ---------------------------------------------------------------------
 
-_LINK = re.compile(r"\[\[([^\[\]]+)\](?:\[([^\[\]]*)\])?\]")
-_CITE = re.compile(r"\[cite(?:/[\w/]+)?:[^\]]*\]|\b(?:cite[a-z]*|parencite|textcite):[\w:.\-/@,]+")
-_BRACED = re.compile(r"^\{(.*)\}$")
+_LINK = lazy(r"\[\[([^\[\]]+)\](?:\[([^\[\]]*)\])?\]")
+_CITE = lazy(r"\[cite(?:/[\w/]+)?:[^\]]*\]|\b(?:cite[a-z]*|parencite|textcite):[\w:.\-/@,]+")
+_BRACED = lazy(r"^\{(.*)\}$")
 _URL_KEYS = frozenset(["url", "doi", "pmid", "pmcid", "arxiv", "citation"])
 
 

@@ -24,41 +24,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MD_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_LINE_MARKS = re.compile(r"^(?:\s*(?:>|[-*+](?=\s)|\d{1,3}[.)](?=\s)))+\s*")
+from zsync.model.patterns import lazy
+
+_MD_LINK = lazy(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LINE_MARKS = lazy(r"^(?:\s*(?:>|[-*+](?=\s)|\d{1,3}[.)](?=\s)))+\s*")
 _YEAR = r"(?:1[5-9]|20)\d\d"
-_APA = re.compile(
+_APA = lazy(
     rf"^(?P<authors>[^()]{{2,600}}?)\s*\((?P<year>{_YEAR})[a-z]?(?:,[^)]*)?\)[.,:]?\s+(?P<rest>.+)$"
 )
-_AUTHOR_DATE = re.compile(
+_AUTHOR_DATE = lazy(
     rf"^(?P<authors>[^()]{{2,600}}?)\.\s+(?P<year>{_YEAR})[a-z]?\.\s+(?P<rest>.+)$"
 )
-_QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{3,400}?)[,.]?[”\"]")
-_NOTES_BIBLIOGRAPHY = re.compile(
+_QUOTED = lazy(r"[“\"](?P<text>[^”\"]{3,400}?)[,.]?[”\"]")
+_NOTES_BIBLIOGRAPHY = lazy(
     r"^(?P<authors>[^“\"*_()]{2,400}?)[.,]\s+(?P<title>[“\"][^”\"]{3,400}[”\"]|(?:\*|_)[^*_]{3,400}(?:\*|_))"
     r"(?P<rest>.*)$"
 )
-_IEEE_NUMBER = re.compile(r"^\[\d{1,4}\]\s*")
-_VANCOUVER = re.compile(
+_IEEE_NUMBER = lazy(r"^\[\d{1,4}\]\s*")
+_VANCOUVER = lazy(
     rf"^(?P<authors>(?:[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){{0,2}}\s[A-Z]{{1,3}}(?:,\s|\.\s))+"
     rf"(?:et al\.\s)?)(?P<title>[^.?!]{{3,400}}[.?!])\s(?P<rest>.*?(?P<year>{_YEAR}).*)$"
 )
-_ET_AL = re.compile(r",?\s+et\s+al\.?$")
-_YEAR_IN = re.compile(rf"(?<!\d)({_YEAR})(?!\d)")
-_CHICAGO_FIRST = re.compile(
+_ET_AL = lazy(r",?\s+et\s+al\.?$")
+_YEAR_IN = lazy(rf"(?<!\d)({_YEAR})(?!\d)")
+_CHICAGO_FIRST = lazy(
     r"^[^\W\d_][\w'’-]*(?:\s(?:[a-z]{1,3}\s)?[^\W\d_][\w'’-]*)?,\s[^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){0,3}$"
 )
-_BOLD_LEAD = re.compile(
+_BOLD_LEAD = lazy(
     rf"^(?:\*\*|__)(?P<title>[^*_]{{8,400}}?)(?:\*\*|__)\s*[—–-]+\s*"
     rf"(?P<authors>[^()]{{2,300}}?)\s*\((?P<year>{_YEAR})[a-z]?\)"
 )
-_ITALIC = re.compile(
+_ITALIC = lazy(
     r"(?<![\w*_/:])(\*|_|/)(?!\s)(?P<text>[^*_/]+?)(?<!\s)\1(?![\w*_/])"  # `/…/` in Org
 )
-_INITIAL = re.compile(r"\b[^\W\d_]\.")
+_INITIAL = lazy(r"\b[^\W\d_]\.")
 _NAME_WORD = r"[^\W\d_][\w'’\-]*"
 _FAMILY = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
-_ALIAS = re.compile(
+_ALIAS = lazy(
     rf"^(?P<family>{_FAMILY}?)(?:\s+et\s+al\.?|\s*(?:&|and|und|y)\s+{_FAMILY}?)?"
     rf"(?:,\s*|\s+)\(?(?P<year>{_YEAR})[a-z]?\)?(?:[\s:.,–—-]+(?P<title>\S.*))?$"
 )

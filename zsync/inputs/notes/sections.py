@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from zsync.inputs.builder import unwrap_wikilinks
 from zsync.inputs.notes.labels import lookup, normalise
+from zsync.model.patterns import lazy
 from zsync.model.text import SPACES
 
 OTHER, COMMENTARY, METADATA, ABSTRACT = range(4)
@@ -93,12 +94,12 @@ def _name(heading: str) -> str:
     return normalise(_SYMBOLS.sub(" ", text))
 
 
-_BRACKETED = re.compile(r"[(（\[]([^()（）\[\]]{2,40})[)）\]]\s*$")
-_SYMBOLS = re.compile(r"[^\w\s'’&/-]+")
+_BRACKETED = lazy(r"[(（\[]([^()（）\[\]]{2,40})[)）\]]\s*$")
+_SYMBOLS = lazy(r"[^\w\s'’&/-]+")
 
 
-_MARKUP = re.compile(r"[*_`]|\{#[^}]*\}")
-_TITLE_PREFIX = re.compile(
+_MARKUP = lazy(r"[*_`]|\{#[^}]*\}")
+_TITLE_PREFIX = lazy(
     r"^(?:(?:literature|lit|reading|my|study|paper)\s+)?(?:notes?|summary|annotations)"
     r"\s*(?:(?:on|about|for|of|to|from|re)\s+|[:\-–—]\s*)"
     r"|^(?:literature|lit|reading|source|paper)\s*note\s*[:\-–—]\s*"
@@ -107,16 +108,16 @@ _TITLE_PREFIX = re.compile(
     r"|^(?:notes|résumé|fiche)\s+(?:sur|de|du)\s+",
     re.IGNORECASE,
 )
-_CITEKEY = re.compile(r"^@[\w:.\-/]+(?:\s*[-–—:|]\s*|\s+|$)")
-_AUTHOR_YEAR = re.compile(
+_CITEKEY = lazy(r"^@[\w:.\-/]+(?:\s*[-–—:|]\s*|\s+|$)")
+_AUTHOR_YEAR = lazy(
     r"^[^\W\d_][\w'’.-]*(?:\s+(?:et\s+al\.?|and|&|y|und|et)(?:\s+[^\W\d_][\w'’.-]*)?)?,?"
     r"\s*\(?\d{4}[a-z]?\)?\s*[-–—:|]\s+"
 )
-_YEAR_SUFFIX = re.compile(
+_YEAR_SUFFIX = lazy(
     r"\s*[(\[](?:[^\W\d_][^()\[\]]{0,60}?,?\s+)?(?:\d{4}[a-z]?|n\.\s?d\.)[)\]]\s*$"
 )
-_YEAR_PREFIX = re.compile(r"^[(\[]\d{4}[a-z]?[)\]]\s*[-–—:|]?\s*")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_YEAR_PREFIX = lazy(r"^[(\[]\d{4}[a-z]?[)\]]\s*[-–—:|]?\s*")
+_MD_LINK = lazy(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def _link_text(m: re.Match[str]) -> str:

@@ -10,15 +10,16 @@ and `2020-01-01` stay text, exactly as the caller's YAML loader (no typing) give
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_KEY = re.compile(r"^([A-Za-z_][\w .-]*?)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
-_ITEM = re.compile(r"^([ \t]*)-[ \t]+(.*?)[ \t]*$")
-_SUB = re.compile(r"^([ \t]+)([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+from zsync.model.patterns import lazy
+
+_KEY = lazy(r"^([A-Za-z_][\w .-]*?)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+_ITEM = lazy(r"^([ \t]*)-[ \t]+(.*?)[ \t]*$")
+_SUB = lazy(r"^([ \t]+)([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _UNSAFE_START = frozenset("[{&*!|>%@`#-?,]}")
 # A plain item of a flow list that reads the same in any YAML parser.
-_FLOW_ITEM = re.compile(r"[\w.()/+][\w .()/+\-]*")
+_FLOW_ITEM = lazy(r"[\w.()/+][\w .()/+\-]*")
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
 
 

@@ -11,20 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from zsync.model.patterns import lazy
 from zsync.model.text import WIKILINK
 
-_CODE_SPAN = re.compile(r"(`+).*?\1")
-_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S*", re.IGNORECASE)
-_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_LOGSEQ_TAG = re.compile(r"(?:^|(?<=[\s(,;]))#\[\[([^\[\]]+)\]\]")
-_WIKILINK = re.compile(r"!?\[\[[^\[\]]*\]\]")
-_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}(?=\s|$)")
+_CODE_SPAN = lazy(r"(`+).*?\1")
+_URL = lazy(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S*", re.IGNORECASE)
+_LINK_TARGET = lazy(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LOGSEQ_TAG = lazy(r"(?:^|(?<=[\s(,;]))#\[\[([^\[\]]+)\]\]")
+_WIKILINK = lazy(r"!?\[\[[^\[\]]*\]\]")
+_HEADING_MARK = lazy(r"^\s{0,3}#{1,6}(?=\s|$)")
 # After a space, a list separator or a bracket that itself follows one: `F(#frame)` is text.
-_HASHTAG = re.compile(r"(?:^[(\[]?|(?<=[\s,;])[(\[]?|(?<=[\s,;][(\[]))#([\w/-]+)")
-_COLOUR_CONTEXT = re.compile(r"(?:colou?r|background|fill|stroke|border)\s*[:=]", re.IGNORECASE)
-_HEX = re.compile(r"[0-9a-fA-F]{3,8}")
-_LIST_SEP = re.compile(r"\s*[,;]\s*")
-_FIELD_LINK = re.compile(r"#?" + WIKILINK.pattern)  # Logseq writes a tag `#[[a b]]`
+_HASHTAG = lazy(r"(?:^[(\[]?|(?<=[\s,;])[(\[]?|(?<=[\s,;][(\[]))#([\w/-]+)")
+_COLOUR_CONTEXT = lazy(r"(?:colou?r|background|fill|stroke|border)\s*[:=]", re.IGNORECASE)
+_HEX = lazy(r"[0-9a-fA-F]{3,8}")
+_LIST_SEP = lazy(r"\s*[,;]\s*")
+_FIELD_LINK = lazy(r"#?" + WIKILINK.pattern)  # Logseq writes a tag `#[[a b]]`
 
 
 def find_hashtags(lines: Iterable[str]) -> list[str]:

@@ -27,14 +27,15 @@ from zsync.inputs.vufind.values import (
     looks_like_citation,
     split_citation,
 )
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, Creator
 
 _LABEL_LEN = 40
 _MIN_ABSTRACT = 100
 # "Word word:" with nothing known before the colon: a label zsync does not read.
-_UNKNOWN_LABEL = re.compile(r"^[^\W\d_][\w .()/'-]{0,38}:(?!//)", re.UNICODE)
-_URLISH = re.compile(r"^(?:https?://|www\.|doi:|10\.\d{4,}/)", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?:-\d{2}){0,2}(?!\d)")
+_UNKNOWN_LABEL = lazy(r"^[^\W\d_][\w .()/'-]{0,38}:(?!//)", re.UNICODE)
+_URLISH = lazy(r"^(?:https?://|www\.|doi:|10\.\d{4,}/)", re.IGNORECASE)
+_YEAR = lazy(r"(?<!\d)(?:1[5-9]|20)\d\d(?:-\d{2}){0,2}(?!\d)")
 
 
 @dataclass

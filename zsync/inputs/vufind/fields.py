@@ -9,7 +9,7 @@ Primo Central / BVB fields), or an unknown token that can only be a Solr field n
 
 from __future__ import annotations
 
-import re
+from zsync.model.patterns import lazy
 
 
 def _names(text: str) -> frozenset[str]:
@@ -59,9 +59,9 @@ WRAPPABLE = FREE_TEXT | _names(
 # Fields that appear once per Solr document: a second one starts the next record.
 KEY_FIELDS = frozenset({"_version_", "id", "recordid", "fullrecord"})
 
-_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*)(?:\s+(.*))?$")
-_CAMEL = re.compile(r"[a-z]{3,}[A-Z]")
-_NUMBERED = re.compile(r"[a-z]{3,}\d+$")
+_TOKEN = lazy(r"([A-Za-z_][A-Za-z0-9_\-]*)(?:\s+(.*))?$")
+_CAMEL = lazy(r"[a-z]{3,}[A-Z]")
+_NUMBERED = lazy(r"[a-z]{3,}\d+$")
 _PROSE_WORDS = 6
 _SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", '"', "”")
 

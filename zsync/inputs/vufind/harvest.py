@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from zsync.inputs.vufind.values import strip_name_punctuation, strip_role
 from zsync.model.names import looks_like_organisation, parse_name, split_names
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, Creator
 
 # Keys whose values from every source are kept (in priority order), not only the first's.
@@ -81,11 +82,11 @@ def organisation(text: str, role: str = AUTHOR) -> Creator | None:
     return Creator(name=name, role=stated or role) if name else None
 
 
-_ET_AL = re.compile(
+_ET_AL = lazy(
     r",?\s*(?:\[?et al\.?\]?|u\.\s?a\.|y otros|e outros|et autres|e altri|e\.a\.)\s*$",
     re.IGNORECASE,
 )
-_AFTER_ROLE = re.compile(r"(?<=\))\s*[,;]\s*")
+_AFTER_ROLE = lazy(r"(?<=\))\s*[,;]\s*")
 
 
 def name_list(text: str, role: str = AUTHOR) -> list[Creator]:

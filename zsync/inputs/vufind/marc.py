@@ -15,16 +15,17 @@ from zsync.inputs.builder import strip_final_period
 from zsync.inputs.vufind.harvest import Harvest, organisation, person
 from zsync.inputs.vufind.values import clean_title, language_name, role_of, split_citation
 from zsync.model import identifiers as ids
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR
 
-_LINE = re.compile(r"^(LEADER|LDR|\d{3})(?:\s+(.*))?$")
-_DATA = re.compile(r"^[0-9 _#\\]{0,6}(?:[|‡]\s?[a-z0-9]|\$[a-z0-9]\s)")
-_SUBFIELD = re.compile(r"(?:^|(?<=\s))[|‡]\s?([a-z0-9])\s?")
-_DOLLAR = re.compile(r"(?:^|(?<=\s))\$([a-z0-9])\s")
-_PAGES = re.compile(
+_LINE = lazy(r"^(LEADER|LDR|\d{3})(?:\s+(.*))?$")
+_DATA = lazy(r"^[0-9 _#\\]{0,6}(?:[|‡]\s?[a-z0-9]|\$[a-z0-9]\s)")
+_SUBFIELD = lazy(r"(?:^|(?<=\s))[|‡]\s?([a-z0-9])\s?")
+_DOLLAR = lazy(r"(?:^|(?<=\s))\$([a-z0-9])\s")
+_PAGES = lazy(
     r"(?:pages?|pp?\.|s\.|seiten|páginas|págs?\.)\s*([A-Za-z]?\d+\s*[-–]\s*[A-Za-z]?\d+)", re.I
 )
-_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+_YEAR = lazy(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
 
 
 @dataclass

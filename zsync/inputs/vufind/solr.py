@@ -20,6 +20,7 @@ from zsync.inputs.vufind.values import (
     split_citation,
     words,
 )
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, CONTRIBUTOR, Creator
 
 # Single-valued fields: several lines there are one hard-wrapped value.
@@ -29,8 +30,8 @@ _JOINED = frozenset(
         "container_reference ispartof spelling jtitle btitle"
     )
 )
-_LABELLED_ID = re.compile(r"^\s*(E?ISSN|E?ISBN|DOI|PMID|PMCID|PMC)\s*[:=]\s*(\S.*?)\s*$", re.I)
-_PMC_RECORD = re.compile(r"^cdi_pubmedcentral_\w*?_(\d{4,9})$")
+_LABELLED_ID = lazy(r"^\s*(E?ISSN|E?ISBN|DOI|PMID|PMCID|PMC)\s*[:=]\s*(\S.*?)\s*$", re.I)
+_PMC_RECORD = lazy(r"^cdi_pubmedcentral_\w*?_(\d{4,9})$")
 _ID_KEYS = dict(
     pair.split("=")
     for pair in words(

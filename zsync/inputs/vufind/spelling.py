@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_ARTICLE_TYPES = re.compile(
+from zsync.model.patterns import lazy
+
+_ARTICLE_TYPES = lazy(
     r"\s+(?:research article|original article|review article|article|review|essay|"
     r"case report|letter|editorial|commentary|correspondence|perspective|brief report|"
     r"original research|research|systematic review|study protocol|protocol|"

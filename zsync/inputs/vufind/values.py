@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zsync.model.patterns import lazy
 from zsync.model.records import AUTHOR, CONTRIBUTOR, EDITOR, TRANSLATOR
 from zsync.model.text import SPACES
 
@@ -15,10 +16,10 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-_GMD = re.compile(
+_GMD = lazy(
     r"\s*\[[^\]]*(?:resource|ressource|recurso|risorsa|bron|medium)[^\]]*\]", re.IGNORECASE
 )
-_ISBD = re.compile(r"\s+([:;=])\s*")
+_ISBD = lazy(r"\s+([:;=])\s*")
 
 
 def clean_title(text: str | None, *, cut_statement: bool = False) -> str | None:
@@ -36,7 +37,7 @@ def clean_title(text: str | None, *, cut_statement: bool = False) -> str | None:
 # --- citations: "Nature 521(7553), 436-444", "J Med Internet Res 2017-12, Vol.19 (12), p.e402"
 
 _YEAR = r"(?:1[5-9]|20)\d\d"
-_CITATION_TAIL = re.compile(
+_CITATION_TAIL = lazy(
     r"(?:^|,\s*|\s+)(?="
     r"(?:vol(?:ume)?\.?|bd\.?|band|jg\.?|jahrgang|tome|t\.|v\.|no\.|nr\.|n[º°]\.?|heft|issue|"
     r"pp?\.|s\.|pages?|seiten)\s*\d"
@@ -45,22 +46,22 @@ _CITATION_TAIL = re.compile(
     r"|\d+\s*[:,]\s*[A-Za-z]?\d)",
     re.IGNORECASE,
 )
-_VOLUME = re.compile(
+_VOLUME = lazy(
     r"(?:vol(?:ume)?\.?|bd\.?|band|jg\.?|jahrgang|tome|t\.|v\.)\s*(\d+)|(?<![\d-])(\d+)\s*\(",
     re.IGNORECASE,
 )
-_ISSUE = re.compile(
+_ISSUE = lazy(
     rf"\((?!{_YEAR}\))([^)]{{1,15}})\)|(?:no\.|nr\.|heft|issue|n[º°]\.?)\s*(\w+)", re.IGNORECASE
 )
-_PAGES = re.compile(
+_PAGES = lazy(
     r"(?:pp?\.|s\.|pages?|seiten)\s*([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)"
     r"|[,:]\s*([A-Za-z]?\d+\s*[-–]\s*[A-Za-z]?\d+|[A-Za-z]\d+)\s*\.?$",
     re.IGNORECASE,
 )
-_IN_PREFIX = re.compile(r"^\s*(?:in|en|em|dans)\s*:\s*", re.IGNORECASE)
-_PAGE_HINT = re.compile(r"\bpp?\.\s*\d|\d+\s*[-–]\s*\d+\s*$")
-_DASH = re.compile(r"\s*[-–]\s*")
-_DATE = re.compile(rf"(?<!\d){_YEAR}(?:-\d{{2}}){{0,2}}(?!\d)")
+_IN_PREFIX = lazy(r"^\s*(?:in|en|em|dans)\s*:\s*", re.IGNORECASE)
+_PAGE_HINT = lazy(r"\bpp?\.\s*\d|\d+\s*[-–]\s*\d+\s*$")
+_DASH = lazy(r"\s*[-–]\s*")
+_DATE = lazy(rf"(?<!\d){_YEAR}(?:-\d{{2}}){{0,2}}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,10 @@ _ROLE_WORDS = {
     ),
 }
 _ROLE_INDEX = {word: role for role, words in _ROLE_WORDS.items() for word in words}
-_RELATOR_SPLIT = re.compile(r"[\s,;/]+")
-_INITIAL_END = re.compile(r"(?:\b\w|\bJr|\bSr)\.$")
-_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
-_LIFE_DATES = re.compile(r",?\s*(?:ca\.\s*)?\d{4}\s*-\s*(?:\d{4})?\s*\.?\s*$|,?\s*\d{4}-\s*$")
+_RELATOR_SPLIT = lazy(r"[\s,;/]+")
+_INITIAL_END = lazy(r"(?:\b\w|\bJr|\bSr)\.$")
+_PAREN = lazy(r"\s*\(([^()]*)\)\s*$")
+_LIFE_DATES = lazy(r",?\s*(?:ca\.\s*)?\d{4}\s*-\s*(?:\d{4})?\s*\.?\s*$|,?\s*\d{4}-\s*$")
 
 
 def known_role(relator: str) -> str | None:
@@ -173,7 +174,7 @@ _TYPE_PATTERNS = (
     ("report", r"\breport|informe|bericht|rapport|relatório"),
     ("book", r"e-?book|\bbook|libro|livro|\bbuch|livre|boek|monogra"),
 )
-_TYPE_REGEXES = tuple((t, re.compile(p, re.IGNORECASE)) for t, p in _TYPE_PATTERNS)
+_TYPE_REGEXES = tuple((t, lazy(p, re.IGNORECASE)) for t, p in _TYPE_PATTERNS)
 
 
 def item_type_from_formats(formats: list[str]) -> str | None:

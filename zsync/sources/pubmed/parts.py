@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TypeAlias
-
-from lxml import etree
+from typing import TYPE_CHECKING, TypeAlias
 
 from zsync.model.cleanup import capitalize_name, capitalize_title, collapse_spaces, dot_initials
 from zsync.model.partial_dates import pubmed_date
 from zsync.model.records import AUTHOR, BOOK_AUTHOR, EDITOR, Creator, MeshHeading, PartialDate
 
-Element: TypeAlias = etree._Element
+if TYPE_CHECKING:  # lxml is for reading PubMed XML; MEDLINE's parser uses the rest
+    from lxml import etree
+
+Element: TypeAlias = "etree._Element"
 
 # MEDLINE language codes (ISO 639-2/B) -> ISO 639-1, for the languages PubMed uses most.
 LANGUAGES = {
