@@ -16,18 +16,13 @@ import hashlib
 import logging
 import os
 import pickle
-import re
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TypeVar, cast
 
-from zsync import __version__
 from zsync.inputs.decoding import UnreadableInput
 from zsync.inputs.files import (
     InputFile,
@@ -38,6 +33,7 @@ from zsync.inputs.files import (
     read_input,
 )
 from zsync.inputs.filestat import StatIndex, stamp_of
+from zsync.inputs.fingerprint import code_fingerprint, remember_fingerprint
 from zsync.model.records import FileResult
 from zsync.zotero.notehtml import render_note
 
@@ -45,28 +41,6 @@ PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
 log = logging.getLogger("zsync.filecache")
 T = TypeVar("T")
-_NAME = re.compile(r"[A-Za-z0-9._-]*")
-
-
-@cache
-def code_fingerprint() -> bytes:
-    """What parsing depends on besides the file: zsync's source, the Python version and
-    the versions of zsync's dependencies."""
-    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for source in sorted(package.rglob("*.py")):
-        digest.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
-    try:
-        requirements = metadata.requires("zsync") or []
-    except metadata.PackageNotFoundError:
-        requirements = []
-    for requirement in sorted(requirements):
-        name = _NAME.match(requirement).group(0)  # type: ignore[union-attr]
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=?".encode())
-    return digest.digest()
 
 
 def file_digest(path: str | Path, data: bytes) -> str:
@@ -410,6 +384,7 @@ def _stat_index(cache_dir: Path | None, roots: Sequence[str | Path]) -> _OpenInd
 
 
 def _index_in(store: ParseCache, roots: Sequence[str | Path]) -> StatIndex | None:
+    remember_fingerprint(store.db)
     try:
         return StatIndex(store.db, code_fingerprint(), [str(r) for r in roots])
     except sqlite3.Error as exc:
