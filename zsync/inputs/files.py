@@ -182,10 +182,10 @@ def _left_out(name: str, relative: str, spec: GitIgnoreSpec | None, scan: Scan) 
     return False
 
 
-Found = tuple[str, str, str | None]
+_Found = tuple[str, str, str | None]
 
 
-def _walk(folder: Path) -> Iterator[Found]:
+def _walk(folder: Path) -> Iterator[_Found]:
     """(path, name, problem) of the files below `folder`: each folder's files in order of
     name, then its folders, top down, as `os.walk` finds them; links to folders are
     followed once each: a link back to a folder being walked (a loop) is named, a second
@@ -195,7 +195,7 @@ def _walk(folder: Path) -> Iterator[Found]:
     yield from _walk_folder(str(folder), _prefix(folder), seen)
 
 
-def _walk_folder(where: str, prefix: str, seen: set[tuple[int, int]]) -> Iterator[Found]:
+def _walk_folder(where: str, prefix: str, seen: set[tuple[int, int]]) -> Iterator[_Found]:
     listed = _listing(where)
     if isinstance(listed, OSError):
         yield _unreadable(listed, where)
@@ -238,7 +238,7 @@ def _listing(where: str) -> tuple[list[str], list[str]] | OSError:
     return folders, files
 
 
-def _unreadable(error: OSError, where: str) -> Found:
+def _unreadable(error: OSError, where: str) -> _Found:
     path = str(Path(error.filename or where))
     return path, os.path.basename(path), f"cannot read folder: {error.strerror or error}"
 
