@@ -143,7 +143,7 @@ class _Existing:
         self.listed: dict[str, frozenset[str]] = {}
 
     def __call__(self, path: str) -> bool:
-        folder, name = os.path.split(path)
+        folder, name = _split(path)
         listing = self.listed.get(folder)
         if name and listing is not None and name in listing:
             return True
@@ -154,6 +154,16 @@ class _Existing:
             except (OSError, ValueError):
                 self.listed[folder] = frozenset()
         return found
+
+
+def _split_posix(path: str) -> tuple[str, str]:
+    """(the folder `path` names a file in, the file's name): `os.path.split` without its
+    cost, the folder's text as `path` has it."""
+    folder, separator, name = path.rpartition("/")
+    return folder or separator, name
+
+
+_split = _split_posix if os.sep == "/" and os.altsep is None else os.path.split
 
 
 class LastRun:
