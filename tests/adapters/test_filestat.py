@@ -124,6 +124,24 @@ def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path: Path) -> None:
     assert after == plain(folder) and after != before
 
 
+def test_rows_in_an_older_form_are_read_again_never_trusted(tmp_path: Path) -> None:
+    """Rows whose stamp an older zsync kept as text never vouch for a file, even one
+    that did not change: each is read once, then kept in the present form."""
+    folder, cache = vault(tmp_path / "notes"), tmp_path / "cache"
+    expected = quick(folder, cache)
+    with sqlite3.connect(cache / filecache.PARSED_FILE) as db:
+        for (path,) in db.execute("SELECT path FROM file_stats").fetchall():
+            info = os.stat(path)
+            text = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:" \
+                   f"{info.st_dev}"
+            db.execute("UPDATE file_stats SET stamp = ?, digest = ? WHERE path = ?",
+                       (text, "a digest no file has", path))
+    read: list[str] = []
+    assert quick(folder, cache, read) == expected and len(read) == 3
+    read.clear()
+    assert quick(folder, cache, read) == expected and read == []
+
+
 def test_an_edit_inside_the_racy_window_is_seen_where_the_change_time_tells_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With the change time left out of the stat (as on a file system that does not keep

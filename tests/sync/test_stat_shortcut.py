@@ -43,4 +43,4 @@ def test_a_sync_with_nothing_changed_opens_no_note(
     with mock.patch.object(filecache, "read_input", wraps=filecache.read_input) as opened:
         changed = world.run([notes], dry_run=True)
     assert REUSED not in caplog.text and changed.plan.has_changes
-    assert {call.args[0] for call in opened.call_args_list} == {edited}
+    assert {os.fspath(call.args[0]) for call in opened.call_args_list} == {str(edited)}

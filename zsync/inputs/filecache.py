@@ -23,20 +23,25 @@ import logging
 import os
 import pickle
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from zsync import __version__
 from zsync.inputs.decoding import UnreadableInput
-from zsync.inputs.files import InputFile, Scan, display_name, iter_input_files, read_input
+from zsync.inputs.files import (
+    InputFile,
+    Scan,
+    display_name,
+    iter_input_files,
+    iter_input_paths,
+    read_input,
+)
 from zsync.inputs.filestat import StatIndex, stamp_of
+from zsync.inputs.fingerprint import code_fingerprint, remember_fingerprint
 from zsync.model.patterns import lazy
 from zsync.model.records import FileResult
 from zsync.zotero.notehtml import render_note
@@ -48,31 +53,9 @@ PARSED_FILE = "parsed.sqlite"
 KEEP_SECONDS = 30 * 86400
 log = logging.getLogger("zsync.filecache")
 T = TypeVar("T")
-_NAME = lazy(r"[A-Za-z0-9._-]*")
 
 
-@cache
-def code_fingerprint() -> bytes:
-    """What parsing depends on besides the file: zsync's source, the Python version and
-    the versions of zsync's dependencies."""
-    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for source in sorted(package.rglob("*.py")):
-        digest.update(str(source.relative_to(package)).encode() + b"\0" + source.read_bytes())
-    try:
-        requirements = metadata.requires("zsync") or []
-    except metadata.PackageNotFoundError:
-        requirements = []
-    for requirement in sorted(requirements):
-        name = _NAME.match(requirement).group(0)  # type: ignore[union-attr]
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=?".encode())
-    return digest.digest()
-
-
-def file_digest(path: Path, data: bytes) -> str:
+def file_digest(path: str | Path, data: bytes) -> str:
     return hashlib.sha256(code_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
 
 
@@ -327,10 +310,12 @@ def input_digests(paths: Iterable[str | Path], exclude: Sequence[str] = (), *,
     answer is the same. `read_out` receives the paths of the files that had to be read
     (special and unreadable files are tried again on every run)."""
     roots = list(paths)
-    inputs = _scoped_inputs(roots, exclude, Scan())
+    scan = Scan()
+    inputs = [(str(root), where, problem) for root in roots
+              for where, problem in iter_input_paths([root], exclude, scan)]
     index = _stat_index(cache_dir, roots)
     digests = _Digests(None if index is None else index.index)
-    entries = [digests.entry(scope, item)[0] for scope, item in inputs]
+    entries = [digests.entry_at(scope, where, problem)[0] for scope, where, problem in inputs]
     if index is not None:
         index.save()
     if read_out is not None:
@@ -347,13 +332,18 @@ def _scoped_inputs(roots: Sequence[str | Path], exclude: Sequence[str],
 
 def _digest_entry(item: InputFile) -> tuple[tuple[str, str], bytes | None]:
     """(path, digest or why there is none), and the file's content when it was read."""
-    if item.problem is not None:
-        return (str(item.path), f"problem: {item.problem}"), None
+    return _digest_at(str(item.path), item.problem)
+
+
+def _digest_at(where: str, problem: str | None) -> tuple[tuple[str, str], bytes | None]:
+    """`_digest_entry` of the file at `where` (the text of its path)."""
+    if problem is not None:
+        return (where, f"problem: {problem}"), None
     try:
-        data = read_input(item.path)
+        data = read_input(where)
     except (OSError, UnreadableInput) as exc:
-        return (str(item.path), f"unreadable: {type(exc).__name__} {exc}"), None
-    return (str(item.path), file_digest(item.path, data)), data
+        return (where, f"unreadable: {type(exc).__name__} {exc}"), None
+    return (where, file_digest(where, data)), data
 
 
 class _Digests:
@@ -366,23 +356,28 @@ class _Digests:
 
     def entry(self, scope: str, item: InputFile) -> tuple[tuple[str, str], bool]:
         """(path, digest or why there is none), and whether it is a digest of content."""
-        if item.problem is not None:
-            return _digest_entry(item)[0], False
-        before = _stat(item.path) if self.index is not None else None
+        return self.entry_at(scope, str(item.path), item.problem)
+
+    def entry_at(self, scope: str, where: str,
+                 problem: str | None) -> tuple[tuple[str, str], bool]:
+        """`entry` of the file at `where` (the text of its path)."""
+        if problem is not None:
+            return _digest_at(where, problem)[0], False
+        before = _stat(where) if self.index is not None else None
         if self.index is not None and before is not None:
-            known = self.index.digest(scope, item.path, before)
+            known = self.index.digest(scope, where, before)
             if known is not None:
-                return (str(item.path), known), True
-        self.read.append(str(item.path))
-        entry, data = _digest_entry(item)
+                return (where, known), True
+        self.read.append(where)
+        entry, data = _digest_at(where, None)
         if self.index is not None and before is not None and data is not None:
-            after = _stat(item.path)
+            after = _stat(where)
             if after is not None and stamp_of(after) == stamp_of(before):
-                self.index.record(scope, item.path, before, entry[1])
+                self.index.record(scope, where, before, entry[1])
         return entry, data is not None
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: str | Path) -> os.stat_result | None:
     try:
         return os.stat(path)
     except (OSError, ValueError):
@@ -423,6 +418,7 @@ def _stat_index(cache_dir: Path | None, roots: Sequence[str | Path]) -> _OpenInd
 
 
 def _index_in(store: ParseCache, roots: Sequence[str | Path]) -> StatIndex | None:
+    remember_fingerprint(store.db)
     try:
         return StatIndex(store.db, code_fingerprint(), [str(r) for r in roots])
     except sqlite3.Error as exc:

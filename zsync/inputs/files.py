@@ -101,7 +101,13 @@ def display_name(path: Path | str) -> str:
 
 def not_a_note(path: Path) -> str | None:
     """The kind of file `path` is when its name says it is not a note (PDF, image ...)."""
-    return _KIND_OF.get(path.suffix.lower())
+    return _kind_of_name(path.name)
+
+
+def _kind_of_name(name: str) -> str | None:
+    """`not_a_note` of a file name (its suffix as `Path.suffix` gives it)."""
+    dot = name.rfind(".")
+    return _KIND_OF.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
 
 
 def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
@@ -109,24 +115,47 @@ def iter_input_files(paths: Iterable[str | Path], exclude: Sequence[str] = (),
     """Every file named, and every file below every folder named, in a stable order,
     without files that are not notes or that `exclude` (gitignore patterns, relative to
     each folder named) or the folder's `.zsyncignore` match; `scan` counts them."""
+    for where, problem in iter_input_paths(paths, exclude, scan):
+        yield InputFile(Path(where), problem)
+
+
+def iter_input_paths(paths: Iterable[str | Path], exclude: Sequence[str] = (),
+                     scan: Scan | None = None) -> Iterator[tuple[str, str | None]]:
+    """`iter_input_files` as (path, problem) pairs, each path the text of the `Path`
+    that `iter_input_files` gives: a walk of a large folder makes no `Path` per file."""
     scan = scan if scan is not None else Scan()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             spec = _spec(exclude, path / IGNORE_FILE)
             found = 0
-            for item in _walk(path):
-                if item.problem is None and _left_out(item.path, item.path.relative_to(path),
-                                                      spec, scan):
+            start = len(_prefix(path))
+            for where, name, problem in _walk(path):
+                if problem is None and _left_out(name, _relative(where, start, spec), spec,
+                                                 scan):
                     continue
                 found += 1
-                yield item
+                yield where, problem
             if not found:
                 scan.empty_folders.append(display_name(path))
                 log.warning("no notes in %s%s", display_name(path),
                             f" ({scan.summary()})" if scan.summary() else "")
-        elif not _left_out(path, Path(path.name), _spec(exclude, None), scan):
-            yield InputFile(path)
+        elif not _left_out(path.name, path.name, _spec(exclude, None), scan):
+            yield str(path), None
+
+
+def _prefix(folder: Path) -> str:
+    """What the text of `folder / name` starts with (nothing for ".", as `Path` drops it)."""
+    return str(folder / "_")[:-1]
+
+
+def _relative(where: str, start: int, spec: GitIgnoreSpec | None) -> str:
+    """`where` relative to the folder named, as gitignore patterns see it (only needed
+    when there are patterns)."""
+    if spec is None:
+        return ""
+    relative = where[start:]
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
 
 
 def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec | None:
@@ -141,53 +170,81 @@ def _spec(patterns: Sequence[str], ignore_file: Path | None) -> GitIgnoreSpec | 
     return GitIgnoreSpec.from_lines(lines)
 
 
-def _left_out(path: Path, relative: Path, spec: GitIgnoreSpec | None, scan: Scan) -> bool:
-    if spec is not None and spec.match_file(relative.as_posix()):
+def _left_out(name: str, relative: str, spec: GitIgnoreSpec | None, scan: Scan) -> bool:
+    """Whether the file `name` (`relative` to the folder named) is left out, counted."""
+    if spec is not None and spec.match_file(relative):
         scan.excluded += 1
         return True
-    kind = not_a_note(path)
+    kind = _kind_of_name(name)
     if kind is not None:
         scan.not_notes[kind] += 1
         return True
     return False
 
 
-def _walk(folder: Path) -> Iterator[InputFile]:
-    """Files below `folder`, following links to folders once each; a link back to a
-    folder being walked (a loop) is named, a second link to a folder already read is not
-    read twice."""
+_Found = tuple[str, str, str | None]
+
+
+def _walk(folder: Path) -> Iterator[_Found]:
+    """(path, name, problem) of the files below `folder`: each folder's files in order of
+    name, then its folders, top down, as `os.walk` finds them; links to folders are
+    followed once each: a link back to a folder being walked (a loop) is named, a second
+    link to a folder already read is not read twice. A folder that cannot be read is a
+    problem in its place."""
     seen: set[tuple[int, int]] = set()
-    problems: list[InputFile] = []
-
-    def unreadable(error: OSError) -> None:
-        problems.append(InputFile(Path(error.filename or folder), f"cannot read folder: "
-                                  f"{error.strerror or error}"))
-
-    for root, dirs, files in os.walk(folder, followlinks=True, onerror=unreadable):
-        yield from problems
-        problems.clear()
-        here = Path(root)
-        seen.add(_identity(here))
-        kept = []
-        for name in sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")):
-            child = here / name
-            identity = _identity(child)
-            if identity in seen:
-                if child.is_symlink() and _is_ancestor(child, here):
-                    yield InputFile(child, "not followed: a symbolic link loop (a link to a "
-                                           "folder that contains it)")
-                continue
-            seen.add(identity)
-            kept.append(name)
-        dirs[:] = kept
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield InputFile(here / name)
-    yield from problems
+    yield from _walk_folder(str(folder), _prefix(folder), seen)
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    info = path.stat()
+def _walk_folder(where: str, prefix: str, seen: set[tuple[int, int]]) -> Iterator[_Found]:
+    listed = _listing(where)
+    if isinstance(listed, OSError):
+        yield _unreadable(listed, where)
+        return
+    folders, files = listed
+    seen.add(_identity(where))
+    kept = []
+    for name in sorted(d for d in folders if d not in _SKIP_DIRS and not d.startswith(".")):
+        child = prefix + name
+        identity = _identity(child)
+        if identity in seen:
+            if os.path.islink(child) and _is_ancestor(Path(child), Path(where)):
+                yield child, name, ("not followed: a symbolic link loop (a link to a folder "
+                                    "that contains it)")
+            continue
+        seen.add(identity)
+        kept.append(name)
+    for name in sorted(files):
+        if not name.startswith("."):
+            yield prefix + name, name, None
+    for name in kept:
+        yield from _walk_folder(prefix + name, prefix + name + os.sep, seen)
+
+
+def _listing(where: str) -> tuple[list[str], list[str]] | OSError:
+    """The names of the folders (links to folders too) and of the other entries in
+    `where`, or why it cannot be listed."""
+    folders: list[str] = []
+    files: list[str] = []
+    try:
+        with os.scandir(where) as entries:
+            for entry in entries:
+                try:
+                    is_folder = entry.is_dir()
+                except OSError:
+                    is_folder = False
+                (folders if is_folder else files).append(entry.name)
+    except OSError as error:
+        return error
+    return folders, files
+
+
+def _unreadable(error: OSError, where: str) -> _Found:
+    path = str(Path(error.filename or where))
+    return path, os.path.basename(path), f"cannot read folder: {error.strerror or error}"
+
+
+def _identity(path: str) -> tuple[int, int]:
+    info = os.stat(path)
     return info.st_dev, info.st_ino
 
 
@@ -196,7 +253,7 @@ def _is_ancestor(link: Path, here: Path) -> bool:
     return target == here.resolve() or target in here.resolve().parents
 
 
-def read_input(path: Path) -> bytes:
+def read_input(path: str | Path) -> bytes:
     """The bytes of a regular file. Special files are refused before they are opened (a
     named pipe would block the run), and again after (the file may have been swapped)."""
     info = os.stat(path)

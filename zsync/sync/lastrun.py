@@ -30,6 +30,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,16 +73,25 @@ def inputs_digest(config: Config, paths: Sequence[Path], files: Iterable[tuple[s
                   *, prune: bool, title_search: bool) -> str:
     """The notes' side: code, settings (secrets left out), folders, options and files."""
     digest = hashlib.sha256(code_fingerprint())
-    for data in sorted(_DATA.rglob("*")) if _DATA.is_dir() else ():
-        if data.is_file():
-            digest.update(data.name.encode() + b"\0" + data.read_bytes())
+    digest.update(_data_digest())
     settings = sorted((k, "" if isinstance(v, Secret) else repr(v))
                       for k, v in config.values.items())
     digest.update(repr((settings, [str(_resolved(p)) for p in paths], prune,
                         title_search)).encode())
-    for path, content in files:
-        digest.update(f"{path}\0{content}\n".encode("utf-8", "surrogatepass"))
+    digest.update("".join(f"{path}\0{content}\n" for path, content in files).encode(
+        "utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+@cache
+def _data_digest() -> bytes:
+    """What zsync's data files (the Zotero schema ...) add to `inputs_digest`: read once
+    per process, as zsync's source is (`code_fingerprint`)."""
+    parts = []
+    for data in sorted(_DATA.rglob("*")) if _DATA.is_dir() else ():
+        if data.is_file():
+            parts.append(data.name.encode() + b"\0" + data.read_bytes())
+    return b"".join(parts)
 
 
 def lookup_layers(enricher: Enricher) -> tuple[list[RecordCache], list[HttpLayer]] | None:
@@ -126,9 +136,42 @@ def library_digest(store: StateStore) -> str:
     digest = hashlib.sha256(f"{store.db.library_id}\0{store.planning_changes()}\n".encode())
     paths = sorted({str(row[0]) for row in store.db.execute(
         "SELECT DISTINCT path FROM origins WHERE library_id = ?", (store.db.library_id,))})
-    for path in paths:
-        digest.update(f"{path}\0{os.path.lexists(path)}\n".encode("utf-8", "surrogatepass"))
+    exists = _Existing()
+    digest.update("".join(f"{path}\0{exists(path)}\n" for path in paths).encode(
+        "utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+class _Existing:
+    """`os.path.lexists`, answered for many files of one folder by listing the folder:
+    once a file there was found by `lexists` (so the folder may be searched), a name its
+    listing holds exists; any other is asked of `lexists` itself."""
+
+    def __init__(self) -> None:
+        self.listed: dict[str, frozenset[str]] = {}
+
+    def __call__(self, path: str) -> bool:
+        folder, name = _split(path)
+        listing = self.listed.get(folder)
+        if name and listing is not None and name in listing:
+            return True
+        found = os.path.lexists(path)
+        if found and name and listing is None:
+            try:
+                self.listed[folder] = frozenset(os.listdir(folder or "."))
+            except (OSError, ValueError):
+                self.listed[folder] = frozenset()
+        return found
+
+
+def _split_posix(path: str) -> tuple[str, str]:
+    """(the folder `path` names a file in, the file's name): `os.path.split` without its
+    cost, the folder's text as `path` has it."""
+    folder, separator, name = path.rpartition("/")
+    return folder or separator, name
+
+
+_split = _split_posix if os.sep == "/" and os.altsep is None else os.path.split
 
 
 class LastRun:
