@@ -37,13 +37,15 @@ def _work(identity: str, action: str = "unchanged", **details: object) -> dict[s
 
 def test_an_archived_report_lists_the_works_with_something_to_tell(tmp_path: Path) -> None:
     """A scheduled run over a large vault archives what happened, not the whole vault."""
-    quiet = [_work(f"doi:10.1/{i}") for i in range(500)]
+    quiet = [_work(f"doi:10.1/{i}", item_key=f"K{i:07d}", matched_by="synced earlier by zsync")
+             for i in range(500)]
     telling = [
         _work("doi:10.1/new", "create"),
         _work("doi:10.1/tagged", tags_added=["to-read"]),
         _work("doi:10.1/edited", notes=[{"action": "kept", "key": "N2", "from": "e.md"}]),
         _work("doi:10.1/remark", remarks=["title shortened"]),
         _work("doi:10.1/failed", result={"applied": False, "message": "412"}),
+        _work("doi:10.1/found", item_key="ABCD2345", matched_by="DOI 10.1/found"),
     ]
     listed: list[dict[str, object]] = [*quiet[:250], *telling, *quiet[250:]]
     report: dict[str, object] = {**REPORT, "works": listed}
@@ -51,7 +53,7 @@ def test_an_archived_report_lists_the_works_with_something_to_tell(tmp_path: Pat
     kept = json.loads(path.read_text())
     assert [w["identity"] for w in kept["works"]] == [w["identity"] for w in telling]
     assert kept["works_not_listed"] == {"unchanged": 500}
-    assert listed[0] is quiet[0] and len(listed) == 505  # the run's own report stays whole
+    assert listed[0] is quiet[0] and len(listed) == 506  # the run's own report stays whole
     assert len(path.read_bytes()) < 4000
 
 

@@ -507,6 +507,8 @@ def _parsed(inputs: list[InputFile], missing: list[int], digests: dict[int, str]
         i: found for i in missing if i in digests
         and (found := ahead.take(str(inputs[i].path), digests[i])) is not None}
     late = [i for i in missing if i not in early]
+    if ahead is not None and late:
+        ahead.close()  # its workers are done with what is left: not two pools at once
     now = dict(zip(late, parse_missing([inputs[i] for i in late], workers), strict=True)) \
         if late else {}
     return [early[i] if i in early else now[i] for i in missing]

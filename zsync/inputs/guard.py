@@ -126,9 +126,13 @@ class Parsing(Generic[_R]):
         allowance = max(MIN_WORKER_MEMORY, (MEMORY_BUDGET - _own_memory()) // count)
         self.pool = ProcessPool(max_workers=count, initializer=_start_worker,
                                 initargs=(allowance,))
-        self.futures = [[] if _walk_problem(b) else
-                        _submit_shares(self.pool, b, _shares(b, count), output)
-                        for b in self.batches]
+        try:
+            self.futures = [[] if _walk_problem(b) else
+                            _submit_shares(self.pool, b, _shares(b, count), output)
+                            for b in self.batches]
+        except BaseException:
+            self.close()  # the caller gets no handle to close
+            raise
 
     def results(self) -> Iterator[_R]:
         output, pool = self.output, self.pool

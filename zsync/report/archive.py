@@ -23,6 +23,9 @@ def archive_report(
     return path
 
 
+# How the planner's `matched_by` begins for the item zsync synced a work to before.
+SYNCED_EARLIER = "synced earlier by zsync"
+
 # What a work's entry holds besides its name and sources; an entry with action "unchanged"
 # and none of these has nothing to tell (`archived`).
 _DETAILS = ("changes", "conflicts", "tags_added", "tags_removed", "collections_added",
@@ -45,8 +48,12 @@ def archived(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _nothing_to_tell(work: Any) -> bool:
+    """Unchanged, with no detail, and either no item or the item zsync synced it to
+    before (a note first found in an existing item tells which)."""
     return isinstance(work, dict) and work.get("action") == "unchanged" \
         and not any(work.get(k) for k in _DETAILS) \
+        and (not work.get("item_key")
+             or str(work.get("matched_by") or "").startswith(SYNCED_EARLIER)) \
         and all(isinstance(n, dict) and n.get("action") == "unchanged"
                 for n in work.get("notes") or ())
 

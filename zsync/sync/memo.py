@@ -169,7 +169,13 @@ class WorkMemo:
         return out
 
     def _select(self, sql: str, keys: Sequence[str]) -> Iterable[tuple[Any, Any]]:
-        return select_in(self.cache.db.execute, sql, (self.slot,), keys)
+        """The rows asked for; none when the cache cannot be read now (locked by another
+        run, damaged): what was kept is then made again (`KeptWorkMissing`)."""
+        try:
+            return list(select_in(self.cache.db.execute, sql, (self.slot,), keys))
+        except sqlite3.Error as exc:
+            log.info("what the last run kept cannot be read (%s)", exc)
+            return []
 
     def save(self, run: RunMemo, works: Mapping[str, WorkRow], bodies: Mapping[str, Work],
              files: Mapping[str, tuple[object, list[Enriched]]], ids: set[str]) -> str:

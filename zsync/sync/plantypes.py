@@ -85,8 +85,10 @@ def head_of(work: Work) -> WorkHead:
 
 class KeptWorkMissing(StateError):
     """What an earlier run kept of a work (in the cache folder) cannot be read: the run
-    plans in full instead, or, when found too late for that, stops and the next run
-    plans in full."""
+    plans in full instead, or, when found after it began writing (`after_writes`), stops
+    and the next run plans in full."""
+
+    after_writes = False
 
 
 class Works(Sequence[Work]):
@@ -131,6 +133,12 @@ class Works(Sequence[Work]):
 
     def loaded(self, place: int) -> Work | None:
         return self._loaded.get(place)
+
+    def detach(self) -> None:
+        """The kept works can no longer be read (their run is over)."""
+        def gone(places: list[int]) -> Mapping[int, Work]:
+            raise KeptWorkMissing("the works of a finished run are not kept in memory")
+        self._load = gone
 
 
 def heads_of(works: Sequence[Work]) -> Sequence[WorkHead]:

@@ -204,7 +204,10 @@ def _sync(
                                 api_factory=api_factory, started=started, on_phase=on_phase,
                                 keeper=keeper, memo=run)
         except KeptWorkMissing as missing:
-            if memo is None or kept is None:
+            if memo is None or kept is None or missing.after_writes:
+                if memo is not None:
+                    with contextlib.suppress(sqlite3.Error):
+                        memo.forget()  # the next run plans every work anew
                 raise
             log.warning("planning every work anew: %s", missing)
             with contextlib.suppress(sqlite3.Error):
@@ -217,6 +220,7 @@ def _sync(
     finally:
         if memo is not None:
             memo.close()
+    front.works.detach()
     if link:
         failed = {w["identity"] for w in result.report["works"]
                   if w.get("result") and not w["result"].get("applied")}
@@ -349,11 +353,15 @@ def sync_works(
         outcomes: list[Outcome] = []
         if not dry_run:
             on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
-            planned, outcomes = apply_plan(
-                executor, store, works, planned, status_parent, scope=scope, api=api,
-                planner=make_plan,
-                settled=frozenset(kept_plans.reused) if kept_plans is not None else frozenset(),
-            )
+            try:
+                planned, outcomes = apply_plan(
+                    executor, store, works, planned, status_parent, scope=scope, api=api,
+                    planner=make_plan, settled=frozenset(kept_plans.reused)
+                    if kept_plans is not None else frozenset(),
+                )
+            except KeptWorkMissing as missing:
+                missing.after_writes = True  # never started again once writing began
+                raise
             if prune:
                 done = {o.item_key for o in outcomes if o.applied and o.item_key}
                 forget_gone(store, scope.gone, done & set(scope.gone))
