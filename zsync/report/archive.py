@@ -50,12 +50,17 @@ def archived(report: dict[str, Any]) -> dict[str, Any]:
 def _nothing_to_tell(work: Any) -> bool:
     """Unchanged, with no detail, and either no item or the item zsync synced it to
     before (a note first found in an existing item tells which)."""
-    return isinstance(work, dict) and work.get("action") == "unchanged" \
-        and not any(work.get(k) for k in _DETAILS) \
-        and (not work.get("item_key")
-             or str(work.get("matched_by") or "").startswith(SYNCED_EARLIER)) \
-        and all(isinstance(n, dict) and n.get("action") == "unchanged"
-                for n in work.get("notes") or ())
+    if not isinstance(work, dict) or work.get("action") != "unchanged":
+        return False
+    for key in _DETAILS:  # a plain loop: this runs for every work of the vault
+        if work.get(key):
+            return False
+    if work.get("item_key") and not str(work.get("matched_by") or "").startswith(SYNCED_EARLIER):
+        return False
+    for note in work.get("notes") or ():
+        if not isinstance(note, dict) or note.get("action") != "unchanged":
+            return False
+    return True
 
 
 def prune(

@@ -257,6 +257,7 @@ class KeptPlans(PlanMemory):
         self.context: object = None
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
         self.reused: set[str] = set()  # identities of works whose kept plan is used
+        self.reused_rows: set[int] = set()  # ids of the kept plan rows given to the planner
 
     def begin(self, context: object) -> None:
         self.context = context
@@ -265,9 +266,10 @@ class KeptPlans(PlanMemory):
 
     def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
         row = self._holding(place)
-        if row is None:
+        if row is None or row.plan is None:
             return None
         self.reused.add(row.head.identity)
+        self.reused_rows.update(id(r) for r in row.plan)
         return row.plan
 
     def _holding(self, place: int) -> WorkRow | None:

@@ -14,7 +14,7 @@ import pickle
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -289,7 +289,7 @@ class MemoRun:
                 self.front, self.plans, since=since, context=self.context,
                 records=store.records_changes(), cache=cache, items=self.items,
                 collections=self.collections, gone=self.gone,
-                unsettled=unsettled(planned, outcomes, inputs))
+                unsettled=unsettled(planned, outcomes, inputs, self.plans.reused_rows))
             files = {f.path: ((f.sigs, f.identities), f.enriched) for f in self.front.files
                      if f.records is not None and f.enriched is not None}
             self.generation = self.memo.save(run, rows, bodies, files, set(self.front.rows))
@@ -325,11 +325,16 @@ class MemoRun:
                     dict(planned.collection_names))
 
 
-def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs) -> set[str]:
+def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs,
+              kept_rows: Set[int] = frozenset()) -> set[str]:
     """Identities of works whose plan will not hold next run: they wrote, failed, or were
-    linked to their item in this run."""
+    linked to their item in this run. `kept_rows`: ids of plan rows kept from an earlier
+    run and used as they were (they write and link nothing: a kept plan is used only
+    while zsync's records are as when it was made)."""
     out = {o.identity for o in outcomes if not o.applied}
     for row in planned.works:
+        if id(row) in kept_rows:
+            continue
         writes = row.action in (Action.CREATE, Action.UPDATE) or row.notice is not None \
             or any(n.writes for n in row.notes)
         linked = row.item_key is not None and inputs.links.get(row.identity) != row.item_key
