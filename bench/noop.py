@@ -60,6 +60,7 @@ from tests.servers.generate import iter_generate  # noqa: E402
 from tests.servers.pubmed import generate_articles, pubmed_server  # noqa: E402
 from tests.servers.pubmed.app import PubMedApp  # noqa: E402
 from tests.servers.zotero import ZoteroServer, zotero_server  # noqa: E402
+from tests.servers.zsync_env import emulated_env  # noqa: E402
 from tests.sync.notes import markdown_note  # noqa: E402
 
 # `zsync ARGS` under cProfile, the statistics written to the first argument.
@@ -181,12 +182,7 @@ def measure_in(tmp: Path, kept: Kept, servers: tuple[Any, Any, ZoteroServer], n:
     env = {
         **{k: v for k, v in os.environ.items()
            if not k.startswith(("ZOTERO_", "ZSYNC_", "NCBI_", "CROSSREF_"))},
-        "ZOTERO_API_URL": zot.url, "ZOTERO_API_KEY": KEY, "ZOTERO_LIBRARY_ID": str(USER),
-        "CROSSREF_API_URL": cr.url, "DOI_RESOLVER_URL": f"{cr.url}/doi",
-        "CROSSREF_MAILTO": "bench@example.org", "NCBI_EMAIL": "bench@example.org",
-        "NCBI_EUTILS_URL": f"{pm.url}/entrez/eutils",
-        "NCBI_IDCONV_URL": f"{pm.url}/tools/idconv/api/v1/articles/",
-        "ZSYNC_STATE": str(tmp / "state.sqlite"), "ZSYNC_CACHE_DIR": str(tmp / "cache"),
+        **emulated_env(tmp, zotero=zot.url, crossref=cr.url, pubmed=pm.url, key=KEY, user=USER),
         "XDG_CONFIG_HOME": str(tmp / "xdg"),
     }
     sync = [*zsync_command(), "-q", "sync", str(notes)]

@@ -45,6 +45,7 @@ from tests.servers.generate import iter_generate
 from tests.servers.pubmed import generate_articles, pubmed_server
 from tests.servers.pubmed.app import PubMedApp
 from tests.servers.zotero import zotero_server
+from tests.servers.zsync_env import emulated_env
 from tests.sync.notes import markdown_note
 from zsync.config.settings import load
 from zsync.runtime import enricher
@@ -82,14 +83,8 @@ def main() -> None:
         cast(PubMedApp, pm.app).add_articles(generate_articles(n, args.seed))
         notes = tmp / "notes"
         write_notes(notes, n, args.seed)
-        config = load(None, env={
-            "ZOTERO_API_URL": zot.url, "ZOTERO_API_KEY": KEY, "ZOTERO_LIBRARY_ID": str(USER),
-            "CROSSREF_API_URL": cr.url, "DOI_RESOLVER_URL": f"{cr.url}/doi",
-            "CROSSREF_MAILTO": "bench@example.org", "NCBI_EMAIL": "bench@example.org",
-            "NCBI_EUTILS_URL": f"{pm.url}/entrez/eutils",
-            "NCBI_IDCONV_URL": f"{pm.url}/tools/idconv/api/v1/articles/",
-            "ZSYNC_STATE": str(tmp / "state.sqlite"), "ZSYNC_CACHE_DIR": str(tmp / "cache"),
-        })
+        config = load(None, env=emulated_env(tmp, zotero=zot.url, crossref=cr.url,
+                                             pubmed=pm.url, key=KEY, user=USER))
 
         def run() -> tuple[SyncResult, float]:
             start = time.perf_counter()

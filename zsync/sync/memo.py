@@ -16,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence, Set
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zsync.config.settings import Config
 from zsync.dedupe.blocking import paused_gc
@@ -42,6 +42,7 @@ from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan
 from zsync.sync.tracking import changed_items
 
 log = logging.getLogger("zsync.sync.memo")
+T = TypeVar("T")
 
 
 class WorkMemo:
@@ -86,25 +87,13 @@ class WorkMemo:
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
         """The kept rows (heads and plans) of the works of these ids."""
-        out: dict[str, WorkRow] = {}
-        with paused_gc():
-            for wid, blob in self._select(
-                    "SELECT id, head FROM memo_works WHERE slot = ? AND id IN", ids):
-                row = _unpickled(blob)
-                if isinstance(row, WorkRow):
-                    out[str(wid)] = row
-        return out
+        return _of_kind(self._select(
+            "SELECT id, head FROM memo_works WHERE slot = ? AND id IN", ids), WorkRow)
 
     def bodies(self, ids: Sequence[str]) -> dict[str, Work]:
         """The kept content of the works of these ids."""
-        out: dict[str, Work] = {}
-        with paused_gc():
-            for wid, blob in self._select(
-                    "SELECT id, body FROM memo_works WHERE slot = ? AND id IN", ids):
-                work = _unpickled(blob)
-                if isinstance(work, Work):
-                    out[str(wid)] = work
-        return out
+        return _of_kind(self._select(
+            "SELECT id, body FROM memo_works WHERE slot = ? AND id IN", ids), Work)
 
     def keep_rows(self, generation: str) -> bool:
         """Hold the rows saved by the run `generation` for the plan it kept
@@ -128,13 +117,11 @@ class WorkMemo:
         """The rows of these ids as the run `generation` saved them (`keep_rows`)."""
         if self.kept_generation() != generation:
             return {}
-        blobs = {str(wid): blob for wid, blob in self._select(
-            "SELECT id, head FROM memo_works WHERE slot = ? AND id IN", ids)}
-        blobs.update((str(wid), blob) for wid, blob in self._select(
-            "SELECT id, head FROM memo_kept WHERE slot = ? AND id IN", ids))
-        with paused_gc():
-            rows = {wid: _unpickled(blob) for wid, blob in blobs.items()}
-        return {wid: row for wid, row in rows.items() if isinstance(row, WorkRow)}
+        blobs = dict(self._select("SELECT id, head FROM memo_works WHERE slot = ? AND id IN",
+                                  ids))
+        blobs.update(self._select("SELECT id, head FROM memo_kept WHERE slot = ? AND id IN",
+                                  ids))  # the copies made aside come first
+        return _of_kind(blobs.items(), WorkRow)
 
     def _keep_aside(self, ids: Sequence[str]) -> None:
         """Before rows of these ids change: copies of them as the held run saved them
@@ -148,25 +135,16 @@ class WorkMemo:
 
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
         """Each file's enriched records."""
-        out: dict[str, list[Enriched]] = {}
-        for path, blob in self._select(
-                "SELECT path, enriched FROM memo_files WHERE slot = ? AND path IN", paths):
-            found = _unpickled(blob)
-            if isinstance(found, list):
-                out[str(path)] = found
-        return out
+        return _of_kind(self._select(
+            "SELECT path, enriched FROM memo_files WHERE slot = ? AND path IN", paths), list)
 
     def compared(self, paths: Sequence[str]
                  ) -> dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]]:
         """Each file's records as the duplicate rules compare them: their signatures and
         identities."""
-        out: dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]] = {}
-        for path, blob in self._select(
-                "SELECT path, compared FROM memo_files WHERE slot = ? AND path IN", paths):
-            found = _unpickled(blob)
-            if isinstance(found, tuple) and len(found) == 2:
-                out[str(path)] = found
-        return out
+        found = _of_kind(self._select(
+            "SELECT path, compared FROM memo_files WHERE slot = ? AND path IN", paths), tuple)
+        return {path: pair for path, pair in found.items() if len(pair) == 2}
 
     def _select(self, sql: str, keys: Sequence[str]) -> Iterable[tuple[Any, Any]]:
         """The rows asked for; none when the cache cannot be read now (locked by another
@@ -341,6 +319,14 @@ def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs,
         if writes or linked or row.action == Action.ERROR:
             out.add(row.identity)
     return out
+
+
+def _of_kind(rows: Iterable[tuple[Any, bytes]], kind: type[T]) -> dict[str, T]:
+    """The kept values of these (key, pickle) rows that are a `kind` (another zsync's, or a
+    damaged one, is left out: it is made again)."""
+    with paused_gc():
+        found = {str(key): _unpickled(blob) for key, blob in rows}
+    return {key: value for key, value in found.items() if isinstance(value, kind)}
 
 
 def _dumped(value: object) -> bytes:
