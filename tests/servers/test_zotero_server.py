@@ -773,6 +773,22 @@ def test_writes_while_paging_move_objects_to_the_first_page(server: ZoteroServer
     assert page2 == [keys[2], keys[1]]  # keys[2] again, keys[0] never seen: like Zotero
 
 
+@pytest.mark.parametrize("sort", ["dateModified", "title", "creator"])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_a_small_page_of_a_large_library_is_the_head_of_its_whole_listing(
+        server: ZoteroServer, http: httpx2.Client, sort: str, direction: str) -> None:
+    """A page is cut from the sorted listing however few it asks for (the emulator picks
+    the first entries of a large listing without sorting the rest)."""
+    for i in range(40):
+        server.app.seed_item(article(f"Title {(i * 7) % 13}"))
+    query = f"/users/1/items?sort={sort}&direction={direction}&format=keys"
+    whole = http.get(f"{query}&limit=100").text.split()
+    for start, limit in ((0, 1), (0, 3), (2, 2), (5, 1)):
+        page = http.get(f"{query}&start={start}&limit={limit}")
+        assert page.text.split() == whole[start:start + limit]
+        assert page.headers["Total-Results"] == "40"
+
+
 def test_schema_endpoint_errors(http: httpx2.Client) -> None:
     missing = http.get("/items/new")
     assert (missing.status_code, missing.text) == (400, "'itemType' not provided")

@@ -24,6 +24,7 @@ from tests.sync.conftest import GENERATED, GENERATED_SEED
 from tests.sync.env import SyncEnv
 from tests.sync.notes import markdown_note, plain_works
 from zsync.enrich.enricher import Enricher
+from zsync.report.archive import archived
 from zsync.sync import plan as plan_module
 from zsync.sync.memo import WorkMemo
 from zsync.sync.run import SyncResult, sync
@@ -108,14 +109,14 @@ def vault(notes: Path, works: list[SyntheticWork]) -> Path:
 
 
 def seeded_sync(world: SyncEnv, notes: Path, *, full: bool, dry_run: bool,
-                monkeypatch: pytest.MonkeyPatch) -> SyncResult:
+                monkeypatch: pytest.MonkeyPatch, every_work: bool = True) -> SyncResult:
     """One sync, with new keys drawn the same way for every run."""
     monkeypatch.setattr(secrets, "choice", random.Random(7).choice)
     config = world.config()
     stack = make_stack(config)
     try:
         return sync(config, [notes], Enricher(stack.crossref(), stack.pubmed()),
-                    dry_run=dry_run, full=full)
+                    dry_run=dry_run, full=full, every_work=every_work)
     finally:
         stack.close()
         monkeypatch.undo()
@@ -161,7 +162,14 @@ def test_a_sync_with_nothing_changed_reuses_the_last_plan_and_says_so(
     again = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch)
     assert REUSED in caplog.text
     assert again.plan == first.plan and not again.plan.has_changes
-    assert told(again.report) == told(first.report)
+    assert told(again.report) == told(first.report)  # every work listed, from the kept plan
+    caplog.clear()
+    counted = seeded_sync(world, notes, full=False, dry_run=False, monkeypatch=monkeypatch,
+                          every_work=False)  # `zsync sync` with a summary for output
+    assert REUSED in caplog.text
+    assert counted.report["works"] == [] and counted.report["works_not_listed"] == {
+        "unchanged": len(works)}
+    assert told(counted.report) == told(archived(first.report))
     caplog.clear()
     full = seeded_sync(world, notes, full=True, dry_run=True, monkeypatch=monkeypatch)
     assert REUSED not in caplog.text
@@ -194,18 +202,21 @@ def test_incremental_syncs_plan_and_report_what_full_syncs_do(
         def change_the_library(self, step: str, draw: int) -> None:
             edit_in_zotero(world, step, random.Random(draw))
 
-        @rule(dry_run=st.booleans(), twice=st.booleans())
-        def sync(self, dry_run: bool, twice: bool) -> None:
+        @rule(dry_run=st.booleans(), twice=st.booleans(), every_work=st.booleans())
+        def sync(self, dry_run: bool, twice: bool, every_work: bool = True) -> None:
             for _ in range(2 if twice else 1):
                 # First against what the last sync kept, before any other run.
                 done = seeded_sync(world, notes, full=False, dry_run=True,
-                                   monkeypatch=monkeypatch)
+                                   monkeypatch=monkeypatch, every_work=every_work)
                 reused.append(REUSED in caplog.text)
                 caplog.clear()
                 full = seeded_sync(world, notes, full=True, dry_run=True,
                                    monkeypatch=monkeypatch)
                 assert done.plan == full.plan
-                assert told(done.report) == told(full.report)
+                # A report that counts the works with nothing to tell is the whole one as
+                # archived; one that lists every work is the whole one.
+                assert told(done.report) == told(
+                    full.report if every_work else archived(full.report))
                 if not dry_run:
                     applied = seeded_sync(world, notes, full=False, dry_run=False,
                                           monkeypatch=monkeypatch)

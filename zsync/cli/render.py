@@ -12,6 +12,7 @@ import typer
 from zsync.logs import emit, json_lines, printable, printable_json
 from zsync.model.records import InputProblem, Record
 from zsync.model.serialize import RecordWarning
+from zsync.report.archive import unlisted
 from zsync.report.render import (
     headline,
     item_label,
@@ -211,8 +212,9 @@ def print_report(report: dict[str, Any], quiet: bool = False,
             if not show_unchanged:
                 continue
         _print_work(work, report.get("collection_names"))
-    if unchanged and not show_unchanged:
-        stdout.print(f"[dim]{len(unchanged)} work(s) unchanged (--show-unchanged lists them)[/]",
+    left = len(unchanged) + unlisted(report)  # a report may count them rather than list
+    if left and not show_unchanged:
+        stdout.print(f"[dim]{left} work(s) unchanged (--show-unchanged lists them)[/]",
                      highlight=False)
     print_problems(_problems(report))
     stdout.print(headline(report), markup=False, highlight=False)

@@ -70,7 +70,9 @@ def sync_command(
         source.progress = progress
         result = sync(config, paths, source, dry_run=dry_run, prune=prune,
                       link=link_notes or config.notes.link_back,
-                      on_phase=progress.phase, full=full)
+                      on_phase=progress.phase, full=full,
+                      # the terminal counts the works left as they were; these list them
+                      every_work=as_json or report is not None or show_unchanged)
     emit_report(result.report, as_json=as_json, path=report, fmt=chosen, quiet=options.quiet,
                 show_unchanged=show_unchanged)
     if not as_json:

@@ -44,7 +44,22 @@ def archived(report: dict[str, Any]) -> dict[str, Any]:
     listed = [w for w in works if not _nothing_to_tell(w)]
     if len(listed) == len(works):
         return report
-    return {**report, "works": listed, "works_not_listed": {"unchanged": len(works) - len(listed)}}
+    before = unlisted(report)
+    return {**report, "works": listed, "works_not_listed": not_listed(
+        before + len(works) - len(listed))}
+
+
+def not_listed(count: int) -> dict[str, int]:
+    """A report's `works_not_listed`: how many works it counts rather than lists (all
+    unchanged, with nothing to tell)."""
+    return {"unchanged": count}
+
+
+def unlisted(report: dict[str, Any]) -> int:
+    """How many works `report` counts rather than lists."""
+    counted = report.get("works_not_listed")
+    found = counted.get("unchanged") if isinstance(counted, dict) else None
+    return found if isinstance(found, int) else 0
 
 
 def _nothing_to_tell(work: Any) -> bool:

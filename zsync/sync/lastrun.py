@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from zsync.config.settings import Config, Secret
 from zsync.enrich.enricher import Enricher
 from zsync.inputs.filecache import ParseCache, code_fingerprint
+from zsync.report.archive import archived
 from zsync.sources.cache import RecordCache
 from zsync.sources.http import HttpLayer
 from zsync.state.store import StateStore
@@ -133,13 +134,23 @@ def library_digest(store: StateStore) -> str:
     """The library's side, as the planner reads it from the state store (its change
     counter: `StateStore.planning_changes`), plus whether each note file named in it still
     exists (notes gone from their folders are planned for)."""
-    digest = hashlib.sha256(f"{store.db.library_id}\0{store.planning_changes()}\n".encode())
+    counter = store.planning_changes()
+    digest = hashlib.sha256(f"{store.db.library_id}\0{counter}\n".encode())
     paths = sorted({str(row[0]) for row in store.db.execute(
         "SELECT DISTINCT path FROM origins WHERE library_id = ?", (store.db.library_id,))})
     exists = _Existing()
     digest.update("".join(f"{path}\0{exists(path)}\n" for path in paths).encode(
         "utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return f"{counter}/{digest.hexdigest()}"
+
+
+def library_as_kept(store: StateStore, kept: str) -> bool:
+    """Whether `library_digest` is still `kept`; the state file's change counter, which
+    is part of it, is compared first (a library that changed is told without reading
+    where each item came from)."""
+    if kept.rpartition("/")[0] != store.planning_changes():
+        return False
+    return library_digest(store) == kept
 
 
 class _Existing:
@@ -294,12 +305,16 @@ class Keeper:
         the library is still as planned on."""
         if self.cache is None or self.library is None or kept is None or planned.has_changes:
             return
-        if guarded(lambda: library_digest(store)) != self.library:
+        library = self.library
+        # Nothing the planner reads changed during the run when the counter did not move
+        # (a note file named in the library and deleted meanwhile is found by the next
+        # run, whose own digest then differs).
+        if guarded(lambda: store.planning_changes()) != library.rpartition("/")[0]:
             return
         if not keep_rows(kept.generation):
             return
-        guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", self.library
-                                                or ""), self.since, kept, report))
+        guarded(lambda: self.memo.keep(Digests(self.notes, self.cache or "", library),
+                                       self.since, kept, archived(report)))
 
 
 def guarded(call: Callable[[], T]) -> T | None:

@@ -11,6 +11,8 @@ from typing import Any
 from zsync.config.settings import Config
 from zsync.enrich.enricher import Enricher, utc_now
 from zsync.errors import StateError
+from zsync.report.archive import unlisted
+from zsync.report.model import RunInfo
 from zsync.runs import recorded_run
 from zsync.state.store import RunLock, StateStore
 from zsync.sync.lastrun import (
@@ -19,11 +21,12 @@ from zsync.sync.lastrun import (
     cache_digest,
     cache_expired_since,
     guarded,
-    library_digest,
+    library_as_kept,
     open_last_run,
 )
 from zsync.sync.memo import WorkMemo, open_work_memo
 from zsync.sync.plan import Plan
+from zsync.sync.report import build_report
 from zsync.sync.result import PhaseHook, SyncResult
 from zsync.zotero.api import refresh_mirror
 
@@ -33,9 +36,11 @@ log = logging.getLogger("zsync.sync")
 def reuse_last_run(
     memo: LastRun, notes: str, config: Config, enricher: Enricher, *, dry_run: bool,
     api_factory: Callable[[Config], Any], started: str, on_phase: PhaseHook,
+    every_work: bool = True,
 ) -> SyncResult | None:
     """The kept plan's run again, when nothing it depends on changed; else None (and
-    nothing done but a refresh of the library mirror)."""
+    nothing done but a refresh of the library mirror). The report is kept as archived
+    (`archive.archived`); `every_work` lists the works it counts, from the kept plan."""
     found = guarded(memo.digests)
     if found is None:
         return None
@@ -49,9 +54,13 @@ def reuse_last_run(
         refresh_mirror(api, store)
         if store.intents.pending():
             return None  # a killed run's writes: the full path finishes them first
-        kept = guarded(memo.report) if library_digest(store) == digests.library else None
+        kept = guarded(memo.report) if library_as_kept(store, digests.library) else None
         if kept is None or not _plan_readable(memo, config):
             return None
+        if every_work and unlisted(kept):
+            kept = _every_work_of(kept, config)
+            if kept is None:
+                return None
         log.info("nothing changed since the last run: its plan is used again (--full plans "
                  "everything anew)")
         return _replayed(kept, store, api, config, dry_run=dry_run, started=started)
@@ -68,6 +77,23 @@ def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config,
                   "finished": utc_now(), "notices": []}
         run.finish(report, "ok")
         return SyncResult(report, lambda: _kept_plan(config))
+
+
+def _every_work_of(kept: dict[str, Any], config: Config) -> dict[str, Any] | None:
+    """The kept report listing every work of the kept plan (None: it cannot be read)."""
+    try:
+        plan = _kept_plan(config)
+    except StateError as exc:
+        log.info("planning anew: %s", exc)
+        return None
+    # The entries' only part not in the plan: why a work was not enriched, which the
+    # kept report lists (such a work has something to tell).
+    not_enriched = {w["identity"]: w["not_enriched"] for w in kept.get("works", ())
+                    if isinstance(w, dict) and w.get("not_enriched")}
+    info = RunInfo("sync", str(kept.get("mode")), None, "", not_enriched=not_enriched)
+    listed = {**kept, "works": build_report(info, plan)["works"]}
+    listed.pop("works_not_listed", None)
+    return listed
 
 
 def _plan_readable(memo: LastRun, config: Config) -> bool:

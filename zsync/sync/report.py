@@ -3,18 +3,25 @@ reads (see `zsync.report`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from zsync.model.records import Origin
+from zsync.report.archive import SYNCED_EARLIER, not_listed
 from zsync.report.model import SCHEMA, Outcome, RunInfo
 from zsync.sync.plan import Action, Plan, WorkPlan
 
 
-def build_report(info: RunInfo, plan: Plan, outcomes: Sequence[Outcome] = ()) -> dict[str, Any]:
+def build_report(info: RunInfo, plan: Plan, outcomes: Sequence[Outcome] = (), *,
+                 every_work: bool = True) -> dict[str, Any]:
+    """The report of `plan` and its `outcomes`. Unless `every_work`, it lists only the works
+    with something to tell and counts the others (`works_not_listed`), as archived reports
+    do: what a scheduled run with a summary for output needs of a large vault."""
     by_identity = {o.identity: o for o in outcomes}
-    works = [_work(w, by_identity.get(w.identity), info) for w in plan.works]
-    return {
+    works = [_work(w, by_identity.get(w.identity), info) for w in plan.works
+             if every_work or _tells(w, by_identity, info)]
+    report = {
         "schema": SCHEMA,
         "command": info.command,
         "mode": info.mode,
@@ -34,10 +41,29 @@ def build_report(info: RunInfo, plan: Plan, outcomes: Sequence[Outcome] = ()) ->
             for p in info.input_problems
         ],
     }
+    if len(works) < len(plan.works):
+        report["works_not_listed"] = not_listed(len(plan.works) - len(works))
+    return report
+
+
+def _tells(work: WorkPlan, outcomes: dict[str, Outcome], info: RunInfo) -> bool:
+    """Whether `work`'s entry has something to tell (`archive.archived`), seen from the
+    plan: what the archive asks of the entry, asked of the work it is made from."""
+    if work.action is not Action.UNCHANGED or work.identity in outcomes \
+            or info.not_enriched.get(work.identity):
+        return True
+    if work.changes or work.conflicts or work.tags_added or work.tags_removed \
+            or work.collections_added or work.collections_removed or work.remarks \
+            or work.message or work.duplicate_of:
+        return True
+    if work.item_key and not (work.matched_by or "").startswith(SYNCED_EARLIER):
+        return True
+    return any(note.action != "unchanged" for note in work.notes)
 
 
 def _summary(plan: Plan, outcomes: Sequence[Outcome], info: RunInfo) -> dict[str, int]:
-    counts = {action.value: plan.count(action) for action in Action}
+    by_action = Counter(w.action for w in plan.works)  # one pass over a large vault's works
+    counts = {action.value: by_action[action] for action in Action}
     counts["failed"] = sum(1 for o in outcomes if not o.applied)
     counts["input_problems"] = len(info.input_problems)
     counts["not_enriched"] = len(info.not_enriched)

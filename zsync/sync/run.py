@@ -126,10 +126,13 @@ def sync(
     api_factory: Callable[[Config], Any] = make_api,
     link: bool = False,
     on_phase: PhaseHook = _no_phase,
+    every_work: bool = True,
 ) -> SyncResult:
     """`full`: parse and render every note again, even those unchanged since the last
     run, and plan in full (`lastrun`); `link`: add to each note a link to its item
-    (`notelinks`), after the writes."""
+    (`notelinks`), after the writes; unless `every_work`, the report lists only the works
+    with something to tell (`build_report`)."""
+    every_work = every_work or link
     started = utc_now()
     memo = None if full or link or not config.has_zotero_account() else open_last_run(config)
     files: list[tuple[str, str]] | None = None
@@ -144,14 +147,14 @@ def sync(
                                   title_search=enricher.title_search)
             reused = reuse_last_run(memo, notes, config, enricher, dry_run=dry_run,
                                     api_factory=api_factory, started=started,
-                                    on_phase=on_phase)
+                                    on_phase=on_phase, every_work=every_work)
             if reused is not None:
                 return reused
         keeper = None if memo is None else Keeper(memo, enricher, lambda files: inputs_digest(
             config, paths, files, prune=prune, title_search=enricher.title_search))
         return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
                      api_factory=api_factory, link=link, on_phase=on_phase, started=started,
-                     keeper=keeper, digests=files, ahead=ahead)
+                     keeper=keeper, digests=files, ahead=ahead, every_work=every_work)
     finally:
         if ahead is not None:
             ahead.close()
@@ -163,7 +166,7 @@ def _sync(
     config: Config, paths: Sequence[Path], enricher: Enricher, *, dry_run: bool, prune: bool,
     full: bool, api_factory: Callable[[Config], Any], link: bool, on_phase: PhaseHook,
     started: str, keeper: Keeper | None, digests: list[tuple[str, str]] | None = None,
-    ahead: ParsedAhead | None = None,
+    ahead: ParsedAhead | None = None, every_work: bool = True,
 ) -> SyncResult:
     """`digests`: each input file's digest, when already found in this run; `ahead`: the
     changed files' parse, started then."""
@@ -202,7 +205,7 @@ def _sync(
             result = sync_works(config, front.works, front.notes, front.problems,
                                 dry_run=dry_run, paths=paths, prune=prune,
                                 api_factory=api_factory, started=started, on_phase=on_phase,
-                                keeper=keeper, memo=run)
+                                keeper=keeper, memo=run, every_work=every_work)
         except KeptWorkMissing as missing:
             if memo is None or kept is None or missing.after_writes:
                 if memo is not None:
@@ -216,7 +219,8 @@ def _sync(
             memo = None
             return _sync(config, paths, enricher, dry_run=dry_run, prune=prune, full=full,
                          api_factory=api_factory, link=link, on_phase=on_phase,
-                         started=started, keeper=keeper, digests=digests)
+                         started=started, keeper=keeper, digests=digests,
+                         every_work=every_work)
     finally:
         if memo is not None:
             memo.close()
@@ -310,12 +314,14 @@ def sync_works(
     on_phase: PhaseHook = _no_phase,
     keeper: Keeper | None = None,
     memo: MemoRun | None = None,
+    every_work: bool = True,
 ) -> SyncResult:
     """Plan the works and (unless a dry run) write. `notes`: each work's report lines;
     `paths` are the folders read (for notes gone from them); `then` amends every plan
     made; `on_phase` hears each phase begin; `keeper` keeps a plan with nothing to write
     for the next run (`lastrun`); `memo` plans only what changed since the last run and
-    keeps this run's results for the next (`incremental`)."""
+    keeps this run's results for the next (`incremental`); unless `every_work`, the report
+    lists only the works with something to tell (`build_report`)."""
     started = started or utc_now()
     status_parent = config.sync.status_parent
 
@@ -332,7 +338,8 @@ def sync_works(
         inputs = PlanInputs(LibraryView.build([]), {}, {}, status_parent, random_key)
         result = make_plan(works, inputs)
         info = _info(config, "dry-run", None, notes, problems, started, (NO_ACCOUNT,))
-        return SyncResult(build_report(info, result), result, works=works)
+        return SyncResult(build_report(info, result, every_work=every_work), result,
+                          works=works)
     with library_run(config, "sync", "dry-run" if dry_run else "apply", api_factory) as run:
         store, api, executor, library = run.store, run.api, run.executor, run.library
         if not dry_run:
@@ -367,7 +374,7 @@ def sync_works(
                 forget_gone(store, scope.gone, done & set(scope.gone))
         mode = "dry-run" if dry_run else "apply"
         info = _info(config, mode, library, notes, problems, started, ())
-        report = build_report(info, planned, outcomes)
+        report = build_report(info, planned, outcomes, every_work=every_work)
         failed = sum(1 for o in outcomes if not o.applied)
         if memo is not None and kept_plans is not None:
             memo.done(store, planned, outcomes, inputs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,10 +142,12 @@ def filter_items(entries: list[Entry], p: ListParams, schema: Schema) -> list[En
             continue
         if p.item_keys is not None and entry.key not in p.item_keys:
             continue
-        names = {t["tag"] for t in data.get("tags", [])}
-        if not all(_condition(expr, names.__contains__) for expr in p.tags):
-            continue
-        if not all(_condition(expr, {data["itemType"]}.__contains__) for expr in p.item_types):
+        if p.tags:
+            names = {t["tag"] for t in data.get("tags", [])}
+            if not all(_condition(expr, names.__contains__) for expr in p.tags):
+                continue
+        if p.item_types and not all(_condition(expr, {data["itemType"]}.__contains__)
+                                    for expr in p.item_types):
             continue
         if p.q and not _quick_match(data, schema, p.q, p.qmode == "everything"):
             continue
@@ -175,7 +178,16 @@ def sort_entries(entries: list[Entry], p: ListParams, schema: Schema) -> list[En
             value = data.get(p.sort, "")
         return (str(value or "").lower(), entry.seq)
 
-    return sorted(entries, key=sort_key, reverse=p.direction == "desc")
+    reverse = p.direction == "desc"
+    first = None if p.limit is None else p.start + p.limit
+    if first is None or first * 8 > len(entries):
+        return sorted(entries, key=sort_key, reverse=reverse)
+    # One page of a large library (`limit=1` for its version): the page's entries in
+    # order, then the rest unsorted (only their number is read). Keys are unique (`seq`).
+    pick = heapq.nlargest if reverse else heapq.nsmallest
+    top = pick(first, entries, key=sort_key)
+    chosen = {id(e) for e in top}
+    return [*top, *(e for e in entries if id(e) not in chosen)]
 
 
 def page(rows: list[Any], p: ListParams) -> list[Any]:
