@@ -79,6 +79,7 @@ class ParseCache:
         self.db.execute("""CREATE TABLE IF NOT EXISTS parsed (
             path TEXT PRIMARY KEY, digest TEXT NOT NULL, result BLOB NOT NULL,
             used_at REAL NOT NULL)""")
+        _expiry_index(self.db, "parsed")
         self.now = time.time()
 
     def get(self, path: Path, digest: str) -> FileResult | None:
@@ -101,6 +102,7 @@ class ParseCache:
     def rendered_table(self) -> None:
         self.db.execute("""CREATE TABLE IF NOT EXISTS rendered (
             digest TEXT PRIMARY KEY, html TEXT NOT NULL, used_at REAL NOT NULL)""")
+        _expiry_index(self.db, "rendered")
 
     def put_rendered(self, rows: Iterable[tuple[str, str]]) -> None:
         """Keep child notes rendered elsewhere (in the parse's workers), by `note_digest`."""
@@ -221,6 +223,7 @@ class MappedRecords:
         self.cache = ParseCache(directory, threads=True)
         self.cache.db.execute("""CREATE TABLE IF NOT EXISTS mapped (
             digest TEXT PRIMARY KEY, record BLOB NOT NULL, used_at REAL NOT NULL)""")
+        _expiry_index(self.cache.db, "mapped")
         self.lock = threading.Lock()
         self.new: dict[str, bytes] = {}
         self.used: list[str] = []
@@ -288,6 +291,12 @@ def mapped_records(directory: Path) -> Iterator[MappedRecords | None]:
                 log.warning("the cache of mapped records could not be updated (%s)", exc)
     finally:
         _closed(memo.cache)
+
+
+def _expiry_index(db: sqlite3.Connection, table: str) -> None:
+    """An index on when each row was last used: dropping the rows unused for a while then
+    reads only those, not every row of a large vault's cache at every run."""
+    db.execute(f"CREATE INDEX IF NOT EXISTS {table}_used_at ON {table} (used_at)")
 
 
 def open_cache(directory: Path) -> ParseCache | None:
