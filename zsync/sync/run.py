@@ -346,8 +346,6 @@ def sync_works(
             executor.resume_pending()
         on_phase("library", 0)
         refresh_mirror(api, store)
-        if keeper is not None:
-            keeper.planning(store)
         on_phase("plan", len(works))
         scope = RunScope(rules=duplicate_rules(config), gone=gone_contributors(
             store, paths, works), prune=prune)
@@ -357,6 +355,8 @@ def sync_works(
             else None
         planned = plan(works, inputs, kept_plans) if kept_plans is not None else \
             make_plan(works, inputs)
+        if keeper is not None and not planned.has_changes:
+            keeper.planning(store)  # the library as planned on (nothing written since)
         outcomes: list[Outcome] = []
         if not dry_run:
             on_phase("write", planned.count(Action.CREATE) + planned.count(Action.UPDATE))
