@@ -31,6 +31,7 @@ from zsync.dedupe.duplicates import clusters_of, record_identity
 from zsync.dedupe.signature import Sig, sig_of_record
 from zsync.enrich.merge import Enriched
 from zsync.model.records import InputProblem, Record
+from zsync.sync.keptrows import deps_blob, deps_of, plan_blob, plan_of
 from zsync.sync.plan import PlanMemory, Work, WorkPlan
 from zsync.sync.plantypes import KeptWorkMissing, WorkHead, Works, head_of
 from zsync.sync.tracking import Changed, Deps
@@ -50,6 +51,9 @@ class GroupMemo:
     why: tuple[tuple[int, str], ...]  # member position -> the rule that joined it
 
 
+Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
+
+
 @dataclass(frozen=True)
 class RunMemo:
     context: str  # code, settings, folders and options
@@ -64,15 +68,48 @@ class RunMemo:
     groups: tuple[GroupMemo, ...]
 
 
-@dataclass(frozen=True)
 class WorkRow:
     """A work as kept for the next run, without its content (kept apart and read only for
-    works planned again: `Works`)."""
+    works planned again: `Works`): its head, report lines, and plan rows (None: plan it
+    again) with what they read of the library. A row read from the memo (`kept`) holds
+    its plan rows and their reads in their kept form (`keptrows`) until first asked for:
+    a row whose plan does not hold costs no more than its head."""
 
-    head: WorkHead
-    notes: tuple[str | None, str | None]
-    plan: tuple[WorkPlan, ...] | None = None  # None: plan it again
-    deps: Deps | None = None
+    __slots__ = ("_deps", "_plan", "head", "notes")
+
+    def __init__(self, head: WorkHead, notes: Notes,
+                 plan: tuple[WorkPlan, ...] | None = None, deps: Deps | None = None) -> None:
+        self.head, self.notes = head, notes
+        self._plan: tuple[WorkPlan, ...] | bytes | None = plan
+        self._deps: Deps | bytes | None = deps
+
+    @classmethod
+    def kept(cls, head: WorkHead, notes: Notes, plan: bytes | None,
+             deps: bytes | None) -> WorkRow:
+        """A row as the memo keeps it: its plan and deps as `keptrows` blobs."""
+        row = cls(head, notes)
+        row._plan, row._deps = plan, deps
+        return row
+
+    @property
+    def plan(self) -> tuple[WorkPlan, ...] | None:
+        plan = self._plan
+        if isinstance(plan, bytes):
+            plan = self._plan = plan_of(plan)
+        return plan
+
+    @property
+    def deps(self) -> Deps | None:
+        deps = self._deps
+        if isinstance(deps, bytes):
+            deps = self._deps = deps_of(deps)
+        return deps
+
+    def blobs(self) -> tuple[bytes | None, bytes | None]:
+        """The plan rows and deps as the memo keeps them (as read, when not changed)."""
+        plan, deps = self._plan, self._deps
+        return (plan if plan is None or isinstance(plan, bytes) else plan_blob(plan),
+                deps if deps is None or isinstance(deps, bytes) else deps_blob(deps))
 
 
 def work_id(members: tuple[tuple[str, int], ...]) -> str:
@@ -81,7 +118,6 @@ def work_id(members: tuple[tuple[str, int], ...]) -> str:
 
 
 Member = tuple[str, int]  # (file path, the record's place among the file's records)
-Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
 
 
 @dataclass
