@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from zsync.model.records import Origin
-from zsync.sync.incremental import RunMemo, WorkRow
+from zsync.model.records import InputProblem, Origin
+from zsync.sync.incremental import FileMemo, GroupMemo, RunMemo, WorkRow
 from zsync.sync.memo import WorkMemo
 from zsync.sync.plantypes import Action, NoteChange, Work, WorkHead, WorkPlan
 from zsync.sync.tracking import Deps
@@ -108,3 +108,19 @@ def test_a_kept_plan_reads_its_rows_as_they_were(tmp_path: Path) -> None:
     assert memo.works(["w0"])["w0"].head.status == "Read"
     assert memo.kept_rows(list(first), "another run") == {}
     assert not memo.keep_rows("another run")
+
+
+def test_the_run_comes_back_as_saved(tmp_path: Path) -> None:
+    memo = WorkMemo(tmp_path, SLOT)
+    run = RunMemo(
+        "context", "12", "cache", 1.5, {"ITEM1": (3, False, True)}, [("k", "Status")],
+        ((("New", "K1"),), ["K1"], ()), {"ITEM1": frozenset({"a.md"})},
+        {"a.md": FileMemo("d1", (InputProblem("a.md", "unreadable", 3, "markdown"),), True),
+         "b.md": FileMemo("d2", (), False)},
+        (GroupMemo((("a.md", 0), ("b.md", 1)), ((1, "same DOI"),), "w1"),
+         GroupMemo((("b.md", 0),), (), "w2")))
+    memo.save(run, {}, {}, {}, set())
+    assert WorkMemo(tmp_path, SLOT).run() == run
+    with sqlite3.connect(tmp_path / "parsed.sqlite") as db:
+        db.execute("UPDATE memo_runs SET run = x'00'")
+    assert WorkMemo(tmp_path, SLOT).run() is None

@@ -49,6 +49,7 @@ class FileMemo:
 class GroupMemo:
     members: tuple[tuple[str, int], ...]  # (path, place among the file's records)
     why: tuple[tuple[int, str], ...]  # member position -> the rule that joined it
+    id: str  # the work's (`work_id` of its members)
 
 
 Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
@@ -104,6 +105,11 @@ class WorkRow:
         if isinstance(deps, bytes):
             deps = self._deps = deps_of(deps)
         return deps
+
+    @property
+    def planned(self) -> bool:
+        """Whether the row keeps a plan and what it read (not read yet)."""
+        return self._plan is not None and self._deps is not None
 
     def blobs(self) -> tuple[bytes | None, bytes | None]:
         """The plan rows and deps as the memo keeps them (as read, when not changed)."""
@@ -182,8 +188,12 @@ def assemble(
             f.enriched = [next(enriched) for _ in f.records]
             f.sigs = tuple(sig_of_record(e.record) for e in f.enriched)
             f.identities = tuple(record_identity(e.record) for e in f.enriched)
-    groups, why = _groups(files, memo, store, settings)
-    return _build(files, groups, why, memo, store, settings)
+    if memo is not None and store is not None and _same_comparison(files, memo, store):
+        return _build(files, memo.groups, memo, store, settings)
+    groups, why = _groups(files, store, settings)
+    ids = map(work_id, groups)
+    return _build(files, [GroupMemo(m, tuple(sorted(why.get(m, {}).items())), wid)
+                          for m, wid in zip(groups, ids, strict=True)], memo, store, settings)
 
 
 def _file_input(path: str, digest: str, memo: RunMemo | None,
@@ -197,14 +207,11 @@ def _file_input(path: str, digest: str, memo: RunMemo | None,
     return FileInput(path, digest, None, kept.problems)
 
 
-def _groups(files: list[FileInput], memo: RunMemo | None, store: Kept | None,
-            settings: WorkSettings
+def _groups(files: list[FileInput], store: Kept | None, settings: WorkSettings
             ) -> tuple[list[tuple[Member, ...]], dict[tuple[Member, ...], dict[int, str]]]:
-    """The works' members, in input order, and why each member joined its work. The kept
-    groups when no file came or went and every changed file's records compare as before;
-    else grouped anew from every record's signature."""
-    if memo is not None and store is not None and _same_comparison(files, memo, store):
-        return [g.members for g in memo.groups], {g.members: dict(g.why) for g in memo.groups}
+    """The works' members, in input order, and why each member joined its work, grouped
+    anew from every record's signature (the kept groups are used when no file came or
+    went and every changed file's records compare as before: `_same_comparison`)."""
     unread = [f.path for f in files if f.records is None]
     kept = store.compared(unread) if store is not None and unread else {}
     for f in files:
@@ -228,22 +235,22 @@ def _same_comparison(files: list[FileInput], memo: RunMemo, store: Kept) -> bool
     return all(kept.get(f.path) == (f.sigs, f.identities) for f in changed)
 
 
-def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
-           why: Mapping[tuple[Member, ...], Mapping[int, str]], memo: RunMemo | None,
+def _build(files: list[FileInput], kept: Sequence[GroupMemo], memo: RunMemo | None,
            store: Kept | None, settings: WorkSettings) -> Front:
-    """The works of this run: kept ones by their rows (their content read only when asked
-    for), the others built from their records."""
+    """The works of this run (of the groups `kept`): kept ones by their rows (their
+    content read only when asked for), the others built from their records."""
     by_path = {f.path: f for f in files}
-    kept_groups = {g.members for g in memo.groups} if memo is not None else set()
-    ids = [work_id(m) for m in groups]
-    clean_ids = [wid for wid, m in zip(ids, groups, strict=True) if m in kept_groups
+    groups = [g.members for g in kept]
+    ids = [g.id for g in kept]
+    known = {g.id for g in memo.groups} if memo is not None else set()
+    clean_ids = [wid for wid, m in zip(ids, groups, strict=True) if wid in known
                  and all(by_path[p].records is None for p, _ in m)]
     rows = store.works(clean_ids) if store is not None and clean_ids else {}
 
     def build(places: Sequence[int]) -> dict[int, Work]:
         _read_enriched(by_path, [groups[p] for p in places], store)
         return {p: build_work([_member(by_path[path], i) for path, i in groups[p]],
-                              settings, why.get(groups[p], {})) for p in places}
+                              settings, dict(kept[p].why)) for p in places}
 
     def load(places: list[int]) -> dict[int, Work]:
         """Kept works; any whose content cannot be read is built again (the same work)."""
@@ -260,9 +267,8 @@ def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
         rebuilt.add(ids[place])
     heads = [rows[wid].head for wid in ids]
     notes = {rows[wid].head.identity: rows[wid].notes for wid in ids}
-    out_groups = [GroupMemo(m, tuple(sorted(why.get(m, {}).items()))) for m in groups]
     problems = [p for f in files for p in f.problems]
-    return Front(Works(heads, load, fresh), notes, problems, files, out_groups, ids, rows,
+    return Front(Works(heads, load, fresh), notes, problems, files, list(kept), ids, rows,
                  rebuilt)
 
 
@@ -302,22 +308,28 @@ class KeptPlans(PlanMemory):
 
     def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
         row = self._holding(place)
-        if row is None or row.plan is None:
+        plan = None if row is None else row.plan
+        if row is None or plan is None:
             return None
         self.reused.add(row.head.identity)
-        self.reused_rows.update(id(r) for r in row.plan)
-        return row.plan
+        self.reused_rows.update(map(id, plan))
+        return plan
 
     def _holding(self, place: int) -> WorkRow | None:
-        """The work's kept row when its plan still holds."""
+        """The work's kept row when its plan still holds (what it read is looked at only
+        when some item changed)."""
         wid = self.front.ids[place]
         if not self.usable or wid in self.front.rebuilt:
             return None
         row = self.front.rows[wid]
-        if row.plan is None or row.deps is None:
+        changed = self.changed
+        assert changed is not None
+        if not row.planned:
             return None
-        assert self.changed is not None
-        return None if self.changed.hits(row.deps) else row
+        if not changed:
+            return row
+        deps = row.deps
+        return None if deps is None or changed.hits(deps) else row
 
     def planned(self, place: int, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
         self.replanned[self.front.ids[place]] = (rows, deps)

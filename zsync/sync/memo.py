@@ -9,6 +9,7 @@ folder is disposable: anything unreadable here only means a run plans in full.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import pickle
 import secrets
@@ -24,11 +25,14 @@ from zsync.dedupe.signature import Sig
 from zsync.enrich.enricher import Enricher
 from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import ParseCache
+from zsync.model.records import InputProblem
 from zsync.report.model import Outcome
 from zsync.state.db import select_in
 from zsync.state.store import StateStore
 from zsync.sync.incremental import (
+    FileMemo,
     Front,
+    GroupMemo,
     KeptPlans,
     RunMemo,
     WorkRow,
@@ -40,6 +44,7 @@ from zsync.sync.keptrows import head_of_values, head_values
 from zsync.sync.lastrun import Kept, cache_expired_since, cache_settled, slot_of
 from zsync.sync.library_state import RunScope
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan
+from zsync.sync.rowcodec import Flat, each, values_of
 from zsync.sync.tracking import changed_items
 
 log = logging.getLogger("zsync.sync.memo")
@@ -84,8 +89,7 @@ class WorkMemo:
     def run(self) -> RunMemo | None:
         row = self.cache.db.execute("SELECT run FROM memo_runs WHERE slot = ?",
                                     (self.slot,)).fetchone()
-        found = _unpickled(row[0]) if row is not None else None
-        return found if isinstance(found, RunMemo) else None
+        return None if row is None else _run_of(row[0])
 
     def generation(self) -> str | None:
         """Names the run that saved the rows now kept (a new name at every save)."""
@@ -189,7 +193,7 @@ class WorkMemo:
                 "SELECT id FROM memo_rows WHERE slot = ?", (self.slot,)) if w not in ids]
             self._keep_aside([*works, *stale_works])
             db.execute("INSERT OR REPLACE INTO memo_runs (slot, generation, run) VALUES (?, ?, ?)",
-                       (self.slot, generation, _dumped(run)))
+                       (self.slot, generation, _run_blob(run)))
             db.executemany(
                 f"INSERT OR REPLACE INTO memo_rows (slot, id, {_ROW}) "
                 f"VALUES (?, ?, {', '.join('?' * _ROW_COUNT)})",
@@ -355,6 +359,26 @@ _ROW_COUNT = len(_ROW.split(", "))
 _ROW_TYPES = ("identity TEXT NOT NULL, status TEXT NOT NULL, error TEXT, parts TEXT NOT NULL, "
               "unenriched TEXT, retraction TEXT, plan BLOB, deps BLOB")
 _LOOKED_UP = 500  # more ids than this are read by a pass over the slot's rows
+
+
+# The run as a whole, its files and groups as plain tuples (`rowcodec`).
+_RUN = Flat(RunMemo, files=values_of(Flat(FileMemo, problems=each(Flat(InputProblem)))),
+            groups=each(Flat(GroupMemo)))
+_RUN_LAYOUT = hashlib.sha256(_RUN.layout.encode()).hexdigest()[:16]
+
+
+def _run_blob(run: RunMemo) -> bytes:
+    return pickle.dumps((_RUN_LAYOUT, _RUN.encode(run)), pickle.HIGHEST_PROTOCOL)
+
+
+def _run_of(blob: bytes) -> RunMemo | None:
+    """The run kept in `blob`; None when it cannot be read (damaged, another zsync's)."""
+    try:
+        with paused_gc():
+            layout, values = pickle.loads(blob)
+            return _RUN.decode(values) if layout == _RUN_LAYOUT else None
+    except Exception:  # damaged, or written by another zsync: planned anew
+        return None
 
 
 def _row_values(row: WorkRow) -> tuple[Any, ...]:

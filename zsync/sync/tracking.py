@@ -50,6 +50,10 @@ class Changed:
     keys: frozenset[str] = frozenset()
     searchable: frozenset[tuple[str, str]] = frozenset()
 
+    def __bool__(self) -> bool:
+        """Whether any item changed."""
+        return bool(self.keys or self.searchable)
+
     def hits(self, deps: Deps) -> bool:
         if not self.keys and not self.searchable:
             return False
