@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from zsync.dedupe.blocking import paused_gc
 from zsync.dedupe.duplicates import clusters_of, record_identity
 from zsync.dedupe.signature import Sig, sig_of_record
 from zsync.enrich.merge import Enriched
@@ -79,18 +80,11 @@ class WorkRow:
     __slots__ = ("_deps", "_plan", "head", "notes")
 
     def __init__(self, head: WorkHead, notes: Notes,
-                 plan: tuple[WorkPlan, ...] | None = None, deps: Deps | None = None) -> None:
+                 plan: tuple[WorkPlan, ...] | bytes | None = None,
+                 deps: Deps | bytes | None = None) -> None:
+        """`plan` and `deps` as they are, or as the memo keeps them (`keptrows` blobs)."""
         self.head, self.notes = head, notes
-        self._plan: tuple[WorkPlan, ...] | bytes | None = plan
-        self._deps: Deps | bytes | None = deps
-
-    @classmethod
-    def kept(cls, head: WorkHead, notes: Notes, plan: bytes | None,
-             deps: bytes | None) -> WorkRow:
-        """A row as the memo keeps it: its plan and deps as `keptrows` blobs."""
-        row = cls(head, notes)
-        row._plan, row._deps = plan, deps
-        return row
+        self._plan, self._deps = plan, deps
 
     @property
     def plan(self) -> tuple[WorkPlan, ...] | None:
@@ -300,20 +294,28 @@ class KeptPlans(PlanMemory):
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
         self.reused: set[str] = set()  # identities of works whose kept plan is used
         self.reused_rows: set[int] = set()  # ids of the kept plan rows given to the planner
+        self.held: list[tuple[WorkPlan, ...] | None] = []  # by place, once `begin` ran
 
     def begin(self, context: object) -> None:
         self.context = context
         self.usable = self.memo is not None and self.changed is not None \
             and self.memo.plan_context == context
+        with paused_gc():  # many long-lived objects, no cycles: see `paused_gc`
+            self.held = [self._held(place) for place in range(len(self.front.ids))] \
+                if self.usable else []
 
     def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
-        row = self._holding(place)
-        plan = None if row is None else row.plan
-        if row is None or plan is None:
+        plan = self.held[place] if self.held else None
+        if plan is None:
             return None
-        self.reused.add(row.head.identity)
+        self.reused.add(self.front.works.heads[place].identity)
         self.reused_rows.update(map(id, plan))
         return plan
+
+    def _held(self, place: int) -> tuple[WorkPlan, ...] | None:
+        """The work's kept plan rows when they still hold (read from their kept form)."""
+        row = self._holding(place)
+        return None if row is None else row.plan
 
     def _holding(self, place: int) -> WorkRow | None:
         """The work's kept row when its plan still holds (what it read is looked at only

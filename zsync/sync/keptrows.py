@@ -66,11 +66,8 @@ def head_values(head: WorkHead) -> tuple[str, str, str | None, str]:
     return identity, status, error, "".join(f"{part}\0" for part in parts)
 
 
-def head_of_values(identity: Any, status: Any, error: Any, parts: Any) -> WorkHead | None:
-    """The head kept in these columns; None when they are not a head's."""
-    if type(identity) is not str or type(status) is not str or type(parts) is not str \
-            or (error is not None and type(error) is not str):
-        return None
+def head_of_values(identity: str, status: str, error: str | None, parts: str) -> WorkHead:
+    """The head kept in these columns (`head_values`)."""
     return HEAD.decode((identity, status, error, tuple(parts.split("\0")[:-1])))
 
 

@@ -99,7 +99,8 @@ class WorkMemo:
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
         """The kept rows (heads and plans) of the works of these ids."""
-        return _rows(self._select(f"SELECT id, {_ROW} FROM memo_rows WHERE slot = ?", ids))
+        return _rows(self._select(
+            f"SELECT id, {_ROW} FROM memo_rows WHERE {_ROW_READABLE} AND slot = ?", ids))
 
     def bodies(self, ids: Sequence[str]) -> dict[str, Work]:
         """The kept content of the works of these ids."""
@@ -129,9 +130,9 @@ class WorkMemo:
         if self.kept_generation() != generation:
             return {}
         found = {row[0]: row for row in self._select(
-            f"SELECT id, {_ROW} FROM memo_rows WHERE slot = ?", ids)}
+            f"SELECT id, {_ROW} FROM memo_rows WHERE {_ROW_READABLE} AND slot = ?", ids)}
         found.update((row[0], row) for row in self._select(  # the copies made aside first
-            f"SELECT id, {_ROW} FROM memo_kept_rows WHERE slot = ?", ids))
+            f"SELECT id, {_ROW} FROM memo_kept_rows WHERE {_ROW_READABLE} AND slot = ?", ids))
         return _rows(found.values())
 
     def _keep_aside(self, ids: Sequence[str]) -> None:
@@ -358,6 +359,12 @@ _ROW = "identity, status, error, parts, unenriched, retraction, plan, deps"
 _ROW_COUNT = len(_ROW.split(", "))
 _ROW_TYPES = ("identity TEXT NOT NULL, status TEXT NOT NULL, error TEXT, parts TEXT NOT NULL, "
               "unenriched TEXT, retraction TEXT, plan BLOB, deps BLOB")
+# A row of other types (another zsync's, or damaged) is not read: its work is made again.
+_ROW_READABLE = (
+    "typeof(identity) = 'text' AND typeof(status) = 'text' AND typeof(parts) = 'text' AND "
+    + " AND ".join(f"typeof({c}) IN ('text', 'null')" for c in ("error", "unenriched",
+                                                                "retraction"))
+    + " AND " + " AND ".join(f"typeof({c}) IN ('blob', 'null')" for c in ("plan", "deps")))
 _LOOKED_UP = 500  # more ids than this are read by a pass over the slot's rows
 
 
@@ -387,25 +394,12 @@ def _row_values(row: WorkRow) -> tuple[Any, ...]:
 
 
 def _rows(found: Iterable[Sequence[Any]]) -> dict[str, WorkRow]:
-    """The kept rows of these (id, `_ROW` ...) rows; one that is not a row's (another
-    zsync's, or damaged) is left out: it is made again."""
-    out: dict[str, WorkRow] = {}
-    kept = WorkRow.kept
+    """The kept rows of these (id, `_ROW` ...) rows, of the types `_ROW_READABLE` asks."""
     with paused_gc():
-        for wid, identity, status, error, parts, unenriched, retraction, plan, deps in found:
-            head = head_of_values(identity, status, error, parts)
-            if head is not None and _text_or_none(unenriched) and _text_or_none(retraction) \
-                    and _blob_or_none(plan) and _blob_or_none(deps):
-                out[wid] = kept(head, (unenriched, retraction), plan, deps)
-    return out
-
-
-def _text_or_none(value: object) -> bool:
-    return value is None or type(value) is str
-
-
-def _blob_or_none(value: object) -> bool:
-    return value is None or type(value) is bytes
+        return {wid: WorkRow(head_of_values(identity, status, error, parts),
+                             (unenriched, retraction), plan, deps)
+                for wid, identity, status, error, parts, unenriched, retraction, plan, deps
+                in found}
 
 
 def _of_kind(rows: Iterable[tuple[Any, bytes]], kind: type[T]) -> dict[str, T]:

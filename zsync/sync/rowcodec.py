@@ -94,7 +94,8 @@ def each(flat: Flat[Any]) -> Nested:
 
     def encode_each(value: Any) -> tuple[Any, ...]:
         return tuple(map(encode, _of_type(value, tuple)))
-    return Nested(encode_each, lambda v: tuple(map(decode, v)), f"[{flat.layout}]")
+    return Nested(encode_each, lambda v: tuple(map(decode, v)) if v else (),
+                  f"[{flat.layout}]")
 
 
 def maybe(flat: Flat[Any]) -> Nested:
