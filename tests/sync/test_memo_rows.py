@@ -13,7 +13,7 @@ from zsync.model.records import InputProblem, Origin
 from zsync.sync.incremental import FileMemo, GroupMemo, RunMemo, WorkRow
 from zsync.sync.memo import WorkMemo
 from zsync.sync.plantypes import Action, NoteChange, Work, WorkHead, WorkPlan
-from zsync.sync.tracking import Deps
+from zsync.sync.tracking import Changed, Deps
 
 SLOT = "state.sqlite user 1"
 
@@ -124,3 +124,20 @@ def test_the_run_comes_back_as_saved(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "parsed.sqlite") as db:
         db.execute("UPDATE memo_runs SET run = x'00'")
     assert WorkMemo(tmp_path, SLOT).run() is None
+
+
+def test_the_plans_an_item_change_touches_are_found_by_what_they_read(tmp_path: Path) -> None:
+    memo = WorkMemo(tmp_path, SLOT)
+    rows = {f"w{n}": row(n) for n in range(1, 5)}
+    rows["w4"] = WorkRow(rows["w4"].head, rows["w4"].notes, rows["w4"].plan, Deps(everything=True))
+    saved(memo, rows)
+    assert memo.touched(Changed(frozenset({"ITEM1"}))) == {"w1", "w4"}
+    assert memo.touched(Changed(searchable=frozenset({("doi", "10.1/2")}))) == {"w2", "w4"}
+    assert memo.touched(Changed(frozenset({"ITEM9"}), frozenset({("pmid", "10.1/2")}))) == {"w4"}
+    # w1 planned again without a plan kept, w2 gone, w3 planned again reading another item
+    w3 = WorkRow(rows["w3"].head, rows["w3"].notes, rows["w3"].plan, Deps(frozenset({"ITEM1"})))
+    saved(memo, {"w1": row(1, planned=False), "w3": w3}, ids={"w1", "w3", "w4"},
+          with_bodies=False)
+    assert memo.touched(Changed(frozenset({"ITEM1", "ITEM2", "ITEM3"}))) == {"w3", "w4"}
+    saved(memo, {}, ids=set())
+    assert memo.touched(Changed(frozenset({"ITEM1"}))) == set()

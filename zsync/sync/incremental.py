@@ -23,7 +23,7 @@ is the plan a full run makes (a model-based test compares the two); `--full` ign
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -73,9 +73,9 @@ class RunMemo:
 class WorkRow:
     """A work as kept for the next run, without its content (kept apart and read only for
     works planned again: `Works`): its head, report lines, and plan rows (None: plan it
-    again) with what they read of the library. A row read from the memo (`kept`) holds
-    its plan rows and their reads in their kept form (`keptrows`) until first asked for:
-    a row whose plan does not hold costs no more than its head."""
+    again) with what they read of the library. A row read from the memo holds its plan
+    rows and their reads in their kept form (`keptrows` blobs) until first asked for: a
+    row whose plan does not hold costs no more than its head."""
 
     __slots__ = ("_deps", "_plan", "head", "notes")
 
@@ -284,11 +284,12 @@ def _member(file: FileInput, index: int) -> Enriched:
 
 class KeptPlans(PlanMemory):
     """The planner's memory for one run (of `front.works`, by place): kept plans of clean
-    works, unless `changed` items touch what they read or the run's context differs from
-    the kept one."""
+    works, unless `changed` items touch what they read (`touched`: the ids of those works,
+    as the memo found them) or the run's context differs from the kept one."""
 
-    def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None) -> None:
-        self.front, self.memo, self.changed = front, memo, changed
+    def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None,
+                 touched: Set[str] = frozenset()) -> None:
+        self.front, self.memo, self.changed, self.touched = front, memo, changed, touched
         self.usable = False
         self.context: object = None
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
@@ -308,7 +309,7 @@ class KeptPlans(PlanMemory):
         plan = self.held[place] if self.held else None
         if plan is None:
             return None
-        self.reused.add(self.front.works.heads[place].identity)
+        self.reused.add(self.front.rows[self.front.ids[place]].head.identity)
         self.reused_rows.update(map(id, plan))
         return plan
 
@@ -318,20 +319,12 @@ class KeptPlans(PlanMemory):
         return None if row is None else row.plan
 
     def _holding(self, place: int) -> WorkRow | None:
-        """The work's kept row when its plan still holds (what it read is looked at only
-        when some item changed)."""
+        """The work's kept row when its plan still holds."""
         wid = self.front.ids[place]
-        if not self.usable or wid in self.front.rebuilt:
+        if not self.usable or wid in self.front.rebuilt or wid in self.touched:
             return None
         row = self.front.rows[wid]
-        changed = self.changed
-        assert changed is not None
-        if not row.planned:
-            return None
-        if not changed:
-            return row
-        deps = row.deps
-        return None if deps is None or changed.hits(deps) else row
+        return row if row.planned else None
 
     def planned(self, place: int, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
         self.replanned[self.front.ids[place]] = (rows, deps)

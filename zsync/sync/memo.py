@@ -45,7 +45,7 @@ from zsync.sync.lastrun import Kept, cache_expired_since, cache_settled, slot_of
 from zsync.sync.library_state import RunScope
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan
 from zsync.sync.rowcodec import Flat, each, values_of
-from zsync.sync.tracking import changed_items
+from zsync.sync.tracking import Changed, changed_items
 
 log = logging.getLogger("zsync.sync.memo")
 T = TypeVar("T")
@@ -74,6 +74,13 @@ class WorkMemo:
             db.execute(f"""CREATE TABLE IF NOT EXISTS memo_rows (
                 slot TEXT NOT NULL, id TEXT NOT NULL, {_ROW_TYPES},
                 PRIMARY KEY (slot, id))""")
+            # What each kept plan read of the library (`Deps`), one row per item key,
+            # identifier searched (kind NUL value) or "*" (every item): a run finds the
+            # plans an item change touches by looking its keys up (`touched`).
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_reads (
+                slot TEXT NOT NULL, id TEXT NOT NULL, read TEXT NOT NULL,
+                PRIMARY KEY (slot, id, read)) WITHOUT ROWID""")
+            db.execute("CREATE INDEX IF NOT EXISTS memo_reads_by_read ON memo_reads (slot, read)")
             db.execute("""CREATE TABLE IF NOT EXISTS memo_bodies (
                 slot TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL,
                 PRIMARY KEY (slot, id))""")
@@ -106,6 +113,19 @@ class WorkMemo:
         """The kept content of the works of these ids."""
         return _of_kind(self._select_in(
             "SELECT id, body FROM memo_bodies WHERE slot = ? AND id IN", ids), Work)
+
+    def touched(self, changed: Changed) -> set[str] | None:
+        """Ids of the works whose kept plan read an item of `changed` (or every item);
+        None when the memo cannot be read now."""
+        reads = ["*", *(_read(key) for key in changed.keys),
+                 *(_read(value, kind) for kind, value in changed.searchable)]
+        try:
+            return {wid for (wid,) in select_in(
+                self.cache.db.execute, "SELECT id FROM memo_reads WHERE slot = ? AND read IN",
+                (self.slot,), reads)}
+        except sqlite3.Error as exc:
+            log.info("what the last run kept cannot be read (%s)", exc)
+            return None
 
     def keep_rows(self, generation: str) -> bool:
         """Hold the rows saved by the run `generation` for the plan it kept
@@ -190,8 +210,9 @@ class WorkMemo:
         db = self.cache.db
         generation = secrets.token_hex(16)
         with db:
-            stale_works = [w for (w,) in db.execute(
-                "SELECT id FROM memo_rows WHERE slot = ?", (self.slot,)) if w not in ids]
+            existing = {w for (w,) in db.execute("SELECT id FROM memo_rows WHERE slot = ?",
+                                                 (self.slot,))}
+            stale_works = [w for w in existing if w not in ids]
             self._keep_aside([*works, *stale_works])
             db.execute("INSERT OR REPLACE INTO memo_runs (slot, generation, run) VALUES (?, ?, ?)",
                        (self.slot, generation, _run_blob(run)))
@@ -208,6 +229,12 @@ class WorkMemo:
                 "WHERE slot = ? AND id = ?",
                 [(*_row_values(row), self.slot, wid)
                  for wid, row in works.items() if wid not in bodies])
+            db.executemany("DELETE FROM memo_reads WHERE slot = ? AND id = ?",
+                           [(self.slot, w) for w in [*works, *stale_works]])
+            db.executemany(
+                "INSERT OR IGNORE INTO memo_reads (slot, id, read) VALUES (?, ?, ?)",
+                [(self.slot, wid, read) for wid, row in works.items()
+                 if wid in bodies or wid in existing for read in _reads_of(row)])
             db.executemany(
                 "INSERT OR REPLACE INTO memo_files (slot, path, compared, enriched) "
                 "VALUES (?, ?, ?, ?)",
@@ -227,7 +254,7 @@ class WorkMemo:
     def forget(self) -> None:
         db = self.cache.db
         with db:
-            for table in ("memo_runs", "memo_files", "memo_rows", "memo_bodies",
+            for table in ("memo_runs", "memo_files", "memo_rows", "memo_reads", "memo_bodies",
                           "memo_kept_rows", "memo_held"):
                 db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
 
@@ -283,7 +310,9 @@ class MemoRun:
                 and kept.collections == self.collections:
             keys = library_changes(kept.items, self.items) | gone_changes(kept.gone, self.gone)
             changed = changed_items(keys, inputs.library)
-        self.plans = KeptPlans(self.front, kept, changed)
+        touched = self.memo.touched(changed) if changed else set()
+        self.plans = KeptPlans(self.front, kept, changed if touched is not None else None,
+                               touched or set())
         return self.plans
 
     def done(self, store: StateStore, planned: Plan, outcomes: Sequence[Outcome],
@@ -386,6 +415,20 @@ def _run_of(blob: bytes) -> RunMemo | None:
             return _RUN.decode(values) if layout == _RUN_LAYOUT else None
     except Exception:  # damaged, or written by another zsync: planned anew
         return None
+
+
+def _read(value: str, kind: str = "") -> str:
+    """One read of the library as `memo_reads` keeps it: an item key, or a search."""
+    return f"{kind}\0{value}"
+
+
+def _reads_of(row: WorkRow) -> list[str]:
+    """What the row's plan read (`memo_reads`); none when it keeps no plan."""
+    deps = row.deps if row.planned else None
+    if deps is None:
+        return []
+    return [*(["*"] if deps.everything else []), *map(_read, deps.keys),
+            *(_read(value, kind) for kind, value in deps.searched)]
 
 
 def _row_values(row: WorkRow) -> tuple[Any, ...]:
