@@ -50,7 +50,7 @@ class FileMemo:
 class GroupMemo:
     members: tuple[tuple[str, int], ...]  # (path, place among the file's records)
     why: tuple[tuple[int, str], ...]  # member position -> the rule that joined it
-    id: str  # the work's (`work_id` of its members)
+    id: str  # the work's id: `work_id` of its members
 
 
 Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
