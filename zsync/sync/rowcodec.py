@@ -23,11 +23,6 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-class NotFlat(pickle.PicklingError):
-    """A value that the flat form would not give back as it is (a list where a tuple is
-    kept, a plain string for an enum member)."""
-
-
 @dataclasses.dataclass(frozen=True)
 class Nested:
     """How one field's value is kept: `encode` makes it plain, `decode` makes it again;
@@ -123,6 +118,9 @@ def by_name(enum: type[Enum]) -> Nested:
 
 
 def _of_type(value: T, kind: type) -> T:
+    """`value`, when the flat form gives it back as it is (not a list where a tuple is
+    kept, nor a plain string for an enum member): the row is then not kept."""
     if type(value) is not kind:
-        raise NotFlat(f"a {type(value).__name__} where the flat form keeps a {kind.__name__}")
+        raise pickle.PicklingError(
+            f"a {type(value).__name__} where the flat form keeps a {kind.__name__}")
     return value
