@@ -299,7 +299,7 @@ def test_a_run_whose_kept_works_are_damaged_plans_every_work_anew(
     assert world.run([notes]).failed == 0
     assert world.run([notes]).failed == 0
     with sqlite3.connect(world.config().cache_dir() / "parsed.sqlite") as db:
-        db.execute("UPDATE memo_works SET body = x'00'")
+        db.execute("UPDATE memo_bodies SET body = x'00'")
         db.execute("UPDATE memo_files SET enriched = x'00'")
     item = next(i for i in world.library().works if not i.get("deleted"))
     world.zotero.app.edit_item(world.ref, item["key"], {"title": "My own title"})

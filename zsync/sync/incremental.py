@@ -23,14 +23,16 @@ is the plan a full run makes (a model-based test compares the two); `--full` ign
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from zsync.dedupe.blocking import paused_gc
 from zsync.dedupe.duplicates import clusters_of, record_identity
 from zsync.dedupe.signature import Sig, sig_of_record
 from zsync.enrich.merge import Enriched
 from zsync.model.records import InputProblem, Record
+from zsync.sync.keptrows import deps_blob, deps_of, plan_blob, plan_of
 from zsync.sync.plan import PlanMemory, Work, WorkPlan
 from zsync.sync.plantypes import KeptWorkMissing, WorkHead, Works, head_of
 from zsync.sync.tracking import Changed, Deps
@@ -48,6 +50,10 @@ class FileMemo:
 class GroupMemo:
     members: tuple[tuple[str, int], ...]  # (path, place among the file's records)
     why: tuple[tuple[int, str], ...]  # member position -> the rule that joined it
+    id: str  # the work's id: `work_id` of its members
+
+
+Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
 
 
 @dataclass(frozen=True)
@@ -64,15 +70,46 @@ class RunMemo:
     groups: tuple[GroupMemo, ...]
 
 
-@dataclass(frozen=True)
 class WorkRow:
     """A work as kept for the next run, without its content (kept apart and read only for
-    works planned again: `Works`)."""
+    works planned again: `Works`): its head, report lines, and plan rows (None: plan it
+    again) with what they read of the library. A row read from the memo holds its plan
+    rows and their reads in their kept form (`keptrows` blobs) until first asked for: a
+    row whose plan does not hold costs no more than its head."""
 
-    head: WorkHead
-    notes: tuple[str | None, str | None]
-    plan: tuple[WorkPlan, ...] | None = None  # None: plan it again
-    deps: Deps | None = None
+    __slots__ = ("_deps", "_plan", "head", "notes")
+
+    def __init__(self, head: WorkHead, notes: Notes,
+                 plan: tuple[WorkPlan, ...] | bytes | None = None,
+                 deps: Deps | bytes | None = None) -> None:
+        """`plan` and `deps` as they are, or as the memo keeps them (`keptrows` blobs)."""
+        self.head, self.notes = head, notes
+        self._plan, self._deps = plan, deps
+
+    @property
+    def plan(self) -> tuple[WorkPlan, ...] | None:
+        plan = self._plan
+        if isinstance(plan, bytes):
+            plan = self._plan = plan_of(plan)
+        return plan
+
+    @property
+    def deps(self) -> Deps | None:
+        deps = self._deps
+        if isinstance(deps, bytes):
+            deps = self._deps = deps_of(deps)
+        return deps
+
+    @property
+    def planned(self) -> bool:
+        """Whether the row keeps a plan and what it read (not read yet)."""
+        return self._plan is not None and self._deps is not None
+
+    def blobs(self) -> tuple[bytes | None, bytes | None]:
+        """The plan rows and deps as the memo keeps them (as read, when not changed)."""
+        plan, deps = self._plan, self._deps
+        return (plan if plan is None or isinstance(plan, bytes) else plan_blob(plan),
+                deps if deps is None or isinstance(deps, bytes) else deps_blob(deps))
 
 
 def work_id(members: tuple[tuple[str, int], ...]) -> str:
@@ -81,7 +118,6 @@ def work_id(members: tuple[tuple[str, int], ...]) -> str:
 
 
 Member = tuple[str, int]  # (file path, the record's place among the file's records)
-Notes = tuple[str | None, str | None]  # a work's not-enriched and retraction lines
 
 
 @dataclass
@@ -146,8 +182,12 @@ def assemble(
             f.enriched = [next(enriched) for _ in f.records]
             f.sigs = tuple(sig_of_record(e.record) for e in f.enriched)
             f.identities = tuple(record_identity(e.record) for e in f.enriched)
-    groups, why = _groups(files, memo, store, settings)
-    return _build(files, groups, why, memo, store, settings)
+    if memo is not None and store is not None and _same_comparison(files, memo, store):
+        return _build(files, memo.groups, memo, store, settings)
+    groups, why = _groups(files, store, settings)
+    ids = map(work_id, groups)
+    return _build(files, [GroupMemo(m, tuple(sorted(why.get(m, {}).items())), wid)
+                          for m, wid in zip(groups, ids, strict=True)], memo, store, settings)
 
 
 def _file_input(path: str, digest: str, memo: RunMemo | None,
@@ -161,14 +201,11 @@ def _file_input(path: str, digest: str, memo: RunMemo | None,
     return FileInput(path, digest, None, kept.problems)
 
 
-def _groups(files: list[FileInput], memo: RunMemo | None, store: Kept | None,
-            settings: WorkSettings
+def _groups(files: list[FileInput], store: Kept | None, settings: WorkSettings
             ) -> tuple[list[tuple[Member, ...]], dict[tuple[Member, ...], dict[int, str]]]:
-    """The works' members, in input order, and why each member joined its work. The kept
-    groups when no file came or went and every changed file's records compare as before;
-    else grouped anew from every record's signature."""
-    if memo is not None and store is not None and _same_comparison(files, memo, store):
-        return [g.members for g in memo.groups], {g.members: dict(g.why) for g in memo.groups}
+    """The works' members, in input order, and why each member joined its work, grouped
+    anew from every record's signature (the kept groups are used when no file came or
+    went and every changed file's records compare as before: `_same_comparison`)."""
     unread = [f.path for f in files if f.records is None]
     kept = store.compared(unread) if store is not None and unread else {}
     for f in files:
@@ -192,22 +229,22 @@ def _same_comparison(files: list[FileInput], memo: RunMemo, store: Kept) -> bool
     return all(kept.get(f.path) == (f.sigs, f.identities) for f in changed)
 
 
-def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
-           why: Mapping[tuple[Member, ...], Mapping[int, str]], memo: RunMemo | None,
+def _build(files: list[FileInput], kept: Sequence[GroupMemo], memo: RunMemo | None,
            store: Kept | None, settings: WorkSettings) -> Front:
-    """The works of this run: kept ones by their rows (their content read only when asked
-    for), the others built from their records."""
+    """The works of this run (of the groups `kept`): kept ones by their rows (their
+    content read only when asked for), the others built from their records."""
     by_path = {f.path: f for f in files}
-    kept_groups = {g.members for g in memo.groups} if memo is not None else set()
-    ids = [work_id(m) for m in groups]
-    clean_ids = [wid for wid, m in zip(ids, groups, strict=True) if m in kept_groups
+    groups = [g.members for g in kept]
+    ids = [g.id for g in kept]
+    known = {g.id for g in memo.groups} if memo is not None else set()
+    clean_ids = [wid for wid, m in zip(ids, groups, strict=True) if wid in known
                  and all(by_path[p].records is None for p, _ in m)]
     rows = store.works(clean_ids) if store is not None and clean_ids else {}
 
     def build(places: Sequence[int]) -> dict[int, Work]:
         _read_enriched(by_path, [groups[p] for p in places], store)
         return {p: build_work([_member(by_path[path], i) for path, i in groups[p]],
-                              settings, why.get(groups[p], {})) for p in places}
+                              settings, dict(kept[p].why)) for p in places}
 
     def load(places: list[int]) -> dict[int, Work]:
         """Kept works; any whose content cannot be read is built again (the same work)."""
@@ -224,9 +261,8 @@ def _build(files: list[FileInput], groups: list[tuple[Member, ...]],
         rebuilt.add(ids[place])
     heads = [rows[wid].head for wid in ids]
     notes = {rows[wid].head.identity: rows[wid].notes for wid in ids}
-    out_groups = [GroupMemo(m, tuple(sorted(why.get(m, {}).items()))) for m in groups]
     problems = [p for f in files for p in f.problems]
-    return Front(Works(heads, load, fresh), notes, problems, files, out_groups, ids, rows,
+    return Front(Works(heads, load, fresh), notes, problems, files, list(kept), ids, rows,
                  rebuilt)
 
 
@@ -248,40 +284,47 @@ def _member(file: FileInput, index: int) -> Enriched:
 
 class KeptPlans(PlanMemory):
     """The planner's memory for one run (of `front.works`, by place): kept plans of clean
-    works, unless `changed` items touch what they read or the run's context differs from
-    the kept one."""
+    works, unless `changed` items touch what they read (`touched`: the ids of those works,
+    as the memo found them) or the run's context differs from the kept one."""
 
-    def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None) -> None:
-        self.front, self.memo, self.changed = front, memo, changed
+    def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None,
+                 touched: Set[str] = frozenset()) -> None:
+        self.front, self.memo, self.changed, self.touched = front, memo, changed, touched
         self.usable = False
         self.context: object = None
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
         self.reused: set[str] = set()  # identities of works whose kept plan is used
         self.reused_rows: set[int] = set()  # ids of the kept plan rows given to the planner
+        self.held: list[tuple[WorkPlan, ...] | None] = []  # by place, once `begin` ran
 
     def begin(self, context: object) -> None:
         self.context = context
         self.usable = self.memo is not None and self.changed is not None \
             and self.memo.plan_context == context
+        with paused_gc():  # many long-lived objects, no cycles: see `paused_gc`
+            self.held = [self._held(place) for place in range(len(self.front.ids))] \
+                if self.usable else []
 
     def rows(self, place: int) -> tuple[WorkPlan, ...] | None:
-        row = self._holding(place)
-        if row is None or row.plan is None:
+        plan = self.held[place] if self.held else None
+        if plan is None:
             return None
-        self.reused.add(row.head.identity)
-        self.reused_rows.update(id(r) for r in row.plan)
-        return row.plan
+        self.reused.add(self.front.rows[self.front.ids[place]].head.identity)
+        self.reused_rows.update(map(id, plan))
+        return plan
+
+    def _held(self, place: int) -> tuple[WorkPlan, ...] | None:
+        """The work's kept plan rows when they still hold (read from their kept form)."""
+        row = self._holding(place)
+        return None if row is None else row.plan
 
     def _holding(self, place: int) -> WorkRow | None:
         """The work's kept row when its plan still holds."""
         wid = self.front.ids[place]
-        if not self.usable or wid in self.front.rebuilt:
+        if not self.usable or wid in self.front.rebuilt or wid in self.touched:
             return None
         row = self.front.rows[wid]
-        if row.plan is None or row.deps is None:
-            return None
-        assert self.changed is not None
-        return None if self.changed.hits(row.deps) else row
+        return row if row.planned else None
 
     def planned(self, place: int, rows: tuple[WorkPlan, ...], deps: Deps) -> None:
         self.replanned[self.front.ids[place]] = (rows, deps)

@@ -9,6 +9,7 @@ folder is disposable: anything unreadable here only means a run plans in full.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import pickle
 import secrets
@@ -24,11 +25,14 @@ from zsync.dedupe.signature import Sig
 from zsync.enrich.enricher import Enricher
 from zsync.enrich.merge import Enriched
 from zsync.inputs.filecache import ParseCache
+from zsync.model.records import InputProblem
 from zsync.report.model import Outcome
 from zsync.state.db import select_in
 from zsync.state.store import StateStore
 from zsync.sync.incremental import (
+    FileMemo,
     Front,
+    GroupMemo,
     KeptPlans,
     RunMemo,
     WorkRow,
@@ -36,10 +40,12 @@ from zsync.sync.incremental import (
     kept_run,
     library_changes,
 )
+from zsync.sync.keptrows import head_of_values, head_values
 from zsync.sync.lastrun import Kept, cache_expired_since, cache_settled, slot_of
 from zsync.sync.library_state import RunScope
 from zsync.sync.plan import Action, Plan, PlanInputs, Work, WorkPlan
-from zsync.sync.tracking import changed_items
+from zsync.sync.rowcodec import Flat, each, values_of
+from zsync.sync.tracking import Changed, changed_items
 
 log = logging.getLogger("zsync.sync.memo")
 T = TypeVar("T")
@@ -60,24 +66,37 @@ class WorkMemo:
             db.execute("""CREATE TABLE IF NOT EXISTS memo_files (
                 slot TEXT NOT NULL, path TEXT NOT NULL, compared BLOB NOT NULL,
                 enriched BLOB NOT NULL, PRIMARY KEY (slot, path))""")
-            db.execute("DROP TABLE IF EXISTS memo_work")  # an earlier form
+            for earlier in ("memo_work", "memo_works", "memo_kept", "memo_kept_at"):
+                db.execute(f"DROP TABLE IF EXISTS {earlier}")  # earlier forms
+            # A work's head (`WorkHead`) and report lines as columns, its plan rows and
+            # their reads as `keptrows` blobs (NULL: planned again next run); its content
+            # apart, read only for works planned again.
+            db.execute(f"""CREATE TABLE IF NOT EXISTS memo_rows (
+                slot TEXT NOT NULL, id TEXT NOT NULL, {_ROW_TYPES},
+                PRIMARY KEY (slot, id))""")
+            # What each kept plan read of the library (`Deps`), one row per item key,
+            # identifier searched (kind NUL value) or "*" (every item): a run finds the
+            # plans an item change touches by looking its keys up (`touched`).
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_reads (
+                slot TEXT NOT NULL, id TEXT NOT NULL, read TEXT NOT NULL,
+                PRIMARY KEY (slot, id, read)) WITHOUT ROWID""")
+            db.execute("CREATE INDEX IF NOT EXISTS memo_reads_by_read ON memo_reads (slot, read)")
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_bodies (
+                slot TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL,
+                PRIMARY KEY (slot, id))""")
             # The rows a kept plan (`lastrun.Kept`) refers to, as they were when it was
             # kept: the memo's own rows until a later run changes them, then copies of
             # them made just before (`_keep_aside`).
-            db.execute("""CREATE TABLE IF NOT EXISTS memo_kept_at (
+            db.execute("""CREATE TABLE IF NOT EXISTS memo_held (
                 slot TEXT PRIMARY KEY, generation TEXT NOT NULL)""")
-            db.execute("""CREATE TABLE IF NOT EXISTS memo_kept (
+            db.execute(f"""CREATE TABLE IF NOT EXISTS memo_kept_rows (
                 slot TEXT NOT NULL, generation TEXT NOT NULL, id TEXT NOT NULL,
-                head BLOB NOT NULL, PRIMARY KEY (slot, id))""")
-            db.execute("""CREATE TABLE IF NOT EXISTS memo_works (
-                slot TEXT NOT NULL, id TEXT NOT NULL, head BLOB NOT NULL, body BLOB NOT NULL,
-                PRIMARY KEY (slot, id))""")
+                {_ROW_TYPES}, PRIMARY KEY (slot, id))""")
 
     def run(self) -> RunMemo | None:
         row = self.cache.db.execute("SELECT run FROM memo_runs WHERE slot = ?",
                                     (self.slot,)).fetchone()
-        found = _unpickled(row[0]) if row is not None else None
-        return found if isinstance(found, RunMemo) else None
+        return None if row is None else _run_of(row[0])
 
     def generation(self) -> str | None:
         """Names the run that saved the rows now kept (a new name at every save)."""
@@ -87,13 +106,26 @@ class WorkMemo:
 
     def works(self, ids: Sequence[str]) -> dict[str, WorkRow]:
         """The kept rows (heads and plans) of the works of these ids."""
-        return _of_kind(self._select(
-            "SELECT id, head FROM memo_works WHERE slot = ? AND id IN", ids), WorkRow)
+        return _rows(self._select(
+            f"SELECT id, {_ROW} FROM memo_rows WHERE {_ROW_READABLE} AND slot = ?", ids))
 
     def bodies(self, ids: Sequence[str]) -> dict[str, Work]:
         """The kept content of the works of these ids."""
-        return _of_kind(self._select(
-            "SELECT id, body FROM memo_works WHERE slot = ? AND id IN", ids), Work)
+        return _of_kind(self._select_in(
+            "SELECT id, body FROM memo_bodies WHERE slot = ? AND id IN", ids), Work)
+
+    def touched(self, changed: Changed) -> set[str] | None:
+        """Ids of the works whose kept plan read an item of `changed` (or every item);
+        None when the memo cannot be read now."""
+        reads = ["*", *(_read(key) for key in changed.keys),
+                 *(_read(value, kind) for kind, value in changed.searchable)]
+        try:
+            return {wid for (wid,) in select_in(
+                self.cache.db.execute, "SELECT id FROM memo_reads WHERE slot = ? AND read IN",
+                (self.slot,), reads)}
+        except sqlite3.Error as exc:
+            log.info("what the last run kept cannot be read (%s)", exc)
+            return None
 
     def keep_rows(self, generation: str) -> bool:
         """Hold the rows saved by the run `generation` for the plan it kept
@@ -102,14 +134,14 @@ class WorkMemo:
         with db:
             if self.generation() != generation:
                 return False
-            db.execute("DELETE FROM memo_kept WHERE slot = ?", (self.slot,))
-            db.execute("INSERT OR REPLACE INTO memo_kept_at (slot, generation) VALUES (?, ?)",
+            db.execute("DELETE FROM memo_kept_rows WHERE slot = ?", (self.slot,))
+            db.execute("INSERT OR REPLACE INTO memo_held (slot, generation) VALUES (?, ?)",
                        (self.slot, generation))
         return True
 
     def kept_generation(self) -> str | None:
         """The run whose rows `keep_rows` holds."""
-        row = self.cache.db.execute("SELECT generation FROM memo_kept_at WHERE slot = ?",
+        row = self.cache.db.execute("SELECT generation FROM memo_held WHERE slot = ?",
                                     (self.slot,)).fetchone()
         return None if row is None else str(row[0])
 
@@ -117,11 +149,11 @@ class WorkMemo:
         """The rows of these ids as the run `generation` saved them (`keep_rows`)."""
         if self.kept_generation() != generation:
             return {}
-        blobs = dict(self._select("SELECT id, head FROM memo_works WHERE slot = ? AND id IN",
-                                  ids))
-        blobs.update(self._select("SELECT id, head FROM memo_kept WHERE slot = ? AND id IN",
-                                  ids))  # the copies made aside come first
-        return _of_kind(blobs.items(), WorkRow)
+        found = {row[0]: row for row in self._select(
+            f"SELECT id, {_ROW} FROM memo_rows WHERE {_ROW_READABLE} AND slot = ?", ids)}
+        found.update((row[0], row) for row in self._select(  # the copies made aside first
+            f"SELECT id, {_ROW} FROM memo_kept_rows WHERE {_ROW_READABLE} AND slot = ?", ids))
+        return _rows(found.values())
 
     def _keep_aside(self, ids: Sequence[str]) -> None:
         """Before rows of these ids change: copies of them as the held run saved them
@@ -129,28 +161,42 @@ class WorkMemo:
         generation = self.kept_generation()
         if generation is not None and ids:
             list(select_in(self.cache.db.execute,
-                           "INSERT OR IGNORE INTO memo_kept (slot, generation, id, head) "
-                           "SELECT slot, ?, id, head FROM memo_works WHERE slot = ? AND id IN",
+                           f"INSERT OR IGNORE INTO memo_kept_rows (slot, generation, id, {_ROW}) "
+                           f"SELECT slot, ?, id, {_ROW} FROM memo_rows WHERE slot = ? AND id IN",
                            (generation, self.slot), ids))
 
     def enriched(self, paths: Sequence[str]) -> dict[str, list[Enriched]]:
         """Each file's enriched records."""
-        return _of_kind(self._select(
+        return _of_kind(self._select_in(
             "SELECT path, enriched FROM memo_files WHERE slot = ? AND path IN", paths), list)
 
     def compared(self, paths: Sequence[str]
                  ) -> dict[str, tuple[tuple[Sig, ...], tuple[str, ...]]]:
         """Each file's records as the duplicate rules compare them: their signatures and
         identities."""
-        found = _of_kind(self._select(
+        found = _of_kind(self._select_in(
             "SELECT path, compared FROM memo_files WHERE slot = ? AND path IN", paths), tuple)
         return {path: pair for path, pair in found.items() if len(pair) == 2}
 
-    def _select(self, sql: str, keys: Sequence[str]) -> Iterable[tuple[Any, Any]]:
+    def _select_in(self, sql: str, keys: Sequence[str]) -> list[Any]:
         """The rows asked for; none when the cache cannot be read now (locked by another
         run, damaged): what was kept is then made again (`KeptWorkMissing`)."""
         try:
             return list(select_in(self.cache.db.execute, sql, (self.slot,), keys))
+        except sqlite3.Error as exc:
+            log.info("what the last run kept cannot be read (%s)", exc)
+            return []
+
+    def _select(self, sql: str, ids: Sequence[str]) -> list[Any]:
+        """`_select_in` for rows by work id (`sql` ends with its slot condition): for
+        many ids, the slot's rows read in one pass (cheaper than looking each up), those
+        asked for kept."""
+        if len(ids) <= _LOOKED_UP:
+            return self._select_in(f"{sql} AND id IN", ids)
+        wanted = set(ids)
+        try:
+            return [row for row in self.cache.db.execute(sql, (self.slot,))
+                    if row[0] in wanted]
         except sqlite3.Error as exc:
             log.info("what the last run kept cannot be read (%s)", exc)
             return []
@@ -164,26 +210,40 @@ class WorkMemo:
         db = self.cache.db
         generation = secrets.token_hex(16)
         with db:
-            stale_works = [w for (w,) in db.execute(
-                "SELECT id FROM memo_works WHERE slot = ?", (self.slot,)) if w not in ids]
+            existing = {w for (w,) in db.execute("SELECT id FROM memo_rows WHERE slot = ?",
+                                                 (self.slot,))}
+            stale_works = [w for w in existing if w not in ids]
             self._keep_aside([*works, *stale_works])
             db.execute("INSERT OR REPLACE INTO memo_runs (slot, generation, run) VALUES (?, ?, ?)",
-                       (self.slot, generation, _dumped(run)))
+                       (self.slot, generation, _run_blob(run)))
             db.executemany(
-                "INSERT OR REPLACE INTO memo_works (slot, id, head, body) VALUES (?, ?, ?, ?)",
-                [(self.slot, wid, _dumped(row), _dumped(bodies[wid]))
-                 for wid, row in works.items() if wid in bodies])
-            db.executemany("UPDATE memo_works SET head = ? WHERE slot = ? AND id = ?",
-                           [(_dumped(row), self.slot, wid)
-                            for wid, row in works.items() if wid not in bodies])
+                f"INSERT OR REPLACE INTO memo_rows (slot, id, {_ROW}) "
+                f"VALUES (?, ?, {', '.join('?' * _ROW_COUNT)})",
+                [(self.slot, wid, *_row_values(row)) for wid, row in works.items()
+                 if wid in bodies])
+            db.executemany(
+                "INSERT OR REPLACE INTO memo_bodies (slot, id, body) VALUES (?, ?, ?)",
+                [(self.slot, wid, _dumped(bodies[wid])) for wid in works if wid in bodies])
+            db.executemany(
+                f"UPDATE memo_rows SET ({_ROW}) = ({', '.join('?' * _ROW_COUNT)}) "
+                "WHERE slot = ? AND id = ?",
+                [(*_row_values(row), self.slot, wid)
+                 for wid, row in works.items() if wid not in bodies])
+            db.executemany("DELETE FROM memo_reads WHERE slot = ? AND id = ?",
+                           [(self.slot, w) for w in [*works, *stale_works]])
+            db.executemany(
+                "INSERT OR IGNORE INTO memo_reads (slot, id, read) VALUES (?, ?, ?)",
+                [(self.slot, wid, read) for wid, row in works.items()
+                 if wid in bodies or wid in existing for read in _reads_of(row)])
             db.executemany(
                 "INSERT OR REPLACE INTO memo_files (slot, path, compared, enriched) "
                 "VALUES (?, ?, ?, ?)",
                 [(self.slot, path, pickle.dumps(compared, pickle.HIGHEST_PROTOCOL),
                   pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
                  for path, (compared, found) in files.items()])
-            db.executemany("DELETE FROM memo_works WHERE slot = ? AND id = ?",
-                           [(self.slot, w) for w in stale_works])
+            for table in ("memo_rows", "memo_bodies"):
+                db.executemany(f"DELETE FROM {table} WHERE slot = ? AND id = ?",
+                               [(self.slot, w) for w in stale_works])
             stale_files = [p for (p,) in db.execute(
                 "SELECT path FROM memo_files WHERE slot = ?", (self.slot,))
                 if p not in run.files]
@@ -194,7 +254,8 @@ class WorkMemo:
     def forget(self) -> None:
         db = self.cache.db
         with db:
-            for table in ("memo_runs", "memo_files", "memo_works", "memo_kept", "memo_kept_at"):
+            for table in ("memo_runs", "memo_files", "memo_rows", "memo_reads", "memo_bodies",
+                          "memo_kept_rows", "memo_held"):
                 db.execute(f"DELETE FROM {table} WHERE slot = ?", (self.slot,))
 
     def close(self) -> None:
@@ -249,7 +310,9 @@ class MemoRun:
                 and kept.collections == self.collections:
             keys = library_changes(kept.items, self.items) | gone_changes(kept.gone, self.gone)
             changed = changed_items(keys, inputs.library)
-        self.plans = KeptPlans(self.front, kept, changed)
+        touched = self.memo.touched(changed) if changed else set()
+        self.plans = KeptPlans(self.front, kept, changed if touched is not None else None,
+                               touched or set())
         return self.plans
 
     def done(self, store: StateStore, planned: Plan, outcomes: Sequence[Outcome],
@@ -319,6 +382,67 @@ def unsettled(planned: Plan, outcomes: Sequence[Outcome], inputs: PlanInputs,
         if writes or linked or row.action == Action.ERROR:
             out.add(row.identity)
     return out
+
+
+_ROW = "identity, status, error, parts, unenriched, retraction, plan, deps"
+_ROW_COUNT = len(_ROW.split(", "))
+_ROW_TYPES = ("identity TEXT NOT NULL, status TEXT NOT NULL, error TEXT, parts TEXT NOT NULL, "
+              "unenriched TEXT, retraction TEXT, plan BLOB, deps BLOB")
+# A row of other types (another zsync's, or damaged) is not read: its work is made again.
+_ROW_READABLE = (
+    "typeof(identity) = 'text' AND typeof(status) = 'text' AND typeof(parts) = 'text' AND "
+    + " AND ".join(f"typeof({c}) IN ('text', 'null')" for c in ("error", "unenriched",
+                                                                "retraction"))
+    + " AND " + " AND ".join(f"typeof({c}) IN ('blob', 'null')" for c in ("plan", "deps")))
+_LOOKED_UP = 500  # more ids than this are read by a pass over the slot's rows
+
+
+# The run as a whole, its files and groups as plain tuples (`rowcodec`).
+_RUN = Flat(RunMemo, files=values_of(Flat(FileMemo, problems=each(Flat(InputProblem)))),
+            groups=each(Flat(GroupMemo)))
+_RUN_LAYOUT = hashlib.sha256(_RUN.layout.encode()).hexdigest()[:16]
+
+
+def _run_blob(run: RunMemo) -> bytes:
+    return pickle.dumps((_RUN_LAYOUT, _RUN.encode(run)), pickle.HIGHEST_PROTOCOL)
+
+
+def _run_of(blob: bytes) -> RunMemo | None:
+    """The run kept in `blob`; None when it cannot be read (damaged, another zsync's)."""
+    try:
+        with paused_gc():
+            layout, values = pickle.loads(blob)
+            return _RUN.decode(values) if layout == _RUN_LAYOUT else None
+    except Exception:  # damaged, or written by another zsync: planned anew
+        return None
+
+
+def _read(value: str, kind: str = "") -> str:
+    """One read of the library as `memo_reads` keeps it: an item key, or a search."""
+    return f"{kind}\0{value}"
+
+
+def _reads_of(row: WorkRow) -> list[str]:
+    """What the row's plan read (`memo_reads`); none when it keeps no plan."""
+    deps = row.deps if row.planned else None
+    if deps is None:
+        return []
+    return [*(["*"] if deps.everything else []), *map(_read, deps.keys),
+            *(_read(value, kind) for kind, value in deps.searched)]
+
+
+def _row_values(row: WorkRow) -> tuple[Any, ...]:
+    """A row as the memo's columns (`_ROW`)."""
+    return (*head_values(row.head), *row.notes, *row.blobs())
+
+
+def _rows(found: Iterable[Sequence[Any]]) -> dict[str, WorkRow]:
+    """The kept rows of these (id, `_ROW` ...) rows, of the types `_ROW_READABLE` asks."""
+    with paused_gc():
+        return {wid: WorkRow(head_of_values(identity, status, error, parts),
+                             (unenriched, retraction), plan, deps)
+                for wid, identity, status, error, parts, unenriched, retraction, plan, deps
+                in found}
 
 
 def _of_kind(rows: Iterable[tuple[Any, bytes]], kind: type[T]) -> dict[str, T]:

@@ -4,8 +4,9 @@ The planner reads the library through `LibraryView`: items by key, items found b
 identifier, an item's children, collections. Planning one work through a `TrackedView`
 records every item key it looked at and every (kind, value) it searched for. The plan
 stays right as long as none of those items changed and no changed item now holds one of
-those identifiers; a work that fell back on the fuzzy rules depends on every item.
-Pure: no I/O.
+those identifiers; a work that fell back on the fuzzy rules depends on every item (the
+work memo keeps the reads by item key and search, to find the plans a change touches:
+`sync.memo.WorkMemo.touched`). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -50,11 +51,9 @@ class Changed:
     keys: frozenset[str] = frozenset()
     searchable: frozenset[tuple[str, str]] = frozenset()
 
-    def hits(self, deps: Deps) -> bool:
-        if not self.keys and not self.searchable:
-            return False
-        return deps.everything or not self.keys.isdisjoint(deps.keys) or \
-            not self.searchable.isdisjoint(deps.searched)
+    def __bool__(self) -> bool:
+        """Whether any item changed."""
+        return bool(self.keys or self.searchable)
 
 
 def changed_items(keys: Iterable[str], view: LibraryView) -> Changed:
