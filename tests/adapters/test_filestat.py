@@ -326,6 +326,10 @@ class StatShortcut(RuleBasedStateMachine):
             mtime = before  # in place with the old time: only the change time tells
         elif kind == "old":
             mtime = OLD_NS + offset
+            if self.CTIME_BLIND and mtime == before:
+                # Set back to the very time it had: without change times no one can tell
+                # (git cannot either); keeping the time is made only in the racy window.
+                mtime += 1
         else:
             mtime = time.time_ns() - offset
         os.utime(path, ns=(mtime, mtime))
