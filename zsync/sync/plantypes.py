@@ -228,12 +228,16 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.collections) or any(
-            w.action in (Action.CREATE, Action.UPDATE)
-            or any(n.writes for n in w.notes)
-            or w.notice is not None
-            for w in self.works
-        )
+        if self.collections:
+            return True
+        writing = (Action.CREATE, Action.UPDATE)
+        for w in self.works:  # plain loops: this runs over every work of a large vault
+            if w.action in writing or w.notice is not None:
+                return True
+            for note in w.notes:
+                if note.writes:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
