@@ -111,7 +111,8 @@ def zsync_run(env: dict[str, str], *args: str) -> tuple[int, str, list[str]]:
 def test_a_sync_with_nothing_to_do_loads_none_of_them(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
-    for work in iter_generate(4, 5):
+    works = list(iter_generate(4, 5))
+    for work in works:
         (notes / f"note-{work.index}.md").write_text(markdown_note(work), encoding="utf-8")
     with crossref_server(recorded=False) as cr, pubmed_server(recorded=False) as pm, \
             zotero_server(user_id=3, key=KEY) as zot:
@@ -137,6 +138,14 @@ def test_a_sync_with_nothing_to_do_loads_none_of_them(tmp_path: Path) -> None:
         assert again == 0
         assert "create 0, update 0; 4 unchanged" in out
         assert len(zot.log) == 2  # each run asked for the library's version, nothing more
+        # One note edited: its item is updated through pyzotero, Crossref's answers are
+        # cached, and pyzotero's export formats' libraries stay unloaded.
+        edited = works[0]
+        (notes / f"note-{edited.index}.md").write_text(
+            markdown_note(edited, thoughts="read again"), encoding="utf-8")
+        changed, out, written = zsync_run(env, "-q", "sync", str(notes))
+        assert changed == 0 and "update 1" in out
     assert loaded(modules) == []
     assert loaded(plain) == []
     assert loaded(modules, NOT_ZSYNCS_FOR_A_NOOP) == []
+    assert "pyzotero" in written and loaded(written, NOT_FOR_WRITING) == []
