@@ -20,13 +20,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zsync.config.settings import Config
 from zsync.logs import redact
 from zsync.report.archive import archive_report
 from zsync.state.store import RunLock, StateStore
-from zsync.zotero.api import WriteExecutor
+
+if TYPE_CHECKING:
+    from zsync.zotero.writer import WriteExecutor
 
 ERROR_CHARS = 300  # of an error's text kept in the run history
 
@@ -70,8 +72,19 @@ class LibraryRun:
                  command: str) -> None:
         self.config, self.store, self.api, self.id = config, store, api, run_id
         self.command = command
-        self.executor = WriteExecutor(api, store, run_id)
+        self._executor: WriteExecutor | None = None
+        api.bind(store)  # the library this run works on, selected in the state store
         self.finished = False
+
+    @property
+    def executor(self) -> WriteExecutor:
+        """The run's writer, made when first asked for (a run that writes nothing never
+        loads it)."""
+        if self._executor is None:
+            from zsync.zotero.writer import WriteExecutor
+
+            self._executor = WriteExecutor(self.api, self.store, self.id)
+        return self._executor
 
     @property
     def library(self) -> str:

@@ -1,7 +1,8 @@
 """A scheduled `zsync sync FOLDER` that finds nothing changed starts at once: neither
 importing the command nor the whole run loads the libraries only other work needs
 (pyzotero for writes, the parsers' libraries for reading notes, the enrichment clients,
-pydantic behind typer, rich when nothing is printed through it)."""
+pydantic behind typer, rich when nothing is printed through it), nor zsync's own modules
+for work such a run does not do (writing, linking notes, reading notes)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -25,6 +27,28 @@ KEY = "N" * 24
 NOT_FOR_A_NOOP = ("pyzotero", "pydantic", "requests", "requests_cache", "habanero", "lxml",
                   "bibtexparser", "pylatexenc", "rispy", "yaml", "rapidfuzz", "markdown_it",
                   "pathspec", "charset_normalizer", "tomlkit", "rich")
+# zsync's own modules a run with nothing to do has no use for, and why:
+NOT_ZSYNCS_FOR_A_NOOP = {
+    "zsync.zotero.writer": "it sends writes; nothing is written",
+    "zsync.zotero.collections": "it makes the status collections; nothing is written",
+    "zsync.zotero.resume": "it finishes a killed run's writes; the run found none pending",
+    "zsync.zotero.pyzotero_client": "pyzotero is for writes; the library's version is read "
+                                    "without it",
+    "zsync.sync.write": "it applies a plan; the kept plan has nothing to write",
+    "zsync.sync.apply": "as zsync.sync.write",
+    "zsync.sync.report": "it builds a report from a plan; the kept report is given again",
+    "zsync.sync.notelink_files": "it links notes to items, only with --link-notes",
+    "zsync.inputs.notes": "the notes' parsers: no note is read when none changed",
+    "zsync.inputs.exports.bibtex": "a parser, as zsync.inputs.notes",
+    "zsync.inputs.exports.ris": "a parser, as zsync.inputs.notes",
+    "zsync.inputs.vufind": "a parser, as zsync.inputs.notes",
+    "zsync.inputs.guard": "it parses a file in a guarded process; nothing is parsed",
+    "zsync.sources.crossref.mapping": "it maps answers to records; none are asked for",
+    "zsync.sources.pubmed.mapping": "as zsync.sources.crossref.mapping (and it loads lxml)",
+    "zsync.cli.console": "the rich console; a --quiet run prints one plain line",
+}
+# pyzotero imports these for export formats zsync never asks for (BibTeX, Atom).
+NOT_FOR_WRITING = ("bibtexparser", "feedparser", "pyparsing")
 
 RUN = """
 import json, sys
@@ -41,9 +65,10 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 """
 
 
-def loaded(modules: list[str]) -> list[str]:
+def loaded(modules: list[str], names: Iterable[str] = NOT_FOR_A_NOOP) -> list[str]:
+    """Those of `modules` that are one of `names` or inside one of them."""
     return sorted(m for m in modules
-                  if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_NOOP))
+                  if any(m == name or m.startswith(name + ".") for name in names))
 
 
 def test_importing_the_sync_command_loads_none_of_them() -> None:
@@ -52,6 +77,26 @@ def test_importing_the_sync_command_loads_none_of_them() -> None:
                                "sys.modules)))"],
         capture_output=True, text=True, check=True, timeout=60, cwd=REPO)
     assert loaded(json.loads(done.stdout)) == []
+
+
+def test_pyzotero_loads_without_its_export_formats_libraries() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys, zsync.zotero.pyzotero_client; print(json.dumps("
+                               "sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True, timeout=60, cwd=REPO)
+    modules = json.loads(done.stdout)
+    assert "pyzotero" in modules
+    assert loaded(modules, NOT_FOR_WRITING) == []
+
+
+def test_pyzotero_still_reaches_them_when_it_uses_them() -> None:
+    from pyzotero import _decorators
+
+    import zsync.zotero.pyzotero_client  # noqa: F401
+
+    assert _decorators.bibtexparser.bparser.BibTexParser is not None
+    assert callable(_decorators.feedparser.parse)
+    assert type(sys.modules["bibtexparser"]).__name__ == "module"  # the real one
 
 
 def zsync_run(env: dict[str, str], *args: str) -> tuple[int, str, list[str]]:
@@ -66,7 +111,8 @@ def zsync_run(env: dict[str, str], *args: str) -> tuple[int, str, list[str]]:
 def test_a_sync_with_nothing_to_do_loads_none_of_them(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
-    for work in iter_generate(4, 5):
+    works = list(iter_generate(4, 5))
+    for work in works:
         (notes / f"note-{work.index}.md").write_text(markdown_note(work), encoding="utf-8")
     with crossref_server(recorded=False) as cr, pubmed_server(recorded=False) as pm, \
             zotero_server(user_id=3, key=KEY) as zot:
@@ -83,10 +129,23 @@ def test_a_sync_with_nothing_to_do_loads_none_of_them(tmp_path: Path) -> None:
         first, _, modules = zsync_run(env, "-q", "sync", str(notes))
         assert first == 0 and "pyzotero" in modules  # the first run writes the items
         zot.reset_log()
+        # A plain --quiet run says its summary line without rich.
+        again, out, plain = zsync_run(env, "--quiet", "sync", str(notes))
+        assert again == 0 and "create 0, update 0; 4 unchanged" in out
         # As `zsync schedule` runs it: the summary is a JSON line, nothing goes through rich.
         again, out, modules = zsync_run(env, "--quiet", "--log-format", "json", "sync",
                                         str(notes))
         assert again == 0
         assert "create 0, update 0; 4 unchanged" in out
-        assert len(zot.log) == 1  # the library's version, nothing more
+        assert len(zot.log) == 2  # each run asked for the library's version, nothing more
+        # One note edited: its item is updated through pyzotero, Crossref's answers are
+        # cached, and pyzotero's export formats' libraries stay unloaded.
+        edited = works[0]
+        (notes / f"note-{edited.index}.md").write_text(
+            markdown_note(edited, thoughts="read again"), encoding="utf-8")
+        changed, out, written = zsync_run(env, "-q", "sync", str(notes))
+        assert changed == 0 and "update 1" in out
     assert loaded(modules) == []
+    assert loaded(plain) == []
+    assert loaded(modules, NOT_ZSYNCS_FOR_A_NOOP) == []
+    assert "pyzotero" in written and loaded(written, NOT_FOR_WRITING) == []

@@ -3,6 +3,7 @@ the commands need, and the help still lists every command with its own summary."
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 import typer.main
 
 from zsync import __version__
-from zsync.cli import asks_version
+from zsync.cli import asks_version, loading
 from zsync.cli.app import LAZY_COMMANDS, _register, app
 
 HEAVY = ("pyzotero", "habanero", "lxml", "rich", "rapidfuzz", "bibtexparser", "nh3",
@@ -108,3 +109,21 @@ def test_the_help_summaries_are_the_commands_own() -> None:
 def test_version_is_recognised_only_among_the_global_options(args: list[str],
                                                              expected: bool) -> None:
     assert asks_version(args) is expected
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_a_command_leaves_the_collector_as_it_found_it(collecting: bool) -> None:
+    """Imports run without collections, and what they made is set apart for good; the
+    collector is then on again, or still off when it was off before."""
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        frozen = gc.get_freeze_count()
+        with loading():
+            assert not gc.isenabled()
+            made: list[list[int]] = [[] for _ in range(10)]  # what an import makes
+        assert gc.isenabled() is collecting
+        assert gc.get_freeze_count() >= frozen + len(made)
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

@@ -41,9 +41,26 @@ def main() -> None:
         sys.stdout.write(f"zsync {__version__}\n")
         return
     gc.set_threshold(*GC_THRESHOLDS)
-    from zsync.cli.app import main as run_command
+    with loading():
+        from zsync.cli.app import main as run_command
 
     run_command()
+
+
+class loading:  # used as `with loading():`
+    """Imports made without the cyclic garbage collector: what an import makes (classes,
+    functions, tables) lives as long as the process, yet a collection falling due during
+    the imports walks it all. Afterwards it is set apart for good (`gc.freeze`), so later
+    collections do not walk it either."""
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        gc.freeze()
+        if self.enabled:
+            gc.enable()
 
 
 def __getattr__(name: str) -> Any:

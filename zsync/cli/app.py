@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from zsync import __version__, logs
+from zsync.cli import loading
 from zsync.cli.coercion import spare_pydantic
 from zsync.config.settings import Config, load, migrate_state, plain_http_risks
 from zsync.errors import ZsyncError
@@ -78,7 +79,8 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and lazy is not None:
             if self._listing:
                 return TyperCommand(name=cmd_name, short_help=lazy.summary, help=lazy.summary)
-            import_module(f"{__package__}.{cmd_name}")
+            with loading():
+                import_module(f"{__package__}.{cmd_name}")
             self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
         command = self.commands.get(cmd_name)
         spare_pydantic(command, ctx)

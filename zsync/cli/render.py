@@ -157,7 +157,7 @@ def print_summary(text: str, counts: dict[str, Any] | None = None, **fields: Any
     if json_lines():
         emit("info", "summary", text, counts=counts or {}, **fields)
     else:
-        stderr.print(text, markup=False, highlight=False)
+        echo(text, err=True)  # plain text: a scheduled --quiet run never loads rich
 
 
 # What each action looks like in a plan, as `terraform plan` shows it.

@@ -21,13 +21,14 @@ from typing import Protocol, TypeVar
 import tenacity
 
 from zsync.errors import ServiceError
+from zsync.model.patterns import lazy
 
 log = logging.getLogger("zsync.http")
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 UNREACHABLE_TRIES = 2
 # E-utilities relay failures come back as HTTP 400 with an <ERROR> body (reference 3.4).
-_TRANSIENT_400 = re.compile(
+_TRANSIENT_400 = lazy(
     r"proxy_stream|PubOne|Failed to connect|temporarily unavailable|Unable to obtain|"
     r"backend|Service unavailable|timed? ?out",
     re.IGNORECASE,

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from zsync.model.patterns import lazy
+
 
 @dataclass(frozen=True)
 class ServicePolicy:
@@ -51,7 +53,7 @@ NCBI_WITH_KEY = ServicePolicy("ncbi", 10.0, 3)
 DOI_RESOLVER = ServicePolicy("doi", 5.0, 2)
 
 SAFETY = 1.02  # windows 2% longer than the limit's: clock resolution, rounding
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", re.IGNORECASE)
+_INTERVAL = lazy(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 

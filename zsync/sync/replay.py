@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zsync.config.settings import Config
 from zsync.enrich.enricher import Enricher, utc_now
@@ -25,10 +25,11 @@ from zsync.sync.lastrun import (
     open_last_run,
 )
 from zsync.sync.memo import WorkMemo, open_work_memo
-from zsync.sync.plan import Plan
-from zsync.sync.report import build_report
 from zsync.sync.result import PhaseHook, SyncResult
-from zsync.zotero.api import refresh_mirror
+from zsync.zotero.mirror import refresh_mirror
+
+if TYPE_CHECKING:
+    from zsync.sync.plan import Plan
 
 log = logging.getLogger("zsync.sync")
 
@@ -81,6 +82,8 @@ def _replayed(kept: dict[str, Any], store: StateStore, api: Any, config: Config,
 
 def _every_work_of(kept: dict[str, Any], config: Config) -> dict[str, Any] | None:
     """The kept report listing every work of the kept plan (None: it cannot be read)."""
+    from zsync.sync.report import build_report  # only when a whole report is asked for
+
     try:
         plan = _kept_plan(config)
     except StateError as exc:
@@ -128,6 +131,8 @@ def _kept_plan(config: Config) -> Plan:
 
 
 def _plan_of(kept: Kept, works: WorkMemo) -> Plan | None:
+    from zsync.sync.plan import Plan  # only when the kept plan is asked for
+
     rows = works.kept_rows(kept.ids, kept.generation)
     planned = [rows[wid].plan if wid in rows else None for wid in kept.ids]
     if any(p is None for p in planned):

@@ -14,12 +14,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zsync.config.settings import Config
-from zsync.dedupe.rules import Settings
 from zsync.enrich.enricher import Enricher, utc_now
-from zsync.enrich.merge import Enriched
 from zsync.errors import UsageError
 from zsync.inputs.filecache import (
     ParsedAhead,
@@ -31,37 +29,29 @@ from zsync.inputs.filecache import (
 )
 from zsync.inputs.files import parse_paths
 from zsync.model.records import FileResult, InputProblem, Record
-from zsync.report.model import Outcome, RunInfo
 from zsync.runs import library_run
-from zsync.sync.incremental import Front, RunMemo, assemble, changed_files
 from zsync.sync.lastrun import (
     Keeper,
     guarded,
     inputs_digest,
     open_last_run,
 )
-from zsync.sync.library_state import (
-    RunScope,
-    forget_gone,
-    gone_contributors,
-    plan_inputs,
-)
-from zsync.sync.memo import MemoRun, WorkMemo, open_work_memo, usable_memo
-from zsync.sync.notelink_files import link_notes, snapshot
-from zsync.sync.plan import Action, Plan, PlanInputs, Work, plan
-from zsync.sync.plantypes import KeptWorkMissing
+from zsync.sync.plan import Plan, PlanInputs, Work
 from zsync.sync.replay import reuse_last_run
-from zsync.sync.report import build_report
 from zsync.sync.result import PhaseHook, SyncResult
-from zsync.sync.works import WorkSettings, build_works, work_notes
-from zsync.sync.write import apply_plan
-from zsync.zotero.api import (
-    KEY_ALPHABET,
-    make_api,
-    refresh_mirror,
-)
-from zsync.zotero.library import LibraryView
-from zsync.zotero.schema import ZoteroSchema
+from zsync.zotero.client import make_api
+from zsync.zotero.mirror import refresh_mirror
+
+# Imported where used: a run that replays the last one (nothing changed) needs none of
+# these, and a run with nothing to write never loads the writer.
+if TYPE_CHECKING:
+    from zsync.dedupe.rules import Settings
+    from zsync.enrich.merge import Enriched
+    from zsync.report.model import Outcome, RunInfo
+    from zsync.sync.incremental import Front, RunMemo
+    from zsync.sync.memo import MemoRun, WorkMemo
+    from zsync.sync.works import WorkSettings
+    from zsync.zotero.schema import ZoteroSchema
 
 log = logging.getLogger("zsync.sync")
 T = TypeVar("T")
@@ -69,10 +59,15 @@ NO_ACCOUNT = "no Zotero account configured: planned against an empty library"
 
 
 def duplicate_rules(config: Config) -> Settings:
+    from zsync.dedupe.rules import Settings
+
     return Settings.of(config.sync.merge_preprints)
 
 
 def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSettings:
+    from zsync.sync.works import WorkSettings
+    from zsync.zotero.schema import ZoteroSchema
+
     return WorkSettings(
         schema=schema or ZoteroSchema.load_default(),
         status_map=config.status_map(),
@@ -83,6 +78,8 @@ def settings_for(config: Config, schema: ZoteroSchema | None = None) -> WorkSett
 
 
 def random_key() -> str:
+    from zsync.zotero.writer import KEY_ALPHABET
+
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
 
 
@@ -99,6 +96,8 @@ def _info(
     config: Config, mode: str, library: str | None, notes: Notes,
     problems: Sequence[InputProblem], started: str, notices: tuple[str, ...],
 ) -> RunInfo:
+    from zsync.report.model import RunInfo
+
     not_enriched = {k: v[0] for k, v in notes.items() if v[0]}
     retracted = {k: v[1] for k, v in notes.items() if v[1]}
     return RunInfo("sync", mode, library, started, utc_now(), notices, not_enriched,
@@ -107,6 +106,8 @@ def _info(
 
 def _enrichment_notes(enriched: list[Enriched], works: list[Work]) -> Notes:
     """Work identity -> why it was not enriched, and its retraction and correction notices."""
+    from zsync.sync.works import work_notes
+
     by_origin = {(e.record.origin.path, e.record.origin.position): e for e in enriched}
     out: Notes = {}
     for work in works:
@@ -170,6 +171,11 @@ def _sync(
 ) -> SyncResult:
     """`digests`: each input file's digest, when already found in this run; `ahead`: the
     changed files' parse, started then."""
+    from zsync.sync.incremental import changed_files
+    from zsync.sync.memo import MemoRun, open_work_memo, usable_memo
+    from zsync.sync.notelink_files import link_notes, snapshot
+    from zsync.sync.plantypes import KeptWorkMissing
+
     on_phase("read", 0)
     memo = open_work_memo(config) if config.has_zotero_account() else None
     try:
@@ -239,6 +245,8 @@ def _front(config: Config, enricher: Enricher, digests: Sequence[tuple[str, str]
            on_phase: PhaseHook) -> Front:
     """Enrich what was read, and build the works (notes rendered in an earlier run are
     reused unless `full`)."""
+    from zsync.sync.incremental import assemble
+
     enrich = _enricher(config, enricher, full, on_phase)
     if full:
         return assemble(digests, kept, memo, parsed, enrich, settings_for(config))
@@ -291,6 +299,8 @@ def works_of(config: Config, enriched: list[Enriched], *, full: bool = True
              ) -> tuple[list[Work], Notes]:
     """The works of these enriched records and each one's report lines; unless `full`,
     notes rendered in an earlier run are reused."""
+    from zsync.sync.works import build_works
+
     if full:
         works = build_works(enriched, settings_for(config))
     else:
@@ -322,6 +332,13 @@ def sync_works(
     for the next run (`lastrun`); `memo` plans only what changed since the last run and
     keeps this run's results for the next (`incremental`); unless `every_work`, the report
     lists only the works with something to tell (`build_report`)."""
+    from zsync.sync.library_state import RunScope, forget_gone, gone_contributors, plan_inputs
+    from zsync.sync.plan import Action, plan
+    from zsync.sync.plantypes import KeptWorkMissing
+    from zsync.sync.report import build_report
+    from zsync.sync.write import apply_plan
+    from zsync.zotero.library import LibraryView
+
     started = started or utc_now()
     status_parent = config.sync.status_parent
 

@@ -245,9 +245,8 @@ class ZoteroApi:
         Raises `retry.Exhausted` when it stays transient, or pyzotero's own error for a
         final HTTP answer (e.g. 403, 404, 412).
         """
+        zot = self.zot  # pyzotero, loaded as `pyzotero_client` loads it
         from pyzotero import zotero_errors as ze
-
-        zot = self.zot
 
         def send() -> _Ok | httpx2.Response:
             zot.request = None

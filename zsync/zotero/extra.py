@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_LINE = re.compile(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
+from zsync.model.patterns import lazy
+
+_LINE = lazy(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", re.MULTILINE)
 
 
 def extra_fields(extra: object) -> dict[str, str]:

@@ -4,12 +4,51 @@ without it (`zotero.client`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 import httpx2
-from pyzotero import zotero
 
 from zsync.zotero.client import user_agent
+
+# pyzotero imports these at start-up for export formats zsync never asks for (BibTeX and
+# Atom answers); together they cost more than the rest of pyzotero.
+UNUSED_BY_ZSYNC = ("bibtexparser", "feedparser")
+
+
+class LoadedOnFirstUse(types.ModuleType):
+    """Stands for a module while pyzotero is imported: the real module is imported when
+    an attribute of it is first asked for, and answers from then on."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def import_pyzotero() -> types.ModuleType:
+    """`pyzotero.zotero`, imported without the modules in UNUSED_BY_ZSYNC (they load if
+    pyzotero ever uses them). Once pyzotero is in, the stand-ins leave `sys.modules`, so
+    whoever imports those modules later gets the real ones."""
+    if "pyzotero.zotero" in sys.modules:
+        return sys.modules["pyzotero.zotero"]
+    stand_ins = {name: LoadedOnFirstUse(name) for name in UNUSED_BY_ZSYNC
+                 if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        return importlib.import_module("pyzotero.zotero")
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
+if TYPE_CHECKING:
+    from pyzotero import zotero
+else:
+    zotero = import_pyzotero()
 
 
 class ZsyncZotero(zotero.Zotero):

@@ -194,9 +194,8 @@ class WriteExecutor:
         return keep
 
     def _send(self, intent: Intent, guard: int | None = None) -> list[ObjectOutcome]:
-        from pyzotero import zotero_errors as ze  # a write: pyzotero is loaded by now
-
-        zot = self.api.zot
+        zot = self.api.zot  # pyzotero, loaded as `pyzotero_client` loads it
+        from pyzotero import zotero_errors as ze
         objects = [dict(o.data) for o in intent.objects]
         self.store.intents.count_attempt(intent.batch_id)
 
