@@ -4,6 +4,7 @@ same as the report that lists them."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from zsync.cli import render
 from zsync.model.records import Origin
-from zsync.report.archive import SYNCED_EARLIER, archived
+from zsync.report.archive import DETAILS, SYNCED_EARLIER, archived
 from zsync.report.model import Outcome, RunInfo
 from zsync.sync.plan import Action, NoteChange, Plan, WorkPlan
 from zsync.sync.report import build_report
@@ -81,3 +82,11 @@ def shown(report: dict[str, Any]) -> str:
     with render.stdout.capture() as captured:
         render.print_report(report)
     return captured.get()
+
+
+def test_every_detail_of_an_entry_is_asked_of_the_plan_row_or_of_the_run() -> None:
+    """A detail added to entries (`archive.DETAILS`) must be one the counting report can
+    ask of the plan row, or one it takes from the run, else works would go uncounted."""
+    row_fields = {f.name for f in fields(WorkPlan)}
+    from_the_run = {"create", "not_enriched", "result"}
+    assert set(DETAILS) <= row_fields | from_the_run

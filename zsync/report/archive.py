@@ -28,7 +28,7 @@ SYNCED_EARLIER = "synced earlier by zsync"
 
 # What a work's entry holds besides its name and sources; an entry with action "unchanged"
 # and none of these has nothing to tell (`archived`).
-_DETAILS = ("changes", "conflicts", "tags_added", "tags_removed", "collections_added",
+DETAILS = ("changes", "conflicts", "tags_added", "tags_removed", "collections_added",
             "collections_removed", "remarks", "create", "not_enriched", "message", "result",
             "duplicate_of")
 
@@ -67,7 +67,7 @@ def _nothing_to_tell(work: Any) -> bool:
     before (a note first found in an existing item tells which)."""
     if not isinstance(work, dict) or work.get("action") != "unchanged":
         return False
-    for key in _DETAILS:  # a plain loop: this runs for every work of the vault
+    for key in DETAILS:  # a plain loop: this runs for every work of the vault
         if work.get(key):
             return False
     if work.get("item_key") and not str(work.get("matched_by") or "").startswith(SYNCED_EARLIER):

@@ -148,9 +148,14 @@ def library_as_kept(store: StateStore, kept: str) -> bool:
     """Whether `library_digest` is still `kept`; the state file's change counter, which
     is part of it, is compared first (a library that changed is told without reading
     where each item came from)."""
-    if kept.rpartition("/")[0] != store.planning_changes():
+    if counter_of(kept) != store.planning_changes():
         return False
     return library_digest(store) == kept
+
+
+def counter_of(digest: str) -> str:
+    """The state file's change counter a `library_digest` was taken at."""
+    return digest.rpartition("/")[0]
 
 
 class _Existing:
@@ -309,7 +314,7 @@ class Keeper:
         # Nothing the planner reads changed during the run when the counter did not move
         # (a note file named in the library and deleted meanwhile is found by the next
         # run, whose own digest then differs).
-        if guarded(lambda: store.planning_changes()) != library.rpartition("/")[0]:
+        if guarded(lambda: store.planning_changes()) != counter_of(library):
             return
         if not keep_rows(kept.generation):
             return

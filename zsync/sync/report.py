@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 from zsync.model.records import Origin
-from zsync.report.archive import SYNCED_EARLIER, not_listed
+from zsync.report.archive import DETAILS, SYNCED_EARLIER, not_listed
 from zsync.report.model import SCHEMA, Outcome, RunInfo
 from zsync.sync.plan import Action, Plan, WorkPlan
 
@@ -46,16 +47,20 @@ def build_report(info: RunInfo, plan: Plan, outcomes: Sequence[Outcome] = (), *,
     return report
 
 
+# The entry's details (`archive.DETAILS`) taken as they are from the plan row; the others
+# come from the run: "create" (only ever for a created work), "not_enriched", "result".
+_ROW_DETAILS = tuple(d for d in DETAILS if d in {f.name for f in fields(WorkPlan)})
+
+
 def _tells(work: WorkPlan, outcomes: dict[str, Outcome], info: RunInfo) -> bool:
-    """Whether `work`'s entry has something to tell (`archive.archived`), seen from the
-    plan: what the archive asks of the entry, asked of the work it is made from."""
+    """Whether `work`'s entry has something to tell (`archive.archived`), asked of the
+    plan row it is made from."""
     if work.action is not Action.UNCHANGED or work.identity in outcomes \
             or info.not_enriched.get(work.identity):
         return True
-    if work.changes or work.conflicts or work.tags_added or work.tags_removed \
-            or work.collections_added or work.collections_removed or work.remarks \
-            or work.message or work.duplicate_of:
-        return True
+    for name in _ROW_DETAILS:
+        if getattr(work, name):
+            return True
     if work.item_key and not (work.matched_by or "").startswith(SYNCED_EARLIER):
         return True
     return any(note.action != "unchanged" for note in work.notes)
