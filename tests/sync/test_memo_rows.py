@@ -141,3 +141,17 @@ def test_the_plans_an_item_change_touches_are_found_by_what_they_read(tmp_path: 
     assert memo.touched(Changed(frozenset({"ITEM1", "ITEM2", "ITEM3"}))) == {"w3", "w4"}
     saved(memo, {}, ids=set())
     assert memo.touched(Changed(frozenset({"ITEM1"}))) == set()
+
+
+def test_a_run_kept_with_other_tables_is_not_used(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memo another zsync kept with its tables in another form (a plan's reads kept
+    elsewhere, or not at all) plans in full: no kept plan is used without its reads."""
+    from zsync.sync import memo as memo_module
+
+    monkeypatch.setattr(memo_module, "_RUN_LAYOUT", "another form of the tables")
+    WorkMemo(tmp_path, SLOT).save(run_memo(), {}, {}, {}, set())
+    monkeypatch.undo()
+    assert WorkMemo(tmp_path, SLOT).run() is None
+    WorkMemo(tmp_path, SLOT).save(run_memo(), {}, {}, {}, set())
+    assert WorkMemo(tmp_path, SLOT).run() == run_memo()

@@ -35,7 +35,7 @@ from zsync.model.records import InputProblem, Record
 from zsync.sync.keptrows import deps_blob, deps_of, plan_blob, plan_of
 from zsync.sync.plan import PlanMemory, Work, WorkPlan
 from zsync.sync.plantypes import KeptWorkMissing, WorkHead, Works, head_of
-from zsync.sync.tracking import Changed, Deps
+from zsync.sync.tracking import Deps
 from zsync.sync.works import WorkSettings, build_work, why_joined, work_notes
 
 
@@ -284,12 +284,12 @@ def _member(file: FileInput, index: int) -> Enriched:
 
 class KeptPlans(PlanMemory):
     """The planner's memory for one run (of `front.works`, by place): kept plans of clean
-    works, unless `changed` items touch what they read (`touched`: the ids of those works,
-    as the memo found them) or the run's context differs from the kept one."""
+    works, except those of `touched` (ids of the works whose kept plan read an item that
+    changed since, as the memo found them; None: no kept plan holds) or when the run's
+    context differs from the kept one."""
 
-    def __init__(self, front: Front, memo: RunMemo | None, changed: Changed | None,
-                 touched: Set[str] = frozenset()) -> None:
-        self.front, self.memo, self.changed, self.touched = front, memo, changed, touched
+    def __init__(self, front: Front, memo: RunMemo | None, touched: Set[str] | None) -> None:
+        self.front, self.memo, self.touched = front, memo, touched
         self.usable = False
         self.context: object = None
         self.replanned: dict[str, tuple[tuple[WorkPlan, ...], Deps]] = {}
@@ -299,7 +299,7 @@ class KeptPlans(PlanMemory):
 
     def begin(self, context: object) -> None:
         self.context = context
-        self.usable = self.memo is not None and self.changed is not None \
+        self.usable = self.memo is not None and self.touched is not None \
             and self.memo.plan_context == context
         with paused_gc():  # many long-lived objects, no cycles: see `paused_gc`
             self.held = [self._held(place) for place in range(len(self.front.ids))] \
@@ -321,7 +321,7 @@ class KeptPlans(PlanMemory):
     def _holding(self, place: int) -> WorkRow | None:
         """The work's kept row when its plan still holds."""
         wid = self.front.ids[place]
-        if not self.usable or wid in self.front.rebuilt or wid in self.touched:
+        if not self.usable or wid in self.front.rebuilt or wid in (self.touched or ()):
             return None
         row = self.front.rows[wid]
         return row if row.planned else None

@@ -304,15 +304,14 @@ class MemoRun:
         self.items = store.mirror.states("items")
         self.collections = sorted(store.mirror.states("collections").items())
         self.gone = dict(scope.gone)
-        changed = None
+        touched: set[str] | None = None  # None: no kept plan holds
         kept = self.kept
         if kept is not None and kept.records == store.records_changes() \
                 and kept.collections == self.collections:
             keys = library_changes(kept.items, self.items) | gone_changes(kept.gone, self.gone)
             changed = changed_items(keys, inputs.library)
-        touched = self.memo.touched(changed) if changed else set()
-        self.plans = KeptPlans(self.front, kept, changed if touched is not None else None,
-                               touched or set())
+            touched = self.memo.touched(changed) if changed else set()
+        self.plans = KeptPlans(self.front, kept, touched)
         return self.plans
 
     def done(self, store: StateStore, planned: Plan, outcomes: Sequence[Outcome],
@@ -400,7 +399,11 @@ _LOOKED_UP = 500  # more ids than this are read by a pass over the slot's rows
 # The run as a whole, its files and groups as plain tuples (`rowcodec`).
 _RUN = Flat(RunMemo, files=values_of(Flat(FileMemo, problems=each(Flat(InputProblem)))),
             groups=each(Flat(GroupMemo)))
-_RUN_LAYOUT = hashlib.sha256(_RUN.layout.encode()).hexdigest()[:16]
+# The memo's tables as this zsync keeps them: a run kept with other tables (a plan's
+# reads kept another way, or not at all) is not used, so no kept plan is trusted
+# without its reads. Change it with the tables' forms.
+_TABLES = "memo_rows memo_reads memo_bodies memo_kept_rows/1"
+_RUN_LAYOUT = hashlib.sha256(f"{_RUN.layout}\0{_TABLES}".encode()).hexdigest()[:16]
 
 
 def _run_blob(run: RunMemo) -> bytes:
